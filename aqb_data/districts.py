@@ -1,0 +1,176 @@
+"""The 26 Hessian districts and independent cities, and resolving the many ways they are written."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DISTRICTS_CSV = DATA_DIR / "districts.csv"
+
+CITY = "Kreisfreie Stadt"
+COUNTY = "Landkreis"
+REGIERUNGSBEZIRKE = ("Darmstadt", "Gießen", "Kassel")
+
+# Words in front of (or after a comma behind) a name, and the kind of district they point to.
+_CITY_WORDS = (
+    "kreisfreie stadt",
+    "wissenschaftsstadt",
+    "landeshauptstadt",
+    "documenta-stadt",
+    "documenta stadt",
+    "universitätsstadt",
+    "stadt",
+)
+_COUNTY_WORDS = ("landkreises", "landkreis", "kreises", "kreis", "lk")
+_ARTICLES = ("dem", "der", "des", "die", "den")
+_MAIN_VARIANTS = (
+    (re.compile(r"\ba\.\s*m\.?$"), "am main"),
+    (re.compile(r"\s*/\s*main$"), " am main"),
+    (re.compile(r"\s*\(main\)$"), " am main"),
+    (re.compile(r"\s+a\s+main$"), " am main"),
+)
+
+
+class DistrictError(ValueError):
+    """A district that cannot be identified; the message is German and names what was given."""
+
+    def __init__(self, message: str, candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+@cache
+def load_districts() -> pd.DataFrame:
+    """The 26 districts: ags, name, label (unique display name), kind, regierungsbezirk, population."""
+    frame = pd.read_csv(DISTRICTS_CSV, dtype={"ags": str}, parse_dates=["population_date"])
+    duplicated = frame["name"].duplicated(keep=False) | frame["name"].isin(["Offenbach"])
+    suffix = frame["kind"].map({CITY: " (Stadt)", COUNTY: " (Landkreis)"})
+    frame["label"] = frame["name"].where(~duplicated, frame["name"] + suffix)
+    return frame
+
+
+def _fold(text: str) -> str:
+    text = text.strip().lower().replace("ß", "ss").replace("–", "-").replace("‑", "-")
+    return re.sub(r"\s+", " ", text)
+
+
+def _base(name: str) -> str:
+    """A folded name with hyphens as spaces, for comparing names written in different ways."""
+    return _fold(name).replace("-", " ")
+
+
+def _strip_kind_words(text: str) -> tuple[str, set[str]]:
+    """The name without articles and kind words, and the kinds those words point to."""
+    hints: set[str] = set()
+    if "," in text:
+        head, _, tail = text.partition(",")
+        tail_words = tail.strip()
+        if tail_words in _CITY_WORDS or tail_words == "stadt":
+            hints.add(CITY)
+            text = head.strip()
+        elif tail_words in _COUNTY_WORDS:
+            hints.add(COUNTY)
+            text = head.strip()
+    changed = True
+    while changed:
+        changed = False
+        for word in _ARTICLES:
+            if text.startswith(word + " "):
+                text, changed = text[len(word) + 1 :], True
+        for words, kind in ((_CITY_WORDS, CITY), (_COUNTY_WORDS, COUNTY)):
+            for word in words:
+                if text.startswith(word + " ") or text.startswith(word + ". "):
+                    text = text[len(word) :].lstrip(". ")
+                    hints.add(kind)
+                    changed = True
+    for word, kind in (("(stadt)", CITY), ("(landkreis)", COUNTY), ("(kreis)", COUNTY)):
+        if text.endswith(" " + word):
+            text = text[: -len(word)].strip()
+            hints.add(kind)
+    for pattern, replacement in _MAIN_VARIANTS:
+        text = pattern.sub(replacement, text)
+    return text.strip(), hints
+
+
+@cache
+def _name_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for row in load_districts().itertuples():
+        names = {row.name, row.destatis_name.split(",")[0]}
+        for name in names:
+            index.setdefault(_base(name), []).append(row.ags)
+    # "Offenbach" alone is the usual short form of both the city and the Landkreis; "Frankfurt" alone is not.
+    index["offenbach"] = ["06413", "06438"]
+    index["frankfurt"] = ["06412"]
+    return {key: tuple(dict.fromkeys(value)) for key, value in index.items()}
+
+
+def _describe(ags: str) -> str:
+    row = load_districts().set_index("ags").loc[ags]
+    return f"{row['name']} ({row['kind']}, AGS {ags})"
+
+
+def normalise_ags(value: object) -> str | None:
+    """A 5-digit Kreisschlüssel from `06635`, `6635`, 6635.0 or `06635000`; None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    digits = re.sub(r"\s", "", str(value))
+    if not digits.isdigit():
+        return None
+    if len(digits) == 8 and digits.endswith("000"):
+        digits = digits[:5]
+    if len(digits) == 4:
+        digits = "0" + digits
+    return digits if len(digits) == 5 else None
+
+
+def resolve_ags(value: object) -> str:
+    """The AGS of one of the 26 districts, or DistrictError with a German message."""
+    ags = normalise_ags(value)
+    if ags is None:
+        raise DistrictError(f"„{value}“ ist kein fünfstelliger Kreisschlüssel (AGS)")
+    if ags not in set(load_districts()["ags"]):
+        raise DistrictError(f"Kreisschlüssel {ags} gehört zu keinem der 26 hessischen Kreise und kreisfreien Städte")
+    return ags
+
+
+def resolve_name(text: str) -> str:
+    """The AGS for a district name in any common wording, or DistrictError (unknown or ambiguous)."""
+    original = str(text).strip()
+    name, hints = _strip_kind_words(_fold(original))
+    candidates = _name_index().get(_base(name), ())
+    if not candidates:
+        raise DistrictError(f"„{original}“ ist keine bekannte hessische Gebietskörperschaft")
+    kinds = load_districts().set_index("ags")["kind"]
+    if len(hints) == 1:
+        (hint,) = hints
+        matching = tuple(ags for ags in candidates if kinds[ags] == hint)
+        if not matching:
+            others = " oder ".join(_describe(ags) for ags in candidates)
+            wanted = "keine kreisfreie Stadt" if hint == CITY else "keinen Landkreis"
+            raise DistrictError(f"„{original}“: Es gibt {wanted} dieses Namens; gemeint ist vielleicht {others}")
+        candidates = matching
+    if len(candidates) > 1:
+        both = " oder ".join(_describe(ags) for ags in candidates)
+        raise DistrictError(
+            f"„{original}“ ist nicht eindeutig: {both}. Bitte AGS angeben oder „Stadt …“ bzw. „Landkreis …“ schreiben",
+            candidates,
+        )
+    return candidates[0]
+
+
+def resolve_district(ags: object = None, name: object = None) -> str:
+    """The AGS from a Kreisschlüssel and/or a name; the AGS wins where both are given."""
+    if ags is not None and str(ags).strip() != "":
+        return resolve_ags(ags)
+    if name is not None and str(name).strip() != "":
+        return resolve_name(str(name))
+    raise DistrictError("Weder AGS noch Gebietskörperschaft angegeben")

@@ -1,0 +1,79 @@
+"""German formats for everything the app shows: money, numbers, percentages, dates."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pandas as pd
+
+NOT_AVAILABLE = "–"
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def _group(text: str) -> str:
+    """Swap English separators for German ones: 1,234.5 → 1.234,5."""
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_number(value: object, decimals: int = 0) -> str:
+    """A number with German separators, e.g. 1.234 or 4,94; `–` if missing."""
+    if _missing(value):
+        return NOT_AVAILABLE
+    number = float(value)  # type: ignore[arg-type]
+    if round(number, decimals) == 0:
+        number = 0.0  # no "-0"
+    return _group(f"{number:,.{decimals}f}")
+
+
+def format_eur(value: object, decimals: int = 0) -> str:
+    """Money the German way, e.g. 773.920 € or 4,94 €; `–` if missing."""
+    if _missing(value):
+        return NOT_AVAILABLE
+    return f"{format_number(value, decimals)} €"
+
+
+def format_eur_short(value: object) -> str:
+    """Large sums readable at a glance: 27,7 Mio. €, 880 Tsd. €, 950 €; `–` if missing."""
+    if _missing(value):
+        return NOT_AVAILABLE
+    number = float(value)  # type: ignore[arg-type]
+    if abs(number) >= 1_000_000:
+        return f"{format_number(number / 1_000_000, 1)} Mio. €"
+    if abs(number) >= 10_000:
+        return f"{format_number(number / 1_000, 0)} Tsd. €"
+    return format_eur(number)
+
+
+def format_percent(value: object, decimals: int = 1) -> str:
+    """A ratio as German percent, e.g. 0.646 → 64,6 %; `–` if missing."""
+    if _missing(value):
+        return NOT_AVAILABLE
+    return f"{format_number(float(value) * 100, decimals)} %"  # type: ignore[arg-type]
+
+
+def format_change(value: object, kind: str = "eur") -> str:
+    """A signed change: +12.000 € or −3,5 %; `–` if missing."""
+    if _missing(value):
+        return NOT_AVAILABLE
+    number = float(value)  # type: ignore[arg-type]
+    text = format_percent(abs(number)) if kind == "percent" else format_eur(abs(number))
+    if text.startswith("0 ") or text.startswith("0,0 "):
+        return "±" + text
+    return ("+" if number > 0 else "−") + text
+
+
+def format_date(value: object) -> str:
+    """A date as 13.08.2025; `–` if missing."""
+    if _missing(value):
+        return NOT_AVAILABLE
+    if isinstance(value, pd.Timestamp | datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)

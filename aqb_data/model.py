@@ -1,0 +1,272 @@
+"""The domain vocabulary: measure types and the canonical tables with their German headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+SYNTHETIC_SOURCE = "synthetisch"
+
+
+@dataclass(frozen=True)
+class MeasureType:
+    """One of the four Maßnahmenarten of an agreement's § 5."""
+
+    code: int
+    label: str
+    short_label: str
+    colour: str
+
+
+# Okabe–Ito colours: distinguishable with the common forms of colour blindness.
+MEASURE_TYPES: dict[int, MeasureType] = {
+    1: MeasureType(1, "Ausbildungsvorbereitung", "Ausbildungsvorbereitung", "#0072B2"),
+    2: MeasureType(
+        2,
+        "Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen",
+        "Ausbildung & Coaching",
+        "#E69F00",
+    ),
+    3: MeasureType(
+        3,
+        "Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung",
+        "Qualifizierung",
+        "#009E73",
+    ),
+    4: MeasureType(
+        4,
+        "Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte",
+        "Weiterbildung Personal",
+        "#CC79A7",
+    ),
+}
+UNALLOCATED_LABEL = "Nicht verplant"
+UNALLOCATED_COLOUR = "#BBBBBB"
+
+_MEASURE_CODE = re.compile(r"^(?:ma|maßnahmenart|massnahmenart)?\s*([1-4])\s*\.?$")
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+_MEASURE_BY_LABEL = {_fold(label): mt.code for mt in MEASURE_TYPES.values() for label in (mt.label, mt.short_label)}
+
+
+def parse_measure_type(value: object) -> int | None:
+    """The measure-type code 1–4 for a code (`1`, `1.`, `MA 1`), full or short label; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if value in (1, 2, 3, 4) else None
+    if not isinstance(value, str):
+        return None
+    text = _fold(value)
+    match = _MEASURE_CODE.match(text)
+    if match:
+        return int(match.group(1))
+    return _MEASURE_BY_LABEL.get(text)
+
+
+def is_synthetic(source: object) -> bool:
+    """True where a row's `source` marks it as generated demo data."""
+    return isinstance(source, str) and SYNTHETIC_SOURCE in source.lower()
+
+
+class Kind(Enum):
+    """How a column's cells are read."""
+
+    TEXT = "text"
+    YEAR = "year"
+    AGS = "ags"
+    DISTRICT_NAME = "district_name"
+    MEASURE_TYPE = "measure_type"
+    MONEY = "money"
+    COUNT = "count"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A canonical column: internal name, German heading, accepted heading variants."""
+
+    name: str
+    heading: str
+    kind: Kind
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A canonical table and the workbook sheet it is read from."""
+
+    name: str
+    sheet: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        """Internal names of the canonical table's columns; the district name is resolved into `ags`."""
+        return [c.name for c in self.columns if c.kind is not Kind.DISTRICT_NAME]
+
+    def column(self, name: str) -> Column:
+        """The column with this internal name."""
+        return next(c for c in self.columns if c.name == name)
+
+
+_YEAR = Column("year", "Jahr", Kind.YEAR, True, ("haushaltsjahr", "förderjahr"), "Haushaltsjahr, z. B. 2025")
+_AGS = Column(
+    "ags",
+    "AGS",
+    Kind.AGS,
+    False,
+    ("kreisschlüssel", "ags (kreisschlüssel)", "regionalschlüssel"),
+    "Fünfstelliger Kreisschlüssel, z. B. 06635; hat Vorrang vor dem Namen",
+)
+_DISTRICT = Column(
+    "district",
+    "Gebietskörperschaft",
+    Kind.DISTRICT_NAME,
+    False,
+    ("landkreis/stadt", "kreis/stadt", "landkreis", "kreis", "name"),
+    "Name des Kreises oder der kreisfreien Stadt; nötig, wenn AGS fehlt",
+)
+_SOURCE = Column("source", "Quelle", Kind.TEXT, False, ("datenquelle",), "Herkunft der Zahl, z. B. Dokument")
+_PROJECT = Column(
+    "project",
+    "Projekt",
+    Kind.TEXT,
+    True,
+    ("projektname", "projektbezeichnung", "maßnahme", "massnahme"),
+    "Projektname wie in der Zielvereinbarung",
+)
+
+AGREEMENTS = Table(
+    "agreements",
+    "Zielvereinbarungen",
+    (
+        _YEAR,
+        _AGS,
+        _DISTRICT,
+        Column(
+            "budget_eur",
+            "Haushaltsmittel (EUR)",
+            Kind.MONEY,
+            True,
+            ("haushaltsmittel", "budget", "budget (eur)", "haushaltsmittel in eur", "mittel (eur)"),
+            "Haushaltsmittel nach § 4 in Euro",
+        ),
+        Column(
+            "signed_ministry",
+            "Unterzeichnung HMSI",
+            Kind.DATE,
+            False,
+            ("unterschrift hmsi", "datum hmsi", "unterzeichnet hmsi"),
+            "Datum der Unterschrift des Ministeriums (TT.MM.JJJJ)",
+        ),
+        Column(
+            "signed_district",
+            "Unterzeichnung Kreis/Stadt",
+            Kind.DATE,
+            False,
+            ("unterzeichnung kreis", "unterzeichnung stadt", "unterschrift kreis/stadt", "datum kreis/stadt"),
+            "Datum der Unterschrift des Kreises oder der Stadt (TT.MM.JJJJ)",
+        ),
+        _SOURCE,
+    ),
+    ("year", "ags"),
+)
+
+PROJECTS = Table(
+    "projects",
+    "Projekte",
+    (
+        _YEAR,
+        _AGS,
+        _DISTRICT,
+        Column(
+            "measure_type",
+            "Maßnahmenart",
+            Kind.MEASURE_TYPE,
+            True,
+            ("maßnahmeart", "ma"),
+            "1–4 oder die Bezeichnung der Maßnahmenart",
+        ),
+        _PROJECT,
+        Column("provider", "Träger", Kind.TEXT, False, ("projektträger", "maßnahmeträger"), "Träger"),
+        Column("target_group", "Zielgruppe", Kind.TEXT, False, (), "Zielgruppe des Projekts"),
+        Column(
+            "planned_eur",
+            "Geplante Mittel (EUR)",
+            Kind.MONEY,
+            False,
+            ("geplante mittel", "mittel (eur)", "planansatz", "geplante mittel in eur", "plan (eur)"),
+            "Geplante Mittel aus dem AQB in Euro",
+        ),
+        Column(
+            "planned_places",
+            "Geplante Plätze",
+            Kind.COUNT,
+            False,
+            ("plätze", "teilnehmerplätze", "geplante teilnehmende"),
+            "Geplante Teilnehmerplätze",
+        ),
+        _SOURCE,
+    ),
+    ("year", "ags", "project"),
+)
+
+PROGRESS = Table(
+    "progress",
+    "Umsetzungsstand",
+    (
+        _YEAR,
+        _AGS,
+        _DISTRICT,
+        _PROJECT,
+        Column("as_of", "Stichtag", Kind.DATE, True, ("datum", "stand"), "Stichtag des Berichts (TT.MM.JJJJ)"),
+        Column(
+            "spent_eur",
+            "Verausgabte Mittel (EUR)",
+            Kind.MONEY,
+            False,
+            ("verausgabte mittel", "ausgaben (eur)", "ausgaben", "mittelabfluss (eur)"),
+            "Bis zum Stichtag verausgabte Mittel in Euro",
+        ),
+        Column("entries", "Eintritte", Kind.COUNT, False, ("eintritte gesamt",), "Eintritte bis zum Stichtag"),
+        Column("exits", "Austritte", Kind.COUNT, False, ("austritte gesamt",), "Austritte bis zum Stichtag"),
+        Column(
+            "to_training",
+            "Übergänge Ausbildung",
+            Kind.COUNT,
+            False,
+            ("übergänge in ausbildung"),
+            "Austritte in Ausbildung",
+        ),
+        Column(
+            "to_employment",
+            "Übergänge Beschäftigung",
+            Kind.COUNT,
+            False,
+            ("übergänge in beschäftigung"),
+            "Austritte in Beschäftigung",
+        ),
+        Column(
+            "to_other",
+            "Übergänge sonstige",
+            Kind.COUNT,
+            False,
+            ("übergänge in weiterführende maßnahmen/schule", "übergänge sonstiges"),
+            "Austritte in weiterführende Maßnahmen oder Schule",
+        ),
+        Column("dropouts", "Abbrüche", Kind.COUNT, False, (), "Vorzeitige Abbrüche"),
+        _SOURCE,
+    ),
+    ("year", "ags", "project", "as_of"),
+)
+
+TABLES: tuple[Table, ...] = (AGREEMENTS, PROJECTS, PROGRESS)

@@ -1,0 +1,540 @@
+"""Reading the districts' workbooks into the canonical tables, with every problem found; writing them.
+
+A workbook holds any of the sheets `Zielvereinbarungen`, `Projekte`, `Umsetzungsstand`. The reader copes
+with what real files look like (title rows, blank rows, `Summe` rows, numbers and dates typed as German
+text, heading variants) and reports each problem with file, sheet, Excel row, column, value and what
+was expected. It never raises for bad content.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+import pandas as pd
+from python_calamine import CalamineError, CalamineWorkbook
+
+from aqb_data import values
+from aqb_data.districts import DistrictError, load_districts, resolve_ags, resolve_name
+from aqb_data.formatting import format_eur, format_number
+from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
+
+HEADER_SEARCH_ROWS = 30
+_TOTAL_ROW = re.compile(r"^\s*(summe|gesamt|insgesamt|gesamtsumme|total)\b", re.IGNORECASE)
+
+
+class Severity(Enum):
+    """Errors block an import; warnings are shown but do not."""
+
+    ERROR = "Fehler"
+    WARNING = "Warnung"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, located as precisely as possible."""
+
+    file: str
+    severity: Severity
+    kind: str
+    expected: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    cell: str | None = None
+
+    def location(self) -> str:
+        """Where the problem is, in German: file, sheet, row, column (and the cell, e.g. G7)."""
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"Blatt „{self.sheet}“")
+        if self.row:
+            parts.append(f"Zeile {self.row}")
+        if self.column:
+            parts.append(f"Spalte „{self.column}“" + (f" (Zelle {self.cell})" if self.cell else ""))
+        return ", ".join(parts)
+
+    def text(self) -> str:
+        """The whole problem as one German sentence."""
+        found = f"Wert „{self.value}“ – " if self.value not in (None, "") else ""
+        return f"{self.severity.value}: {self.location()}: {found}{self.expected}"
+
+
+@dataclass
+class WorkbookResult:
+    """The canonical tables read from one file and every problem found in it."""
+
+    file: str
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem] = field(default_factory=list)
+    sheets_read: list[str] = field(default_factory=list)
+    unreadable: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that block an import."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that are reported but do not block."""
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+def fold_heading(text: object) -> str:
+    """A heading reduced to letters and digits, without currency marks, for comparing variants."""
+    folded = str(text).strip().lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        folded = folded.replace(umlaut, plain)
+    folded = re.sub(r"(\bin\s+)?(\beuro?\b|€)", " ", folded)
+    return re.sub(r"[^a-z0-9]", "", folded)
+
+
+def _heading_index(table: Table) -> dict[str, Column]:
+    index: dict[str, Column] = {}
+    for column in table.columns:
+        for heading in (column.heading, column.name, *column.aliases):
+            index.setdefault(fold_heading(heading), column)
+    return index
+
+
+_SHEET_NAMES = {
+    "agreements": ("zielvereinbarungen", "zielvereinbarung"),
+    "projects": ("projekte", "projekt", "projektliste"),
+    "progress": ("umsetzungsstand", "umsetzung", "umsetzungsstaende"),
+}
+
+
+def empty_table(table: Table) -> pd.DataFrame:
+    """An empty canonical table with the right columns and dtypes."""
+    return _typed(pd.DataFrame({name: [] for name in table.column_names}), table)
+
+
+def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Canonical dtypes: Int64 years, codes and counts; float euros; str text; datetime64 dates."""
+    for column in table.columns:
+        if column.name not in frame:
+            continue
+        series = frame[column.name]
+        if column.kind in (Kind.YEAR, Kind.MEASURE_TYPE, Kind.COUNT):
+            frame[column.name] = pd.array(series, dtype="Int64")
+        elif column.kind is Kind.MONEY:
+            frame[column.name] = pd.to_numeric(series, errors="raise").astype("float64")
+        elif column.kind is Kind.DATE:
+            frame[column.name] = pd.to_datetime(series).astype("datetime64[us]")
+        else:
+            frame[column.name] = series.astype("str").where(series.notna())
+    return frame[table.column_names]
+
+
+def _cell_text(value: object) -> str:
+    if values.is_empty(value):
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return str(value).strip()
+
+
+def _parse_text(value: object) -> str | None:
+    text = _cell_text(value)
+    return text or None
+
+
+def _parse_measure(value: object) -> int | None:
+    if values.is_empty(value):
+        return None
+    code = parse_measure_type(value)
+    if code is None:
+        labels = "; ".join(f"{mt.code} = {mt.short_label}" for mt in MEASURE_TYPES.values())
+        raise ValueError(f"eine Maßnahmenart 1–4 ({labels})")
+    return code
+
+
+_PARSERS: dict[Kind, Callable[[object], object]] = {
+    Kind.TEXT: _parse_text,
+    Kind.YEAR: values.parse_year,
+    Kind.MONEY: values.parse_money,
+    Kind.COUNT: values.parse_count,
+    Kind.DATE: values.parse_date,
+    Kind.MEASURE_TYPE: _parse_measure,
+    Kind.AGS: _parse_text,
+    Kind.DISTRICT_NAME: _parse_text,
+}
+
+
+class _SheetReader:
+    """Reads one sheet's rows into canonical records, collecting problems."""
+
+    def __init__(self, file: str, sheet: str, table: Table, default_source: str) -> None:
+        self.file, self.sheet, self.table = file, sheet, table
+        self.default_source = default_source
+        self.problems: list[Problem] = []
+        # Where each canonical column stands in this file: its heading as written and its letter.
+        self.headings: dict[str, tuple[str, str]] = {}
+
+    def problem(self, severity: Severity, kind: str, expected: str, **where: object) -> None:
+        self.problems.append(Problem(self.file, severity, kind, expected, self.sheet, **where))  # type: ignore[arg-type]
+
+    def cell_problem(
+        self, severity: Severity, kind: str, expected: str, row: int, column: Column, value: object = None
+    ) -> None:
+        """A problem in one cell, named by the heading as the file writes it."""
+        heading, letter = self.headings.get(column.name, (column.heading, ""))
+        text = _cell_text(value) if value is not None else None
+        cell = f"{letter}{row}" if letter else None
+        self.problem(severity, kind, expected, row=row, column=heading, value=text, cell=cell)
+
+    def find_header(self, rows: list[list[object]]) -> tuple[int, dict[int, Column]] | None:
+        """The 0-based header row and which cell column holds which canonical column."""
+        index = _heading_index(self.table)
+        for number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            mapping = {i: index[fold_heading(cell)] for i, cell in enumerate(row) if fold_heading(cell) in index}
+            if len({c.name for c in mapping.values()}) >= 2:
+                return number, mapping
+        return None
+
+    def check_columns(self, header: int, row: list[object], mapping: dict[int, Column]) -> bool:
+        """Report unknown, doubled and missing columns; False if the sheet cannot be read."""
+        seen: dict[str, int] = {}
+        ok = True
+        for i, cell in enumerate(row):
+            if i in mapping:
+                column = mapping[i]
+                if column.name in seen:
+                    self.problem(
+                        Severity.ERROR,
+                        "Spalten",
+                        f"Spalte doppelt vorhanden (auch in Spalte {_column_letter(seen[column.name])})",
+                        row=header + 1,
+                        column=str(cell).strip(),
+                    )
+                    ok = False
+                seen[column.name] = i
+                self.headings[column.name] = (str(cell).strip(), _column_letter(i))
+            elif _cell_text(cell):
+                self.problem(
+                    Severity.WARNING,
+                    "Spalten",
+                    "unbekannte Spalte, ihr Inhalt wird nicht übernommen",
+                    row=header + 1,
+                    column=str(cell).strip(),
+                )
+        for column in self.table.columns:
+            if column.required and column.name not in seen:
+                self.problem(Severity.ERROR, "Spalten", "Pflichtspalte fehlt", row=header + 1, column=column.heading)
+                ok = False
+        if "ags" not in seen and "district" not in seen:
+            self.problem(
+                Severity.ERROR,
+                "Spalten",
+                "Es fehlt eine Spalte „AGS“ oder „Gebietskörperschaft“",
+                row=header + 1,
+            )
+            ok = False
+        return ok
+
+    def read(self, rows: list[list[object]]) -> pd.DataFrame:
+        """The sheet's valid rows as a canonical table; problems are collected on the reader."""
+        found = self.find_header(rows)
+        if found is None:
+            headings = ", ".join(f"„{c.heading}“" for c in self.table.columns)
+            self.problem(
+                Severity.ERROR,
+                "Spalten",
+                f"Keine Überschriftenzeile gefunden; erwartet werden Überschriften wie {headings}",
+            )
+            return empty_table(self.table)
+        header, mapping = found
+        if not self.check_columns(header, rows[header], mapping):
+            return empty_table(self.table)
+        records: list[dict[str, object]] = []
+        record_rows: list[int] = []
+        block_start, block_complete = 0, True
+        for offset, row in enumerate(rows[header + 1 :], start=header + 2):
+            cells = {column: row[i] if i < len(row) else None for i, column in mapping.items()}
+            if all(values.is_empty(v) for v in cells.values()):
+                continue
+            if self.is_total_row(row):
+                if block_complete:
+                    self.check_total(offset, cells, records[block_start:])
+                block_start, block_complete = len(records), True
+                continue
+            record = self.read_row(offset, cells)
+            if record is None:
+                block_complete = False
+            else:
+                records.append(record)
+                record_rows.append(offset)
+        self.check_duplicates(records, record_rows)
+        frame = pd.DataFrame.from_records(records, columns=self.table.column_names)
+        return _typed(frame, self.table)
+
+    @staticmethod
+    def is_total_row(row: list[object]) -> bool:
+        first_text = next((c for c in row if isinstance(c, str) and c.strip()), "")
+        return bool(_TOTAL_ROW.match(first_text))
+
+    def read_row(self, row_number: int, cells: dict[Column, object]) -> dict[str, object] | None:
+        record: dict[str, object] = {}
+        ok = True
+        for column, raw in cells.items():
+            try:
+                parsed = _PARSERS[column.kind](raw)
+            except ValueError as error:
+                self.cell_problem(Severity.ERROR, "Ungültiger Wert", f"erwartet: {error}", row_number, column, raw)
+                ok = False
+                continue
+            if parsed is None and column.required:
+                self.cell_problem(Severity.ERROR, "Fehlender Wert", "Pflichtfeld ist leer", row_number, column)
+                ok = False
+            record[column.name] = parsed
+        ags = self.resolve(row_number, record.pop("ags", None), record.pop("district", None))
+        if ags is None or not ok:
+            return None
+        record["ags"] = ags
+        if not record.get("source"):
+            record["source"] = self.default_source
+        return record
+
+    def resolve(self, row_number: int, ags_text: object, name: object) -> str | None:
+        """The row's AGS; a name that disagrees with the AGS is a warning, the AGS wins."""
+        ags_column, name_column = self.table.column("ags"), self.table.column("district")
+        if ags_text:
+            try:
+                ags = resolve_ags(ags_text)
+            except DistrictError as error:
+                self.cell_problem(Severity.ERROR, "Gebietskörperschaft", str(error), row_number, ags_column, ags_text)
+                return None
+            if name:
+                try:
+                    named = resolve_name(str(name))
+                except DistrictError:
+                    named = ags
+                if named != ags:
+                    label = load_districts().set_index("ags").loc[ags, "label"]
+                    expected = f"Name passt nicht zum AGS {ags} ({label}); der AGS hat Vorrang"
+                    self.cell_problem(Severity.WARNING, "Gebietskörperschaft", expected, row_number, name_column, name)
+            return ags
+        if name:
+            try:
+                return resolve_name(str(name))
+            except DistrictError as error:
+                self.cell_problem(Severity.ERROR, "Gebietskörperschaft", str(error), row_number, name_column, name)
+                return None
+        expected = "Weder AGS noch Gebietskörperschaft angegeben"
+        self.cell_problem(Severity.ERROR, "Fehlender Wert", expected, row_number, ags_column)
+        return None
+
+    def check_duplicates(self, records: list[dict[str, object]], record_rows: list[int]) -> None:
+        first_row: dict[tuple[object, ...], int] = {}
+        for record, row_number in zip(records, record_rows, strict=True):
+            key = tuple(record[k] for k in self.table.key)
+            if key in first_row:
+                headings = ", ".join(c.heading for c in self.table.columns if c.name in self.table.key)
+                self.problem(
+                    Severity.ERROR,
+                    "Doppelte Zeile",
+                    f"gleiche Kombination aus {headings} wie in Zeile {first_row[key]}",
+                    row=row_number,
+                    value=" / ".join(_cell_text(v) for v in key),
+                )
+            else:
+                first_row[key] = row_number
+
+    def check_total(self, row_number: int, cells: dict[Column, object], block: list[dict[str, object]]) -> None:
+        """A `Summe` row is not data; where it holds amounts, they must equal the rows above it."""
+        for column, raw in cells.items():
+            if column.kind not in (Kind.MONEY, Kind.COUNT):
+                continue
+            try:
+                stated = values.parse_money(raw)
+            except ValueError:
+                continue
+            if stated is None:
+                continue
+            actual = round(sum(r[column.name] or 0 for r in block), 2)  # type: ignore[misc]
+            if abs(stated - actual) >= 0.005:
+                money = column.kind is Kind.MONEY
+                fmt = (lambda v: format_eur(v, 2)) if money else format_number
+                expected = f"Summenzeile weicht ab: angegeben {fmt(stated)}, die Zeilen darüber ergeben {fmt(actual)}"
+                self.cell_problem(Severity.WARNING, "Summenzeile", expected, row_number, column, raw)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sniff(data: bytes) -> str | None:
+    """Why the bytes are not an xlsx file, or None if they look like one."""
+    if not data:
+        return "Die Datei ist leer"
+    if data.startswith(b"PK\x03\x04"):
+        return None
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "Die Datei ist im alten Excel-Format (.xls) oder kennwortgeschützt; bitte als .xlsx speichern"
+    if data.startswith(b"%PDF"):
+        return "Die Datei ist ein PDF, keine Excel-Arbeitsmappe (.xlsx)"
+    return "Die Datei ist keine Excel-Arbeitsmappe (.xlsx)"
+
+
+def _table_for_sheet(sheet_name: str) -> Table | None:
+    folded = fold_heading(sheet_name)
+    for table in TABLES:
+        if folded in _SHEET_NAMES[table.name]:
+            return table
+    return None
+
+
+def read_workbook(
+    source: bytes | str | Path, file_name: str | None = None, default_source: str | None = None
+) -> WorkbookResult:
+    """Read an .xlsx into the canonical tables (agreements, projects, progress) and all its problems.
+
+    `default_source` fills `source` where the file leaves it empty (by default the file name).
+    """
+    if isinstance(source, str | Path):
+        path = Path(source)
+        file_name = file_name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            return _unreadable(file_name, f"Die Datei kann nicht gelesen werden ({error.strerror})")
+    else:
+        data = source
+    file_name = file_name or "Datei"
+    tables = {table.name: empty_table(table) for table in TABLES}
+    reason = _sniff(data)
+    if reason:
+        return _unreadable(file_name, reason)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (CalamineError, ValueError, OSError) as error:
+        return _unreadable(file_name, f"Die Datei ist beschädigt oder keine gültige .xlsx-Datei ({error})")
+    result = WorkbookResult(file_name, tables)
+    for sheet_name in workbook.sheet_names:
+        table = _table_for_sheet(sheet_name)
+        if table is None:
+            continue
+        if table.name in result.sheets_read:
+            result.problems.append(
+                Problem(
+                    file_name, Severity.ERROR, "Blätter", f"Blatt für „{table.sheet}“ doppelt vorhanden", sheet_name
+                )
+            )
+            continue
+        try:
+            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as error:
+            result.problems.append(
+                Problem(file_name, Severity.ERROR, "Datei unlesbar", f"Blatt nicht lesbar ({error})", sheet_name)
+            )
+            continue
+        reader = _SheetReader(file_name, sheet_name, table, default_source or file_name)
+        tables[table.name] = reader.read(rows)
+        result.problems.extend(reader.problems)
+        result.sheets_read.append(table.name)
+    if not result.sheets_read:
+        wanted = ", ".join(f"„{t.sheet}“" for t in TABLES)
+        found = ", ".join(f"„{s}“" for s in workbook.sheet_names)
+        result.problems.append(
+            Problem(file_name, Severity.ERROR, "Blätter", f"Keines der Blätter {wanted} gefunden (vorhanden: {found})")
+        )
+    return result
+
+
+def _unreadable(file_name: str, reason: str) -> WorkbookResult:
+    tables = {table.name: empty_table(table) for table in TABLES}
+    problem = Problem(file_name, Severity.ERROR, "Datei unlesbar", reason)
+    return WorkbookResult(file_name, tables, [problem], unreadable=True)
+
+
+def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Problems as a table with German headings, for display and download."""
+    rows = [
+        {
+            "Art": p.severity.value,
+            "Kategorie": p.kind,
+            "Datei": p.file,
+            "Blatt": p.sheet or "",
+            "Zeile": p.row,
+            "Spalte": p.column or "",
+            "Wert": p.value or "",
+            "Erwartet / Hinweis": p.expected,
+        }
+        for p in problems
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["Art", "Kategorie", "Datei", "Blatt", "Zeile", "Spalte", "Wert", "Erwartet / Hinweis"]
+    )
+    frame["Zeile"] = pd.array(frame["Zeile"], dtype="Int64")
+    return frame
+
+
+_NUMBER_FORMATS = {
+    Kind.MONEY: '#,##0.00 "€"',
+    Kind.COUNT: "#,##0",
+    Kind.YEAR: "0",
+    Kind.DATE: "DD.MM.YYYY",
+    Kind.MEASURE_TYPE: "0",
+}
+_FIXED_TIMESTAMP = pd.Timestamp("2025-01-01").to_pydatetime()
+
+
+def _excel_value(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalars
+    return value
+
+
+def write_workbook(tables: dict[str, pd.DataFrame], target: str | Path | io.BytesIO) -> None:
+    """Write canonical tables as a workbook in the upload format (German headings, number formats)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    labels = load_districts().set_index("ags")["label"]
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.creator = "AQB-Dashboard"
+    workbook.properties.created = workbook.properties.modified = _FIXED_TIMESTAMP
+    for table in TABLES:
+        if table.name not in tables:
+            continue
+        frame = tables[table.name]
+        sheet = workbook.create_sheet(table.sheet)
+        sheet.append([column.heading for column in table.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in frame.itertuples(index=False):
+            record = row._asdict()
+            record["district"] = labels.get(record["ags"])
+            sheet.append([_excel_value(record.get(column.name)) for column in table.columns])
+        for index, column in enumerate(table.columns, start=1):
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = max(12, min(60, len(column.heading) + 4))
+            number_format = _NUMBER_FORMATS.get(column.kind)
+            if number_format:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.number_format = number_format
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    workbook.save(target)
