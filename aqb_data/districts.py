@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -109,8 +109,13 @@ def _name_index() -> dict[str, tuple[str, ...]]:
     return {key: tuple(dict.fromkeys(value)) for key, value in index.items()}
 
 
+@cache
+def _by_ags() -> dict[str, dict[str, object]]:
+    return load_districts().set_index("ags").to_dict("index")
+
+
 def _describe(ags: str) -> str:
-    row = load_districts().set_index("ags").loc[ags]
+    row = _by_ags()[ags]
     return f"{row['name']} ({row['kind']}, AGS {ags})"
 
 
@@ -125,10 +130,10 @@ def normalise_ags(value: object) -> str | None:
     digits = re.sub(r"\s", "", str(value))
     if not digits.isdigit():
         return None
+    if len(digits) in (4, 7):
+        digits = "0" + digits  # a number cell drops the leading zero
     if len(digits) == 8 and digits.endswith("000"):
         digits = digits[:5]
-    if len(digits) == 4:
-        digits = "0" + digits
     return digits if len(digits) == 5 else None
 
 
@@ -137,11 +142,12 @@ def resolve_ags(value: object) -> str:
     ags = normalise_ags(value)
     if ags is None:
         raise DistrictError(f"„{value}“ ist kein fünfstelliger Kreisschlüssel (AGS)")
-    if ags not in set(load_districts()["ags"]):
+    if ags not in _by_ags():
         raise DistrictError(f"Kreisschlüssel {ags} gehört zu keinem der 26 hessischen Kreise und kreisfreien Städte")
     return ags
 
 
+@lru_cache(maxsize=4096)
 def resolve_name(text: str) -> str:
     """The AGS for a district name in any common wording, or DistrictError (unknown or ambiguous)."""
     original = str(text).strip()
@@ -149,10 +155,9 @@ def resolve_name(text: str) -> str:
     candidates = _name_index().get(_base(name), ())
     if not candidates:
         raise DistrictError(f"„{original}“ ist keine bekannte hessische Gebietskörperschaft")
-    kinds = load_districts().set_index("ags")["kind"]
     if len(hints) == 1:
         (hint,) = hints
-        matching = tuple(ags for ags in candidates if kinds[ags] == hint)
+        matching = tuple(ags for ags in candidates if _by_ags()[ags]["kind"] == hint)
         if not matching:
             others = " oder ".join(_describe(ags) for ags in candidates)
             wanted = "keine kreisfreie Stadt" if hint == CITY else "keinen Landkreis"
@@ -174,3 +179,8 @@ def resolve_district(ags: object = None, name: object = None) -> str:
     if name is not None and str(name).strip() != "":
         return resolve_name(str(name))
     raise DistrictError("Weder AGS noch Gebietskörperschaft angegeben")
+
+
+def district_label(ags: str) -> str:
+    """The unique display name of a district, e.g. `Kassel (Stadt)` or `Waldeck-Frankenberg`."""
+    return str(_by_ags()[ags]["label"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -25,9 +26,10 @@ def format_number(value: object, decimals: int = 0) -> str:
     """A number with German separators, e.g. 1.234 or 4,94; `–` if missing."""
     if _missing(value):
         return NOT_AVAILABLE
-    number = float(value)  # type: ignore[arg-type]
-    if round(number, decimals) == 0:
-        number = 0.0  # no "-0"
+    # Commercial rounding (half up), on the decimal value as written, not its binary approximation.
+    number = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)  # type: ignore[arg-type]
+    if number == 0:
+        number = abs(number)  # no "-0"
     return _group(f"{number:,.{decimals}f}")
 
 
@@ -43,7 +45,7 @@ def format_eur_short(value: object) -> str:
     if _missing(value):
         return NOT_AVAILABLE
     number = float(value)  # type: ignore[arg-type]
-    if abs(number) >= 1_000_000:
+    if abs(number) >= 999_500:  # would round to "1.000 Tsd."
         return f"{format_number(number / 1_000_000, 1)} Mio. €"
     if abs(number) >= 10_000:
         return f"{format_number(number / 1_000, 0)} Tsd. €"

@@ -244,7 +244,7 @@ PROGRESS = Table(
             "Übergänge Ausbildung",
             Kind.COUNT,
             False,
-            ("übergänge in ausbildung"),
+            ("übergänge in ausbildung",),
             "Austritte in Ausbildung",
         ),
         Column(
@@ -252,7 +252,7 @@ PROGRESS = Table(
             "Übergänge Beschäftigung",
             Kind.COUNT,
             False,
-            ("übergänge in beschäftigung"),
+            ("übergänge in beschäftigung",),
             "Austritte in Beschäftigung",
         ),
         Column(

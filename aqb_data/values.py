@@ -16,8 +16,9 @@ EXPECTED_YEAR = "eine Jahreszahl zwischen 2000 und 2100, z. B. 2025"
 EXPECTED_DATE = "ein Datum wie 13.08.2025"
 
 _EMPTY_MARKS = {"", "-", "–", "—", "./.", "k.a.", "k. a.", "n.v."}
-_CURRENCY = re.compile(r"(€|eur(?:o)?\b)", re.IGNORECASE)
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_CURRENCY_AT_ENDS = re.compile(r"^\s*(€|eur(?:o)?\b)|(€|eur(?:o)?)\s*$", re.IGNORECASE)
+# A space, no-break space, thin space or apostrophe only counts as a separator between groups of three digits.
+_GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009'](?=\d{3}(?!\d))")
 _GERMAN_GROUPED = re.compile(r"^(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?$")
 _GERMAN_PLAIN = re.compile(r"^(\d+)(?:,(\d+))?$")
 _POINT_DECIMAL = re.compile(r"^(\d+)\.(\d{1,2})$")
@@ -68,7 +69,7 @@ def is_empty(value: object) -> bool:
 
 def _german_number(text: str) -> tuple[int, str]:
     """The integer part and the decimal digits of a number typed the German way."""
-    text = _SPACES.sub("", text)
+    text = _GROUP_SPACE.sub("", text.strip())
     for pattern in (_GERMAN_GROUPED, _GERMAN_PLAIN, _POINT_DECIMAL):
         match = pattern.match(text)
         if match:
@@ -87,7 +88,7 @@ def parse_money(value: object) -> float | None:
             raise ValueError(EXPECTED_MONEY)
         amount = round(float(value), 2)
     else:
-        text = _CURRENCY.sub("", str(value)).strip()
+        text = _CURRENCY_AT_ENDS.sub("", str(value).strip()).strip()
         negative = text.startswith(("-", "−", "–"))
         text = text.lstrip("-−–").strip()
         try:
@@ -96,7 +97,7 @@ def parse_money(value: object) -> float | None:
             raise ValueError(EXPECTED_MONEY) from None
         if len(decimals) > 2:
             raise ValueError(EXPECTED_MONEY + " (höchstens zwei Nachkommastellen)")
-        amount = whole + int(decimals.ljust(2, "0")) / 100
+        amount = round(whole + int(decimals.ljust(2, "0")) / 100, 2)
         amount = -amount if negative else amount
     if amount < 0:
         raise ValueError(EXPECTED_MONEY + " (nicht negativ)")

@@ -20,7 +20,7 @@ import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
 from aqb_data import values
-from aqb_data.districts import DistrictError, load_districts, resolve_ags, resolve_name
+from aqb_data.districts import DistrictError, district_label, load_districts, resolve_ags, resolve_name
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
 
@@ -113,10 +113,10 @@ _SHEET_NAMES = {
 
 def empty_table(table: Table) -> pd.DataFrame:
     """An empty canonical table with the right columns and dtypes."""
-    return _typed(pd.DataFrame({name: [] for name in table.column_names}), table)
+    return canonical_table(pd.DataFrame({name: [] for name in table.column_names}), table)
 
 
-def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+def canonical_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Canonical dtypes: Int64 years, codes and counts; float euros; str text; datetime64 dates."""
     for column in table.columns:
         if column.name not in frame:
@@ -195,6 +195,7 @@ class _SheetReader:
     def find_header(self, rows: list[list[object]]) -> tuple[int, dict[int, Column]] | None:
         """The 0-based header row and which cell column holds which canonical column."""
         index = _heading_index(self.table)
+        index.pop("", None)
         for number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             mapping = {i: index[fold_heading(cell)] for i, cell in enumerate(row) if fold_heading(cell) in index}
             if len({c.name for c in mapping.values()}) >= 2:
@@ -264,7 +265,7 @@ class _SheetReader:
                 continue
             if self.is_total_row(row):
                 if block_complete:
-                    self.check_total(offset, cells, records[block_start:])
+                    self.check_total(offset, cells, records[block_start:], records)
                 block_start, block_complete = len(records), True
                 continue
             record = self.read_row(offset, cells)
@@ -275,7 +276,7 @@ class _SheetReader:
                 record_rows.append(offset)
         self.check_duplicates(records, record_rows)
         frame = pd.DataFrame.from_records(records, columns=self.table.column_names)
-        return _typed(frame, self.table)
+        return canonical_table(frame, self.table)
 
     @staticmethod
     def is_total_row(row: list[object]) -> bool:
@@ -319,7 +320,7 @@ class _SheetReader:
                 except DistrictError:
                     named = ags
                 if named != ags:
-                    label = load_districts().set_index("ags").loc[ags, "label"]
+                    label = district_label(ags)
                     expected = f"Name passt nicht zum AGS {ags} ({label}); der AGS hat Vorrang"
                     self.cell_problem(Severity.WARNING, "Gebietskörperschaft", expected, row_number, name_column, name)
             return ags
@@ -349,8 +350,17 @@ class _SheetReader:
             else:
                 first_row[key] = row_number
 
-    def check_total(self, row_number: int, cells: dict[Column, object], block: list[dict[str, object]]) -> None:
-        """A `Summe` row is not data; where it holds amounts, they must equal the rows above it."""
+    def check_total(
+        self,
+        row_number: int,
+        cells: dict[Column, object],
+        block: list[dict[str, object]],
+        everything: list[dict[str, object]],
+    ) -> None:
+        """A `Summe` row is not data; its amounts must equal the rows since the last total, or all rows above.
+
+        The second form admits a grand total below subtotals.
+        """
         for column, raw in cells.items():
             if column.kind not in (Kind.MONEY, Kind.COUNT):
                 continue
@@ -361,7 +371,8 @@ class _SheetReader:
             if stated is None:
                 continue
             actual = round(sum(r[column.name] or 0 for r in block), 2)  # type: ignore[misc]
-            if abs(stated - actual) >= 0.005:
+            overall = round(sum(r[column.name] or 0 for r in everything), 2)  # type: ignore[misc]
+            if abs(stated - actual) >= 0.005 and abs(stated - overall) >= 0.005:
                 money = column.kind is Kind.MONEY
                 fmt = (lambda v: format_eur(v, 2)) if money else format_number
                 expected = f"Summenzeile weicht ab: angegeben {fmt(stated)}, die Zeilen darüber ergeben {fmt(actual)}"
@@ -424,17 +435,19 @@ def read_workbook(
     except (CalamineError, ValueError, OSError) as error:
         return _unreadable(file_name, f"Die Datei ist beschädigt oder keine gültige .xlsx-Datei ({error})")
     result = WorkbookResult(file_name, tables)
+    found: list[str] = []
     for sheet_name in workbook.sheet_names:
         table = _table_for_sheet(sheet_name)
         if table is None:
             continue
-        if table.name in result.sheets_read:
+        if table.name in found:
             result.problems.append(
                 Problem(
                     file_name, Severity.ERROR, "Blätter", f"Blatt für „{table.sheet}“ doppelt vorhanden", sheet_name
                 )
             )
             continue
+        found.append(table.name)
         try:
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except (CalamineError, ValueError) as error:
@@ -446,7 +459,7 @@ def read_workbook(
         tables[table.name] = reader.read(rows)
         result.problems.extend(reader.problems)
         result.sheets_read.append(table.name)
-    if not result.sheets_read:
+    if not found:
         wanted = ", ".join(f"„{t.sheet}“" for t in TABLES)
         found = ", ".join(f"„{s}“" for s in workbook.sheet_names)
         result.problems.append(

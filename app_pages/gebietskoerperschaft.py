@@ -1,0 +1,116 @@
+"""Gebietskörperschaft: one district's agreement, its allocation and projects, its budget over the years."""
+
+import pandas as pd
+import streamlit as st
+
+from aqb_data import charts
+from aqb_data import indicators as ind
+from aqb_data.formatting import format_date, format_eur, format_number, format_percent
+from aqb_data.districts import load_districts
+from aqb_data.model import MEASURE_TYPES, is_synthetic
+from ui.data import get_data
+from ui.filters import current_selection, select_district
+from ui.widgets import chart, data_caption, source_note, synthetic_notice, table
+
+data = get_data()
+selection = current_selection()
+
+
+
+def _district_rows() -> pd.DataFrame:
+    return load_districts().sort_values("label", ignore_index=True)
+
+
+def _on_pick() -> None:
+    rows = st.session_state["district_picker"].selection.rows
+    if rows:
+        select_district(_district_rows().loc[rows[0], "ags"])
+
+
+if not selection.ags:
+    st.title("Gebietskörperschaft")
+    st.info("Bitte wählen Sie links unter *Gebietskörperschaft* einen Kreis oder eine kreisfreie Stadt – oder hier eine Zeile.")
+    st.dataframe(
+        _district_rows()[["label", "kind", "regierungsbezirk"]].rename(
+            columns={"label": "Gebietskörperschaft", "kind": "Art", "regierungsbezirk": "Regierungsbezirk"}
+        ),
+        hide_index=True,
+        on_select=_on_pick,
+        selection_mode="single-row",
+        key="district_picker",
+    )
+    st.stop()
+
+name = ind.scope_label(selection)
+note = source_note(data, selection.year)
+st.title(f"{name} – {selection.year}")
+data_caption(data, selection.year)
+synthetic_notice(ind.synthetic_share(data, selection))
+
+agreement = ind.agreement(data, selection.year, selection.ags)
+all_types = ind.Selection(selection.year, ags=selection.ags)
+projects = ind.district_projects(data, selection.year, selection.ags, tuple(MEASURE_TYPES))
+
+with st.container(border=True):
+    st.subheader(f"Zielvereinbarung {selection.year}")
+    if agreement is None:
+        st.write(f"Für {name} liegt für {selection.year} keine Zielvereinbarung vor.")
+    else:
+        budget_col, ministry_col, district_col = st.columns(3)
+        budget_col.metric("§ 4 Haushaltsmittel", format_eur(agreement["budget_eur"]))
+        ministry_col.metric("Unterzeichnung HMSI", format_date(agreement["signed_ministry"]))
+        district_col.metric("Unterzeichnung Kreis/Stadt", format_date(agreement["signed_district"]))
+        st.markdown("**§ 5 Projekte nach Maßnahmenarten**")
+        for code, measure in MEASURE_TYPES.items():
+            names = projects.loc[projects["measure_type"] == code, "project"].tolist()
+            listed = "".join(f"\n   - {project}" for project in names) if names else " – keine Projekte"
+            st.markdown(f"{code}. {measure.label}{listed}")
+        label = "Demodaten (synthetisch)" if is_synthetic(agreement["source"]) else agreement["source"]
+        st.caption(f"Quelle: {label}")
+
+budgets = ind.district_budgets(data, all_types).iloc[0]
+left, right = st.columns(2)
+with left:
+    allocation = ind.allocation_by_measure_type(data, selection, "district")
+    if allocation.empty:
+        st.info("Keine Projekte in den gewählten Maßnahmenarten.")
+    else:
+        chart(
+            charts.allocation_bars(allocation, f"Verteilung der Mittel {selection.year}", note),
+            f"aqb_verteilung_{name}_{selection.year}",
+        )
+    st.caption(
+        f"Verplant: {format_eur(budgets['planned_eur'])} von {format_eur(budgets['budget_eur'])}; "
+        f"nicht verplant: {format_eur(budgets['unallocated_eur'])}"
+        + (" – **die Planung übersteigt das Budget**." if budgets["over_committed"] else ".")
+    )
+with right:
+    trend = ind.budget_trend(data, all_types)
+    chart(
+        charts.budget_trend_bars(trend, f"Haushaltsmittel {name} über die Jahre", selection.year, note),
+        f"aqb_haushaltsmittel_{name}",
+    )
+
+st.subheader(f"Projekte {selection.year}")
+shown = projects[projects["measure_type"].isin(selection.measure_types)]
+if shown.empty:
+    st.write("Keine Projekte in den gewählten Maßnahmenarten.")
+else:
+    missing = int(shown["planned_eur"].isna().sum())
+    if missing:
+        st.info(f"{missing} Projekte haben noch keine geplanten Mittel (–); eine Projektliste kann sie nachliefern.")
+    table(
+        shown,
+        {
+            "measure_label": ("Maßnahmenart", None),
+            "project": ("Projekt", None),
+            "provider": ("Träger", None),
+            "target_group": ("Zielgruppe", None),
+            "planned_eur": ("Geplante Mittel", format_eur),
+            "planned_places": ("Geplante Plätze", format_number),
+            "share": ("Anteil am Budget", format_percent),
+            "source": ("Quelle", None),
+        },
+    )
+
+st.button("Andere Gebietskörperschaft wählen", icon="↩️", on_click=select_district, args=(None,))

@@ -1,0 +1,46 @@
+"""Methodik & Quellen: what each indicator means, where each dataset comes from, licences, data date."""
+
+import streamlit as st
+
+from aqb_data.formatting import NOT_AVAILABLE, format_date, format_eur
+from aqb_data.sources import known_figures_check, method_text
+from ui.data import get_data
+from ui.widgets import table
+
+data = get_data()
+
+st.title("Methodik & Quellen")
+
+st.header("Kennzahlen")
+st.markdown(method_text("indikatoren"))
+
+st.header("Datenstand")
+as_of = data.data_date()
+st.markdown(
+    f"- Gelesene Datei(en): {', '.join(data.files) or NOT_AVAILABLE}\n"
+    f"- Jahre: {', '.join(str(y) for y in data.years)}\n"
+    f"- Letzter Stichtag eines Umsetzungsberichts: {format_date(as_of)}\n"
+    f"- Zeilen: {len(data.agreements)} Zielvereinbarungen, {len(data.projects)} Projekte, "
+    f"{len(data.progress)} Umsetzungsstände"
+)
+
+st.header("Quellen und Lizenzen")
+st.markdown(method_text("quellen"))
+
+st.subheader("Veröffentlichte Zahlen im Vergleich mit dem Datensatz")
+st.caption(
+    "Diese Zahlen sind veröffentlicht und im Datensatz als echte Werte übernommen, soweit ihr Jahr im Datensatz "
+    "liegt. „–“: Das Jahr fehlt im Datensatz oder die Zahl ist nicht vergleichbar."
+)
+check = known_figures_check(data)
+table(
+    check,
+    {
+        "unit": ("Gebiet", None),
+        "year": ("Jahr", str),
+        "figure": ("Kennzahl", None),
+        "published_eur": ("Veröffentlicht", format_eur),
+        "dataset_eur": ("Im Datensatz", format_eur),
+        "source": ("Quelle", None),
+    },
+)

@@ -1,0 +1,114 @@
+"""Übersicht: budgets and their allocation per measure type, for Hessen, its Regierungsbezirke and districts."""
+
+import streamlit as st
+
+from aqb_data import charts
+from aqb_data import indicators as ind
+from aqb_data.formatting import format_change, format_eur, format_number, format_percent
+from ui.data import get_data
+from ui.filters import current_selection
+from ui.widgets import chart, data_caption, source_note, synthetic_notice, table
+
+data = get_data()
+selection = current_selection()
+scope = ind.scope_label(selection)
+note = source_note(data, selection.year)
+
+st.title(f"Übersicht {selection.year} – {scope}")
+data_caption(data, selection.year)
+synthetic_notice(ind.synthetic_share(data, selection))
+
+totals = ind.land_totals(data, selection)
+col_budget, col_projects, col_inhabitant, col_unallocated = st.columns(4)
+col_budget.metric(
+    "Haushaltsmittel",
+    format_eur(totals["budget_eur"]),
+    delta=f"{format_change(totals['change_eur'])} ({format_change(totals['change_share'], 'percent')}) ggü. Vorjahr",
+    delta_color="off",
+    help=f"Haushaltsmittel nach § 4 der Zielvereinbarungen; {totals['n_districts']} Gebietskörperschaften.",
+    border=True,
+)
+col_projects.metric(
+    "Projekte",
+    format_number(totals["n_projects"]),
+    help="Projekte nach § 5 in den gewählten Maßnahmenarten.",
+    border=True,
+)
+col_inhabitant.metric(
+    "Haushaltsmittel je Einwohner/in",
+    format_eur(totals["budget_per_inhabitant"], 2),
+    help="Haushaltsmittel geteilt durch die Einwohnerzahl (Destatis, 31.12.2021).",
+    border=True,
+)
+over = totals["n_over_committed"]
+col_unallocated.metric(
+    "Nicht verplant",
+    format_eur(totals["unallocated_eur"]),
+    delta=f"{over} überplant" if over else None,
+    delta_color="inverse",
+    delta_arrow="off",
+    help="Haushaltsmittel minus geplante Mittel aller Projekte. Nur bei allen vier Maßnahmenarten berechnet; "
+    "überplant heißt: die geplanten Mittel übersteigen das Budget.",
+    border=True,
+)
+if totals["projects_without_amount"]:
+    st.info(
+        f"{totals['projects_without_amount']} Projekte haben noch keine geplanten Mittel; "
+        "sie fehlen in den Summen der geplanten Mittel."
+    )
+
+st.subheader("Verteilung auf die Maßnahmenarten")
+if not selection.all_measure_types:
+    st.caption("Gefiltert auf einzelne Maßnahmenarten: Der Anteil bezieht sich weiter auf das ganze Budget.")
+if selection.ags:
+    allocation = ind.allocation_by_measure_type(data, selection, "district")
+    chart(charts.allocation_bars(allocation, f"{scope}: geplante Mittel {selection.year}", note), f"aqb_verteilung_{scope}_{selection.year}")
+    st.page_link("app_pages/gebietskoerperschaft.py", label=f"Mehr zu {scope}: Zielvereinbarung und Projekte", icon="🏛️")
+else:
+    left, right = st.columns(2)
+    with left:
+        top_level = "regierungsbezirk" if selection.regierungsbezirk else "land"
+        allocation = ind.allocation_by_measure_type(data, selection, top_level)
+        chart(charts.allocation_bars(allocation, f"{scope} {selection.year}", note), f"aqb_verteilung_{scope}_{selection.year}")
+    with right:
+        if not selection.regierungsbezirk:
+            by_rb = ind.allocation_by_measure_type(data, selection, "regierungsbezirk")
+            chart(
+                charts.allocation_bars(by_rb, f"Regierungsbezirke {selection.year}", note),
+                f"aqb_verteilung_regierungsbezirke_{selection.year}",
+            )
+        else:
+            budgets = ind.district_budgets(data, selection)
+            chart(
+                charts.per_inhabitant_bars(budgets, "Haushaltsmittel je Einwohner/in", totals["budget_per_inhabitant"], note),
+                f"aqb_je_einwohner_{scope}_{selection.year}",
+            )
+    by_district = ind.allocation_by_measure_type(data, selection, "district")
+    chart(
+        charts.allocation_bars(by_district, f"Gebietskörperschaften {selection.year}", note),
+        f"aqb_verteilung_kreise_{scope}_{selection.year}",
+    )
+
+st.subheader("Haushaltsmittel je Gebietskörperschaft")
+budgets = ind.district_budgets(data, selection).sort_values("budget_eur", ascending=False)
+budgets["status"] = budgets["over_committed"].map({True: "überplant", False: ""})
+table(
+    budgets,
+    {
+        "label": ("Gebietskörperschaft", None),
+        "regierungsbezirk": ("Regierungsbezirk", None),
+        "budget_eur": ("Haushaltsmittel", format_eur),
+        "planned_eur": ("Geplante Mittel", format_eur),
+        "unallocated_eur": ("Nicht verplant", format_eur),
+        "status": ("Hinweis", None),
+        "n_projects": ("Projekte", format_number),
+        "budget_per_inhabitant": ("€ je Einwohner/in", lambda v: format_eur(v, 2)),
+        "change_eur": ("Veränderung ggü. Vorjahr", format_change),
+        "change_share": ("Veränderung (%)", lambda v: format_change(v, "percent")),
+        "source": ("Quelle", None),
+    },
+)
+st.caption(
+    f"Summe: {format_eur(totals['budget_eur'])} Haushaltsmittel, davon {format_eur(totals['planned_eur'])} verplant "
+    f"({format_percent(ind.ratio(totals['planned_eur'], totals['budget_eur']))})."
+)

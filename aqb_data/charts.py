@@ -1,0 +1,196 @@
+"""Plotly figures with the project's own template: German separators, fixed measure-type colours.
+
+Every figure sets the `aqb` template itself and is drawn with `theme=None`, so that the screen, the
+toolbar's image export and a server-side export look the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from aqb_data.formatting import format_eur, format_number, format_percent
+from aqb_data.indicators import UNALLOCATED_CODE, measure_label
+from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
+
+FONT = "Source Sans Pro, Arial, sans-serif"
+TEXT_COLOUR = "#1f2933"
+GRID_COLOUR = "#e4e7eb"
+ACCENT = "#0b5394"  # the theme's primary colour: one-series charts
+
+pio.templates["aqb"] = go.layout.Template(
+    layout=go.Layout(
+        font={"family": FONT, "size": 14, "color": TEXT_COLOUR},
+        separators=",.",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=[mt.colour for mt in MEASURE_TYPES.values()],
+        title={"x": 0, "xanchor": "left", "font": {"size": 18}},
+        xaxis={"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "automargin": True},
+        yaxis={"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "automargin": True},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
+        hoverlabel={"font": {"family": FONT}},
+        margin={"l": 10, "r": 10, "t": 80, "b": 60},
+    )
+)
+
+MEASURE_COLOURS = {code: mt.colour for code, mt in MEASURE_TYPES.items()} | {UNALLOCATED_CODE: UNALLOCATED_COLOUR}
+_MEASURE_ORDER = [*MEASURE_TYPES, UNALLOCATED_CODE]
+
+
+def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
+    """Template, title and the source line under the plot."""
+    fig.update_layout(template="aqb", title={"text": title})
+    if source_note:
+        fig.add_annotation(
+            text=source_note,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-50,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 11, "color": "#52606d"},
+        )
+    return fig
+
+
+def image_config(file_stem: str) -> dict[str, object]:
+    """Plotly's toolbar settings: a 16:9 meeting-ready PNG with a telling file name, German labels off."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", file_stem).strip("_") or "aqb_grafik"
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": safe, "width": 1600, "height": 900, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
+    """Stacked horizontal bars: per unit the planned money of each measure type and the unallocated rest."""
+    fig = go.Figure()
+    units = list(dict.fromkeys(allocation.sort_values("budget_eur")["unit_label"]))
+    for code in _MEASURE_ORDER:
+        part = allocation[allocation["measure_type"] == code]
+        if part.empty:
+            continue
+        hover = [
+            f"<b>{unit}</b><br>{measure_label(code)}: {format_eur(eur)}<br>{format_percent(share)} des Budgets"
+            f" ({format_eur(budget)})"
+            for unit, eur, share, budget in zip(
+                part["unit_label"], part["planned_eur"], part["share"], part["budget_eur"], strict=True
+            )
+        ]
+        fig.add_trace(
+            go.Bar(
+                name=measure_label(code),
+                y=part["unit_label"],
+                x=part["planned_eur"],
+                orientation="h",
+                marker={"color": MEASURE_COLOURS[code], "line": {"color": "white", "width": 0.5}},
+                marker_pattern_shape="/" if code == UNALLOCATED_CODE else "",
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="stack", height=max(260, 120 + 28 * len(units)))
+    fig.update_xaxes(title="Geplante Mittel (€)", tickformat=",.0f", ticksuffix=" €")
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=units)
+    return _finish(fig, title, source_note)
+
+
+def budget_trend_bars(
+    trend: pd.DataFrame, title: str, highlight_year: int | None = None, source_note: str = ""
+) -> go.Figure:
+    """Budget per year as bars labelled with the amount; the selected year stands out."""
+    years = [str(y) for y in trend["year"]]
+    colours = [ACCENT if y == highlight_year else "#9fb3c8" for y in trend["year"]]
+    hover = [
+        f"<b>{y}</b><br>Haushaltsmittel: {format_eur(b)}<br>je Einwohner/in: {format_eur(p, 2)}"
+        for y, b, p in zip(trend["year"], trend["budget_eur"], trend["budget_per_inhabitant"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=years,
+            y=trend["budget_eur"],
+            marker_color=colours,
+            text=[format_eur(b) for b in trend["budget_eur"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=hover,
+            hoverinfo="text",
+            name="Haushaltsmittel",
+        )
+    )
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(title="Haushaltsmittel (€)", tickformat=",.0f", ticksuffix=" €", rangemode="tozero")
+    fig.update_layout(height=380, showlegend=False)
+    return _finish(fig, title, source_note)
+
+
+def allocation_trend_bars(trend: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
+    """Planned money per year, stacked by measure type."""
+    fig = go.Figure()
+    for code in MEASURE_TYPES:
+        part = trend[trend["measure_type"] == code]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=measure_label(code),
+                x=[str(y) for y in part["year"]],
+                y=part["planned_eur"],
+                marker_color=MEASURE_COLOURS[code],
+                hovertext=[
+                    f"<b>{y}</b><br>{measure_label(code)}: {format_eur(v)}"
+                    for y, v in zip(part["year"], part["planned_eur"], strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="stack", height=380)
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(title="Geplante Mittel (€)", tickformat=",.0f", ticksuffix=" €")
+    return _finish(fig, title, source_note)
+
+
+def per_inhabitant_bars(budgets: pd.DataFrame, title: str, land_value: float, source_note: str = "") -> go.Figure:
+    """€ per inhabitant per district, sorted, with the Land value as a reference line."""
+    frame = budgets.dropna(subset=["budget_per_inhabitant"]).sort_values("budget_per_inhabitant")
+    fig = go.Figure(
+        go.Bar(
+            x=frame["budget_per_inhabitant"],
+            y=frame["label"],
+            orientation="h",
+            marker_color=ACCENT,
+            text=[format_eur(v, 2) for v in frame["budget_per_inhabitant"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=[
+                f"<b>{label}</b><br>{format_eur(v, 2)} je Einwohner/in<br>Haushaltsmittel {format_eur(b)}"
+                f"<br>Einwohner/innen {format_number(p)}"
+                for label, v, b, p in zip(
+                    frame["label"],
+                    frame["budget_per_inhabitant"],
+                    frame["budget_eur"],
+                    frame["population"],
+                    strict=True,
+                )
+            ],
+            hoverinfo="text",
+        )
+    )
+    fig.add_vline(
+        x=land_value,
+        line={"color": TEXT_COLOUR, "dash": "dash", "width": 1},
+        annotation_text=f"Hessen {format_eur(land_value, 2)}",
+        annotation_position="top",
+    )
+    fig.update_layout(height=max(300, 120 + 24 * len(frame)), showlegend=False)
+    fig.update_xaxes(title="Haushaltsmittel je Einwohner/in (€)", tickformat=",.2f", ticksuffix=" €")
+    fig.update_yaxes(title=None)
+    return _finish(fig, title, source_note)

@@ -1,0 +1,76 @@
+"""The data the dashboard shows: canonical tables from one or more workbooks, and what they rest on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from aqb_data.demo import DEMO_WORKBOOK
+from aqb_data.model import TABLES
+from aqb_data.workbook import Problem, WorkbookResult, empty_table, read_workbook
+
+
+class DataError(Exception):
+    """Workbooks that cannot be used; `problems` says why, in German."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(p.text() for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class AqbData:
+    """Agreements, projects and progress, with the files they were read from."""
+
+    agreements: pd.DataFrame
+    projects: pd.DataFrame
+    progress: pd.DataFrame
+    files: tuple[str, ...] = field(default=())
+
+    @property
+    def years(self) -> list[int]:
+        """The years that have an agreement, ascending."""
+        return sorted(int(y) for y in self.agreements["year"].dropna().unique())
+
+    def data_date(self, year: int | None = None) -> date | None:
+        """The latest Stichtag of the progress reports (of one year, if given); None if there are none."""
+        progress = self.progress if year is None else self.progress[self.progress["year"] == year]
+        latest = progress["as_of"].max()
+        return None if pd.isna(latest) else latest.date()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of the canonical tables by name."""
+        return {"agreements": self.agreements, "projects": self.projects, "progress": self.progress}[name]
+
+
+def combine(results: Iterable[WorkbookResult]) -> AqbData:
+    """Tables of several files; a later file's rows replace a district's year in each table it brings."""
+    tables = {table.name: empty_table(table) for table in TABLES}
+    files = []
+    for result in results:
+        files.append(result.file)
+        for name, new in result.tables.items():
+            if new.empty:
+                continue
+            old = tables[name]
+            replaced = old.set_index(["year", "ags"]).index.isin(new.set_index(["year", "ags"]).index)
+            tables[name] = pd.concat([old[~replaced], new], ignore_index=True)
+    return AqbData(tables["agreements"], tables["projects"], tables["progress"], tuple(files))
+
+
+def load_workbooks(paths: Iterable[str | Path]) -> AqbData:
+    """The tables of the given workbooks; DataError listing every error if any file has one."""
+    results = [read_workbook(path) for path in paths]
+    errors = [problem for result in results for problem in result.errors]
+    if errors:
+        raise DataError(errors)
+    return combine(results)
+
+
+def bundled_data() -> AqbData:
+    """The dataset shipped in data/ (the synthetic demo, anchored on published figures)."""
+    return load_workbooks([DEMO_WORKBOOK])

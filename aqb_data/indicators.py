@@ -1,0 +1,277 @@
+"""Budget and allocation indicators: pure functions, tables in, tables out.
+
+Amounts are euros, summed and then rounded to the cent. A ratio whose denominator is 0 or missing is
+NaN (shown as `–`), never 0 or infinity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from aqb_data.dataset import AqbData
+from aqb_data.districts import district_label, load_districts
+from aqb_data.model import MEASURE_TYPES, UNALLOCATED_LABEL, is_synthetic
+
+UNALLOCATED_CODE = 0
+LEVELS = ("land", "regierungsbezirk", "district")
+LAND_LABEL = "Hessen"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the global filters select: a year, optionally a Regierungsbezirk or a district, measure types."""
+
+    year: int
+    regierungsbezirk: str | None = None
+    ags: str | None = None
+    measure_types: tuple[int, ...] = field(default=tuple(MEASURE_TYPES))
+
+    def districts(self) -> pd.DataFrame:
+        """The selected districts (all 26 unless narrowed)."""
+        districts = load_districts()
+        if self.ags:
+            return districts[districts["ags"] == self.ags]
+        if self.regierungsbezirk:
+            return districts[districts["regierungsbezirk"] == self.regierungsbezirk]
+        return districts
+
+    @property
+    def all_measure_types(self) -> bool:
+        """True when no measure type is filtered out."""
+        return set(self.measure_types) == set(MEASURE_TYPES)
+
+
+def ratio(numerator: pd.Series | float, denominator: pd.Series | float) -> pd.Series | float:
+    """numerator / denominator, NaN where the denominator is 0 or missing."""
+    if isinstance(denominator, pd.Series):
+        denominator = denominator.astype("float64").replace(0.0, np.nan)
+        return numerator / denominator
+    if denominator is None or pd.isna(denominator) or denominator == 0:
+        return float("nan")
+    return numerator / denominator
+
+
+def _cents(series: pd.Series) -> pd.Series:
+    return series.astype("float64").round(2)
+
+
+def _planned_per_district(data: AqbData, year: int, measure_types: tuple[int, ...]) -> pd.DataFrame:
+    projects = data.projects[(data.projects["year"] == year) & data.projects["measure_type"].isin(measure_types)]
+    grouped = projects.groupby("ags", observed=True)
+    return pd.DataFrame(
+        {
+            "planned_eur": grouped["planned_eur"].sum(min_count=1),
+            "n_projects": grouped.size(),
+            "projects_without_amount": grouped["planned_eur"].apply(lambda s: int(s.isna().sum())),
+        }
+    ).reset_index()
+
+
+def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
+    """One row per selected district for the year.
+
+    Columns: ags, name, label, kind, regierungsbezirk, population, budget_eur, planned_eur (of the selected
+    measure types), unallocated_eur, over_committed, budget_per_inhabitant, n_projects,
+    projects_without_amount, budget_prev_eur, change_eur, change_share, source.
+    """
+    districts = selection.districts()[["ags", "name", "label", "kind", "regierungsbezirk", "population"]]
+    agreements = data.agreements
+    this_year = agreements[agreements["year"] == selection.year][["ags", "budget_eur", "source"]]
+    previous = agreements[agreements["year"] == selection.year - 1][["ags", "budget_eur"]]
+    frame = (
+        districts.merge(this_year, on="ags", how="left", validate="1:1")
+        .merge(previous.rename(columns={"budget_eur": "budget_prev_eur"}), on="ags", how="left", validate="1:1")
+        .merge(
+            _planned_per_district(data, selection.year, selection.measure_types), on="ags", how="left", validate="1:1"
+        )
+    )
+    frame["n_projects"] = frame["n_projects"].fillna(0).astype("int64")
+    frame["projects_without_amount"] = frame["projects_without_amount"].fillna(0).astype("int64")
+    # Unallocated money is measured against the whole budget, so only when all measure types count.
+    if selection.all_measure_types:
+        planned = frame["planned_eur"].where(frame["n_projects"] > 0, 0.0)
+        frame["unallocated_eur"] = _cents(frame["budget_eur"] - planned)
+    else:
+        frame["unallocated_eur"] = np.nan
+    frame["over_committed"] = frame["unallocated_eur"] < 0
+    frame["budget_per_inhabitant"] = ratio(frame["budget_eur"], frame["population"])
+    frame["change_eur"] = _cents(frame["budget_eur"] - frame["budget_prev_eur"])
+    frame["change_share"] = ratio(frame["change_eur"], frame["budget_prev_eur"])
+    return frame.reset_index(drop=True)
+
+
+def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
+    """Totals over the selected districts: budget, planned, unallocated, per inhabitant, change, counts."""
+    frame = district_budgets(data, selection)
+    with_agreement = frame["budget_eur"].notna()
+    budget = round(float(frame["budget_eur"].sum()), 2)
+    previous = frame["budget_prev_eur"].sum(min_count=1)
+    population = int(frame.loc[with_agreement, "population"].sum())
+    planned = frame["planned_eur"].sum(min_count=1)
+    totals: dict[str, float | int] = {
+        "budget_eur": budget,
+        "planned_eur": round(float(planned), 2) if pd.notna(planned) else float("nan"),
+        "unallocated_eur": round(float(frame["unallocated_eur"].sum(min_count=1)), 2)
+        if selection.all_measure_types
+        else float("nan"),
+        "population": population,
+        "budget_per_inhabitant": ratio(budget, population),
+        "n_projects": int(frame["n_projects"].sum()),
+        "n_districts": int(with_agreement.sum()),
+        "n_over_committed": int(frame["over_committed"].sum()),
+        "projects_without_amount": int(frame["projects_without_amount"].sum()),
+        "budget_prev_eur": round(float(previous), 2) if pd.notna(previous) else float("nan"),
+    }
+    totals["change_eur"] = round(totals["budget_eur"] - totals["budget_prev_eur"], 2)
+    totals["change_share"] = ratio(totals["change_eur"], totals["budget_prev_eur"])
+    return totals
+
+
+def allocation_by_measure_type(data: AqbData, selection: Selection, level: str = "land") -> pd.DataFrame:
+    """Planned money per unit and measure type, with the unallocated rest as code 0.
+
+    `level` is `land`, `regierungsbezirk` or `district`. Columns: unit, unit_label, measure_type (0 =
+    not allocated), measure_label, planned_eur, budget_eur (of the unit), share (of the budget).
+    Over-committed units have no code-0 row.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+    districts = selection.districts()
+    units = {
+        "land": pd.Series(LAND_LABEL, index=districts.index),
+        "regierungsbezirk": districts["regierungsbezirk"],
+        "district": districts["ags"],
+    }[level]
+    unit_of = dict(zip(districts["ags"], units, strict=True))
+    label_of = dict(zip(districts["ags"], districts["label"], strict=True)) if level == "district" else {}
+    budgets = data.agreements[(data.agreements["year"] == selection.year) & data.agreements["ags"].isin(unit_of)]
+    budget_by_unit = budgets.assign(unit=budgets["ags"].map(unit_of)).groupby("unit")["budget_eur"].sum()
+    projects = data.projects[
+        (data.projects["year"] == selection.year)
+        & data.projects["ags"].isin(unit_of)
+        & data.projects["measure_type"].isin(selection.measure_types)
+    ]
+    planned = (
+        projects.assign(unit=projects["ags"].map(unit_of))
+        .groupby(["unit", "measure_type"])["planned_eur"]
+        .sum(min_count=1)
+        .rename("planned_eur")
+        .reset_index()
+    )
+    planned["measure_type"] = planned["measure_type"].astype("int64")
+    if selection.all_measure_types:
+        allocated = planned.groupby("unit")["planned_eur"].sum()
+        rest = (budget_by_unit - allocated.reindex(budget_by_unit.index).fillna(0.0)).round(2)
+        rest = rest[rest > 0]
+        unallocated = pd.DataFrame({"unit": rest.index, "measure_type": UNALLOCATED_CODE, "planned_eur": rest.values})
+        planned = pd.concat([planned, unallocated], ignore_index=True)
+    planned["planned_eur"] = _cents(planned["planned_eur"])
+    planned["budget_eur"] = planned["unit"].map(budget_by_unit)
+    planned["share"] = ratio(planned["planned_eur"], planned["budget_eur"])
+    planned["unit_label"] = planned["unit"].map(label_of) if label_of else planned["unit"]
+    planned["measure_label"] = planned["measure_type"].map(measure_label)
+    columns = ["unit", "unit_label", "measure_type", "measure_label", "planned_eur", "budget_eur", "share"]
+    return planned.sort_values(["unit", "measure_type"], ignore_index=True)[columns]
+
+
+def measure_label(code: int) -> str:
+    """The short German label of a measure type, or `Nicht verplant` for code 0."""
+    return UNALLOCATED_LABEL if code == UNALLOCATED_CODE else MEASURE_TYPES[int(code)].short_label
+
+
+def budget_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
+    """Budget per year over the selected districts (all years), with € per inhabitant.
+
+    Columns: year, budget_eur, n_districts, budget_per_inhabitant, change_eur.
+    """
+    districts = selection.districts()
+    agreements = data.agreements[data.agreements["ags"].isin(districts["ags"])]
+    agreements = agreements.merge(districts[["ags", "population"]], on="ags", how="left", validate="m:1")
+    trend = (
+        agreements.groupby("year")
+        .agg(budget_eur=("budget_eur", "sum"), n_districts=("ags", "nunique"), population=("population", "sum"))
+        .reset_index()
+    )
+    trend["year"] = trend["year"].astype("int64")
+    trend["budget_eur"] = _cents(trend["budget_eur"])
+    trend["budget_per_inhabitant"] = ratio(trend["budget_eur"], trend["population"])
+    trend["change_eur"] = _cents(trend["budget_eur"].diff())
+    return trend.drop(columns="population")
+
+
+def allocation_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
+    """Planned money per year and measure type over the selected districts: year, measure_type, planned_eur."""
+    districts = selection.districts()
+    projects = data.projects[
+        data.projects["ags"].isin(districts["ags"]) & data.projects["measure_type"].isin(selection.measure_types)
+    ]
+    trend = projects.groupby(["year", "measure_type"])["planned_eur"].sum(min_count=1).reset_index()
+    trend["year"] = trend["year"].astype("int64")
+    trend["measure_type"] = trend["measure_type"].astype("int64")
+    trend["planned_eur"] = _cents(trend["planned_eur"])
+    trend["measure_label"] = trend["measure_type"].map(measure_label)
+    return trend
+
+
+def district_projects(data: AqbData, year: int, ags: str, measure_types: tuple[int, ...]) -> pd.DataFrame:
+    """A district's projects in a year, by measure type, with their share of the budget.
+
+    Columns: measure_type, measure_label, project, provider, target_group, planned_eur, planned_places,
+    share (of the district's budget), source.
+    """
+    projects = data.projects[
+        (data.projects["year"] == year)
+        & (data.projects["ags"] == ags)
+        & data.projects["measure_type"].isin(measure_types)
+    ]
+    budget = data.agreements.loc[(data.agreements["year"] == year) & (data.agreements["ags"] == ags), "budget_eur"].sum(
+        min_count=1
+    )
+    frame = projects.assign(
+        measure_label=projects["measure_type"].map(measure_label),
+        share=ratio(projects["planned_eur"], budget),
+    )
+    columns = [
+        "measure_type",
+        "measure_label",
+        "project",
+        "provider",
+        "target_group",
+        "planned_eur",
+        "planned_places",
+        "share",
+        "source",
+    ]
+    return frame.sort_values(["measure_type", "project"], ignore_index=True)[columns]
+
+
+def agreement(data: AqbData, year: int, ags: str) -> dict[str, object] | None:
+    """The agreement of a district and year (budget, signatures, source), or None if there is none."""
+    rows = data.agreements[(data.agreements["year"] == year) & (data.agreements["ags"] == ags)]
+    if rows.empty:
+        return None
+    return rows.iloc[0].to_dict()
+
+
+def synthetic_share(data: AqbData, selection: Selection, tables: tuple[str, ...] = ("agreements", "projects")) -> float:
+    """The share of the selected year's and districts' rows that are synthetic demo data (0–1)."""
+    ags = set(selection.districts()["ags"])
+    synthetic = total = 0
+    for name in tables:
+        frame = data.table(name)
+        shown = frame[(frame["year"] == selection.year) & frame["ags"].isin(ags)]
+        synthetic += int(shown["source"].map(is_synthetic).sum())
+        total += len(shown)
+    return synthetic / total if total else 0.0
+
+
+def scope_label(selection: Selection) -> str:
+    """What the selection covers, in German: `Hessen`, `Regierungsbezirk Kassel` or a district's name."""
+    if selection.ags:
+        return district_label(selection.ags)
+    if selection.regierungsbezirk:
+        return f"Regierungsbezirk {selection.regierungsbezirk}"
+    return LAND_LABEL

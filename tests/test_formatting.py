@@ -1,0 +1,134 @@
+"""German display formats (aqb_data.formatting)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aqb_data.formatting import (
+    NOT_AVAILABLE,
+    format_change,
+    format_date,
+    format_eur,
+    format_eur_short,
+    format_number,
+    format_percent,
+)
+
+MISSING = [None, math.nan, float("inf"), np.nan, pd.NA, pd.NaT]
+FORMATTERS = [format_number, format_eur, format_eur_short, format_percent, format_change, format_date]
+
+
+def test_not_available_is_the_dash():
+    assert NOT_AVAILABLE == "–"
+
+
+@pytest.mark.parametrize("formatter", FORMATTERS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("value", MISSING, ids=repr)
+def test_missing_values_show_as_dash(formatter, value):
+    assert formatter(value) == "–"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [
+        (773920, 0, "773.920"),
+        (1234.5, 1, "1.234,5"),
+        (4.94, 2, "4,94"),
+        (1140300, 0, "1.140.300"),
+        (0, 0, "0"),
+        (-0.0001, 0, "0"),
+        (-0.0001, 2, "0,00"),
+        (-1234, 0, "-1.234"),
+        (np.int64(1234), 0, "1.234"),
+    ],
+)
+def test_format_number(value, decimals, text):
+    assert format_number(value, decimals) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [
+        (773920, 0, "773.920 €"),
+        (773920.0, 0, "773.920 €"),
+        (773920.5, 2, "773.920,50 €"),
+        (4.94, 2, "4,94 €"),
+        (0, 0, "0 €"),
+        (1140300, 0, "1.140.300 €"),
+    ],
+)
+def test_format_eur(value, decimals, text):
+    assert format_eur(value, decimals) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [
+        (0.646, 1, "64,6 %"),
+        (1, 1, "100,0 %"),
+        (0.5, 0, "50 %"),
+        (0.12345, 2, "12,35 %"),
+        (-0.00001, 1, "0,0 %"),
+        (1.5, 1, "150,0 %"),
+    ],
+)
+def test_format_percent(value, decimals, text):
+    assert format_percent(value, decimals) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (27_700_000, "27,7 Mio. €"),
+        (1_000_000, "1,0 Mio. €"),
+        (880_000, "880 Tsd. €"),
+        (10_000, "10 Tsd. €"),
+        (9_999, "9.999 €"),
+        (950, "950 €"),
+        (-27_700_000, "-27,7 Mio. €"),
+    ],
+)
+def test_format_eur_short(value, text):
+    assert format_eur_short(value) == text
+
+
+def test_format_eur_short_just_under_a_million_shows_mio():
+    assert format_eur_short(999_600) == "1,0 Mio. €"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "text"),
+    [
+        (12_000, "eur", "+12.000 €"),
+        (-3_500, "eur", "−3.500 €"),
+        (0, "eur", "±0 €"),
+        (-0.4, "eur", "±0 €"),
+        (0.035, "percent", "+3,5 %"),
+        (-0.035, "percent", "−3,5 %"),
+        (0.0001, "percent", "±0,0 %"),
+    ],
+)
+def test_format_change_signs(value, kind, text):
+    assert format_change(value, kind) == text
+
+
+def test_format_change_uses_the_typographic_minus():
+    assert format_change(-1).startswith("\u2212")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [date(2025, 8, 13), datetime(2025, 8, 13, 14, 30), pd.Timestamp("2025-08-13 09:00")],
+    ids=["date", "datetime", "Timestamp"],
+)
+def test_format_date(value):
+    assert format_date(value) == "13.08.2025"
+
+
+def test_format_date_pads_day_and_month():
+    assert format_date(date(2025, 3, 2)) == "02.03.2025"

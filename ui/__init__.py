@@ -1,0 +1,1 @@
+"""Streamlit-side helpers shared by the pages: cached data, the global filters, common widgets."""

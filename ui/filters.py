@@ -1,0 +1,122 @@
+"""The global filters in the sidebar, bound to the URL so that a copied link reproduces the view."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from aqb_data.dataset import AqbData
+from aqb_data.districts import REGIERUNGSBEZIRKE, district_label, load_districts
+from aqb_data.indicators import Selection
+from aqb_data.model import MEASURE_TYPES
+
+# URL parameter names (the widgets' keys).
+YEAR, REGIERUNGSBEZIRK, DISTRICT, MEASURES = "jahr", "rb", "kreis", "ma"
+ALL = "Alle"
+_SELECTION = "_selection"
+
+
+def _all_or(label: str | None) -> str:
+    return ALL if label is None else label
+
+
+def _district_label(ags: str | None) -> str:
+    return ALL if ags is None else district_label(ags)
+
+
+def _on_regierungsbezirk_change() -> None:
+    """A district outside the newly chosen Regierungsbezirk is deselected."""
+    ags = st.session_state.get(DISTRICT)
+    rb = st.session_state.get(REGIERUNGSBEZIRK)
+    if ags and rb and load_districts().set_index("ags").loc[ags, "regierungsbezirk"] != rb:
+        st.session_state[DISTRICT] = None
+
+
+def _on_district_change() -> None:
+    """Choosing a district also chooses its Regierungsbezirk, so that both filters agree."""
+    ags = st.session_state.get(DISTRICT)
+    if ags:
+        st.session_state[REGIERUNGSBEZIRK] = load_districts().set_index("ags").loc[ags, "regierungsbezirk"]
+
+
+def _regierungsbezirk_from_linked_district() -> None:
+    """A link that names only a district also selects its Regierungsbezirk (before that widget is drawn)."""
+    if st.session_state.get(REGIERUNGSBEZIRK) is not None or DISTRICT in st.session_state:
+        return
+    linked = st.query_params.get(DISTRICT)
+    labels = load_districts().set_index("label")
+    if linked in labels.index:
+        st.session_state[REGIERUNGSBEZIRK] = labels.loc[linked, "regierungsbezirk"]
+
+
+def select_district(ags: str | None) -> None:
+    """Make `ags` the selected district, None for all (for use in a widget's callback)."""
+    st.session_state[DISTRICT] = ags
+    _on_district_change()
+
+
+def sidebar_filters(data: AqbData) -> Selection:
+    """Draw the filters in the sidebar and return what they select."""
+    sidebar = st.sidebar
+    sidebar.header("Filter")
+    years = sorted(data.years, reverse=True)
+    year = sidebar.selectbox("Jahr", years, key=YEAR, bind="query-params")
+    _regierungsbezirk_from_linked_district()
+    rb = sidebar.selectbox(
+        "Regierungsbezirk",
+        [None, *REGIERUNGSBEZIRKE],
+        format_func=_all_or,
+        key=REGIERUNGSBEZIRK,
+        bind="query-params",
+        on_change=_on_regierungsbezirk_change,
+    )
+    districts = load_districts().sort_values("label")
+    ags = sidebar.selectbox(
+        "Gebietskörperschaft",
+        [None, *districts["ags"]],
+        format_func=_district_label,
+        key=DISTRICT,
+        bind="query-params",
+        on_change=_on_district_change,
+        help="Landkreis oder kreisfreie Stadt; die Wahl legt auch den Regierungsbezirk fest.",
+    )
+    measures = sidebar.multiselect(
+        "Maßnahmenarten",
+        list(MEASURE_TYPES),
+        default=list(MEASURE_TYPES),
+        format_func=lambda code: f"{code} {MEASURE_TYPES[code].short_label}",
+        key=MEASURES,
+        bind="query-params",
+        help="Ohne Auswahl zählen alle vier Maßnahmenarten.",
+    )
+    selection = Selection(
+        year=year, regierungsbezirk=rb, ags=ags, measure_types=tuple(sorted(measures or MEASURE_TYPES))
+    )
+    _share_link(selection)
+    st.session_state[_SELECTION] = selection
+    return selection
+
+
+def current_selection() -> Selection:
+    """What the sidebar filters select in this run (set by the entry point before the page runs)."""
+    return st.session_state[_SELECTION]
+
+
+def view_query(selection: Selection) -> str:
+    """The URL query that reproduces the selection, with every filter spelled out."""
+    params: list[tuple[str, str]] = [(YEAR, str(selection.year))]
+    if selection.regierungsbezirk:
+        params.append((REGIERUNGSBEZIRK, selection.regierungsbezirk))
+    if selection.ags:
+        params.append((DISTRICT, district_label(selection.ags)))
+    if not selection.all_measure_types:
+        params += [(MEASURES, f"{code} {MEASURE_TYPES[code].short_label}") for code in selection.measure_types]
+    return urlencode(params)
+
+
+def _share_link(selection: Selection) -> None:
+    with st.sidebar.expander("Link zu dieser Ansicht"):
+        base = (st.context.url or "").split("?")[0]
+        st.code(f"{base}?{view_query(selection)}", language=None, wrap_lines=True)
+        st.caption("Der Link öffnet diese Seite mit denselben Filtern, auch wenn später neue Jahre hinzukommen.")

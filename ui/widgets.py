@@ -1,0 +1,63 @@
+"""Widgets the pages share: charts with export settings, German tables, notices about the data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from aqb_data.charts import image_config
+from aqb_data.dataset import AqbData
+from aqb_data.formatting import NOT_AVAILABLE, format_date, format_percent
+
+Formatter = Callable[[object], str]
+
+
+def chart(fig: go.Figure, file_stem: str) -> None:
+    """A Plotly chart in the project's own look (theme=None) with a meeting-ready image export."""
+    st.plotly_chart(fig, theme=None, config=image_config(file_stem), width="stretch")
+
+
+def table(frame: pd.DataFrame, columns: dict[str, tuple[str, Formatter | None]], height: int | str = "auto") -> None:
+    """A table with German headings and German number formats; sorting works on the underlying numbers.
+
+    `columns` maps a column of `frame` to its heading and formatter (None: shown as is).
+    """
+    shown = frame[list(columns)].rename(columns={name: heading for name, (heading, _) in columns.items()})
+    formats = {heading: fmt for heading, fmt in columns.values() if fmt is not None}
+    styler = shown.style.format(formats, na_rep=NOT_AVAILABLE).format(na_rep=NOT_AVAILABLE)
+    st.dataframe(styler, hide_index=True, height=height)
+
+
+def synthetic_notice(share: float) -> None:
+    """Say plainly when what is shown is (partly) synthetic demo data."""
+    if share >= 0.999:
+        st.warning(
+            "**Demodaten:** Die angezeigten Zahlen sind synthetisch erzeugt (Quelle „synthetisch“) und "
+            "keine amtlichen Werte. Welche Zahlen echt sind, steht auf der Seite *Methodik & Quellen*.",
+            icon="⚠️",
+        )
+    elif share > 0:
+        st.warning(
+            f"**Teilweise Demodaten:** {format_percent(share, 0)} der angezeigten Zeilen sind synthetisch "
+            "erzeugt (Quelle „synthetisch“); die übrigen stammen aus den genannten Dokumenten.",
+            icon="⚠️",
+        )
+
+
+def data_caption(data: AqbData, year: int) -> None:
+    """The data date and the files the figures come from, under a page's title."""
+    as_of = data.data_date(year)
+    stand = f"letzter Stichtag {format_date(as_of)}" if as_of else "noch kein Umsetzungsbericht"
+    files = ", ".join(data.files) or "–"
+    st.caption(f"Datenstand {year}: {stand} · Datei: {files}")
+
+
+def source_note(data: AqbData, year: int) -> str:
+    """The source line printed under every chart (and kept in its image export)."""
+    as_of = data.data_date(year)
+    files = ", ".join(data.files) or "–"
+    stand = f", Stichtag {format_date(as_of)}" if as_of else ""
+    return f"Quelle: Zielvereinbarungen und Projektlisten {year} ({files}{stand}); Einwohner: Destatis 31.12.2021"
