@@ -5,12 +5,12 @@ import streamlit as st
 from ui.data import get_data
 from ui.filters import sidebar_filters
 
-st.set_page_config(page_title="AQB-Dashboard Hessen", page_icon="📊", layout="wide")
+st.set_page_config(page_title="AQB-Dashboard Hessen", page_icon=":material/bar_chart:", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/uebersicht.py", title="Übersicht", icon="🗺️", url_path="uebersicht", default=True),
-    st.Page("app_pages/gebietskoerperschaft.py", title="Gebietskörperschaft", icon="🏛️", url_path="gebietskoerperschaft"),
-    st.Page("app_pages/methodik.py", title="Methodik & Quellen", icon="📖", url_path="methodik"),
+    st.Page("app_pages/uebersicht.py", title="Übersicht", icon=":material/bar_chart:", default=True),
+    st.Page("app_pages/gebietskoerperschaft.py", title="Gebietskörperschaft", icon=":material/account_balance:"),
+    st.Page("app_pages/methodik.py", title="Methodik & Quellen", icon=":material/menu_book:", url_path="methodik"),
 ]
 
 page = st.navigation(PAGES)

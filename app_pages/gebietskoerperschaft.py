@@ -5,8 +5,8 @@ import streamlit as st
 
 from aqb_data import charts
 from aqb_data import indicators as ind
-from aqb_data.formatting import format_date, format_eur, format_number, format_percent
 from aqb_data.districts import load_districts
+from aqb_data.formatting import format_date, format_eur, format_number, format_percent
 from aqb_data.model import MEASURE_TYPES, is_synthetic
 from ui.data import get_data
 from ui.filters import current_selection, select_district
@@ -14,7 +14,6 @@ from ui.widgets import chart, data_caption, source_note, synthetic_notice, table
 
 data = get_data()
 selection = current_selection()
-
 
 
 def _district_rows() -> pd.DataFrame:
@@ -29,7 +28,10 @@ def _on_pick() -> None:
 
 if not selection.ags:
     st.title("Gebietskörperschaft")
-    st.info("Bitte wählen Sie links unter *Gebietskörperschaft* einen Kreis oder eine kreisfreie Stadt – oder hier eine Zeile.")
+    st.info(
+        "Bitte wählen Sie links unter *Gebietskörperschaft* einen Kreis oder eine kreisfreie Stadt "
+        "– oder hier eine Zeile."
+    )
     st.dataframe(
         _district_rows()[["label", "kind", "regierungsbezirk"]].rename(
             columns={"label": "Gebietskörperschaft", "kind": "Art", "regierungsbezirk": "Regierungsbezirk"}
@@ -76,7 +78,9 @@ with left:
         st.info("Keine Projekte in den gewählten Maßnahmenarten.")
     else:
         chart(
-            charts.allocation_bars(allocation, f"Verteilung der Mittel {selection.year}", note),
+            charts.measure_type_bars(
+                allocation, f"Verteilung der Mittel {selection.year}", selection.measure_types, note
+            ),
             f"aqb_verteilung_{name}_{selection.year}",
         )
     st.caption(
@@ -113,4 +117,4 @@ else:
         },
     )
 
-st.button("Andere Gebietskörperschaft wählen", icon="↩️", on_click=select_district, args=(None,))
+st.button("Andere Gebietskörperschaft wählen", icon=":material/undo:", on_click=select_district, args=(None,))

@@ -1,5 +1,6 @@
 """Übersicht: budgets and their allocation per measure type, for Hessen, its Regierungsbezirke and districts."""
 
+import pandas as pd
 import streamlit as st
 
 from aqb_data import charts
@@ -25,6 +26,7 @@ col_budget.metric(
     format_eur(totals["budget_eur"]),
     delta=f"{format_change(totals['change_eur'])} ({format_change(totals['change_share'], 'percent')}) ggü. Vorjahr",
     delta_color="off",
+    delta_arrow="down" if totals["change_eur"] < 0 else "up" if totals["change_eur"] > 0 else "off",
     help=f"Haushaltsmittel nach § 4 der Zielvereinbarungen; {totals['n_districts']} Gebietskörperschaften.",
     border=True,
 )
@@ -62,32 +64,26 @@ if not selection.all_measure_types:
     st.caption("Gefiltert auf einzelne Maßnahmenarten: Der Anteil bezieht sich weiter auf das ganze Budget.")
 if selection.ags:
     allocation = ind.allocation_by_measure_type(data, selection, "district")
-    chart(charts.allocation_bars(allocation, f"{scope}: geplante Mittel {selection.year}", note), f"aqb_verteilung_{scope}_{selection.year}")
-    st.page_link("app_pages/gebietskoerperschaft.py", label=f"Mehr zu {scope}: Zielvereinbarung und Projekte", icon="🏛️")
-else:
-    left, right = st.columns(2)
-    with left:
-        top_level = "regierungsbezirk" if selection.regierungsbezirk else "land"
-        allocation = ind.allocation_by_measure_type(data, selection, top_level)
-        chart(charts.allocation_bars(allocation, f"{scope} {selection.year}", note), f"aqb_verteilung_{scope}_{selection.year}")
-    with right:
-        if not selection.regierungsbezirk:
-            by_rb = ind.allocation_by_measure_type(data, selection, "regierungsbezirk")
-            chart(
-                charts.allocation_bars(by_rb, f"Regierungsbezirke {selection.year}", note),
-                f"aqb_verteilung_regierungsbezirke_{selection.year}",
-            )
-        else:
-            budgets = ind.district_budgets(data, selection)
-            chart(
-                charts.per_inhabitant_bars(budgets, "Haushaltsmittel je Einwohner/in", totals["budget_per_inhabitant"], note),
-                f"aqb_je_einwohner_{scope}_{selection.year}",
-            )
-    by_district = ind.allocation_by_measure_type(data, selection, "district")
+    title = f"{scope}: geplante Mittel {selection.year}"
     chart(
-        charts.allocation_bars(by_district, f"Gebietskörperschaften {selection.year}", note),
-        f"aqb_verteilung_kreise_{scope}_{selection.year}",
+        charts.measure_type_bars(allocation, title, selection.measure_types, note),
+        f"aqb_verteilung_{scope}_{selection.year}",
     )
+    st.page_link("app_pages/gebietskoerperschaft.py", label=f"Mehr zu {scope}: Zielvereinbarung und Projekte")
+else:
+    unit = st.segmented_control(
+        "Darstellung", ["Euro", "Anteil am Budget"], default="Euro", key="darstellung", label_visibility="collapsed"
+    )
+    as_share = unit == "Anteil am Budget"
+    suffix = "_anteile" if as_share else ""
+    top = ind.allocation_by_measure_type(data, selection, "regierungsbezirk")
+    if not selection.regierungsbezirk:
+        top = pd.concat([ind.allocation_by_measure_type(data, selection, "land"), top], ignore_index=True)
+    fig = charts.allocation_bars(top, f"{scope}: geplante Mittel {selection.year}", note, as_share)
+    chart(fig, f"aqb_verteilung_{scope}_{selection.year}{suffix}")
+    by_district = ind.allocation_by_measure_type(data, selection, "district")
+    fig = charts.allocation_bars(by_district, f"Gebietskörperschaften {selection.year}", note, as_share)
+    chart(fig, f"aqb_verteilung_kreise_{scope}_{selection.year}{suffix}")
 
 st.subheader("Haushaltsmittel je Gebietskörperschaft")
 budgets = ind.district_budgets(data, selection).sort_values("budget_eur", ascending=False)

@@ -6,13 +6,11 @@ toolbar's image export and a server-side export look the same.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from aqb_data.formatting import format_eur, format_number, format_percent
+from aqb_data.formatting import format_eur, format_number, format_percent, safe_file_stem
 from aqb_data.indicators import UNALLOCATED_CODE, measure_label
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
 
@@ -31,9 +29,10 @@ pio.templates["aqb"] = go.layout.Template(
         title={"x": 0, "xanchor": "left", "font": {"size": 18}},
         xaxis={"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "automargin": True},
         yaxis={"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "automargin": True},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
+        # On the right, where Plotly reserves room for it; above the plot it collides with the title.
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.01, "title": None},
         hoverlabel={"font": {"family": FONT}},
-        margin={"l": 10, "r": 10, "t": 80, "b": 60},
+        margin={"l": 10, "r": 10, "t": 60, "b": 80},
     )
 )
 
@@ -46,12 +45,12 @@ def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
     fig.update_layout(template="aqb", title={"text": title})
     if source_note:
         fig.add_annotation(
-            text=source_note,
+            text=source_note.replace("; ", "<br>"),
             xref="paper",
             yref="paper",
             x=0,
             y=0,
-            yshift=-50,
+            yshift=-30,
             xanchor="left",
             yanchor="top",
             showarrow=False,
@@ -61,17 +60,25 @@ def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
 
 
 def image_config(file_stem: str) -> dict[str, object]:
-    """Plotly's toolbar settings: a 16:9 meeting-ready PNG with a telling file name, German labels off."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", file_stem).strip("_") or "aqb_grafik"
+    """Plotly's toolbar settings: a 16:9 meeting-ready PNG with a telling file name, no Plotly logo."""
     return {
         "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": safe, "width": 1600, "height": 900, "scale": 2},
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": safe_file_stem(file_stem, "aqb_grafik"),
+            "width": 1600,
+            "height": 900,
+            "scale": 2,
+        },
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
 
 
-def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
-    """Stacked horizontal bars: per unit the planned money of each measure type and the unallocated rest."""
+def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "", as_share: bool = False) -> go.Figure:
+    """Stacked horizontal bars: per unit the planned money of each measure type and the unallocated rest.
+
+    With `as_share` the bars show percent of each unit's budget instead of euros.
+    """
     fig = go.Figure()
     units = list(dict.fromkeys(allocation.sort_values("budget_eur")["unit_label"]))
     for code in _MEASURE_ORDER:
@@ -89,7 +96,7 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "")
             go.Bar(
                 name=measure_label(code),
                 y=part["unit_label"],
-                x=part["planned_eur"],
+                x=part["share"] * 100 if as_share else part["planned_eur"],
                 orientation="h",
                 marker={"color": MEASURE_COLOURS[code], "line": {"color": "white", "width": 0.5}},
                 marker_pattern_shape="/" if code == UNALLOCATED_CODE else "",
@@ -97,9 +104,44 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "")
                 hoverinfo="text",
             )
         )
-    fig.update_layout(barmode="stack", height=max(260, 120 + 28 * len(units)))
-    fig.update_xaxes(title="Geplante Mittel (€)", tickformat=",.0f", ticksuffix=" €")
+    fig.update_layout(barmode="stack", height=max(300, 140 + 26 * len(units)), legend={"traceorder": "normal"})
+    fig.update_xaxes(title=None, tickformat=",.0f", ticksuffix=" %" if as_share else " €")
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=units)
+    return _finish(fig, title, source_note)
+
+
+def measure_type_bars(
+    allocation: pd.DataFrame, title: str, measure_types: tuple[int, ...] = tuple(MEASURE_TYPES), source_note: str = ""
+) -> go.Figure:
+    """One unit's allocation: a labelled bar per measure type (amount and share of the budget), then the rest."""
+    frame = allocation.set_index("measure_type").reindex([*measure_types, UNALLOCATED_CODE])
+    frame = frame[frame["planned_eur"].notna() | frame.index.isin(measure_types)]
+    labels = [
+        measure_label(code) if pd.notna(eur) else f"{measure_label(code)} (keine Projekte)"
+        for code, eur in zip(frame.index, frame["planned_eur"], strict=True)
+    ]
+    texts = [
+        f"{format_eur(eur)} ({format_percent(share)})" if pd.notna(eur) else ""
+        for eur, share in zip(frame["planned_eur"], frame["share"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["planned_eur"].fillna(0),
+            y=labels,
+            orientation="h",
+            marker={"color": [MEASURE_COLOURS[code] for code in frame.index]},
+            marker_pattern_shape=["/" if code == UNALLOCATED_CODE else "" for code in frame.index],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=[f"<b>{label}</b><br>{text}" for label, text in zip(labels, texts, strict=True)],
+            hoverinfo="text",
+        )
+    )
+    fig.update_layout(height=340, showlegend=False, margin={"r": 150})
+    # The bars carry their amounts; an axis would only repeat them (and crowd a narrow chart).
+    fig.update_xaxes(visible=False, rangemode="tozero")
+    fig.update_yaxes(title=None, autorange="reversed")
     return _finish(fig, title, source_note)
 
 
@@ -127,7 +169,7 @@ def budget_trend_bars(
         )
     )
     fig.update_xaxes(type="category", title=None)
-    fig.update_yaxes(title="Haushaltsmittel (€)", tickformat=",.0f", ticksuffix=" €", rangemode="tozero")
+    fig.update_yaxes(title=None, tickformat=",.0f", ticksuffix=" €", rangemode="tozero")
     fig.update_layout(height=380, showlegend=False)
     return _finish(fig, title, source_note)
 
@@ -154,7 +196,7 @@ def allocation_trend_bars(trend: pd.DataFrame, title: str, source_note: str = ""
         )
     fig.update_layout(barmode="stack", height=380)
     fig.update_xaxes(type="category", title=None)
-    fig.update_yaxes(title="Geplante Mittel (€)", tickformat=",.0f", ticksuffix=" €")
+    fig.update_yaxes(title=None, tickformat=",.0f", ticksuffix=" €")
     return _finish(fig, title, source_note)
 
 
@@ -191,6 +233,6 @@ def per_inhabitant_bars(budgets: pd.DataFrame, title: str, land_value: float, so
         annotation_position="top",
     )
     fig.update_layout(height=max(300, 120 + 24 * len(frame)), showlegend=False)
-    fig.update_xaxes(title="Haushaltsmittel je Einwohner/in (€)", tickformat=",.2f", ticksuffix=" €")
+    fig.update_xaxes(title=None, tickformat=",.2f", ticksuffix=" €")
     fig.update_yaxes(title=None)
     return _finish(fig, title, source_note)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -79,3 +80,12 @@ def format_date(value: object) -> str:
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return str(value)
+
+
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def safe_file_stem(text: str, fallback: str = "aqb") -> str:
+    """A file name stem safe on every system: umlauts spelled out, other signs as single underscores."""
+    stem = re.sub(r"[^A-Za-z0-9.-]+", "_", text.translate(_TRANSLITERATION))
+    return stem.strip("_.") or fallback

@@ -63,7 +63,7 @@ def _planned_per_district(data: AqbData, year: int, measure_types: tuple[int, ..
     grouped = projects.groupby("ags", observed=True)
     return pd.DataFrame(
         {
-            "planned_eur": grouped["planned_eur"].sum(min_count=1),
+            "planned_eur": _cents(grouped["planned_eur"].sum(min_count=1)),
             "n_projects": grouped.size(),
             "projects_without_amount": grouped["planned_eur"].apply(lambda s: int(s.isna().sum())),
         }
@@ -263,7 +263,7 @@ def synthetic_share(data: AqbData, selection: Selection, tables: tuple[str, ...]
     for name in tables:
         frame = data.table(name)
         shown = frame[(frame["year"] == selection.year) & frame["ags"].isin(ags)]
-        synthetic += int(shown["source"].map(is_synthetic).sum())
+        synthetic += int(shown["source"].map(is_synthetic, na_action="ignore").fillna(False).astype(bool).sum())
         total += len(shown)
     return synthetic / total if total else 0.0
 

@@ -421,8 +421,14 @@ def read_workbook(
         file_name = file_name or path.name
         try:
             data = path.read_bytes()
+        except FileNotFoundError:
+            return _unreadable(file_name, f"Die Datei wurde nicht gefunden ({path})")
+        except IsADirectoryError:
+            return _unreadable(file_name, f"„{path}“ ist ein Ordner, keine Datei")
+        except PermissionError:
+            return _unreadable(file_name, f"Keine Berechtigung, die Datei zu lesen ({path})")
         except OSError as error:
-            return _unreadable(file_name, f"Die Datei kann nicht gelesen werden ({error.strerror})")
+            return _unreadable(file_name, f"Die Datei kann nicht gelesen werden ({error.__class__.__name__})")
     else:
         data = source
     file_name = file_name or "Datei"

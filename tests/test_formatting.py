@@ -17,6 +17,7 @@ from aqb_data.formatting import (
     format_eur_short,
     format_number,
     format_percent,
+    safe_file_stem,
 )
 
 MISSING = [None, math.nan, float("inf"), np.nan, pd.NA, pd.NaT]
@@ -132,3 +133,16 @@ def test_format_date(value):
 
 def test_format_date_pads_day_and_month():
     assert format_date(date(2025, 3, 2)) == "02.03.2025"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("aqb_verteilung_Kassel (Stadt)_2025", "aqb_verteilung_Kassel_Stadt_2025"),
+        ("Werra-Meißner-Kreis 2025", "Werra-Meissner-Kreis_2025"),
+        ("../../etc/passwd", "etc_passwd"),
+        ("§§§", "aqb"),
+    ],
+)
+def test_safe_file_stem(text: str, expected: str) -> None:
+    assert safe_file_stem(text) == expected

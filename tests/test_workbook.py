@@ -533,7 +533,7 @@ def test_files_that_are_not_xlsx_are_unreadable_with_a_german_message(data, mess
 def test_missing_path_is_unreadable(tmp_path):
     result = read_workbook(tmp_path / "fehlt.xlsx")
     assert result.unreadable
-    assert result.problems[0].expected.startswith("Die Datei kann nicht gelesen werden")
+    assert result.problems[0].expected.startswith("Die Datei wurde nicht gefunden")
 
 
 def test_corrupt_sheet_is_reported_once_and_not_as_missing():

@@ -27,8 +27,10 @@ def table(frame: pd.DataFrame, columns: dict[str, tuple[str, Formatter | None]],
     """
     shown = frame[list(columns)].rename(columns={name: heading for name, (heading, _) in columns.items()})
     formats = {heading: fmt for heading, fmt in columns.values() if fmt is not None}
-    styler = shown.style.format(formats, na_rep=NOT_AVAILABLE).format(na_rep=NOT_AVAILABLE)
-    st.dataframe(styler, hide_index=True, height=height)
+    # First a default for every column (missing text shows as "–"), then the German formats on top.
+    styler = shown.style.format(na_rep=NOT_AVAILABLE).format(formats, na_rep=NOT_AVAILABLE)
+    # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
+    st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE)
 
 
 def synthetic_notice(share: float) -> None:
@@ -37,13 +39,13 @@ def synthetic_notice(share: float) -> None:
         st.warning(
             "**Demodaten:** Die angezeigten Zahlen sind synthetisch erzeugt (Quelle „synthetisch“) und "
             "keine amtlichen Werte. Welche Zahlen echt sind, steht auf der Seite *Methodik & Quellen*.",
-            icon="⚠️",
+            icon=":material/science:",
         )
     elif share > 0:
         st.warning(
             f"**Teilweise Demodaten:** {format_percent(share, 0)} der angezeigten Zeilen sind synthetisch "
             "erzeugt (Quelle „synthetisch“); die übrigen stammen aus den genannten Dokumenten.",
-            icon="⚠️",
+            icon=":material/science:",
         )
 
 

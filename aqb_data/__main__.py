@@ -1,0 +1,160 @@
+"""The engine from the command line: `python -m aqb_data validate|summary|demo …` (messages in German)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from aqb_data.dataset import AqbData, DataError, bundled_data, load_workbooks
+from aqb_data.demo import DEFAULT_SEED, write_demo
+from aqb_data.districts import load_districts
+from aqb_data.indicators import Selection, allocation_by_measure_type, district_budgets, land_totals, ratio
+from aqb_data.model import MEASURE_TYPES, TABLES
+from aqb_data.workbook import read_workbook
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class _GermanParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # pragma: no cover - argparse prints and exits
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNREADABLE, f"Fehler: {message}\n")
+
+
+def _validate(files: list[str]) -> int:
+    """Print every problem of each file; 0 valid, 1 problems, 2 a file could not be read at all."""
+    worst = EXIT_OK
+    for file in files:
+        result = read_workbook(file)
+        if result.unreadable:
+            worst = EXIT_UNREADABLE
+        elif result.errors:
+            worst = max(worst, EXIT_PROBLEMS)
+        sheets = {table.name: table.sheet for table in TABLES}
+        counts = (
+            ", ".join(f"{sheets[t]}: {len(result.tables[t])} Zeilen" for t in result.sheets_read) or "keine Blätter"
+        )
+        status = "nicht lesbar" if result.unreadable else "Fehler" if result.errors else "gültig"
+        print(f"{file}: {status} ({counts}; {len(result.errors)} Fehler, {len(result.warnings)} Warnungen)")
+        for problem in result.problems:
+            print(f"  {problem.text()}")
+    return worst
+
+
+def _round(value: float, digits: int) -> float | None:
+    return None if pd.isna(value) else round(float(value), digits)
+
+
+def summary_table(data: AqbData, year: int) -> dict[str, object]:
+    """The allocation summary of a year as plain data: year, land totals, one entry per district."""
+    selection = Selection(year)
+    budgets = district_budgets(data, selection)
+    allocation = allocation_by_measure_type(data, selection, "district")
+    land_allocation = allocation_by_measure_type(data, selection, "land")
+
+    def by_type(rows: pd.DataFrame, budget: float) -> dict[str, dict[str, float | None]]:
+        """Planned euros and share of the budget per measure type; a type without projects has 0."""
+        planned = rows.set_index("measure_type")["planned_eur"]
+        return {
+            str(code): {
+                "planned_eur": _round(planned.get(code, 0.0), 2),
+                "share": _round(ratio(planned.get(code, 0.0), budget), 6),
+            }
+            for code in MEASURE_TYPES
+        }
+
+    totals = land_totals(data, selection)
+    districts = []
+    for row in budgets.itertuples():
+        districts.append(
+            {
+                "ags": row.ags,
+                "name": row.name,
+                "budget_eur": _round(row.budget_eur, 2),
+                "planned_eur": _round(row.planned_eur, 2),
+                "unallocated_eur": _round(row.unallocated_eur, 2),
+                "budget_per_inhabitant": _round(row.budget_per_inhabitant, 4),
+                "by_measure_type": by_type(allocation[allocation["unit"] == row.ags], row.budget_eur),
+            }
+        )
+    return {
+        "year": year,
+        "land": {
+            "budget_eur": totals["budget_eur"],
+            "planned_eur": _round(totals["planned_eur"], 2),
+            "unallocated_eur": _round(totals["unallocated_eur"], 2),
+            "budget_per_inhabitant": _round(totals["budget_per_inhabitant"], 4),
+            "by_measure_type": by_type(land_allocation, totals["budget_eur"]),
+        },
+        "districts": districts,
+    }
+
+
+def summary_csv(summary: dict[str, object]) -> str:
+    """The district rows of a summary as CSV for German Excel (`;`, decimal comma)."""
+    rows = []
+    for district in summary["districts"]:  # type: ignore[union-attr]
+        row = {k: v for k, v in district.items() if k != "by_measure_type"}
+        for code, values in district["by_measure_type"].items():
+            row[f"planned_eur_{code}"] = values["planned_eur"]
+            row[f"share_{code}"] = values["share"]
+        rows.append(row)
+    buffer = io.StringIO()
+    pd.DataFrame(rows).to_csv(buffer, sep=";", decimal=",", index=False)
+    return buffer.getvalue()
+
+
+def _summary(year: int, output_format: str, files: list[str]) -> int:
+    try:
+        data = load_workbooks(files) if files else bundled_data()
+    except DataError as error:
+        print("Die Daten enthalten Fehler; keine Zusammenfassung:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem.text()}", file=sys.stderr)
+        return EXIT_UNREADABLE if any(p.kind == "Datei unlesbar" for p in error.problems) else EXIT_PROBLEMS
+    if year not in data.years:
+        available = ", ".join(str(y) for y in data.years) or "keine"
+        print(f"Für {year} gibt es keine Zielvereinbarungen (vorhanden: {available}).", file=sys.stderr)
+        return EXIT_PROBLEMS
+    summary = summary_table(data, year)
+    if output_format == "json":
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(summary_csv(summary))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _GermanParser(prog="python -m aqb_data", description="AQB-Dashboard: Daten prüfen und auswerten.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+    validate = commands.add_parser("validate", help="Arbeitsmappen prüfen (Exit 0 gültig, 1 Fehler, 2 unlesbar)")
+    validate.add_argument("files", nargs="+", metavar="DATEI")
+    summary = commands.add_parser("summary", help="Verteilung der Mittel eines Jahres je Gebietskörperschaft")
+    summary.add_argument("--year", type=int, required=True, help="Haushaltsjahr")
+    summary.add_argument("--format", choices=("json", "csv"), default="json", dest="output_format")
+    summary.add_argument("files", nargs="*", metavar="DATEI", help="ohne Dateien: die Daten des Dashboards")
+    demo = commands.add_parser("demo", help="den Demodatensatz erzeugen")
+    demo.add_argument("output", metavar="AUSGABE.xlsx")
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"Startwert (Standard {DEFAULT_SEED})")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.files)
+    if args.command == "summary":
+        return _summary(args.year, args.output_format, args.files)
+    tables = write_demo(Path(args.output), args.seed)
+    print(
+        f"{args.output}: {len(tables['agreements'])} Zielvereinbarungen, {len(tables['projects'])} Projekte, "
+        f"{len(tables['progress'])} Umsetzungsstände für {load_districts()['ags'].nunique()} Gebietskörperschaften"
+    )
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""One measurement of a Streamlit app in a fresh process: its first run, then a rerun after a filter change.
+
+Run by bench/pages.py as `python -m bench.apptest_probe APP --query jahr=2024 --select jahr=2023`; prints one
+line of JSON. A fresh process means nothing is cached yet (`st.cache_resource` lives as long as the process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT_S = 120
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, _, value = text.partition("=")
+    return key, value
+
+
+def _problems(at: AppTest) -> list[str]:
+    return [str(e.message) for e in at.exception]
+
+
+def measure(app: str, query: dict[str, str], select_key: str, select_value: object) -> dict[str, object]:
+    """Seconds of the first run and of the rerun, with any exceptions the app showed and its titles."""
+    # AppTest resolves a relative path against the calling file, not the working directory.
+    at = AppTest.from_file(str(Path(app).resolve()), default_timeout=TIMEOUT_S)
+    for key, value in query.items():
+        at.query_params[key] = value
+    started = time.perf_counter()
+    at.run()
+    first_run_s = time.perf_counter() - started
+    first_problems = _problems(at)
+    first_title = at.title[0].value if at.title else None
+
+    widget = at.selectbox(key=select_key).set_value(select_value)
+    started = time.perf_counter()
+    widget.run()
+    rerun_s = time.perf_counter() - started
+    return {
+        "first_run_s": first_run_s,
+        "rerun_s": rerun_s,
+        "first_run_title": first_title,
+        "rerun_title": at.title[0].value if at.title else None,
+        "first_run_exceptions": first_problems,
+        "rerun_exceptions": _problems(at),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("app", help="path of the Streamlit script")
+    parser.add_argument("--query", action="append", type=_pair, default=[], help="URL query parameter KEY=VALUE")
+    parser.add_argument("--select", type=_pair, required=True, help="selectbox KEY=INTEGER chosen for the rerun")
+    args = parser.parse_args()
+    key, value = args.select
+    print(json.dumps(measure(args.app, dict(args.query), key, int(value))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The figures: the project's own template, German separators, fixed colours, German hover texts."""
+
+import pandas as pd
+
+from aqb_data import charts
+from aqb_data.dataset import bundled_data
+from aqb_data.indicators import Selection, allocation_by_measure_type, budget_trend
+from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
+
+
+def _allocation() -> pd.DataFrame:
+    return allocation_by_measure_type(bundled_data(), Selection(2025), "district")
+
+
+def test_allocation_bars_use_fixed_colours_and_german_hover() -> None:
+    fig = charts.allocation_bars(_allocation(), "Titel", "Quelle: Test")
+    colours = {trace.name: trace.marker.color for trace in fig.data}
+    for measure in MEASURE_TYPES.values():
+        assert colours[measure.short_label] == measure.colour
+    assert colours["Nicht verplant"] == UNALLOCATED_COLOUR
+    assert fig.layout.template.layout.separators == ",."
+    waldeck = next(t for t in fig.data if t.name == "Qualifizierung")
+    hover = [h for h in waldeck.hovertext if h.startswith("<b>Waldeck-Frankenberg</b>")][0]
+    assert "€" in hover and "des Budgets (773.920 €)" in hover
+    assert fig.layout.annotations[0].text == "Quelle: Test"
+
+
+def test_allocation_bars_as_share_show_percent_of_each_budget() -> None:
+    fig = charts.allocation_bars(_allocation(), "Titel", as_share=True)
+    stacked = pd.DataFrame({"y": [], "x": []})
+    for trace in fig.data:
+        stacked = pd.concat([stacked, pd.DataFrame({"y": trace.y, "x": trace.x})])
+    totals = stacked.groupby("y")["x"].sum()
+    # Each district's bar reaches 100 % of its budget unless it is over-committed (then more).
+    assert (totals.round(6) >= 100).all()
+    assert fig.layout.xaxis.ticksuffix == " %"
+
+
+def test_measure_type_bars_label_types_without_projects() -> None:
+    allocation = allocation_by_measure_type(bundled_data(), Selection(2025, ags="06635"), "district")
+    fig = charts.measure_type_bars(allocation, "Waldeck-Frankenberg")
+    labels = list(fig.data[0].y)
+    assert labels[:4] == [
+        "Ausbildungsvorbereitung",
+        "Ausbildung & Coaching (keine Projekte)",
+        "Qualifizierung",
+        "Weiterbildung Personal (keine Projekte)",
+    ]
+    assert labels[4] == "Nicht verplant"
+    assert fig.data[0].text[4] == "91.620 € (11,8 %)"
+
+
+def test_budget_trend_has_category_years_and_german_labels() -> None:
+    trend = budget_trend(bundled_data(), Selection(2025, ags="06635"))
+    fig = charts.budget_trend_bars(trend, "Waldeck-Frankenberg", highlight_year=2025)
+    assert list(fig.data[0].x) == ["2021", "2022", "2023", "2024", "2025"]
+    assert fig.layout.xaxis.type == "category"
+    assert fig.data[0].text[-1] == "773.920 €"
+    assert fig.data[0].marker.color[-1] == charts.ACCENT
+
+
+def test_image_config_is_a_16_9_png_with_a_safe_file_name() -> None:
+    config = charts.image_config("aqb_verteilung_Kassel (Stadt)_2025")
+    options = config["toImageButtonOptions"]
+    assert (options["width"], options["height"]) == (1600, 900)
+    assert options["filename"] == "aqb_verteilung_Kassel_Stadt_2025"

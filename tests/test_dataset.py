@@ -1,0 +1,43 @@
+"""Loading workbooks into the dashboard's data: replace semantics, errors, data date."""
+
+from datetime import date
+
+import pytest
+
+from aqb_data.dataset import DataError, bundled_data, combine, load_workbooks
+from aqb_data.workbook import read_workbook
+from tests.workbooks import make_workbook
+
+HEADINGS = ["Jahr", "AGS", "Haushaltsmittel (EUR)"]
+
+
+def _agreements(*rows: list[object]) -> bytes:
+    return make_workbook({"Zielvereinbarungen": [HEADINGS, *rows]})
+
+
+def test_a_later_file_replaces_a_districts_year_and_keeps_the_rest() -> None:
+    first = read_workbook(_agreements([2025, "06635", 700_000], [2025, "06611", 1_000_000]), "alt.xlsx")
+    second = read_workbook(_agreements([2025, "06635", "773.920,00"]), "neu.xlsx")
+    data = combine([first, second])
+    budgets = data.agreements.set_index("ags")["budget_eur"].to_dict()
+    assert budgets == {"06611": 1_000_000.0, "06635": 773_920.0}
+    assert data.files == ("alt.xlsx", "neu.xlsx")
+
+
+def test_load_workbooks_refuses_files_with_errors_and_lists_them(tmp_path) -> None:
+    bad = tmp_path / "bericht.xlsx"
+    bad.write_bytes(_agreements([2025, "Kassel", "viel"]))
+    with pytest.raises(DataError) as raised:
+        load_workbooks([bad])
+    texts = [p.text() for p in raised.value.problems]
+    assert any("Zeile 2" in t and "„viel“" in t for t in texts)
+    assert any("Spalte „AGS“" in t and "„Kassel“ ist kein fünfstelliger Kreisschlüssel" in t for t in texts)
+
+
+def test_bundled_data_has_five_years_and_a_data_date() -> None:
+    data = bundled_data()
+    assert data.years == [2021, 2022, 2023, 2024, 2025]
+    assert data.data_date(2025) == date(2025, 9, 30)
+    assert data.data_date(2024) == date(2024, 12, 31)
+    assert data.data_date(2019) is None
+    assert data.files == ("aqb_demo.xlsx",)
