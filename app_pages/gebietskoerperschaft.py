@@ -37,6 +37,7 @@ if not selection.ags:
             columns={"label": "Gebietskörperschaft", "kind": "Art", "regierungsbezirk": "Regierungsbezirk"}
         ),
         hide_index=True,
+        height=35 * 27 + 3,  # all 26 rows without scrolling
         on_select=_on_pick,
         selection_mode="single-row",
         key="district_picker",

@@ -24,10 +24,11 @@ col_budget, col_projects, col_inhabitant, col_unallocated = st.columns(4)
 col_budget.metric(
     "Haushaltsmittel",
     format_eur(totals["budget_eur"]),
-    delta=f"{format_change(totals['change_eur'])} ({format_change(totals['change_share'], 'percent')}) ggü. Vorjahr",
+    delta=f"{format_change(totals['change_eur'])} ({format_change(totals['change_share'], 'percent')})",
     delta_color="off",
     delta_arrow="down" if totals["change_eur"] < 0 else "up" if totals["change_eur"] > 0 else "off",
-    help=f"Haushaltsmittel nach § 4 der Zielvereinbarungen; {totals['n_districts']} Gebietskörperschaften.",
+    help=f"Haushaltsmittel nach § 4 der Zielvereinbarungen ({totals['n_districts']} Gebietskörperschaften); "
+    f"darunter die Veränderung gegenüber {selection.year - 1}.",
     border=True,
 )
 col_projects.metric(
@@ -37,7 +38,7 @@ col_projects.metric(
     border=True,
 )
 col_inhabitant.metric(
-    "Haushaltsmittel je Einwohner/in",
+    "€ je Einwohner/in",
     format_eur(totals["budget_per_inhabitant"], 2),
     help="Haushaltsmittel geteilt durch die Einwohnerzahl (Destatis, 31.12.2021).",
     border=True,

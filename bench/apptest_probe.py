@@ -1,7 +1,8 @@
-"""One measurement of a Streamlit app in a fresh process: its first run, then a rerun after a filter change.
+"""One measurement of a Streamlit app in a fresh process: its first run, then reruns after filter changes.
 
-Run by bench/pages.py as `python -m bench.apptest_probe APP --query jahr=2024 --select jahr=2023`; prints one
-line of JSON. A fresh process means nothing is cached yet (`st.cache_resource` lives as long as the process).
+Run by bench/pages.py as `python -m bench.apptest_probe APP --query jahr=2024 --select jahr=2023,2024,2023`:
+the first run starts from the URL query, then the selectbox takes each value in turn (one rerun each).
+Prints one line of JSON. A fresh process means nothing is cached yet (`st.cache_resource` lives as long as the process).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ def _problems(at: AppTest) -> list[str]:
     return [str(e.message) for e in at.exception]
 
 
-def measure(app: str, query: dict[str, str], select_key: str, select_value: object) -> dict[str, object]:
-    """Seconds of the first run and of the rerun, with any exceptions the app showed and its titles."""
+def measure(app: str, query: dict[str, str], select_key: str, select_values: list[int]) -> dict[str, object]:
+    """Seconds of the first run and of each rerun, with any exceptions the app showed and its titles."""
     # AppTest resolves a relative path against the calling file, not the working directory.
     at = AppTest.from_file(str(Path(app).resolve()), default_timeout=TIMEOUT_S)
     for key, value in query.items():
@@ -37,17 +38,21 @@ def measure(app: str, query: dict[str, str], select_key: str, select_value: obje
     first_problems = _problems(at)
     first_title = at.title[0].value if at.title else None
 
-    widget = at.selectbox(key=select_key).set_value(select_value)
-    started = time.perf_counter()
-    widget.run()
-    rerun_s = time.perf_counter() - started
+    rerun_s: list[float] = []
+    rerun_problems: list[str] = []
+    for value in select_values:
+        widget = at.selectbox(key=select_key).set_value(value)
+        started = time.perf_counter()
+        widget.run()
+        rerun_s.append(time.perf_counter() - started)
+        rerun_problems += [p for p in _problems(at) if p not in rerun_problems]
     return {
         "first_run_s": first_run_s,
         "rerun_s": rerun_s,
         "first_run_title": first_title,
         "rerun_title": at.title[0].value if at.title else None,
         "first_run_exceptions": first_problems,
-        "rerun_exceptions": _problems(at),
+        "rerun_exceptions": rerun_problems,
     }
 
 
@@ -55,10 +60,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("app", help="path of the Streamlit script")
     parser.add_argument("--query", action="append", type=_pair, default=[], help="URL query parameter KEY=VALUE")
-    parser.add_argument("--select", type=_pair, required=True, help="selectbox KEY=INTEGER chosen for the rerun")
+    parser.add_argument(
+        "--select", type=_pair, required=True, help="selectbox KEY=INT[,INT…]: the values chosen one rerun each"
+    )
     args = parser.parse_args()
-    key, value = args.select
-    print(json.dumps(measure(args.app, dict(args.query), key, int(value))))
+    key, values = args.select
+    print(json.dumps(measure(args.app, dict(args.query), key, [int(v) for v in values.split(",")])))
 
 
 if __name__ == "__main__":

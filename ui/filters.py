@@ -25,6 +25,10 @@ def _district_label(ags: str | None) -> str:
     return ALL if ags is None else district_label(ags)
 
 
+def _measure_label(code: int) -> str:
+    return f"{code} {MEASURE_TYPES[code].short_label}"
+
+
 def _on_regierungsbezirk_change() -> None:
     """A district outside the newly chosen Regierungsbezirk is deselected."""
     ags = st.session_state.get(DISTRICT)
@@ -85,7 +89,7 @@ def sidebar_filters(data: AqbData) -> Selection:
         "Maßnahmenarten",
         list(MEASURE_TYPES),
         default=list(MEASURE_TYPES),
-        format_func=lambda code: f"{code} {MEASURE_TYPES[code].short_label}",
+        format_func=_measure_label,
         key=MEASURES,
         bind="query-params",
         help="Ohne Auswahl zählen alle vier Maßnahmenarten.",
@@ -111,7 +115,7 @@ def view_query(selection: Selection) -> str:
     if selection.ags:
         params.append((DISTRICT, district_label(selection.ags)))
     if not selection.all_measure_types:
-        params += [(MEASURES, f"{code} {MEASURE_TYPES[code].short_label}") for code in selection.measure_types]
+        params += [(MEASURES, _measure_label(code)) for code in selection.measure_types]
     return urlencode(params)
 
 

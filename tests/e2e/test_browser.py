@@ -1,0 +1,171 @@
+"""The running dashboard in headless Chromium: pages render charts, filters work, links reproduce views.
+
+Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM=path); skipped with a reason where it is missing.
+Screenshots land in tests/e2e/screenshots/ (git-ignored) for a person to look at.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"kein Chromium unter {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free local port; stopped (exactly that process) afterwards."""
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                    pytest.fail(f"Streamlit startete nicht:\n{output}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1440, "height": 2200}, locale="de-DE")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _open(page: object, url: str, wait_for_chart: bool = True) -> None:
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stSidebar"]', timeout=30_000)
+    page.wait_for_selector("h1", timeout=30_000)
+    if wait_for_chart:
+        page.wait_for_selector(CHART, timeout=30_000)
+    page.wait_for_load_state("networkidle")
+
+
+def _assert_clean(page: object) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE), "‘nan’ auf der Seite"
+    assert "Traceback" not in text
+
+
+def _filter_value(page: object, label: str) -> str:
+    """What a sidebar selectbox shows (Streamlit draws it as a combobox input)."""
+    return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label).input_value()
+
+
+def _shot(page: object, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "heading", "has_chart"),
+    [
+        ("/", "uebersicht", "Übersicht 2025 – Hessen", True),
+        ("/gebietskoerperschaft?kreis=Waldeck-Frankenberg", "gebietskoerperschaft", "Waldeck-Frankenberg – 2025", True),
+        ("/gebietskoerperschaft", "gebietskoerperschaft_auswahl", "Gebietskörperschaft", False),
+        ("/methodik", "methodik", "Methodik & Quellen", False),
+    ],
+)
+def test_every_page_renders_in_the_browser(
+    server: str, page: object, path: str, name: str, heading: str, has_chart: bool
+) -> None:
+    _open(page, server + path, wait_for_chart=has_chart)
+    assert page.locator("h1").first.inner_text() == heading
+    if has_chart:
+        assert page.locator(CHART).count() >= 2
+    _assert_clean(page)
+    _shot(page, name)
+
+
+def test_a_copied_link_opens_the_same_view(server: str, page: object) -> None:
+    _open(page, f"{server}/?jahr=2023&rb=Kassel&ma=1+Ausbildungsvorbereitung&ma=3+Qualifizierung")
+    assert page.locator("h1").first.inner_text() == "Übersicht 2023 – Regierungsbezirk Kassel"
+    assert _filter_value(page, "Jahr") == "2023"
+    assert _filter_value(page, "Regierungsbezirk") == "Kassel"
+    measures = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').inner_text()
+    assert "3 Qualifizierung" in measures
+    assert "2 Ausbildung & Coaching" not in measures
+    _assert_clean(page)
+
+
+def test_changing_the_year_updates_figures_and_url(server: str, page: object) -> None:
+    _open(page, server + "/")
+    page.get_by_role("combobox", name="Jahr").click()
+    page.get_by_role("option", name="2023", exact=True).click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('2023')", timeout=30_000)
+    page.wait_for_selector(CHART)
+    assert "jahr=2023" in page.url
+    budget = page.locator('[data-testid="stMetric"]').filter(has_text="Haushaltsmittel").first
+    assert "27.700.000 €" in budget.inner_text()
+    _assert_clean(page)
+    # The view survives a change of page (the filters sit in the entry point).
+    page.get_by_role("link", name="Methodik & Quellen").click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('Methodik')", timeout=30_000)
+    assert _filter_value(page, "Jahr") == "2023"
+    assert "2023" in page.url

@@ -1,0 +1,149 @@
+"""Each page through Streamlit's AppTest: no exception, and the figures shown equal the engine's."""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aqb_data.dataset import bundled_data
+from aqb_data.formatting import format_eur, format_number
+from aqb_data.indicators import Selection, land_totals
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["app_pages/uebersicht.py", "app_pages/gebietskoerperschaft.py", "app_pages/methodik.py"]
+
+
+def open_app(page: str | None = None, **params: str | list[str]) -> AppTest:
+    """The dashboard opened as a link with these URL parameters would open it, on the given page."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def numbers(array: object) -> np.ndarray:
+    """A Plotly array from a chart spec: a plain list, or plotly's typed-array encoding."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array, dtype=float)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"jahr": "2021"}, {"rb": "Gießen"}, {"kreis": "Kassel (Stadt)"}, {"ma": ["2 Ausbildung & Coaching"]}],
+    ids=["default", "2021", "rb", "kreis", "ma"],
+)
+def test_every_page_runs_without_exception_for_common_views(page: str, params: dict) -> None:
+    at = open_app(page, **params)
+    assert at.title, "every page has a title"
+    shown = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.metric])
+    assert "nan" not in shown.lower().split()
+    assert "None" not in shown
+
+
+def test_overview_metrics_equal_the_engine() -> None:
+    at = open_app()
+    totals = land_totals(bundled_data(), Selection(2025))
+    shown = metrics(at)
+    assert at.title[0].value == "Übersicht 2025 – Hessen"
+    assert shown["Haushaltsmittel"] == format_eur(totals["budget_eur"]) == "28.300.000 €"
+    assert shown["Projekte"] == format_number(totals["n_projects"])
+    assert shown["€ je Einwohner/in"] == format_eur(totals["budget_per_inhabitant"], 2) == "4,50 €"
+    assert shown["Nicht verplant"] == format_eur(totals["unallocated_eur"])
+    assert at.warning[0].value.startswith("**Teilweise Demodaten:**")
+
+
+def test_overview_district_chart_holds_all_26_districts_with_engine_amounts() -> None:
+    at = open_app()
+    specs = chart_specs(at)
+    assert len(specs) == 2
+    district_chart = specs[1]
+    units = {label for trace in district_chart["data"] for label in trace["y"]}
+    assert len(units) == 26
+    qualifizierung = next(t for t in district_chart["data"] if t["name"] == "Qualifizierung")
+    waldeck = list(qualifizierung["y"]).index("Waldeck-Frankenberg")
+    projects = bundled_data().projects
+    expected = projects[(projects["year"] == 2025) & (projects["ags"] == "06635") & (projects["measure_type"] == 3)]
+    assert numbers(qualifizierung["x"])[waldeck] == pytest.approx(expected["planned_eur"].sum())
+    assert district_chart["layout"]["template"]["layout"]["separators"] == ",."
+
+
+def test_a_link_with_filters_reproduces_the_view() -> None:
+    at = open_app(jahr="2023", rb="Kassel", ma=["1 Ausbildungsvorbereitung", "3 Qualifizierung"])
+    selection = Selection(2023, regierungsbezirk="Kassel", measure_types=(1, 3))
+    totals = land_totals(bundled_data(), selection)
+    assert at.title[0].value == "Übersicht 2023 – Regierungsbezirk Kassel"
+    assert metrics(at)["Haushaltsmittel"] == format_eur(totals["budget_eur"])
+    assert metrics(at)["Projekte"] == format_number(totals["n_projects"])
+    assert metrics(at)["Nicht verplant"] == "–"  # only against all measure types
+    assert at.selectbox(key="jahr").value == 2023
+    assert at.multiselect(key="ma").value == [1, 3]
+
+
+def test_changing_a_filter_changes_the_figures() -> None:
+    at = open_app()
+    at.selectbox(key="jahr").set_value(2023).run()
+    assert metrics(at)["Haushaltsmittel"] == "27.700.000 €"  # the published Land total of 2023
+    at.selectbox(key="kreis").set_value("06635").run()
+    assert at.selectbox(key="rb").value == "Kassel"  # the district brings its Regierungsbezirk
+    assert at.title[0].value == "Übersicht 2023 – Waldeck-Frankenberg"
+
+
+def test_share_view_shows_percent_of_the_budget() -> None:
+    at = open_app()
+    at.button_group(key="darstellung").set_value("Anteil am Budget").run()
+    assert all(spec["layout"]["xaxis"]["ticksuffix"] == " %" for spec in chart_specs(at))
+
+
+def test_district_page_shows_the_signed_waldeck_frankenberg_agreement() -> None:
+    at = open_app("app_pages/gebietskoerperschaft.py", kreis="Waldeck-Frankenberg")
+    assert at.title[0].value == "Waldeck-Frankenberg – 2025"
+    shown = metrics(at)
+    assert shown["§ 4 Haushaltsmittel"] == "773.920 €"
+    assert shown["Unterzeichnung HMSI"] == "02.08.2025"
+    assert shown["Unterzeichnung Kreis/Stadt"] == "13.08.2025"
+    texts = [m.value for m in at.markdown]
+    assert "1. Ausbildungsvorbereitung\n   - AVIA (Aktivierung und Vermittlung von Migranten)" in texts
+    assert any(t.startswith("2. Ausbildung und Ausbildungscoaching") and t.endswith("– keine Projekte") for t in texts)
+    measure_3 = next(t for t in texts if t.startswith("3. Qualifizierungsprojekte"))
+    for project in ("Checkpoint", "Restart", "FiB (Fit für die Berufswelt)", "Berufs- und Sprachscout Projekt (BSP)"):
+        assert f"- {project}" in measure_3
+    assert any(c.value.startswith("Quelle: Zielvereinbarung 2025 HMSI") for c in at.caption)
+    table = at.dataframe[0].value
+    assert len(table) == 5
+    assert table["Geplante Mittel"].sum() == pytest.approx(682_300.0)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_district_page_without_district_offers_all_26_to_choose() -> None:
+    at = open_app("app_pages/gebietskoerperschaft.py")
+    assert "Bitte wählen Sie" in at.info[0].value
+    assert len(at.dataframe[0].value) == 26
+
+
+def test_methods_page_explains_indicators_and_sources() -> None:
+    at = open_app("app_pages/methodik.py")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Haushaltsmittel je Einwohner/in" in text
+    assert "dl-de/by-2-0" in text
+    assert "© GeoBasis-DE / BKG (2020)" in text
+    assert "Letzter Stichtag eines Umsetzungsberichts: 30.09.2025" in text
+    published = at.dataframe[0].value
+    waldeck = published[published["Gebiet"] == "Waldeck-Frankenberg"].iloc[0]
+    assert waldeck["Veröffentlicht"] == waldeck["Im Datensatz"] == 773_920.0
