@@ -33,7 +33,9 @@ CHART = '[data-testid="stPlotlyChart"] .main-svg'
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"kein Chromium unter {CHROMIUM} (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"kein Chromium unter {CHROMIUM} (apt-get install chromium)"
+    ),
 ]
 
 
