@@ -85,6 +85,15 @@ else:
     by_district = ind.allocation_by_measure_type(data, selection, "district")
     fig = charts.allocation_bars(by_district, f"Gebietskörperschaften {selection.year}", note, as_share)
     chart(fig, f"aqb_verteilung_kreise_{scope}_{selection.year}{suffix}")
+    st.subheader("Haushaltsmittel je Einwohner/in")
+    fig = charts.per_inhabitant_bars(
+        ind.district_budgets(data, selection),
+        f"€ je Einwohner/in {selection.year}",
+        totals["budget_per_inhabitant"],
+        note,
+        reference_label=scope,
+    )
+    chart(fig, f"aqb_je_einwohner_{scope}_{selection.year}")
 
 st.subheader("Haushaltsmittel je Gebietskörperschaft")
 budgets = ind.district_budgets(data, selection).sort_values("budget_eur", ascending=False)

@@ -174,34 +174,10 @@ def budget_trend_bars(
     return _finish(fig, title, source_note)
 
 
-def allocation_trend_bars(trend: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
-    """Planned money per year, stacked by measure type."""
-    fig = go.Figure()
-    for code in MEASURE_TYPES:
-        part = trend[trend["measure_type"] == code]
-        if part.empty:
-            continue
-        fig.add_trace(
-            go.Bar(
-                name=measure_label(code),
-                x=[str(y) for y in part["year"]],
-                y=part["planned_eur"],
-                marker_color=MEASURE_COLOURS[code],
-                hovertext=[
-                    f"<b>{y}</b><br>{measure_label(code)}: {format_eur(v)}"
-                    for y, v in zip(part["year"], part["planned_eur"], strict=True)
-                ],
-                hoverinfo="text",
-            )
-        )
-    fig.update_layout(barmode="stack", height=380)
-    fig.update_xaxes(type="category", title=None)
-    fig.update_yaxes(title=None, tickformat=",.0f", ticksuffix=" €")
-    return _finish(fig, title, source_note)
-
-
-def per_inhabitant_bars(budgets: pd.DataFrame, title: str, land_value: float, source_note: str = "") -> go.Figure:
-    """€ per inhabitant per district, sorted, with the Land value as a reference line."""
+def per_inhabitant_bars(
+    budgets: pd.DataFrame, title: str, land_value: float, source_note: str = "", reference_label: str = "Hessen"
+) -> go.Figure:
+    """€ per inhabitant per district, sorted, with the value of the whole selection as a reference line."""
     frame = budgets.dropna(subset=["budget_per_inhabitant"]).sort_values("budget_per_inhabitant")
     fig = go.Figure(
         go.Bar(
@@ -228,8 +204,9 @@ def per_inhabitant_bars(budgets: pd.DataFrame, title: str, land_value: float, so
     )
     fig.add_vline(
         x=land_value,
-        line={"color": TEXT_COLOUR, "dash": "dash", "width": 1},
-        annotation_text=f"Hessen {format_eur(land_value, 2)}",
+        line={"color": TEXT_COLOUR, "dash": "dash", "width": 1.5},
+        layer="above",
+        annotation_text=f"{reference_label} {format_eur(land_value, 2)}",
         annotation_position="top",
     )
     fig.update_layout(height=max(300, 120 + 24 * len(frame)), showlegend=False)

@@ -25,9 +25,6 @@ KNOWN_FIGURES_CSV = DATA_DIR / "known_figures.csv"
 # Sum of the 26 district budgets per year. 2023 is the published Landesmittel total; the other years
 # are synthetic values of the same order.
 LAND_TOTALS = {2021: 27_200_000, 2022: 27_450_000, 2023: 27_700_000, 2024: 28_000_000, 2025: 28_300_000}
-LAND_TOTAL_SOURCES = {
-    2023: "hessen.de Pressemitteilung '27,7 Millionen Euro Landesmittel für regionale Arbeitsmarktförderung' (2023)"
-}
 
 # Facts of the signed agreement in ../shared/seeds/zielvereinbarung-2025-waldeck-frankenberg.md.
 WALDECK_FRANKENBERG_2025 = {

@@ -41,18 +41,6 @@ def format_eur(value: object, decimals: int = 0) -> str:
     return f"{format_number(value, decimals)} €"
 
 
-def format_eur_short(value: object) -> str:
-    """Large sums readable at a glance: 27,7 Mio. €, 880 Tsd. €, 950 €; `–` if missing."""
-    if _missing(value):
-        return NOT_AVAILABLE
-    number = float(value)  # type: ignore[arg-type]
-    if abs(number) >= 999_500:  # would round to "1.000 Tsd."
-        return f"{format_number(number / 1_000_000, 1)} Mio. €"
-    if abs(number) >= 10_000:
-        return f"{format_number(number / 1_000, 0)} Tsd. €"
-    return format_eur(number)
-
-
 def format_percent(value: object, decimals: int = 1) -> str:
     """A ratio as German percent, e.g. 0.646 → 64,6 %; `–` if missing."""
     if _missing(value):

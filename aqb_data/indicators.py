@@ -202,20 +202,6 @@ def budget_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     return trend.drop(columns="population")
 
 
-def allocation_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
-    """Planned money per year and measure type over the selected districts: year, measure_type, planned_eur."""
-    districts = selection.districts()
-    projects = data.projects[
-        data.projects["ags"].isin(districts["ags"]) & data.projects["measure_type"].isin(selection.measure_types)
-    ]
-    trend = projects.groupby(["year", "measure_type"])["planned_eur"].sum(min_count=1).reset_index()
-    trend["year"] = trend["year"].astype("int64")
-    trend["measure_type"] = trend["measure_type"].astype("int64")
-    trend["planned_eur"] = _cents(trend["planned_eur"])
-    trend["measure_label"] = trend["measure_type"].map(measure_label)
-    return trend
-
-
 def district_projects(data: AqbData, year: int, ags: str, measure_types: tuple[int, ...]) -> pd.DataFrame:
     """A district's projects in a year, by measure type, with their share of the budget.
 

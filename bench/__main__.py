@@ -23,7 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from aqb_data.formatting import format_number
-from bench.ingest import RESULTS_DIR, IngestTiming, InvalidBenchmarkError, run_ingest, warm_up
+from bench.ingest import RESULTS_DIR, IngestTiming, InvalidBenchmarkError, run_ingest, warm_up, workbook_path
 from bench.pages import FIRST_YEAR, RERUN_YEAR, RERUNS, PagesTiming, run_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +105,7 @@ def pages_results(repeat: int) -> list[Result]:
         result = Result(
             label,
             "dashboard.py, Seite Übersicht (AppTest)",
-            "bench/minimal_app.py: ein Selectbox, ein Plotly-Balkendiagramm (AppTest)",
+            "bench/minimal_app.py: eine Selectbox, ein Plotly-Balkendiagramm (AppTest)",
             target,
             _median(measured),
             _median(baseline),
@@ -208,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "ingest"):
         warm_up()
         for rows in args.rows:
-            print(f"Einlesen, {format_number(rows)} Zeilen …", file=sys.stderr, flush=True)
+            building = "" if workbook_path(rows).exists() else " (Arbeitsmappe wird einmalig erzeugt)"
+            print(f"Einlesen, {format_number(rows)} Zeilen{building} …", file=sys.stderr, flush=True)
             results.append(ingest_result(rows, args.repeat))
     if args.only in (None, "pages"):
         print("Seiten (AppTest, je Wiederholung ein neuer Prozess) …", file=sys.stderr, flush=True)

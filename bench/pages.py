@@ -50,7 +50,10 @@ def _probe(app: Path, query: dict[str, str]) -> dict[str, object]:
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])
         raise RuntimeError(f"Messprozess für {app.name} endete mit Code {done.returncode}:\n{tail}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise RuntimeError(f"Messprozess für {app.name} lieferte kein Ergebnis: {done.stdout[-500:]!r}") from None
 
 
 def _dashboard() -> dict[str, object]:

@@ -14,14 +14,13 @@ from aqb_data.formatting import (
     format_change,
     format_date,
     format_eur,
-    format_eur_short,
     format_number,
     format_percent,
     safe_file_stem,
 )
 
 MISSING = [None, math.nan, float("inf"), np.nan, pd.NA, pd.NaT]
-FORMATTERS = [format_number, format_eur, format_eur_short, format_percent, format_change, format_date]
+FORMATTERS = [format_number, format_eur, format_percent, format_change, format_date]
 
 
 def test_not_available_is_the_dash():
@@ -32,74 +31,6 @@ def test_not_available_is_the_dash():
 @pytest.mark.parametrize("value", MISSING, ids=repr)
 def test_missing_values_show_as_dash(formatter, value):
     assert formatter(value) == "–"
-
-
-@pytest.mark.parametrize(
-    ("value", "decimals", "text"),
-    [
-        (773920, 0, "773.920"),
-        (1234.5, 1, "1.234,5"),
-        (4.94, 2, "4,94"),
-        (1140300, 0, "1.140.300"),
-        (0, 0, "0"),
-        (-0.0001, 0, "0"),
-        (-0.0001, 2, "0,00"),
-        (-1234, 0, "-1.234"),
-        (np.int64(1234), 0, "1.234"),
-    ],
-)
-def test_format_number(value, decimals, text):
-    assert format_number(value, decimals) == text
-
-
-@pytest.mark.parametrize(
-    ("value", "decimals", "text"),
-    [
-        (773920, 0, "773.920 €"),
-        (773920.0, 0, "773.920 €"),
-        (773920.5, 2, "773.920,50 €"),
-        (4.94, 2, "4,94 €"),
-        (0, 0, "0 €"),
-        (1140300, 0, "1.140.300 €"),
-    ],
-)
-def test_format_eur(value, decimals, text):
-    assert format_eur(value, decimals) == text
-
-
-@pytest.mark.parametrize(
-    ("value", "decimals", "text"),
-    [
-        (0.646, 1, "64,6 %"),
-        (1, 1, "100,0 %"),
-        (0.5, 0, "50 %"),
-        (0.12345, 2, "12,35 %"),
-        (-0.00001, 1, "0,0 %"),
-        (1.5, 1, "150,0 %"),
-    ],
-)
-def test_format_percent(value, decimals, text):
-    assert format_percent(value, decimals) == text
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (27_700_000, "27,7 Mio. €"),
-        (1_000_000, "1,0 Mio. €"),
-        (880_000, "880 Tsd. €"),
-        (10_000, "10 Tsd. €"),
-        (9_999, "9.999 €"),
-        (950, "950 €"),
-        (-27_700_000, "-27,7 Mio. €"),
-    ],
-)
-def test_format_eur_short(value, text):
-    assert format_eur_short(value) == text
-
-
-def test_format_eur_short_just_under_a_million_shows_mio():
-    assert format_eur_short(999_600) == "1,0 Mio. €"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from aqb_data.indicators import (
     Selection,
     agreement,
     allocation_by_measure_type,
-    allocation_trend,
     budget_trend,
     district_budgets,
     district_projects,
@@ -182,11 +181,6 @@ def test_budget_trend_per_year_with_change(data: AqbData) -> None:
     assert trend.loc[2025, "budget_eur"] == 773_920.00
     assert trend.loc[2025, "change_eur"] == 73_920.00
     assert math.isnan(trend.loc[2024, "change_eur"])
-
-
-def test_allocation_trend_per_year_and_measure_type(data: AqbData) -> None:
-    trend = allocation_trend(data, Selection(2025, ags=WALDECK))
-    assert trend.set_index(["year", "measure_type"]).loc[(2025, 3), "planned_eur"] == 653_919.90
 
 
 def test_district_projects_and_agreement(data: AqbData) -> None:

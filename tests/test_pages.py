@@ -3,6 +3,7 @@
 import base64
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -72,7 +73,7 @@ def test_overview_metrics_equal_the_engine() -> None:
 def test_overview_district_chart_holds_all_26_districts_with_engine_amounts() -> None:
     at = open_app()
     specs = chart_specs(at)
-    assert len(specs) == 2
+    assert len(specs) == 3
     district_chart = specs[1]
     units = {label for trace in district_chart["data"] for label in trace["y"]}
     assert len(units) == 26
@@ -82,6 +83,17 @@ def test_overview_district_chart_holds_all_26_districts_with_engine_amounts() ->
     expected = projects[(projects["year"] == 2025) & (projects["ags"] == "06635") & (projects["measure_type"] == 3)]
     assert numbers(qualifizierung["x"])[waldeck] == pytest.approx(expected["planned_eur"].sum())
     assert district_chart["layout"]["template"]["layout"]["separators"] == ",."
+
+
+def test_overview_per_inhabitant_chart_matches_the_engine() -> None:
+    at = open_app()
+    per_inhabitant = chart_specs(at)[2]
+    bars = per_inhabitant["data"][0]
+    values = dict(zip(bars["y"], numbers(bars["x"]), strict=True))
+    assert len(values) == 26
+    assert values["Waldeck-Frankenberg"] == pytest.approx(773_920 / 156_513)
+    line = per_inhabitant["layout"]["shapes"][0]
+    assert line["x0"] == pytest.approx(land_totals(bundled_data(), Selection(2025))["budget_per_inhabitant"])
 
 
 def test_a_link_with_filters_reproduces_the_view() -> None:
@@ -96,6 +108,17 @@ def test_a_link_with_filters_reproduces_the_view() -> None:
     assert at.multiselect(key="ma").value == [1, 3]
 
 
+def test_the_view_link_in_the_sidebar_reopens_the_same_view() -> None:
+    at = open_app(rb="Gießen", jahr="2022", ma=["4 Weiterbildung Personal"])
+    link = at.sidebar.code[0].value
+    assert link.startswith("?") or "?" in link
+    query = parse_qs(urlsplit(link).query)
+    assert query == {"jahr": ["2022"], "rb": ["Gießen"], "ma": ["4 Weiterbildung Personal"]}
+    again = open_app(**{key: values if len(values) > 1 else values[0] for key, values in query.items()})
+    assert again.title[0].value == at.title[0].value == "Übersicht 2022 – Regierungsbezirk Gießen"
+    assert metrics(again) == metrics(at)
+
+
 def test_changing_a_filter_changes_the_figures() -> None:
     at = open_app()
     at.selectbox(key="jahr").set_value(2023).run()
@@ -108,7 +131,8 @@ def test_changing_a_filter_changes_the_figures() -> None:
 def test_share_view_shows_percent_of_the_budget() -> None:
     at = open_app()
     at.button_group(key="darstellung").set_value("Anteil am Budget").run()
-    assert all(spec["layout"]["xaxis"]["ticksuffix"] == " %" for spec in chart_specs(at))
+    allocation_charts = chart_specs(at)[:2]
+    assert [spec["layout"]["xaxis"]["ticksuffix"] for spec in allocation_charts] == [" %", " %"]
 
 
 def test_district_page_shows_the_signed_waldeck_frankenberg_agreement() -> None:
