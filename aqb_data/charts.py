@@ -48,10 +48,12 @@ def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
             text=source_note.replace("; ", "<br>"),
             xref="paper",
             yref="paper",
-            x=0,
+            # Right-aligned under the plot: long category labels on the left cannot push it out of view.
+            x=1,
             y=0,
             yshift=-30,
-            xanchor="left",
+            xanchor="right",
+            align="right",
             yanchor="top",
             showarrow=False,
             font={"size": 11, "color": "#52606d"},
@@ -138,9 +140,10 @@ def measure_type_bars(
             hoverinfo="text",
         )
     )
-    fig.update_layout(height=340, showlegend=False, margin={"r": 150})
-    # The bars carry their amounts; an axis would only repeat them (and crowd a narrow chart).
-    fig.update_xaxes(visible=False, rangemode="tozero")
+    fig.update_layout(height=340, showlegend=False)
+    # The bars carry their amounts; an axis would only repeat them. Room on the right for the labels.
+    longest = float(frame["planned_eur"].max()) if frame["planned_eur"].notna().any() else 1.0
+    fig.update_xaxes(visible=False, range=[0, longest * 2.3])
     fig.update_yaxes(title=None, autorange="reversed")
     return _finish(fig, title, source_note)
 
