@@ -97,11 +97,11 @@ with right:
     )
 
 st.subheader(f"Projekte {selection.year}")
-shown = projects[projects["measure_type"].isin(selection.measure_types)]
+shown = ind.district_projects(data, selection.year, selection.ags, selection.measure_types)
 if shown.empty:
     st.write("Keine Projekte in den gewählten Maßnahmenarten.")
 else:
-    missing = int(shown["planned_eur"].isna().sum())
+    missing = int(ind.district_budgets(data, selection).iloc[0]["projects_without_amount"])
     if missing:
         st.info(f"{missing} Projekte haben noch keine geplanten Mittel (–); eine Projektliste kann sie nachliefern.")
     table(

@@ -1,5 +1,7 @@
 """Übersicht: budgets and their allocation per measure type, for Hessen, its Regierungsbezirke and districts."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -21,14 +23,21 @@ synthetic_notice(ind.synthetic_share(data, selection))
 
 totals = ind.land_totals(data, selection)
 col_budget, col_projects, col_inhabitant, col_unallocated = st.columns(4)
+has_change = not math.isnan(totals["change_eur"])
 col_budget.metric(
     "Haushaltsmittel",
     format_eur(totals["budget_eur"]),
-    delta=f"{format_change(totals['change_eur'])} ({format_change(totals['change_share'], 'percent')})",
+    delta=f"{format_change(totals['change_eur'])} ({format_change(totals['change_share'], 'percent')})"
+    if has_change
+    else None,
     delta_color="off",
-    delta_arrow="down" if totals["change_eur"] < 0 else "up" if totals["change_eur"] > 0 else "off",
-    help=f"Haushaltsmittel nach § 4 der Zielvereinbarungen ({totals['n_districts']} Gebietskörperschaften); "
-    f"darunter die Veränderung gegenüber {selection.year - 1}.",
+    help=f"Haushaltsmittel nach § 4 der Zielvereinbarungen ({totals['n_districts']} Gebietskörperschaften). "
+    + (
+        f"Darunter die Veränderung gegenüber {selection.year - 1} über die {totals['n_comparable']} "
+        "Gebietskörperschaften mit einer Zielvereinbarung in beiden Jahren."
+        if has_change
+        else f"Für {selection.year - 1} liegen keine vergleichbaren Zielvereinbarungen vor."
+    ),
     border=True,
 )
 col_projects.metric(
@@ -105,7 +114,7 @@ table(
         "regierungsbezirk": ("Regierungsbezirk", None),
         "budget_eur": ("Haushaltsmittel", format_eur),
         "planned_eur": ("Geplante Mittel", format_eur),
-        "unallocated_eur": ("Nicht verplant", format_eur),
+        "unallocated_eur": ("Nicht verplant", lambda v: format_eur(v, 2)),
         "status": ("Hinweis", None),
         "n_projects": ("Projekte", format_number),
         "budget_per_inhabitant": ("€ je Einwohner/in", lambda v: format_eur(v, 2)),
@@ -116,5 +125,5 @@ table(
 )
 st.caption(
     f"Summe: {format_eur(totals['budget_eur'])} Haushaltsmittel, davon {format_eur(totals['planned_eur'])} verplant "
-    f"({format_percent(ind.ratio(totals['planned_eur'], totals['budget_eur']))})."
+    f"({format_percent(totals['planned_share'])})."
 )

@@ -7,16 +7,18 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from aqb_data.dataset import AqbData, DataError, bundled_data, load_workbooks
+from aqb_data.dataset import AqbData, DataError, load_workbooks
 from aqb_data.demo import DEFAULT_SEED, write_demo
 from aqb_data.districts import load_districts
 from aqb_data.indicators import Selection, allocation_by_measure_type, district_budgets, land_totals, ratio
 from aqb_data.model import MEASURE_TYPES, TABLES
-from aqb_data.workbook import read_workbook
+from aqb_data.store import KIND_LABELS, TABLE_LABELS, ImportRecord, StoreBusyError, open_store, sha256
+from aqb_data.workbook import read_workbook, write_template
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -110,9 +112,9 @@ def summary_csv(summary: dict[str, object]) -> str:
     return buffer.getvalue()
 
 
-def _summary(year: int, output_format: str, files: list[str]) -> int:
+def _summary(year: int, output_format: str, files: list[str], db: str | None) -> int:
     try:
-        data = load_workbooks(files) if files else bundled_data()
+        data = load_workbooks(files) if files else open_store(db).load()
     except DataError as error:
         print("Die Daten enthalten Fehler; keine Zusammenfassung:", file=sys.stderr)
         for problem in error.problems:
@@ -130,6 +132,84 @@ def _summary(year: int, output_format: str, files: list[str]) -> int:
     return EXIT_OK
 
 
+def _import_source(file_name: str) -> str:
+    """What an imported row without its own source says: the file and the time of the import."""
+    return f"{file_name} (Import {datetime.now():%d.%m.%Y %H:%M})"
+
+
+def _describe(record: ImportRecord) -> str:
+    parts = []
+    for table, counts in record.summary.items():
+        numbers = ", ".join(f"{count} {label}" for label, count in counts.items() if count)
+        parts.append(f"{TABLE_LABELS[table]}: {numbers or 'keine Änderung'}")
+    return "; ".join(parts)
+
+
+def _import(files: list[str], db: str | None) -> int:
+    """Check all files first; import each only if none has an error (one transaction per file)."""
+    results = [read_workbook(Path(file), default_source=_import_source(Path(file).name)) for file in files]
+    errors = [problem for result in results for problem in result.errors]
+    for result in results:
+        for problem in result.problems:
+            print(problem.text(), file=sys.stderr if problem in errors else sys.stdout)
+    if errors:
+        print(f"Abgelehnt: {len(errors)} Fehler; es wurde nichts gespeichert.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    store = open_store(db)
+    for file, result in zip(files, results, strict=True):
+        try:
+            record = store.import_tables(result.tables, result.file, sha256(Path(file).read_bytes()))
+        except StoreBusyError as error:
+            print(f"{result.file}: {error}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        if record is None:
+            print(f"{result.file}: keine Änderungen – dieser Stand ist bereits gespeichert.")
+        else:
+            print(f"{result.file}: importiert als Nr. {record.id} ({_describe(record)})")
+    return EXIT_OK
+
+
+def _template(output: Path) -> int:
+    write_template(output)
+    print(f"{output}: Vorlage mit den Blättern Zielvereinbarungen, Projekte, Umsetzungsstand und Hinweise.")
+    return EXIT_OK
+
+
+def _history(db: str | None) -> int:
+    records = open_store(db).history()
+    for record in records:
+        undone = f" – rückgängig gemacht am {record.undone_at:%d.%m.%Y %H:%M}" if record.undone_at else ""
+        print(
+            f"Nr. {record.id} · {record.imported_at:%d.%m.%Y %H:%M} · {KIND_LABELS[record.kind]} · "
+            f"{record.file_name} · {_describe(record)}{undone}"
+        )
+    if not records:
+        print("Noch keine Importe.")
+    return EXIT_OK
+
+
+def _undo(db: str | None) -> int:
+    try:
+        record = open_store(db).undo_last()
+    except StoreBusyError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEMS
+    if record is None:
+        print("Es gibt keinen Import, der rückgängig gemacht werden könnte.")
+    else:
+        print(f"Rückgängig gemacht: Nr. {record.id} ({record.file_name}, {record.imported_at:%d.%m.%Y %H:%M}).")
+    return EXIT_OK
+
+
+def _remove_demo(db: str | None) -> int:
+    record = open_store(db).remove_synthetic()
+    if record is None:
+        print("Es gibt keine Demodaten (mehr).")
+    else:
+        print(f"Demodaten entfernt ({_describe(record)}); mit „undo“ rückgängig zu machen.")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _GermanParser(prog="python -m aqb_data", description="AQB-Dashboard: Daten prüfen und auswerten.")
@@ -140,14 +220,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary.add_argument("--year", type=int, required=True, help="Haushaltsjahr")
     summary.add_argument("--format", choices=("json", "csv"), default="json", dest="output_format")
     summary.add_argument("files", nargs="*", metavar="DATEI", help="ohne Dateien: die Daten des Dashboards")
+    importing = commands.add_parser("import", help="Arbeitsmappen prüfen und in die Datenbank übernehmen")
+    importing.add_argument("files", nargs="+", metavar="DATEI")
+    commands.add_parser("history", help="die Importe auflisten")
+    commands.add_parser("undo", help="den letzten Import rückgängig machen")
+    commands.add_parser("remove-demo", help="alle synthetischen Demodaten entfernen")
+    template = commands.add_parser("template", help="die leere Berichtsvorlage schreiben")
+    template.add_argument("output", metavar="AUSGABE.xlsx")
     demo = commands.add_parser("demo", help="den Demodatensatz erzeugen")
     demo.add_argument("output", metavar="AUSGABE.xlsx")
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"Startwert (Standard {DEFAULT_SEED})")
+    for command in (summary, importing, *(commands.choices[c] for c in ("history", "undo", "remove-demo"))):
+        command.add_argument("--db", help="Datenbankdatei (Standard: $AQB_DB oder var/aqb.sqlite)")
     args = parser.parse_args(argv)
-    if args.command == "validate":
-        return _validate(args.files)
-    if args.command == "summary":
-        return _summary(args.year, args.output_format, args.files)
+    handlers = {
+        "validate": lambda: _validate(args.files),
+        "summary": lambda: _summary(args.year, args.output_format, args.files, args.db),
+        "import": lambda: _import(args.files, args.db),
+        "history": lambda: _history(args.db),
+        "undo": lambda: _undo(args.db),
+        "remove-demo": lambda: _remove_demo(args.db),
+        "template": lambda: _template(Path(args.output)),
+    }
+    if args.command in handlers:
+        return handlers[args.command]()
     tables = write_demo(Path(args.output), args.seed)
     print(
         f"{args.output}: {len(tables['agreements'])} Zielvereinbarungen, {len(tables['projects'])} Projekte, "

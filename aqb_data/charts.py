@@ -116,12 +116,16 @@ def measure_type_bars(
     allocation: pd.DataFrame, title: str, measure_types: tuple[int, ...] = tuple(MEASURE_TYPES), source_note: str = ""
 ) -> go.Figure:
     """One unit's allocation: a labelled bar per measure type (amount and share of the budget), then the rest."""
+    with_projects = set(allocation["measure_type"])
     frame = allocation.set_index("measure_type").reindex([*measure_types, UNALLOCATED_CODE])
     frame = frame[frame["planned_eur"].notna() | frame.index.isin(measure_types)]
-    labels = [
-        measure_label(code) if pd.notna(eur) else f"{measure_label(code)} (keine Projekte)"
-        for code, eur in zip(frame.index, frame["planned_eur"], strict=True)
-    ]
+
+    def label(code: int, eur: float) -> str:
+        if pd.notna(eur):
+            return measure_label(code)
+        return f"{measure_label(code)} ({'ohne geplante Mittel' if code in with_projects else 'keine Projekte'})"
+
+    labels = [label(code, eur) for code, eur in zip(frame.index, frame["planned_eur"], strict=True)]
     texts = [
         f"{format_eur(eur)} ({format_percent(share)})" if pd.notna(eur) else ""
         for eur, share in zip(frame["planned_eur"], frame["share"], strict=True)

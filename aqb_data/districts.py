@@ -25,7 +25,7 @@ _CITY_WORDS = (
     "universitätsstadt",
     "stadt",
 )
-_COUNTY_WORDS = ("landkreises", "landkreis", "kreises", "kreis", "lk")
+_COUNTY_WORDS = ("landkreises", "landkreis", "landkr", "lkr", "kreises", "kreis", "lk")
 _ARTICLES = ("dem", "der", "des", "die", "den")
 _MAIN_VARIANTS = (
     (re.compile(r"\ba\.\s*m\.?$"), "am main"),

@@ -49,14 +49,14 @@ def format_percent(value: object, decimals: int = 1) -> str:
 
 
 def format_change(value: object, kind: str = "eur") -> str:
-    """A signed change: +12.000 € or −3,5 %; `–` if missing."""
+    """A signed change: +12.000 € or -3,5 % (the same minus as every other number); `–` if missing."""
     if _missing(value):
         return NOT_AVAILABLE
     number = float(value)  # type: ignore[arg-type]
     text = format_percent(abs(number)) if kind == "percent" else format_eur(abs(number))
     if text.startswith("0 ") or text.startswith("0,0 "):
         return "±" + text
-    return ("+" if number > 0 else "−") + text
+    return ("+" if number > 0 else "-") + text
 
 
 def format_date(value: object) -> str:

@@ -96,36 +96,46 @@ def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
         frame["unallocated_eur"] = _cents(frame["budget_eur"] - planned)
     else:
         frame["unallocated_eur"] = np.nan
-    frame["over_committed"] = frame["unallocated_eur"] < 0
+    frame["over_committed"] = frame["unallocated_eur"] <= -0.005
     frame["budget_per_inhabitant"] = ratio(frame["budget_eur"], frame["population"])
     frame["change_eur"] = _cents(frame["budget_eur"] - frame["budget_prev_eur"])
     frame["change_share"] = ratio(frame["change_eur"], frame["budget_prev_eur"])
     return frame.reset_index(drop=True)
 
 
+def _sum(series: pd.Series) -> float:
+    """A cent-exact sum; NaN (not 0) when there is nothing to add up."""
+    total = series.sum(min_count=1)
+    return round(float(total), 2) if pd.notna(total) else float("nan")
+
+
 def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
-    """Totals over the selected districts: budget, planned, unallocated, per inhabitant, change, counts."""
+    """Totals over the selected districts that have an agreement in the year.
+
+    Keys: budget_eur, planned_eur, planned_share, unallocated_eur, population, budget_per_inhabitant,
+    n_projects, n_districts, n_over_committed, projects_without_amount; and the change against the previous
+    year over the districts with an agreement in both years only (like for like): budget_prev_eur,
+    change_eur, change_share, n_comparable.
+    """
     frame = district_budgets(data, selection)
-    with_agreement = frame["budget_eur"].notna()
-    budget = round(float(frame["budget_eur"].sum()), 2)
-    previous = frame["budget_prev_eur"].sum(min_count=1)
-    population = int(frame.loc[with_agreement, "population"].sum())
-    planned = frame["planned_eur"].sum(min_count=1)
+    frame = frame[frame["budget_eur"].notna()]  # planned money without a budget has no share to be part of
+    comparable = frame[frame["budget_prev_eur"].notna()]
+    budget = _sum(frame["budget_eur"])
     totals: dict[str, float | int] = {
         "budget_eur": budget,
-        "planned_eur": round(float(planned), 2) if pd.notna(planned) else float("nan"),
-        "unallocated_eur": round(float(frame["unallocated_eur"].sum(min_count=1)), 2)
-        if selection.all_measure_types
-        else float("nan"),
-        "population": population,
-        "budget_per_inhabitant": ratio(budget, population),
+        "planned_eur": _sum(frame["planned_eur"]),
+        "unallocated_eur": _sum(frame["unallocated_eur"]) if selection.all_measure_types else float("nan"),
+        "population": int(frame["population"].sum()),
         "n_projects": int(frame["n_projects"].sum()),
-        "n_districts": int(with_agreement.sum()),
+        "n_districts": len(frame),
         "n_over_committed": int(frame["over_committed"].sum()),
         "projects_without_amount": int(frame["projects_without_amount"].sum()),
-        "budget_prev_eur": round(float(previous), 2) if pd.notna(previous) else float("nan"),
+        "budget_prev_eur": _sum(comparable["budget_prev_eur"]),
+        "n_comparable": len(comparable),
     }
-    totals["change_eur"] = round(totals["budget_eur"] - totals["budget_prev_eur"], 2)
+    totals["planned_share"] = ratio(totals["planned_eur"], budget)
+    totals["budget_per_inhabitant"] = ratio(budget, totals["population"])
+    totals["change_eur"] = round(_sum(comparable["budget_eur"]) - totals["budget_prev_eur"], 2)
     totals["change_share"] = ratio(totals["change_eur"], totals["budget_prev_eur"])
     return totals
 
@@ -148,7 +158,7 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     unit_of = dict(zip(districts["ags"], units, strict=True))
     label_of = dict(zip(districts["ags"], districts["label"], strict=True)) if level == "district" else {}
     budgets = data.agreements[(data.agreements["year"] == selection.year) & data.agreements["ags"].isin(unit_of)]
-    budget_by_unit = budgets.assign(unit=budgets["ags"].map(unit_of)).groupby("unit")["budget_eur"].sum()
+    budget_by_unit = _cents(budgets.assign(unit=budgets["ags"].map(unit_of)).groupby("unit")["budget_eur"].sum())
     projects = data.projects[
         (data.projects["year"] == selection.year)
         & data.projects["ags"].isin(unit_of)

@@ -45,6 +45,7 @@ UNALLOCATED_LABEL = "Nicht verplant"
 UNALLOCATED_COLOUR = "#BBBBBB"
 
 _MEASURE_CODE = re.compile(r"^(?:ma|maßnahmenart|massnahmenart)?\s*([1-4])\s*\.?$")
+_NUMBERED_LABEL = re.compile(r"^([1-4])\s*[.)]?\s+(.+)$")
 
 
 def _fold(text: str) -> str:
@@ -66,7 +67,23 @@ def parse_measure_type(value: object) -> int | None:
     match = _MEASURE_CODE.match(text)
     if match:
         return int(match.group(1))
+    numbered = _NUMBERED_LABEL.match(text)
+    if numbered:
+        # "1 Ausbildungsvorbereitung", "3. Qualifizierung…": number and label must name the same type.
+        code = int(numbered.group(1))
+        return code if measure_type_of_label(numbered.group(2)) == code else None
     return _MEASURE_BY_LABEL.get(text)
+
+
+def measure_type_of_label(text: str) -> int | None:
+    """The measure type whose full or short label the text is, or begins with (a longer wording)."""
+    folded = _fold(text).rstrip(".:")
+    if folded in _MEASURE_BY_LABEL:
+        return _MEASURE_BY_LABEL[folded]
+    for mt in MEASURE_TYPES.values():
+        if folded.startswith(_fold(mt.label)):
+            return mt.code
+    return None
 
 
 def is_synthetic(source: object) -> bool:

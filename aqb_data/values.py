@@ -21,8 +21,10 @@ _CURRENCY_AT_ENDS = re.compile(r"^\s*(€|eur(?:o)?\b)|(€|eur(?:o)?)\s*$", re.
 _GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009'](?=\d{3}(?!\d))")
 _GERMAN_GROUPED = re.compile(r"^(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?$")
 _GERMAN_PLAIN = re.compile(r"^(\d+)(?:,(\d+))?$")
+_NO_CENTS = re.compile(r",[-–]{1,2}$")  # 1.000,- means 1.000,00
 _POINT_DECIMAL = re.compile(r"^(\d+)\.(\d{1,2})$")
 _EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_2000, _EXCEL_2100 = (date(2000, 1, 1) - _EXCEL_EPOCH).days, (date(2100, 12, 31) - _EXCEL_EPOCH).days
 
 MONTHS = {
     "jan": 1,
@@ -69,7 +71,7 @@ def is_empty(value: object) -> bool:
 
 def _german_number(text: str) -> tuple[int, str]:
     """The integer part and the decimal digits of a number typed the German way."""
-    text = _GROUP_SPACE.sub("", text.strip())
+    text = _NO_CENTS.sub("", _GROUP_SPACE.sub("", text.strip()))
     for pattern in (_GERMAN_GROUPED, _GERMAN_PLAIN, _POINT_DECIMAL):
         match = pattern.match(text)
         if match:
@@ -152,8 +154,9 @@ def parse_date(value: object) -> date | None:
     if isinstance(value, bool):
         raise ValueError(EXPECTED_DATE)
     if isinstance(value, int | float):
-        # A date cell that lost its format shows Excel's day number.
-        if math.isfinite(value) and float(value).is_integer() and 1 <= value <= 2958465:
+        # A date cell that lost its format shows Excel's day number; only 2000–2100 is plausible here
+        # (a year typed into the date column, 2025, would otherwise become 17.07.1905).
+        if math.isfinite(value) and float(value).is_integer() and _EXCEL_2000 <= value <= _EXCEL_2100:
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise ValueError(EXPECTED_DATE)
     text = re.sub(r"\s+", " ", str(value).strip().lower())

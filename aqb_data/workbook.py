@@ -17,12 +17,13 @@ from enum import Enum
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from aqb_data import values
 from aqb_data.districts import DistrictError, district_label, load_districts, resolve_ags, resolve_name
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
+from aqb_data.xlsx_package import MAX_ROWS, PackageError, inspect_package
 
 HEADER_SEARCH_ROWS = 30
 _TOTAL_ROW = re.compile(r"^\s*(summe|gesamt|insgesamt|gesamtsumme|total)\b", re.IGNORECASE)
@@ -196,11 +197,16 @@ class _SheetReader:
         """The 0-based header row and which cell column holds which canonical column."""
         index = _heading_index(self.table)
         index.pop("", None)
+        best: tuple[int, dict[int, Column]] | None = None
+        best_count = 1  # a header row names at least two known columns
         for number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             mapping = {i: index[fold_heading(cell)] for i, cell in enumerate(row) if fold_heading(cell) in index}
-            if len({c.name for c in mapping.values()}) >= 2:
-                return number, mapping
-        return None
+            count = len({c.name for c in mapping.values()})
+            # The row naming the most columns wins: a line like "Jahr: 2025 | Gebietskörperschaft: …" above
+            # the table names two, the real headings more.
+            if count > best_count:
+                best, best_count = (number, mapping), count
+        return best
 
     def check_columns(self, header: int, row: list[object], mapping: dict[int, Column]) -> bool:
         """Report unknown, doubled and missing columns; False if the sheet cannot be read."""
@@ -215,18 +221,18 @@ class _SheetReader:
                         "Spalten",
                         f"Spalte doppelt vorhanden (auch in Spalte {_column_letter(seen[column.name])})",
                         row=header + 1,
-                        column=str(cell).strip(),
+                        column=_cell_text(cell),
                     )
                     ok = False
                 seen[column.name] = i
-                self.headings[column.name] = (str(cell).strip(), _column_letter(i))
+                self.headings[column.name] = (_cell_text(cell), _column_letter(i))
             elif _cell_text(cell):
                 self.problem(
                     Severity.WARNING,
                     "Spalten",
                     "unbekannte Spalte, ihr Inhalt wird nicht übernommen",
                     row=header + 1,
-                    column=str(cell).strip(),
+                    column=_cell_text(cell),
                 )
         for column in self.table.columns:
             if column.required and column.name not in seen:
@@ -242,8 +248,17 @@ class _SheetReader:
             ok = False
         return ok
 
-    def read(self, rows: list[list[object]]) -> pd.DataFrame:
-        """The sheet's valid rows as a canonical table; problems are collected on the reader."""
+    def read(
+        self,
+        rows: list[list[object]],
+        merged: list[tuple[tuple[int, int], tuple[int, int]]] = (),
+        formulas_without_value: list[str] = (),
+    ) -> pd.DataFrame:
+        """The sheet's valid rows as a canonical table; problems are collected on the reader.
+
+        `merged` are the sheet's merged ranges ((row, col), (row, col)), 0-based; `formulas_without_value`
+        the cells (e.g. `E7`) holding a formula whose result Excel never stored.
+        """
         found = self.find_header(rows)
         if found is None:
             headings = ", ".join(f"„{c.heading}“" for c in self.table.columns)
@@ -256,6 +271,8 @@ class _SheetReader:
         header, mapping = found
         if not self.check_columns(header, rows[header], mapping):
             return empty_table(self.table)
+        if not self.check_merged(header, merged) or not self.check_formulas(formulas_without_value):
+            return empty_table(self.table)
         records: list[dict[str, object]] = []
         record_rows: list[int] = []
         block_start, block_complete = 0, True
@@ -263,7 +280,7 @@ class _SheetReader:
             cells = {column: row[i] if i < len(row) else None for i, column in mapping.items()}
             if all(values.is_empty(v) for v in cells.values()):
                 continue
-            if self.is_total_row(row):
+            if self.is_total_row(row, cells):
                 if block_complete:
                     self.check_total(offset, cells, records[block_start:], records)
                 block_start, block_complete = len(records), True
@@ -278,10 +295,55 @@ class _SheetReader:
         frame = pd.DataFrame.from_records(records, columns=self.table.column_names)
         return canonical_table(frame, self.table)
 
+    def check_merged(self, header: int, merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> bool:
+        """Merged cells in the headings or the data leave it unclear which column or row a value is for."""
+        ok = True
+        for (first_row, first_col), (last_row, last_col) in merged:
+            if last_row < header:
+                continue  # a merged title above the headings is fine
+            cells = f"{_column_letter(first_col)}{first_row + 1}:{_column_letter(last_col)}{last_row + 1}"
+            self.problem(
+                Severity.ERROR,
+                "Verbundene Zellen",
+                f"Zellen {cells} sind verbunden; bitte den Zellverbund aufheben und jeden Wert in seine eigene Zelle "
+                "schreiben",
+                row=first_row + 1,
+                cell=cells,
+            )
+            ok = False
+        return ok
+
+    def check_formulas(self, cells: list[str]) -> bool:
+        """A formula without a stored result has no value to read: the file must be recalculated and saved."""
+        by_letter = {letter: heading for heading, letter in self.headings.values()}
+        for cell in cells:
+            letter, row = re.match(r"([A-Z]+)(\d+)", cell).groups()  # type: ignore[union-attr]
+            self.problem(
+                Severity.ERROR,
+                "Formel ohne Wert",
+                "Die Zelle enthält eine Formel ohne gespeichertes Ergebnis; bitte die Datei in Excel öffnen, "
+                "neu berechnen lassen und speichern",
+                row=int(row),
+                column=by_letter.get(letter),
+                cell=cell,
+            )
+        return not cells
+
     @staticmethod
-    def is_total_row(row: list[object]) -> bool:
+    def is_total_row(row: list[object], cells: dict[Column, object]) -> bool:
+        """A `Summe`/`Gesamt` line: the word comes first and the row names no year, district or project.
+
+        A project called "Total E-Quality" in a row with its year and AGS stays a data row.
+        """
         first_text = next((c for c in row if isinstance(c, str) and c.strip()), "")
-        return bool(_TOTAL_ROW.match(first_text))
+        if not _TOTAL_ROW.match(first_text):
+            return False
+        identifying = (Kind.YEAR, Kind.AGS, Kind.DISTRICT_NAME) if "project" not in {c.name for c in cells} else ()
+        return all(
+            values.is_empty(value) or value == first_text
+            for column, value in cells.items()
+            if column.kind in identifying or column.name == "project"
+        )
 
     def read_row(self, row_number: int, cells: dict[Column, object]) -> dict[str, object] | None:
         record: dict[str, object] = {}
@@ -402,9 +464,10 @@ def _sniff(data: bytes) -> str | None:
 
 
 def _table_for_sheet(sheet_name: str) -> Table | None:
+    """The table a sheet holds, by its name; a year or district after the name is allowed (`Projekte 2025`)."""
     folded = fold_heading(sheet_name)
     for table in TABLES:
-        if folded in _SHEET_NAMES[table.name]:
+        if any(folded.startswith(name) for name in _SHEET_NAMES[table.name]):
             return table
     return None
 
@@ -437,41 +500,78 @@ def read_workbook(
     if reason:
         return _unreadable(file_name, reason)
     try:
+        package = inspect_package(data)
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PackageError as error:
+        return _unreadable(file_name, str(error))
     except (CalamineError, ValueError, OSError) as error:
         return _unreadable(file_name, f"Die Datei ist beschädigt oder keine gültige .xlsx-Datei ({error})")
     result = WorkbookResult(file_name, tables)
-    found: list[str] = []
+    tables_found: list[str] = []
+    visible = {sheet.name: sheet.visible == SheetVisibleEnum.Visible for sheet in workbook.sheets_metadata}
     for sheet_name in workbook.sheet_names:
         table = _table_for_sheet(sheet_name)
         if table is None:
             continue
-        if table.name in found:
+        if not visible.get(sheet_name, True):
+            result.problems.append(
+                Problem(
+                    file_name,
+                    Severity.WARNING,
+                    "Blätter",
+                    "Das Blatt ist ausgeblendet und wird nicht gelesen; zum Einlesen bitte in Excel einblenden",
+                    sheet_name,
+                )
+            )
+            continue
+        if table.name in tables_found:
             result.problems.append(
                 Problem(
                     file_name, Severity.ERROR, "Blätter", f"Blatt für „{table.sheet}“ doppelt vorhanden", sheet_name
                 )
             )
             continue
-        found.append(table.name)
+        tables_found.append(table.name)
+        too_many = _too_many_rows(file_name, sheet_name, package.sheet_rows.get(sheet_name, 0))
+        if too_many:
+            result.problems.append(too_many)
+            continue
         try:
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
         except (CalamineError, ValueError) as error:
             result.problems.append(
                 Problem(file_name, Severity.ERROR, "Datei unlesbar", f"Blatt nicht lesbar ({error})", sheet_name)
             )
             continue
+        too_many = _too_many_rows(file_name, sheet_name, len(rows))
+        if too_many:
+            result.problems.append(too_many)
+            continue
         reader = _SheetReader(file_name, sheet_name, table, default_source or file_name)
-        tables[table.name] = reader.read(rows)
+        tables[table.name] = reader.read(rows, merged, package.formulas_without_value.get(sheet_name, []))
         result.problems.extend(reader.problems)
         result.sheets_read.append(table.name)
-    if not found:
+    if not tables_found:
         wanted = ", ".join(f"„{t.sheet}“" for t in TABLES)
         found = ", ".join(f"„{s}“" for s in workbook.sheet_names)
         result.problems.append(
             Problem(file_name, Severity.ERROR, "Blätter", f"Keines der Blätter {wanted} gefunden (vorhanden: {found})")
         )
     return result
+
+
+def _too_many_rows(file_name: str, sheet_name: str, rows: int) -> Problem | None:
+    if rows <= MAX_ROWS:
+        return None
+    return Problem(
+        file_name,
+        Severity.ERROR,
+        "Zu groß",
+        f"Das Blatt hat {format_number(rows)} Zeilen; ein Bericht darf höchstens {format_number(MAX_ROWS)} haben",
+        sheet_name,
+    )
 
 
 def _unreadable(file_name: str, reason: str) -> WorkbookResult:
@@ -524,6 +624,24 @@ def _excel_value(value: object) -> object:
     return value
 
 
+def _save_reproducibly(workbook: object, target: str | Path | io.BytesIO) -> None:
+    """Save with fixed zip timestamps: the same content gives the same bytes (and no git diff)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)  # type: ignore[attr-defined]
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            stamped = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            stamped.compress_type = zipfile.ZIP_DEFLATED
+            copy.writestr(stamped, source.read(info))
+    if isinstance(target, io.BytesIO):
+        target.write(fixed.getvalue())
+    else:
+        Path(target).write_bytes(fixed.getvalue())
+
+
 def write_workbook(tables: dict[str, pd.DataFrame], target: str | Path | io.BytesIO) -> None:
     """Write canonical tables as a workbook in the upload format (German headings, number formats)."""
     from openpyxl import Workbook
@@ -556,4 +674,104 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: str | Path | io.Byte
                     cell.number_format = number_format
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
-    workbook.save(target)
+    _save_reproducibly(workbook, target)
+
+
+TEMPLATE_ROWS = 2000
+_EXAMPLES = {
+    "year": "2025",
+    "ags": "06635",
+    "district": "Waldeck-Frankenberg",
+    "budget_eur": "773.920,00",
+    "signed_ministry": "02.08.2025",
+    "signed_district": "13.08.2025",
+    "measure_type": "Ausbildungsvorbereitung",
+    "project": "AVIA (Aktivierung und Vermittlung von Migranten)",
+    "as_of": "30.06.2025",
+    "planned_eur": "120.000,00",
+    "spent_eur": "60.000,00",
+}
+
+
+def write_template(target: str | Path | io.BytesIO) -> None:
+    """The empty workbook for the districts: three sheets, drop-down lists, formats, and a `Hinweise` sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    districts = load_districts().sort_values("label")
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.creator = "AQB-Dashboard"
+    workbook.properties.created = workbook.properties.modified = _FIXED_TIMESTAMP
+    heading_font, heading_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B5394")
+
+    lists = workbook.create_sheet("Listen")
+    lists.append(["AGS", "Gebietskörperschaft", "Maßnahmenart"])
+    measure_labels = [mt.short_label for mt in MEASURE_TYPES.values()]
+    for index, row in enumerate(districts.itertuples()):
+        lists.append([row.ags, row.label, measure_labels[index] if index < len(measure_labels) else None])
+    lists.sheet_state = "hidden"
+    last = len(districts) + 1
+    list_ranges = {
+        Kind.AGS: f"Listen!$A$2:$A${last}",
+        Kind.DISTRICT_NAME: f"Listen!$B$2:$B${last}",
+        Kind.MEASURE_TYPE: f"Listen!$C$2:$C${len(measure_labels) + 1}",
+    }
+    list_messages = {
+        Kind.AGS: "Bitte einen der 26 Kreisschlüssel wählen.",
+        Kind.DISTRICT_NAME: "Bitte eine der 26 Gebietskörperschaften wählen.",
+        Kind.MEASURE_TYPE: "Bitte eine der vier Maßnahmenarten wählen.",
+    }
+
+    for table in TABLES:
+        sheet = workbook.create_sheet(table.sheet)
+        sheet.append([column.heading for column in table.columns])
+        for index, column in enumerate(table.columns, start=1):
+            letter = get_column_letter(index)
+            cell = sheet.cell(row=1, column=index)
+            cell.font, cell.fill = heading_font, heading_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            sheet.column_dimensions[letter].width = max(14, min(48, len(column.heading) + 6))
+            cells = f"{letter}2:{letter}{TEMPLATE_ROWS}"
+            if column.kind in list_ranges:
+                validation = DataValidation(
+                    type="list",
+                    formula1=list_ranges[column.kind],
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorTitle="Unbekannter Wert",
+                    error=list_messages[column.kind],
+                )
+                sheet.add_data_validation(validation)
+                validation.add(cells)
+            number_format = {**_NUMBER_FORMATS, Kind.AGS: "@", Kind.TEXT: "@"}.get(column.kind)
+            if number_format:
+                for (data_cell,) in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS, min_col=index, max_col=index):
+                    data_cell.number_format = number_format
+        sheet.row_dimensions[1].height = 32
+        sheet.freeze_panes = "A2"
+
+    notes = workbook.create_sheet("Hinweise", 0)
+    notes.append(["AQB-Berichtsvorlage: so wird sie ausgefüllt"])
+    notes["A1"].font = Font(bold=True, size=14)
+    for line in (
+        "Eine Zeile je Zielvereinbarung, je Projekt bzw. je Projekt und Stichtag. Leere Blätter dürfen fehlen.",
+        "Beträge in Euro (z. B. 773.920,00), Daten als TT.MM.JJJJ. Eine Zeile „Summe“ am Ende ist erlaubt.",
+        "AGS oder Gebietskörperschaft genügt; steht beides da, gilt der AGS.",
+        "Eine Datei ersetzt beim Einlesen die Zeilen derselben Gebietskörperschaft und desselben Jahres im "
+        "jeweiligen Blatt; frühere Stände bleiben im Verlauf erhalten.",
+    ):
+        notes.append([line])
+    notes.append([])
+    notes.append(["Blatt", "Spalte", "Pflicht", "Bedeutung", "Beispiel"])
+    for cell in notes[notes.max_row]:
+        cell.font, cell.fill = heading_font, heading_fill
+    for table in TABLES:
+        for column in table.columns:
+            required = "ja" if column.required else "AGS oder Name" if column.name in ("ags", "district") else "nein"
+            notes.append([table.sheet, column.heading, required, column.help, _EXAMPLES.get(column.name, "")])
+    for letter, width in zip("ABCDE", (22, 30, 16, 70, 44), strict=True):
+        notes.column_dimensions[letter].width = width
+    _save_reproducibly(workbook, target)

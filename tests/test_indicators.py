@@ -205,3 +205,35 @@ def test_synthetic_share_and_scope_label(data: AqbData) -> None:
     assert scope_label(Selection(2025)) == "Hessen"
     assert scope_label(Selection(2025, regierungsbezirk="Kassel")) == "Regierungsbezirk Kassel"
     assert scope_label(Selection(2025, ags=KASSEL_CITY)) == "Kassel (Stadt)"
+
+
+def test_change_against_previous_year_compares_like_with_like(data: AqbData) -> None:
+    # Kassel (Stadt) has no 2024 agreement: a +1.000.000 € "change" would be a gap in the data, not growth.
+    totals = land_totals(data, Selection(2025))
+    assert totals["n_comparable"] == 1
+    assert totals["budget_prev_eur"] == 700_000.00
+    assert totals["change_eur"] == 73_920.00
+    assert totals["change_share"] == pytest.approx(73_920 / 700_000)
+
+
+def test_scope_without_agreements_shows_no_budget_rather_than_zero(data: AqbData) -> None:
+    totals = land_totals(data, Selection(2025, regierungsbezirk="Darmstadt"))
+    assert totals["n_districts"] == 0
+    assert math.isnan(totals["budget_eur"])
+    assert math.isnan(totals["budget_per_inhabitant"])
+    assert math.isnan(totals["change_eur"])
+
+
+def test_planned_money_without_an_agreement_does_not_count_against_other_budgets(data: AqbData) -> None:
+    stray = _projects([(2025, DARMSTADT, 1, "Ohne Vereinbarung", 500_000.0)])
+    with_stray = AqbData(data.agreements, pd.concat([data.projects, stray], ignore_index=True), data.progress)
+    totals = land_totals(with_stray, Selection(2025))
+    assert totals["planned_eur"] == 1_823_920.00
+    assert totals["planned_share"] == pytest.approx(1_823_920.00 / 1_773_920.10)
+
+
+def test_a_cent_over_is_over_committed_but_float_noise_is_not(data: AqbData) -> None:
+    data.projects.loc[data.projects["project"] == "Restart", "planned_eur"] = RESTART + 0.01
+    waldeck = _row(district_budgets(data, Selection(2025)), WALDECK)
+    assert waldeck["unallocated_eur"] == -0.01
+    assert waldeck["over_committed"]

@@ -513,9 +513,9 @@ def _zip_without_workbook() -> bytes:
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512),
             "Die Datei ist im alten Excel-Format (.xls) oder kennwortgeschützt; bitte als .xlsx speichern",
         ),
-        (_truncated_workbook(), "Die Datei ist beschädigt oder keine gültige .xlsx-Datei"),
-        (b"PK\x03\x04", "Die Datei ist beschädigt oder keine gültige .xlsx-Datei"),
-        (_zip_without_workbook(), "Die Datei ist beschädigt oder keine gültige .xlsx-Datei"),
+        (_truncated_workbook(), "Die Datei ist beschädigt oder unvollständig"),
+        (b"PK\x03\x04", "Die Datei ist beschädigt oder unvollständig"),
+        (_zip_without_workbook(), "Die Datei ist ein Zip-Archiv, aber keine Excel-Arbeitsmappe (.xlsx)"),
     ],
     ids=["empty", "pdf", "csv", "xls", "truncated", "zip-header-only", "zip-without-workbook"],
 )

@@ -1,24 +1,33 @@
-"""The one place where Streamlit caches data."""
+"""The one place where Streamlit caches data: the store, and the data as of its current version."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from aqb_data.dataset import AqbData, DataError, bundled_data
-from aqb_data.demo import DEMO_WORKBOOK
+from aqb_data.dataset import AqbData
+from aqb_data.store import Store, default_path, open_store
 
 
-@st.cache_resource(show_spinner="Daten werden geladen …")
-def _load(modified: float) -> AqbData:  # noqa: ARG001 - the file's time keys the cache
-    return bundled_data()
+@st.cache_resource(show_spinner="Datenbank wird geöffnet …")
+def _store(path: str) -> Store:
+    return open_store(path)
+
+
+@st.cache_resource(show_spinner="Daten werden geladen …", max_entries=4)
+def _load(path: str, version: tuple[int, int]) -> AqbData:  # noqa: ARG001 - the version keys the cache
+    return _store(path).load()
+
+
+def get_store() -> Store:
+    """The analysts' database ($AQB_DB or var/aqb.sqlite); new databases start with the demo data."""
+    return _store(str(default_path()))
 
 
 def get_data() -> AqbData:
-    """The dashboard's data; stops the page with the problem list if the data cannot be read."""
+    """The data as it stands in the store now; every import or undo shows at once on every page."""
+    store = get_store()
     try:
-        return _load(DEMO_WORKBOOK.stat().st_mtime)
-    except (DataError, OSError) as error:
-        st.error("Die Daten des Dashboards können nicht gelesen werden.")
-        problems = getattr(error, "problems", None)
-        st.text("\n".join(p.text() for p in problems) if problems else str(error))
+        return _load(str(store.path), store.version())
+    except (OSError, ValueError) as error:
+        st.error(f"Die Daten des Dashboards können nicht gelesen werden: {error}")
         st.stop()
