@@ -635,7 +635,10 @@ def _save_reproducibly(workbook: object, target: str | Path | io.BytesIO) -> Non
         for info in source.infolist():
             stamped = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
             stamped.compress_type = zipfile.ZIP_DEFLATED
-            copy.writestr(stamped, source.read(info))
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", content)
+            copy.writestr(stamped, content)
     if isinstance(target, io.BytesIO):
         target.write(fixed.getvalue())
     else:
