@@ -7,7 +7,6 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +14,11 @@ import pandas as pd
 from aqb_data.dataset import AqbData, DataError, load_workbooks
 from aqb_data.demo import DEFAULT_SEED, write_demo
 from aqb_data.districts import load_districts
+from aqb_data.imports import check_upload, import_checked
 from aqb_data.indicators import Selection, allocation_by_measure_type, district_budgets, land_totals, ratio
 from aqb_data.model import MEASURE_TYPES, TABLES
-from aqb_data.store import KIND_LABELS, TABLE_LABELS, ImportRecord, StoreBusyError, open_store, sha256
-from aqb_data.workbook import read_workbook, write_template
+from aqb_data.store import KIND_LABELS, TABLE_LABELS, ImportRecord, StoreBusyError, open_store
+from aqb_data.workbook import Severity, read_workbook, write_template
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -132,11 +132,6 @@ def _summary(year: int, output_format: str, files: list[str], db: str | None) ->
     return EXIT_OK
 
 
-def _import_source(file_name: str) -> str:
-    """What an imported row without its own source says: the file and the time of the import."""
-    return f"{file_name} (Import {datetime.now():%d.%m.%Y %H:%M})"
-
-
 def _describe(record: ImportRecord) -> str:
     parts = []
     for table, counts in record.summary.items():
@@ -147,25 +142,32 @@ def _describe(record: ImportRecord) -> str:
 
 def _import(files: list[str], db: str | None) -> int:
     """Check all files first; import each only if none has an error (one transaction per file)."""
-    results = [read_workbook(Path(file), default_source=_import_source(Path(file).name)) for file in files]
-    errors = [problem for result in results for problem in result.errors]
-    for result in results:
-        for problem in result.problems:
-            print(problem.text(), file=sys.stderr if problem in errors else sys.stdout)
-    if errors:
-        print(f"Abgelehnt: {len(errors)} Fehler; es wurde nichts gespeichert.", file=sys.stderr)
-        return EXIT_PROBLEMS
     store = open_store(db)
-    for file, result in zip(files, results, strict=True):
+    checks = []
+    for file in files:
+        path = Path(file)
+        if not path.is_file():
+            print(f"Fehler: {file}: Die Datei wurde nicht gefunden.", file=sys.stderr)
+            return EXIT_PROBLEMS
+        checks.append(check_upload(path.read_bytes(), path.name, store))
+    errors = 0
+    for check in checks:
+        errors += len(check.errors)
+        for problem in check.problems:
+            print(problem.text(), file=sys.stderr if problem.severity is Severity.ERROR else sys.stdout)
+    if errors:
+        print(f"Abgelehnt: {errors} Fehler; es wurde nichts gespeichert.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for check in checks:
         try:
-            record = store.import_tables(result.tables, result.file, sha256(Path(file).read_bytes()))
+            record = import_checked(check, store)
         except StoreBusyError as error:
-            print(f"{result.file}: {error}", file=sys.stderr)
+            print(f"{check.result.file}: {error}", file=sys.stderr)
             return EXIT_PROBLEMS
         if record is None:
-            print(f"{result.file}: keine Änderungen – dieser Stand ist bereits gespeichert.")
+            print(f"{check.result.file}: keine Änderungen – dieser Stand ist bereits gespeichert.")
         else:
-            print(f"{result.file}: importiert als Nr. {record.id} ({_describe(record)})")
+            print(f"{check.result.file}: importiert als Nr. {record.id} ({_describe(record)})")
     return EXIT_OK
 
 

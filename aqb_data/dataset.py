@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from aqb_data.demo import DEMO_WORKBOOK
-from aqb_data.model import TABLES
+from aqb_data.model import TABLE_BY_NAME, TABLES
 from aqb_data.workbook import Problem, WorkbookResult, empty_table, read_workbook
 
 
@@ -57,7 +57,8 @@ def combine(results: Iterable[WorkbookResult]) -> AqbData:
             if new.empty:
                 continue
             old = tables[name]
-            replaced = old.set_index(["year", "ags"]).index.isin(new.set_index(["year", "ags"]).index)
+            unit = list(TABLE_BY_NAME[name].replaces)
+            replaced = old.set_index(unit).index.isin(new.set_index(unit).index)
             tables[name] = pd.concat([old[~replaced], new], ignore_index=True)
     return AqbData(tables["agreements"], tables["projects"], tables["progress"], tuple(files))
 

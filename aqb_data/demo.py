@@ -202,7 +202,7 @@ def _progress(rng: random.Random, year: int, ags: str, project: dict, pace: floa
     employment_share = {1: 0.05, 2: 0.15, 3: 0.3, 4: 0.0}[measure_type]
     for as_of in _stichtage(year):
         elapsed = ((as_of - date(year, 1, 1)).days + 1) / ((date(year, 12, 31) - date(year, 1, 1)).days + 1)
-        spent = round(planned * min(1.02, elapsed * pace), 2)
+        spent = round(planned * min(1.0, elapsed * pace), 2)
         entries = round(places * occupancy * (0.55 + 0.45 * elapsed))
         exits = round(entries * (0.25 if elapsed < 0.6 else 0.45 if elapsed < 0.9 else 0.75))
         row = {"year": year, "ags": ags, "project": project["project"], "as_of": as_of, "spent_eur": spent}

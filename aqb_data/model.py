@@ -124,6 +124,9 @@ class Table:
     sheet: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    # The unit a file's rows replace: a district's year, for progress a district's year at one Stichtag
+    # (a report for 30.09. leaves the one for 30.06. in place).
+    replaces: tuple[str, ...] = ("ags", "year")
 
     @property
     def column_names(self) -> list[str]:
@@ -284,6 +287,8 @@ PROGRESS = Table(
         _SOURCE,
     ),
     ("year", "ags", "project", "as_of"),
+    replaces=("ags", "year", "as_of"),
 )
 
 TABLES: tuple[Table, ...] = (AGREEMENTS, PROJECTS, PROGRESS)
+TABLE_BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}

@@ -108,6 +108,13 @@ def _to_sql(frame: pd.DataFrame, table: Table) -> list[tuple[object, ...]]:
     return list(zip(*converted.values(), strict=True)) if len(frame) else []
 
 
+def _sql_value(value: object) -> object:
+    """A key value as stored: ISO text for dates, plain int for numbers."""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return int(value) if hasattr(value, "item") and not isinstance(value, str) else value
+
+
 def _from_sql(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Stored rows back as a canonical table."""
     renamed = {}
@@ -126,7 +133,7 @@ class TableChange:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
-    districts_years: list[tuple[str, int]] = field(default_factory=list)
+    units: list[tuple[object, ...]] = field(default_factory=list)  # values of Table.replaces
 
     @property
     def any(self) -> bool:
@@ -171,8 +178,9 @@ _COMPARED = {table.name: [c for c in table.column_names if c not in (*table.key,
 
 def _diff(table: Table, old: pd.DataFrame, new: pd.DataFrame) -> tuple[TableChange, pd.DataFrame]:
     """Compare the current rows of the touched district-years with the incoming rows."""
-    groups = sorted({(a, int(y)) for a, y in zip(new["ags"], new["year"], strict=True)})
-    old = old[pd.MultiIndex.from_frame(old[["ags", "year"]]).isin(groups)] if len(old) else old
+    unit = list(table.replaces)
+    groups = sorted(set(pd.MultiIndex.from_frame(new[unit]).tolist()))
+    old = old[pd.MultiIndex.from_frame(old[unit]).isin(groups)] if len(old) else old
     key = list(table.key)
     merged = old.merge(new, on=key, how="outer", suffixes=("_alt", "_neu"), indicator=True, validate="1:1")
     compared = _COMPARED[table.name]
@@ -188,7 +196,7 @@ def _diff(table: Table, old: pd.DataFrame, new: pd.DataFrame) -> tuple[TableChan
         changed=int(changed_mask.sum()),
         unchanged=int(len(both) - changed_mask.sum()),
         removed=int((merged["_merge"] == "left_only").sum()),
-        districts_years=groups,
+        units=groups,
     )
     status = merged["_merge"].map({"right_only": "neu", "left_only": "entfällt", "both": "geändert"}).astype(str)
     shown = merged.assign(Änderung=status, Tabelle=table.sheet)
@@ -329,7 +337,9 @@ class Store:
             change, shown = _diff(table, old, new)
             changes[table.name] = change
             rows.append(shown)
-            touched = pd.MultiIndex.from_tuples(change.districts_years, names=["ags", "year"])
+            touched = pd.MultiIndex.from_tuples(
+                sorted({(ags, int(year)) for ags, year, *_ in change.units}), names=["ags", "year"]
+            )
             before = _money(table, old).reindex(touched).fillna(0.0)
             after = _money(table, new).reindex(touched).fillna(0.0)
             money.append(
@@ -375,9 +385,10 @@ class Store:
             for table in TABLES:
                 if table.name not in preview.tables:
                     continue
+                condition = " AND ".join(f"{column} = ?" for column in table.replaces)
                 connection.executemany(
-                    f"UPDATE {table.name} SET replaced_by = ? WHERE replaced_by IS NULL AND ags = ? AND year = ?",
-                    [(import_id, ags, year) for ags, year in preview.tables[table.name].districts_years],
+                    f"UPDATE {table.name} SET replaced_by = ? WHERE replaced_by IS NULL AND {condition}",
+                    [(import_id, *map(_sql_value, unit)) for unit in preview.tables[table.name].units],
                 )
                 columns = _columns(table)
                 placeholders = ", ".join("?" for _ in range(len(columns) + 1))

@@ -23,7 +23,7 @@ from aqb_data import values
 from aqb_data.districts import DistrictError, district_label, load_districts, resolve_ags, resolve_name
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
-from aqb_data.xlsx_package import MAX_ROWS, PackageError, inspect_package
+from aqb_data.xlsx_package import MAX_COLUMNS, MAX_ROWS, PackageError, inspect_package
 
 HEADER_SEARCH_ROWS = 30
 _TOTAL_ROW = re.compile(r"^\s*(summe|gesamt|insgesamt|gesamtsumme|total)\b", re.IGNORECASE)
@@ -76,6 +76,11 @@ class WorkbookResult:
     problems: list[Problem] = field(default_factory=list)
     sheets_read: list[str] = field(default_factory=list)
     unreadable: bool = False
+    # Per table: the sheet's name, each row's Excel row number, and each column's heading and letter as
+    # the file writes them, so that later checks can point at the cell.
+    sheet_names: dict[str, str] = field(default_factory=dict)
+    excel_rows: dict[str, list[int]] = field(default_factory=dict)
+    headings: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -180,6 +185,7 @@ class _SheetReader:
         self.problems: list[Problem] = []
         # Where each canonical column stands in this file: its heading as written and its letter.
         self.headings: dict[str, tuple[str, str]] = {}
+        self.record_rows: list[int] = []  # the Excel row of each record read
 
     def problem(self, severity: Severity, kind: str, expected: str, **where: object) -> None:
         self.problems.append(Problem(self.file, severity, kind, expected, self.sheet, **where))  # type: ignore[arg-type]
@@ -292,6 +298,7 @@ class _SheetReader:
                 records.append(record)
                 record_rows.append(offset)
         self.check_duplicates(records, record_rows)
+        self.record_rows = record_rows
         frame = pd.DataFrame.from_records(records, columns=self.table.column_names)
         return canonical_table(frame, self.table)
 
@@ -536,6 +543,11 @@ def read_workbook(
         if too_many:
             result.problems.append(too_many)
             continue
+        if sheet_name in package.too_wide:
+            last = _column_letter(MAX_COLUMNS - 1)
+            expected = f"Das Blatt hat Zellen jenseits von Spalte {last}; ein Bericht hat etwa 15 Spalten"
+            result.problems.append(Problem(file_name, Severity.ERROR, "Zu groß", expected, sheet_name))
+            continue
         try:
             sheet = workbook.get_sheet_by_name(sheet_name)
             rows = sheet.to_python(skip_empty_area=False)
@@ -553,6 +565,9 @@ def read_workbook(
         tables[table.name] = reader.read(rows, merged, package.formulas_without_value.get(sheet_name, []))
         result.problems.extend(reader.problems)
         result.sheets_read.append(table.name)
+        result.sheet_names[table.name] = sheet_name
+        result.excel_rows[table.name] = reader.record_rows
+        result.headings[table.name] = reader.headings
     if not tables_found:
         wanted = ", ".join(f"„{t.sheet}“" for t in TABLES)
         found = ", ".join(f"„{s}“" for s in workbook.sheet_names)

@@ -21,10 +21,15 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # as the upload limit in .streamlit/config.to
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ROWS = 200_000
+MAX_COLUMNS = 100  # up to column CV; a report has about 15
+_CHUNK = 1 << 20
+# A cell reference beyond column CV (CW…ZZ, or three letters), or a row number of seven digits or more.
+_TOO_WIDE = re.compile(rb'<(?:\w+:)?c r="(?:[A-Z]{3}|C[W-Z]|[D-Z][A-Z])\d')
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 
 
 class PackageError(ValueError):
@@ -37,6 +42,7 @@ class PackageInfo:
 
     sheet_parts: dict[str, str] = field(default_factory=dict)
     sheet_rows: dict[str, int] = field(default_factory=dict)
+    too_wide: set[str] = field(default_factory=set)
     formulas_without_value: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -56,12 +62,27 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def _scan(archive: zipfile.ZipFile, part: str) -> tuple[int, bool, bool]:
+    """Stream a sheet's XML once: its last row number, whether a cell lies beyond MAX_COLUMNS, any formulas.
+
+    The cell reader allocates a grid up to the furthest cell, so these must be known before it runs.
+    """
+    last_row, too_wide, formulas = 0, False, False
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            too_wide = too_wide or _TOO_WIDE.search(window) is not None
+            formulas = formulas or _FORMULA_TAG.search(window) is not None
+            rows = _ROW_TAG.findall(window[-_CHUNK // 4 :]) or _ROW_TAG.findall(window)
+            if rows:
+                last_row = max(last_row, max(int(r) for r in rows))
+            tail = window[-64:]
+    return last_row, too_wide, formulas
+
+
 def _formulas_without_value(archive: zipfile.ZipFile, part: str) -> list[str]:
     """Cells of a sheet part that hold a formula but no stored result."""
-    with archive.open(part) as stream:
-        head = stream.read(1 << 20)
-    if b"<f" not in head and b":f" not in head and len(head) < (1 << 20):
-        return []
     missing = []
     with archive.open(part) as stream:
         for _, element in iterparse(stream, forbid_dtd=True):
@@ -107,11 +128,11 @@ def inspect_package(data: bytes) -> PackageInfo:
         for sheet, part in info.sheet_parts.items():
             if part not in names:
                 continue
-            with archive.open(part) as stream:
-                match = _DIMENSION.search(stream.read(4096))
-            if match and match.group(1):
-                info.sheet_rows[sheet] = int(match.group(1))
-            missing = _formulas_without_value(archive, part)
+            last_row, too_wide, formulas = _scan(archive, part)
+            info.sheet_rows[sheet] = last_row
+            if too_wide:
+                info.too_wide.add(sheet)
+            missing = _formulas_without_value(archive, part) if formulas else []
             if missing:
                 info.formulas_without_value[sheet] = missing
     except (zipfile.BadZipFile, EOFError, KeyError, OSError, zlib.error):

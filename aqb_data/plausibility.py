@@ -1,0 +1,106 @@
+"""Plausibility warnings across the sheets of a report (and against what is already stored).
+
+Warnings do not block an import: the figures may be right (a district may over-commit on purpose), but
+an analyst should look. Each warning points at the cell, as the file names it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from aqb_data.dataset import AqbData
+from aqb_data.districts import district_label
+from aqb_data.formatting import format_date, format_eur, format_number
+from aqb_data.model import TABLE_BY_NAME
+from aqb_data.workbook import Problem, Severity, WorkbookResult
+
+KIND = "Plausibilität"
+
+
+class _Locator:
+    """Turns (table, row position, column) into a warning located as the file shows it."""
+
+    def __init__(self, result: WorkbookResult) -> None:
+        self.result = result
+
+    def warn(self, table: str, position: int, column: str, value: str, expected: str) -> Problem:
+        heading, letter = self.result.headings.get(table, {}).get(
+            column, (TABLE_BY_NAME[table].column(column).heading, "")
+        )
+        row = self.result.excel_rows[table][position]
+        return Problem(
+            self.result.file,
+            Severity.WARNING,
+            KIND,
+            expected,
+            self.result.sheet_names[table],
+            row,
+            heading,
+            value,
+            f"{letter}{row}" if letter else None,
+        )
+
+
+def _with_context(result: WorkbookResult, context: AqbData | None, name: str) -> pd.DataFrame:
+    """The file's table, completed by stored rows of district-years the file does not bring itself."""
+    own = result.tables[name]
+    if context is None:
+        return own
+    stored = context.table(name)
+    brought = set(zip(own["ags"], own["year"], strict=True))
+    others = stored[[pair not in brought for pair in zip(stored["ags"], stored["year"], strict=True)]]
+    return pd.concat([own, others], ignore_index=True) if len(others) else own
+
+
+def plausibility_problems(result: WorkbookResult, context: AqbData | None = None) -> list[Problem]:
+    """Warnings for implausible figures in a read workbook; `context` is the data stored so far."""
+    at = _Locator(result)
+    problems: list[Problem] = []
+    projects, progress = result.tables["projects"], result.tables["progress"]
+    agreements = _with_context(result, context, "agreements")
+    all_projects = _with_context(result, context, "projects")
+
+    if len(projects) and len(agreements):
+        planned = projects.groupby(["ags", "year"])["planned_eur"].sum(min_count=1)
+        budgets = agreements.set_index(["ags", "year"])["budget_eur"]
+        for (ags, year), total in planned.items():
+            budget = budgets.get((ags, year))
+            if pd.notna(total) and budget is not None and pd.notna(budget) and round(total - budget, 2) > 0:
+                first = int(((projects["ags"] == ags) & (projects["year"] == year)).to_numpy().argmax())
+                expected = (
+                    f"Die geplanten Mittel von {district_label(ags)} {year} ({format_eur(total, 2)}) übersteigen die "
+                    f"Haushaltsmittel der Zielvereinbarung ({format_eur(budget, 2)})"
+                )
+                problems.append(at.warn("projects", first, "planned_eur", format_eur(total, 2), expected))
+
+    if len(progress):
+        planned_by_project = all_projects.set_index(["ags", "year", "project"])["planned_eur"]
+        known = set(planned_by_project.index)
+        for position, row in enumerate(progress.itertuples(index=False)):
+            key = (row.ags, row.year, row.project)
+            if row.as_of.year != row.year:
+                expected = f"Der Stichtag liegt nicht im Jahr {row.year}"
+                problems.append(at.warn("progress", position, "as_of", format_date(row.as_of), expected))
+            if key not in known:
+                expected = (
+                    f"Kein Projekt „{row.project}“ für {district_label(row.ags)} {row.year} bekannt "
+                    "(weder im Blatt Projekte noch in den gespeicherten Daten)"
+                )
+                problems.append(at.warn("progress", position, "project", row.project, expected))
+            else:
+                planned = planned_by_project[key]
+                if pd.notna(row.spent_eur) and pd.notna(planned) and round(row.spent_eur - planned, 2) > 0:
+                    expected = f"Verausgabt ist mehr als geplant ({format_eur(planned, 2)})"
+                    problems.append(at.warn("progress", position, "spent_eur", format_eur(row.spent_eur, 2), expected))
+            if pd.notna(row.exits) and pd.notna(row.entries) and row.exits > row.entries:
+                expected = f"Mehr Austritte als Eintritte ({format_number(row.entries)})"
+                problems.append(at.warn("progress", position, "exits", format_number(row.exits), expected))
+            outcomes = [row.to_training, row.to_employment, row.to_other, row.dropouts]
+            known_outcomes = [int(v) for v in outcomes if pd.notna(v)]
+            if pd.notna(row.exits) and known_outcomes and sum(known_outcomes) > row.exits:
+                expected = (
+                    f"Übergänge und Abbrüche zusammen ({format_number(sum(known_outcomes))}) sind mehr als die "
+                    f"Austritte ({format_number(row.exits)})"
+                )
+                problems.append(at.warn("progress", position, "to_training", format_number(row.to_training), expected))
+    return problems
