@@ -7,15 +7,28 @@ from ui.filters import sidebar_filters
 
 st.set_page_config(page_title="AQB-Dashboard Hessen", page_icon=":material/bar_chart:", layout="wide")
 
-PAGES = [
-    st.Page("app_pages/uebersicht.py", title="Übersicht", icon=":material/bar_chart:", default=True),
-    st.Page("app_pages/gebietskoerperschaft.py", title="Gebietskörperschaft", icon=":material/account_balance:"),
-    st.Page("app_pages/methodik.py", title="Methodik & Quellen", icon=":material/menu_book:", url_path="methodik"),
-]
+PAGES = {
+    "Auswertung": [
+        st.Page("app_pages/uebersicht.py", title="Übersicht", icon=":material/bar_chart:", default=True),
+        st.Page("app_pages/gebietskoerperschaft.py", title="Gebietskörperschaft", icon=":material/account_balance:"),
+    ],
+    "Daten": [
+        st.Page("app_pages/hochladen.py", title="Daten hochladen", icon=":material/upload_file:"),
+        st.Page("app_pages/verlauf.py", title="Verlauf", icon=":material/history:"),
+    ],
+    "Hilfe": [
+        st.Page("app_pages/methodik.py", title="Methodik & Quellen", icon=":material/menu_book:", url_path="methodik"),
+    ],
+}
 
 page = st.navigation(PAGES)
 data = get_data()
 sidebar_filters(data)
+if data.synthetic_rows():
+    st.sidebar.info(
+        "Die Daten enthalten **synthetische Demodaten**. Sie lassen sich unter *Verlauf* entfernen.",
+        icon=":material/science:",
+    )
 st.sidebar.caption(
     "Ausbildungs- und Qualifizierungsbudget (AQB) · Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales"
 )

@@ -77,3 +77,8 @@ def safe_file_stem(text: str, fallback: str = "aqb") -> str:
     """A file name stem safe on every system: umlauts spelled out, other signs as single underscores."""
     stem = re.sub(r"[^A-Za-z0-9.-]+", "_", text.translate(_TRANSLITERATION))
     return stem.strip("_.") or fallback
+
+
+def rows_text(count: int) -> str:
+    """`1 Zeile`, `12 Zeilen`, `1.090 Zeilen`."""
+    return f"{format_number(count)} {'Zeile' if count == 1 else 'Zeilen'}"

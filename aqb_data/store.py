@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from aqb_data.dataset import AqbData
+from aqb_data.districts import district_label
 from aqb_data.model import SYNTHETIC_SOURCE, TABLES, Kind, Table
 from aqb_data.workbook import canonical_table
 
@@ -158,6 +159,45 @@ class ChangePreview:
     def any(self) -> bool:
         """True if the import would change anything."""
         return any(change.any for change in self.tables.values())
+
+    def counts(self) -> pd.DataFrame:
+        """Rows per sheet: new, changed, unchanged, removed (German headings)."""
+        return pd.DataFrame(
+            [
+                {
+                    "Blatt": TABLE_LABELS[name],
+                    "neu": c.added,
+                    "geändert": c.changed,
+                    "unverändert": c.unchanged,
+                    "entfällt": c.removed,
+                }
+                for name, c in self.tables.items()
+            ]
+        )
+
+    def changed_rows(self) -> pd.DataFrame:
+        """The new, changed and removed rows, named as an analyst knows them (German headings)."""
+        if self.rows.empty:
+            return pd.DataFrame(columns=["Blatt", "Änderung", "Jahr", "Gebietskörperschaft", "Projekt", "Stichtag"])
+        rows = self.rows
+        return pd.DataFrame(
+            {
+                "Blatt": rows["Tabelle"],
+                "Änderung": rows["Änderung"],
+                "Jahr": rows["year"],
+                "Gebietskörperschaft": rows["ags"].map(district_label),
+                "Projekt": rows.get("project"),
+                "Stichtag": rows.get("as_of"),
+            }
+        )
+
+    def money_by_district(self) -> pd.DataFrame:
+        """The euro deltas per district and year (German headings)."""
+        if self.money.empty:
+            return self.money
+        return self.money.assign(Gebietskörperschaft=self.money["ags"].map(district_label)).rename(
+            columns={"year": "Jahr"}
+        )[["Gebietskörperschaft", "Jahr", "Kennzahl", "vorher", "nachher", "Differenz"]]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_mea
 from aqb_data.xlsx_package import MAX_COLUMNS, MAX_ROWS, PackageError, inspect_package
 
 HEADER_SEARCH_ROWS = 30
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TOTAL_ROW = re.compile(r"^\s*(summe|gesamt|insgesamt|gesamtsumme|total)\b", re.IGNORECASE)
 
 
@@ -605,14 +606,14 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
             "Blatt": p.sheet or "",
             "Zeile": p.row,
             "Spalte": p.column or "",
+            "Zelle": p.cell or "",
             "Wert": p.value or "",
             "Erwartet / Hinweis": p.expected,
         }
         for p in problems
     ]
-    frame = pd.DataFrame(
-        rows, columns=["Art", "Kategorie", "Datei", "Blatt", "Zeile", "Spalte", "Wert", "Erwartet / Hinweis"]
-    )
+    columns = ["Art", "Kategorie", "Datei", "Blatt", "Zeile", "Spalte", "Zelle", "Wert", "Erwartet / Hinweis"]
+    frame = pd.DataFrame(rows, columns=columns)
     frame["Zeile"] = pd.array(frame["Zeile"], dtype="Int64")
     return frame
 
@@ -793,3 +794,17 @@ def write_template(target: str | Path | io.BytesIO) -> None:
     for letter, width in zip("ABCDE", (22, 30, 16, 70, 44), strict=True):
         notes.column_dimensions[letter].width = width
     _save_reproducibly(workbook, target)
+
+
+def problems_workbook(problems: Iterable[Problem]) -> bytes:
+    """The problem list as an .xlsx for the district: German headings, frozen, filterable."""
+    frame = problems_frame(problems)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="Prüfbericht", index=False)
+        sheet = writer.sheets["Prüfbericht"]
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for letter, width in zip("ABCDEFGHI", (10, 22, 24, 20, 8, 28, 10, 24, 90), strict=True):
+            sheet.column_dimensions[letter].width = width
+    return buffer.getvalue()

@@ -680,6 +680,7 @@ def test_problems_frame_has_german_headings_and_one_row_per_problem():
         "Blatt",
         "Zeile",
         "Spalte",
+        "Zelle",
         "Wert",
         "Erwartet / Hinweis",
     ]

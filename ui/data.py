@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import streamlit as st
 
 from aqb_data.dataset import AqbData
 from aqb_data.store import Store, default_path, open_store
+from aqb_data.workbook import write_template
 
 
 @st.cache_resource(show_spinner="Datenbank wird geöffnet …")
@@ -31,3 +34,11 @@ def get_data() -> AqbData:
     except (OSError, ValueError) as error:
         st.error(f"Die Daten des Dashboards können nicht gelesen werden: {error}")
         st.stop()
+
+
+@st.cache_data(show_spinner=False)
+def template_bytes() -> bytes:
+    """The empty report template, made once."""
+    buffer = io.BytesIO()
+    write_template(buffer)
+    return buffer.getvalue()

@@ -46,9 +46,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free local port; stopped (exactly that process) afterwards."""
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free local port with a database of its own; stopped afterwards."""
     port = _free_port()
+    env = {**os.environ, "AQB_DB": str(tmp_path_factory.mktemp("e2e") / "aqb.sqlite")}
     command = [
         sys.executable,
         "-m",
@@ -59,7 +60,7 @@ def server() -> Iterator[str]:
         f"--server.port={port}",
         "--server.address=127.0.0.1",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

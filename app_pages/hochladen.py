@@ -1,0 +1,148 @@
+"""Daten hochladen: district reports in, every problem shown, changes previewed and confirmed."""
+
+from datetime import datetime
+
+import streamlit as st
+
+from aqb_data.formatting import format_change, format_date, format_eur, format_number, rows_text
+from aqb_data.imports import UploadCheck, check_upload, import_checked
+from aqb_data.store import TABLE_LABELS, StoreBusyError
+from aqb_data.workbook import XLSX_MIME, Severity, problems_frame, problems_workbook
+from ui.data import get_store, template_bytes
+from ui.widgets import table
+
+ROUND, MESSAGE = "upload_round", "upload_message"
+
+
+@st.cache_data(max_entries=32, show_spinner="Datei wird geprüft …")
+def _check(data: bytes, file_name: str, version: tuple[int, int]) -> UploadCheck:  # noqa: ARG001 - cache key
+    return check_upload(data, file_name, get_store(), datetime.now())
+
+
+def _import(data: bytes, file_name: str) -> None:
+    """Button callback: import the checked file, then clear the uploader so the page starts fresh."""
+    store = get_store()
+    check = _check(data, file_name, store.version())
+    try:
+        record = import_checked(check, store)
+    except StoreBusyError as error:
+        st.session_state[MESSAGE] = ("error", str(error))
+        return
+    if record is None:
+        st.session_state[MESSAGE] = ("info", f"{file_name}: keine Änderungen – dieser Stand ist bereits gespeichert.")
+    else:
+        st.session_state[MESSAGE] = (
+            "success",
+            f"{file_name} ist übernommen (Import Nr. {record.id}). Alle Seiten zeigen ab sofort die neuen Zahlen; "
+            "unter *Verlauf* lässt sich der Import rückgängig machen.",
+        )
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+
+
+def _problems(check: UploadCheck, file_name: str) -> None:
+    groups: dict[tuple[str, str], list] = {}
+    for problem in check.problems:
+        groups.setdefault((problem.severity.value, problem.kind), []).append(problem)
+    for (severity, kind), problems in sorted(groups.items()):
+        with st.expander(f"{severity}: {kind} ({len(problems)})", expanded=severity == Severity.ERROR.value):
+            # A static table: long explanations wrap instead of being cut off.
+            frame = problems_frame(problems).drop(columns=["Art", "Kategorie", "Datei"])
+            st.table(frame.astype("string").fillna(""), hide_index=True)
+    st.download_button(
+        "Prüfbericht herunterladen (.xlsx)",
+        data=problems_workbook(check.problems),
+        file_name=f"Pruefbericht_{file_name}",
+        mime=XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"report_{check.digest}",
+    )
+
+
+def _preview(check: UploadCheck, data: bytes, file_name: str) -> None:
+    preview = check.preview
+    if preview is None:
+        return
+    if not preview.any:
+        when = preview.same_file and f" (zuletzt am {format_date(preview.same_file['imported_at'])})"
+        st.info(f"Keine Änderungen: Dieser Stand ist bereits gespeichert{when or ''}.")
+        return
+    st.markdown("**Was sich ändert**")
+    counts = preview.counts()
+    table(counts, {c: (c, format_number if c != "Blatt" else None) for c in counts.columns})
+    money = preview.money_by_district()
+    if len(money):
+        table(
+            money,
+            {
+                "Gebietskörperschaft": ("Gebietskörperschaft", None),
+                "Jahr": ("Jahr", str),
+                "Kennzahl": ("Kennzahl", None),
+                "vorher": ("vorher", format_eur),
+                "nachher": ("nachher", format_eur),
+                "Differenz": ("Differenz", format_change),
+            },
+        )
+    with st.expander("Geänderte Zeilen im Einzelnen"):
+        rows = preview.changed_rows()
+        table(rows, {c: (c, format_date if c == "Stichtag" else str if c == "Jahr" else None) for c in rows.columns})
+    st.button(
+        "Übernehmen",
+        type="primary",
+        icon=":material/check:",
+        key=f"import_{check.digest}",
+        on_click=_import,
+        args=(data, file_name),
+        help="Speichert die Zeilen; sie ersetzen die bisherigen derselben Gebietskörperschaft und desselben Jahres.",
+    )
+
+
+st.title("Daten hochladen")
+st.markdown(
+    "Laden Sie die Excel-Berichte der Kreise und Städte hoch. Jede Datei wird vollständig geprüft: **Fehler** "
+    "(mit Blatt, Zeile, Spalte, Wert und Erwartung) verhindern die Übernahme, **Warnungen** nicht. Bevor etwas "
+    "gespeichert wird, sehen Sie, was sich ändert, und bestätigen es. Frühere Stände bleiben im *Verlauf*."
+)
+st.download_button(
+    "Leere Berichtsvorlage herunterladen (.xlsx)",
+    data=template_bytes(),
+    file_name="AQB_Berichtsvorlage.xlsx",
+    mime=XLSX_MIME,
+    on_click="ignore",
+    icon=":material/description:",
+)
+if MESSAGE in st.session_state:
+    kind, text = st.session_state.pop(MESSAGE)
+    getattr(st, kind)(text)
+
+uploads = st.file_uploader(
+    "Berichte (Excel-Arbeitsmappen, .xlsx)",
+    accept_multiple_files=True,
+    key=f"upload_{st.session_state.get(ROUND, 0)}",
+    help="Eine oder mehrere Dateien; Blätter Zielvereinbarungen, Projekte und/oder Umsetzungsstand.",
+)
+version = get_store().version()
+for upload in uploads or []:
+    data = upload.getvalue()
+    check = _check(data, upload.name, version)
+    with st.container(border=True):
+        st.subheader(upload.name)
+        read = ", ".join(
+            f"{TABLE_LABELS[t]}: {rows_text(len(check.result.tables[t]))}" for t in check.result.sheets_read
+        )
+        if check.errors:
+            st.error(
+                f"**{len(check.errors)} Fehler, {len(check.warnings)} Warnungen** – die Datei wird nicht übernommen. "
+                "Bitte die Stellen unten korrigieren und die Datei erneut hochladen."
+            )
+        elif check.warnings:
+            st.warning(
+                f"**{len(check.warnings)} Warnungen** – bitte prüfen; die Datei kann trotzdem übernommen werden."
+            )
+        else:
+            st.success("Keine Fehler, keine Warnungen.")
+        if read:
+            st.caption(f"Gelesen: {read}")
+        if check.problems:
+            _problems(check, upload.name)
+        _preview(check, data, upload.name)

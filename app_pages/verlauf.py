@@ -1,0 +1,111 @@
+"""Verlauf: every import with what it changed; undo the last one, look at an earlier state, drop the demo data."""
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from aqb_data.formatting import format_eur, format_number
+from aqb_data.indicators import LAND_LABEL, Selection, budget_trend
+from aqb_data.store import KIND_LABELS, TABLE_LABELS
+from aqb_data.workbook import XLSX_MIME, write_workbook
+from ui.data import get_data, get_store
+from ui.widgets import table
+
+MESSAGE = "history_message"
+
+
+def _undo() -> None:
+    record = get_store().undo_last()
+    text = (
+        f"Import Nr. {record.id} ({record.file_name}) ist rückgängig gemacht." if record else "Nichts zurückzunehmen."
+    )
+    st.session_state[MESSAGE] = text
+
+
+def _remove_demo() -> None:
+    record = get_store().remove_synthetic()
+    st.session_state[MESSAGE] = (
+        "Die Demodaten sind entfernt; „Letzten Import rückgängig machen“ holt sie zurück."
+        if record
+        else "Es gibt keine Demodaten (mehr)."
+    )
+
+
+def _changes(summary: dict[str, dict[str, int]]) -> str:
+    parts = []
+    for name, counts in summary.items():
+        numbers = ", ".join(f"{count} {label}" for label, count in counts.items() if count)
+        parts.append(f"{TABLE_LABELS[name]}: {numbers or 'keine Änderung'}")
+    return "; ".join(parts)
+
+
+store = get_store()
+records = store.history()
+st.title("Verlauf")
+st.markdown(
+    "Jeder Import ist hier verzeichnet. Ersetzte Zeilen bleiben gespeichert: Der letzte Import lässt sich "
+    "rückgängig machen, und jeder frühere Stand lässt sich ansehen und herunterladen."
+)
+if MESSAGE in st.session_state:
+    st.success(st.session_state.pop(MESSAGE))
+
+log = pd.DataFrame(
+    [
+        {
+            "Nr.": r.id,
+            "Zeitpunkt": r.imported_at.strftime("%d.%m.%Y %H:%M"),
+            "Art": KIND_LABELS[r.kind],
+            "Datei": r.file_name,
+            "Änderungen": _changes(r.summary),
+            "Status": f"rückgängig gemacht am {r.undone_at:%d.%m.%Y %H:%M}" if r.undone_at else "in Kraft",
+        }
+        for r in records
+    ],
+    columns=["Nr.", "Zeitpunkt", "Art", "Datei", "Änderungen", "Status"],
+)
+table(log, {c: (c, None) for c in log.columns})
+
+active = [r for r in records if r.undone_at is None]
+undo_col, demo_col = st.columns(2)
+with undo_col.popover("Letzten Import rückgängig machen", icon=":material/undo:", disabled=not active):
+    if active:
+        st.write(f"Nr. {active[0].id} · {active[0].file_name} · {active[0].imported_at:%d.%m.%Y %H:%M}")
+        st.write("Seine Zeilen werden entfernt; die Zeilen, die er ersetzt hatte, gelten wieder.")
+        st.button("Ja, rückgängig machen", type="primary", on_click=_undo)
+data = get_data()
+synthetic = data.synthetic_rows()
+with demo_col.popover("Demodaten entfernen", icon=":material/delete:", disabled=not synthetic):
+    st.write(f"{format_number(synthetic)} synthetische Zeilen werden entfernt; echte Zeilen bleiben.")
+    st.button("Ja, Demodaten entfernen", type="primary", on_click=_remove_demo)
+
+st.subheader("Früheren Stand ansehen")
+if active:
+    labels = {r.id: f"Nr. {r.id} · {r.imported_at:%d.%m.%Y %H:%M} · {r.file_name}" for r in active}
+    chosen = st.selectbox("Stand nach Import", list(labels), format_func=labels.get)
+    then = store.load(as_of=chosen)
+    trend = budget_trend(then, Selection(year=max(then.years, default=0)))
+    st.caption(
+        f"{len(then.agreements)} Zielvereinbarungen, {len(then.projects)} Projekte, "
+        f"{len(then.progress)} Umsetzungsstände"
+    )
+    table(
+        trend,
+        {
+            "year": ("Jahr", str),
+            "budget_eur": (f"Haushaltsmittel {LAND_LABEL}", format_eur),
+            "n_districts": ("Gebietskörperschaften", format_number),
+        },
+    )
+    buffer = io.BytesIO()
+    write_workbook({name: then.table(name) for name in TABLE_LABELS}, buffer)
+    st.download_button(
+        "Diesen Stand herunterladen (.xlsx)",
+        data=buffer.getvalue(),
+        file_name=f"AQB_Stand_nach_Import_{chosen}.xlsx",
+        mime=XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+else:
+    st.info("Noch kein Import in Kraft.")
