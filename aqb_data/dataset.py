@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from aqb_data.demo import DEMO_WORKBOOK
-from aqb_data.model import TABLE_BY_NAME, TABLES, is_synthetic
+from aqb_data.model import TABLE_BY_NAME, TABLES, synthetic_mask
 from aqb_data.workbook import Problem, WorkbookResult, empty_table, read_workbook
 
 
@@ -48,7 +48,7 @@ class AqbData:
 
     def synthetic_rows(self) -> int:
         """How many rows of all tables are synthetic demo data."""
-        return sum(int(self.table(t.name)["source"].map(is_synthetic, na_action="ignore").sum()) for t in TABLES)
+        return sum(int(synthetic_mask(self.table(t.name)["source"]).sum()) for t in TABLES)
 
 
 def combine(results: Iterable[WorkbookResult]) -> AqbData:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from aqb_data.dataset import AqbData
 from aqb_data.districts import district_label, load_districts
-from aqb_data.model import MEASURE_TYPES, UNALLOCATED_LABEL, is_synthetic
+from aqb_data.model import MEASURE_TYPES, UNALLOCATED_LABEL, synthetic_mask
 
 UNALLOCATED_CODE = 0
 LEVELS = ("land", "regierungsbezirk", "district")
@@ -259,7 +259,7 @@ def synthetic_share(data: AqbData, selection: Selection, tables: tuple[str, ...]
     for name in tables:
         frame = data.table(name)
         shown = frame[(frame["year"] == selection.year) & frame["ags"].isin(ags)]
-        synthetic += int(shown["source"].map(is_synthetic, na_action="ignore").fillna(False).astype(bool).sum())
+        synthetic += int(synthetic_mask(shown["source"]).sum())
         total += len(shown)
     return synthetic / total if total else 0.0
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+import pandas as pd
+
 SYNTHETIC_SOURCE = "synthetisch"
 
 
@@ -89,6 +91,11 @@ def measure_type_of_label(text: str) -> int | None:
 def is_synthetic(source: object) -> bool:
     """True where a row's `source` marks it as generated demo data."""
     return isinstance(source, str) and SYNTHETIC_SOURCE in source.lower()
+
+
+def synthetic_mask(sources: pd.Series) -> pd.Series:
+    """For a column of sources: True where the row is generated demo data (also for an empty column)."""
+    return sources.str.contains(SYNTHETIC_SOURCE, case=False, regex=False, na=False).astype(bool)
 
 
 class Kind(Enum):

@@ -123,3 +123,44 @@ def test_demo_writes_a_workbook_that_validates(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "130 Zielvereinbarungen" in result.stdout
     assert run("validate", str(target)).returncode == 0
+
+
+def test_import_history_undo_against_a_database(messy_but_valid: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "aqb.sqlite")
+    imported = run("import", str(messy_but_valid), "--db", db)
+    assert imported.returncode == 0
+    # AVIA is new under this short name, Checkpoint exists in the demo data, the other four demo projects go.
+    assert "bericht_waldeck.xlsx: importiert als Nr. 2 (Projekte: 1 neu, 1 geändert, 4 entfällt)" in imported.stdout
+    again = run("import", str(messy_but_valid), "--db", db)
+    assert again.returncode == 0
+    assert "keine Änderungen – dieser Stand ist bereits gespeichert" in again.stdout
+    history = run("history", "--db", db).stdout.splitlines()
+    assert history[0].startswith("Nr. 2 · ") and "bericht_waldeck.xlsx" in history[0]
+    assert history[1].startswith("Nr. 1 · ") and "Demodaten · aqb_demo.xlsx" in history[1]
+    summary = json.loads(run("summary", "--year", "2025", "--db", db).stdout)
+    waldeck = next(d for d in summary["districts"] if d["ags"] == "06635")
+    assert waldeck["planned_eur"] == 220_000.0  # the two projects of the report
+    assert "Rückgängig gemacht: Nr. 2 (bericht_waldeck.xlsx" in run("undo", "--db", db).stdout
+    summary = json.loads(run("summary", "--year", "2025", "--db", db).stdout)
+    assert next(d for d in summary["districts"] if d["ags"] == "06635")["planned_eur"] == 682_300.0
+
+
+def test_import_with_an_error_writes_nothing(broken: Path, messy_but_valid: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "aqb.sqlite")
+    result = run("import", str(messy_but_valid), str(broken), "--db", db)
+    assert result.returncode == 1
+    assert "Abgelehnt: 5 Fehler; es wurde nichts gespeichert." in result.stderr
+    assert "kaputt.xlsx, Blatt „Projekte“, Zeile 2" in result.stderr
+    history = run("history", "--db", db).stdout.splitlines()
+    assert len(history) == 1 and "Demodaten" in history[0]  # the valid file was not imported either
+
+
+def test_remove_demo_and_template(tmp_path: Path) -> None:
+    db = str(tmp_path / "aqb.sqlite")
+    removed = run("remove-demo", "--db", db)
+    assert "Demodaten entfernt (Zielvereinbarungen: 128 entfällt; Projekte: 545 entfällt" in removed.stdout
+    summary = json.loads(run("summary", "--year", "2025", "--db", db).stdout)
+    assert summary["land"]["budget_eur"] == 773_920.0  # what is left: the real Waldeck-Frankenberg agreement
+    template = tmp_path / "vorlage.xlsx"
+    assert run("template", str(template)).returncode == 0
+    assert run("validate", str(template)).returncode == 0

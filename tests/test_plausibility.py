@@ -1,0 +1,88 @@
+"""Plausibility warnings: located at the cell, never blocking, also against the stored data."""
+
+from aqb_data.dataset import bundled_data
+from aqb_data.demo import DEMO_WORKBOOK
+from aqb_data.plausibility import plausibility_problems
+from aqb_data.workbook import Severity, read_workbook
+from tests.workbooks import make_workbook
+
+WALDECK = "06635"
+PROJECT_HEADINGS = ["Jahr", "AGS", "Maßnahmenart", "Projekt", "Geplante Mittel (EUR)"]
+PROGRESS_HEADINGS = [
+    "Jahr",
+    "AGS",
+    "Projekt",
+    "Stichtag",
+    "Verausgabte Mittel (EUR)",
+    "Eintritte",
+    "Austritte",
+    "Übergänge Ausbildung",
+    "Abbrüche",
+]
+
+
+def warnings(sheets: dict, context=None) -> list[str]:
+    result = read_workbook(make_workbook(sheets), "bericht.xlsx")
+    assert result.errors == []
+    problems = plausibility_problems(result, context)
+    assert all(p.severity is Severity.WARNING and p.kind == "Plausibilität" for p in problems)
+    return [p.text() for p in problems]
+
+
+def test_planned_above_budget_is_flagged_at_the_first_project_row() -> None:
+    texts = warnings(
+        {
+            "Zielvereinbarungen": [["Jahr", "AGS", "Haushaltsmittel (EUR)"], [2025, WALDECK, 100_000]],
+            "Projekte": [PROJECT_HEADINGS, [2025, WALDECK, 1, "AVIA", 80_000], [2025, WALDECK, 3, "Restart", 30_000]],
+        }
+    )
+    assert texts == [
+        "Warnung: bericht.xlsx, Blatt „Projekte“, Zeile 2, Spalte „Geplante Mittel (EUR)“ (Zelle E2): "
+        "Wert „110.000,00 €“ – Die geplanten Mittel von Waldeck-Frankenberg 2025 (110.000,00 €) übersteigen die "
+        "Haushaltsmittel der Zielvereinbarung (100.000,00 €)"
+    ]
+
+
+def test_planned_above_a_stored_budget_is_flagged_too() -> None:
+    # The stored Waldeck-Frankenberg 2025 budget is 773.920 €; the report brings only projects.
+    texts = warnings({"Projekte": [PROJECT_HEADINGS, [2025, WALDECK, 1, "AVIA", 800_000]]}, bundled_data())
+    assert len(texts) == 1 and "(773.920,00 €)" in texts[0]
+
+
+def test_progress_rows_are_checked_each_at_its_cell() -> None:
+    texts = warnings(
+        {
+            "Projekte": [PROJECT_HEADINGS, [2025, WALDECK, 1, "AVIA", 80_000]],
+            "Umsetzungsstand": [
+                PROGRESS_HEADINGS,
+                [2025, WALDECK, "AVIA", "30.06.2025", 90_000, 10, 12, 5, 8],
+                [2025, WALDECK, "Unbekannt", "31.12.2024", 1, 1, 1, 0, 0],
+            ],
+        }
+    )
+    assert any("(Zelle E2): Wert „90.000,00 €“ – Verausgabt ist mehr als geplant (80.000,00 €)" in t for t in texts)
+    assert any("(Zelle G2): Wert „12“ – Mehr Austritte als Eintritte (10)" in t for t in texts)
+    assert any(
+        "(Zelle H2)" in t and "Übergänge und Abbrüche zusammen (13) sind mehr als die Austritte" in t for t in texts
+    )
+    assert any("(Zelle D3): Wert „31.12.2024“ – Der Stichtag liegt nicht im Jahr 2025" in t for t in texts)
+    assert any(
+        "(Zelle C3): Wert „Unbekannt“ – Kein Projekt „Unbekannt“ für Waldeck-Frankenberg 2025" in t for t in texts
+    )
+    assert len(texts) == 5
+
+
+def test_a_plausible_report_has_no_warnings() -> None:
+    texts = warnings(
+        {
+            "Projekte": [PROJECT_HEADINGS, [2025, WALDECK, 1, "AVIA", 80_000]],
+            "Umsetzungsstand": [PROGRESS_HEADINGS, [2025, WALDECK, "AVIA", "30.06.2025", 40_000, 10, 4, 2, 1]],
+        }
+    )
+    assert texts == []
+
+
+def test_the_demo_data_warns_only_about_its_deliberate_over_commitments() -> None:
+    result = read_workbook(DEMO_WORKBOOK)
+    problems = plausibility_problems(result)
+    assert problems and all("übersteigen die Haushaltsmittel" in p.expected for p in problems)

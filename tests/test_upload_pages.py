@@ -1,0 +1,89 @@
+"""The upload and history pages through AppTest: report, preview, confirm, undo, and every page updated."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aqb_data.workbook import XLSX_MIME
+from tests.workbooks import make_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+AGREEMENTS = [["Jahr", "AGS", "Haushaltsmittel (EUR)"]]
+
+
+def app_on(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes) -> None:
+    at.file_uploader[0].set_value((name, data, XLSX_MIME)).run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def budget_shown(at: AppTest) -> str:
+    at.switch_page("app_pages/uebersicht.py").run()
+    return next(m.value for m in at.metric if m.label == "Haushaltsmittel")
+
+
+@pytest.mark.usefixtures("fresh_db")
+def test_a_broken_report_is_explained_and_changes_nothing() -> None:
+    at = app_on("app_pages/hochladen.py")
+    upload(at, "kaputt.xlsx", make_workbook({"Zielvereinbarungen": [*AGREEMENTS, [2025, "Kassel", "viel"]]}))
+    assert at.error[0].value.startswith("**2 Fehler, 0 Warnungen** – die Datei wird nicht übernommen.")
+    assert [e.label for e in at.expander][:2] == ["Fehler: Gebietskörperschaft (1)", "Fehler: Ungültiger Wert (1)"]
+    report = at.table[1].value
+    assert report.iloc[0].to_dict() == {
+        "Blatt": "Zielvereinbarungen",
+        "Zeile": "2",
+        "Spalte": "Haushaltsmittel (EUR)",
+        "Zelle": "C2",
+        "Wert": "viel",
+        "Erwartet / Hinweis": "erwartet: ein Betrag in Euro, z. B. 773.920,00 oder 773920",
+    }
+    assert not [b for b in at.button if b.label == "Übernehmen"]
+    assert budget_shown(at) == "28.300.000 €"
+
+
+@pytest.mark.usefixtures("fresh_db")
+def test_upload_preview_confirm_and_every_page_shows_the_new_figures_then_undo() -> None:
+    at = app_on("app_pages/hochladen.py")
+    upload(at, "waldeck.xlsx", make_workbook({"Zielvereinbarungen": [*AGREEMENTS, [2025, "06635", "800.000"]]}))
+    assert at.success[0].value == "Keine Fehler, keine Warnungen."
+    money = at.dataframe[1].value.iloc[0]
+    assert (money["vorher"], money["nachher"], money["Differenz"]) == (773_920.0, 800_000.0, 26_080.0)
+    confirm = next(b for b in at.button if b.label == "Übernehmen")
+    confirm.click().run()
+    assert "waldeck.xlsx ist übernommen (Import Nr. 2)" in at.success[0].value
+    assert budget_shown(at) == "28.326.080 €"  # 28.300.000 € + 26.080 €
+    at.switch_page("app_pages/gebietskoerperschaft.py").run()
+    at.selectbox(key="kreis").set_value("06635").run()
+    assert next(m.value for m in at.metric if m.label == "§ 4 Haushaltsmittel") == "800.000 €"
+
+    at.switch_page("app_pages/verlauf.py").run()
+    log = at.dataframe[0].value
+    assert log.iloc[0][["Nr.", "Art", "Datei", "Änderungen", "Status"]].tolist() == [
+        2,
+        "Arbeitsmappe",
+        "waldeck.xlsx",
+        "Zielvereinbarungen: 1 geändert",
+        "in Kraft",
+    ]
+    next(b for b in at.button if b.label == "Ja, rückgängig machen").click().run()
+    assert at.success[0].value == "Import Nr. 2 (waldeck.xlsx) ist rückgängig gemacht."
+    assert budget_shown(at) == "773.920 €"  # the filter still shows Waldeck-Frankenberg: the signed budget is back
+
+
+@pytest.mark.usefixtures("fresh_db")
+def test_the_same_file_again_is_recognised() -> None:
+    at = app_on("app_pages/hochladen.py")
+    data = make_workbook({"Zielvereinbarungen": [*AGREEMENTS, [2025, "06635", "800.000"]]})
+    upload(at, "waldeck.xlsx", data)
+    next(b for b in at.button if b.label == "Übernehmen").click().run()
+    upload(at, "waldeck.xlsx", data)
+    assert at.info[0].value.startswith("Keine Änderungen: Dieser Stand ist bereits gespeichert (zuletzt am ")
+    assert not [b for b in at.button if b.label == "Übernehmen"]
