@@ -7,6 +7,7 @@ import streamlit as st
 
 from aqb_data import charts
 from aqb_data import indicators as ind
+from aqb_data.districts import population_date
 from aqb_data.formatting import format_change, format_eur, format_number, format_percent
 from ui.data import get_data
 from ui.filters import current_selection
@@ -49,7 +50,7 @@ col_projects.metric(
 col_inhabitant.metric(
     "€ je Einwohner/in",
     format_eur(totals["budget_per_inhabitant"], 2),
-    help="Haushaltsmittel geteilt durch die Einwohnerzahl (Destatis, 31.12.2021).",
+    help=f"Haushaltsmittel geteilt durch die Einwohnerzahl (Destatis, {population_date()}).",
     border=True,
 )
 over = totals["n_over_committed"]

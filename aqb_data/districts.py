@@ -172,13 +172,9 @@ def resolve_name(text: str) -> str:
     return candidates[0]
 
 
-def resolve_district(ags: object = None, name: object = None) -> str:
-    """The AGS from a Kreisschlüssel and/or a name; the AGS wins where both are given."""
-    if ags is not None and str(ags).strip() != "":
-        return resolve_ags(ags)
-    if name is not None and str(name).strip() != "":
-        return resolve_name(str(name))
-    raise DistrictError("Weder AGS noch Gebietskörperschaft angegeben")
+def population_date() -> str:
+    """The date the population figures refer to, as German text (31.12.2021)."""
+    return load_districts()["population_date"].max().strftime("%d.%m.%Y")
 
 
 def district_label(ags: str) -> str:

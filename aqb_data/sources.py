@@ -9,6 +9,7 @@ import pandas as pd
 from aqb_data.dataset import AqbData
 from aqb_data.demo import KNOWN_FIGURES_CSV
 from aqb_data.districts import district_label
+from aqb_data.indicators import Selection, budget_trend
 
 TEXTS_DIR = Path(__file__).resolve().parent / "texts"
 
@@ -25,9 +26,8 @@ def known_figures_check(data: AqbData) -> pd.DataFrame:
     where the dataset has no such year or the figure is not comparable (e.g. a separate Land programme).
     """
     known = pd.read_csv(KNOWN_FIGURES_CSV, dtype={"ags": str})
-    budgets = data.agreements
-    by_district = budgets.set_index(["ags", "year"])["budget_eur"]
-    by_year = budgets.groupby("year")["budget_eur"].sum()
+    by_district = data.agreements.set_index(["ags", "year"])["budget_eur"]
+    by_year = budget_trend(data, Selection(year=max(data.years, default=0))).set_index("year")["budget_eur"]
     rows = []
     for figure in known.itertuples():
         year = int(figure.year)

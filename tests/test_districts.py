@@ -11,7 +11,6 @@ from aqb_data.districts import (
     DistrictError,
     load_districts,
     resolve_ags,
-    resolve_district,
     resolve_name,
 )
 
@@ -147,29 +146,3 @@ def test_unknown_ags_is_refused_naming_it():
 def test_malformed_ags_is_refused(value):
     with pytest.raises(DistrictError, match="kein fünfstelliger Kreisschlüssel"):
         resolve_ags(value)
-
-
-def test_ags_wins_over_a_name():
-    assert resolve_district(ags="06635", name="Stadt Kassel") == WALDECK_FRANKENBERG
-    assert resolve_district(ags=6611, name="Kassel") == KASSEL_CITY
-
-
-def test_name_is_used_when_ags_is_missing():
-    assert resolve_district(ags="", name="LK Waldeck-Frankenberg") == WALDECK_FRANKENBERG
-    assert resolve_district(name="Stadt Kassel") == KASSEL_CITY
-
-
-def test_ambiguous_name_without_ags_is_refused():
-    with pytest.raises(DistrictError) as caught:
-        resolve_district(ags=None, name="Kassel")
-    assert set(caught.value.candidates) == {KASSEL_CITY, KASSEL_COUNTY}
-
-
-def test_neither_ags_nor_name_is_refused():
-    with pytest.raises(DistrictError, match="Weder AGS noch Gebietskörperschaft angegeben"):
-        resolve_district(ags=" ", name=None)
-
-
-def test_an_unknown_ags_is_not_rescued_by_a_good_name():
-    with pytest.raises(DistrictError, match="06999"):
-        resolve_district(ags="06999", name="Waldeck-Frankenberg")

@@ -29,11 +29,15 @@ def _measure_label(code: int) -> str:
     return f"{code} {MEASURE_TYPES[code].short_label}"
 
 
+def _regierungsbezirk_of(ags: str) -> str:
+    return str(load_districts().set_index("ags").loc[ags, "regierungsbezirk"])
+
+
 def _on_regierungsbezirk_change() -> None:
     """A district outside the newly chosen Regierungsbezirk is deselected."""
     ags = st.session_state.get(DISTRICT)
     rb = st.session_state.get(REGIERUNGSBEZIRK)
-    if ags and rb and load_districts().set_index("ags").loc[ags, "regierungsbezirk"] != rb:
+    if ags and rb and _regierungsbezirk_of(ags) != rb:
         st.session_state[DISTRICT] = None
 
 
@@ -41,16 +45,22 @@ def _on_district_change() -> None:
     """Choosing a district also chooses its Regierungsbezirk, so that both filters agree."""
     ags = st.session_state.get(DISTRICT)
     if ags:
-        st.session_state[REGIERUNGSBEZIRK] = load_districts().set_index("ags").loc[ags, "regierungsbezirk"]
+        st.session_state[REGIERUNGSBEZIRK] = _regierungsbezirk_of(ags)
 
 
-def _regierungsbezirk_from_linked_district() -> None:
-    """A link that names only a district also selects its Regierungsbezirk (before that widget is drawn)."""
-    if st.session_state.get(REGIERUNGSBEZIRK) is not None or DISTRICT in st.session_state:
+def _check_link(years: list[int]) -> None:
+    """On opening a link: values that do not exist are said, not silently replaced; a district also
+    selects its Regierungsbezirk (the district wins where the two disagree)."""
+    if DISTRICT in st.session_state:  # not the first run of this session: the widgets hold the state
         return
+    year = st.query_params.get(YEAR)
+    if year and year not in {str(y) for y in years}:
+        st.sidebar.warning(f"Das Jahr „{year}“ aus dem Link gibt es in den Daten nicht; gezeigt wird {max(years)}.")
     linked = st.query_params.get(DISTRICT)
     labels = load_districts().set_index("label")
-    if linked in labels.index:
+    if linked and linked not in labels.index:
+        st.sidebar.warning(f"„{linked}“ aus dem Link ist keine Gebietskörperschaft; gezeigt wird ganz Hessen.")
+    elif linked:
         st.session_state[REGIERUNGSBEZIRK] = labels.loc[linked, "regierungsbezirk"]
 
 
@@ -65,8 +75,8 @@ def sidebar_filters(data: AqbData) -> Selection:
     sidebar = st.sidebar
     sidebar.header("Filter")
     years = sorted(data.years, reverse=True)
+    _check_link(years)
     year = sidebar.selectbox("Jahr", years, key=YEAR, bind="query-params")
-    _regierungsbezirk_from_linked_district()
     rb = sidebar.selectbox(
         "Regierungsbezirk",
         [None, *REGIERUNGSBEZIRKE],
@@ -94,6 +104,11 @@ def sidebar_filters(data: AqbData) -> Selection:
         bind="query-params",
         help="Ohne Auswahl zählen alle vier Maßnahmenarten.",
     )
+    if ags and rb and _regierungsbezirk_of(ags) != rb:
+        sidebar.warning(
+            f"{district_label(ags)} liegt im Regierungsbezirk {_regierungsbezirk_of(ags)}, nicht in {rb}; "
+            "gezeigt wird die Gebietskörperschaft."
+        )
     selection = Selection(
         year=year, regierungsbezirk=rb, ags=ags, measure_types=tuple(sorted(measures or MEASURE_TYPES))
     )

@@ -10,6 +10,7 @@ import streamlit as st
 
 from aqb_data.charts import image_config
 from aqb_data.dataset import AqbData
+from aqb_data.districts import population_date
 from aqb_data.formatting import NOT_AVAILABLE, format_date, format_percent
 
 Formatter = Callable[[object], str]
@@ -62,4 +63,6 @@ def source_note(data: AqbData, year: int) -> str:
     as_of = data.data_date(year)
     files = ", ".join(data.files) or "–"
     stand = f", Stichtag {format_date(as_of)}" if as_of else ""
-    return f"Quelle: Zielvereinbarungen und Projektlisten {year} ({files}{stand}); Einwohner: Destatis 31.12.2021"
+    return (
+        f"Quelle: Zielvereinbarungen und Projektlisten {year} ({files}{stand}); Einwohner: Destatis {population_date()}"
+    )
