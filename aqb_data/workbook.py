@@ -259,12 +259,12 @@ class _SheetReader:
         self,
         rows: list[list[object]],
         merged: list[tuple[tuple[int, int], tuple[int, int]]] = (),
-        formulas_without_value: list[str] = (),
+        cells_without_value: list[tuple[str, str | None]] = (),
     ) -> pd.DataFrame:
         """The sheet's valid rows as a canonical table; problems are collected on the reader.
 
-        `merged` are the sheet's merged ranges ((row, col), (row, col)), 0-based; `formulas_without_value`
-        the cells (e.g. `E7`) holding a formula whose result Excel never stored.
+        `merged` are the sheet's merged ranges ((row, col), (row, col)), 0-based; `cells_without_value`
+        the cells (e.g. `E7`) with a formula Excel never calculated (None) or an Excel error (`#DIV/0!`).
         """
         found = self.find_header(rows)
         if found is None:
@@ -278,7 +278,7 @@ class _SheetReader:
         header, mapping = found
         if not self.check_columns(header, rows[header], mapping):
             return empty_table(self.table)
-        if not self.check_merged(header, merged) or not self.check_formulas(formulas_without_value):
+        if not self.check_merged(header, merged) or not self.check_cells_without_value(cells_without_value):
             return empty_table(self.table)
         records: list[dict[str, object]] = []
         record_rows: list[int] = []
@@ -321,20 +321,23 @@ class _SheetReader:
             ok = False
         return ok
 
-    def check_formulas(self, cells: list[str]) -> bool:
-        """A formula without a stored result has no value to read: the file must be recalculated and saved."""
+    def check_cells_without_value(self, cells: list[tuple[str, str | None]]) -> bool:
+        """A formula Excel never calculated, or an Excel error, has no value to read."""
         by_letter = {letter: heading for heading, letter in self.headings.values()}
-        for cell in cells:
+        for cell, error in cells:
             letter, row = re.match(r"([A-Z]+)(\d+)", cell).groups()  # type: ignore[union-attr]
-            self.problem(
-                Severity.ERROR,
-                "Formel ohne Wert",
-                "Die Zelle enthält eine Formel ohne gespeichertes Ergebnis; bitte die Datei in Excel öffnen, "
-                "neu berechnen lassen und speichern",
-                row=int(row),
-                column=by_letter.get(letter),
-                cell=cell,
-            )
+            if error is None:
+                kind = "Formel ohne Wert"
+                expected = (
+                    "Die Zelle enthält eine Formel ohne gespeichertes Ergebnis; bitte die Datei in Excel öffnen, "
+                    "neu berechnen lassen und speichern"
+                )
+            else:
+                kind = "Excel-Fehler"
+                expected = (
+                    f"Die Zelle enthält den Excel-Fehler {error}; bitte die Formel oder ihre Eingaben korrigieren"
+                )
+            self.problem(Severity.ERROR, kind, expected, row=int(row), column=by_letter.get(letter), cell=cell)
         return not cells
 
     @staticmethod
@@ -563,7 +566,7 @@ def read_workbook(
             result.problems.append(too_many)
             continue
         reader = _SheetReader(file_name, sheet_name, table, default_source or file_name)
-        tables[table.name] = reader.read(rows, merged, package.formulas_without_value.get(sheet_name, []))
+        tables[table.name] = reader.read(rows, merged, package.cells_without_value.get(sheet_name, []))
         result.problems.extend(reader.problems)
         result.sheets_read.append(table.name)
         result.sheet_names[table.name] = sheet_name
@@ -571,7 +574,7 @@ def read_workbook(
         result.headings[table.name] = reader.headings
     if not tables_found:
         wanted = ", ".join(f"„{t.sheet}“" for t in TABLES)
-        found = ", ".join(f"„{s}“" for s in workbook.sheet_names)
+        found = ", ".join(f"„{s}“" + ("" if visible.get(s, True) else " (ausgeblendet)") for s in workbook.sheet_names)
         result.problems.append(
             Problem(file_name, Severity.ERROR, "Blätter", f"Keines der Blätter {wanted} gefunden (vorhanden: {found})")
         )
@@ -780,7 +783,7 @@ def write_template(target: str | Path | io.BytesIO) -> None:
         "Beträge in Euro (z. B. 773.920,00), Daten als TT.MM.JJJJ. Eine Zeile „Summe“ am Ende ist erlaubt.",
         "AGS oder Gebietskörperschaft genügt; steht beides da, gilt der AGS.",
         "Eine Datei ersetzt beim Einlesen die Zeilen derselben Gebietskörperschaft und desselben Jahres im "
-        "jeweiligen Blatt; frühere Stände bleiben im Verlauf erhalten.",
+        "jeweiligen Blatt, im Umsetzungsstand die desselben Stichtags; frühere Stände bleiben im Verlauf erhalten.",
     ):
         notes.append([line])
     notes.append([])

@@ -23,10 +23,14 @@ MAX_COMPRESSION_RATIO = 200
 MAX_ROWS = 200_000
 MAX_COLUMNS = 100  # up to column CV; a report has about 15
 _CHUNK = 1 << 20
-# A cell reference beyond column CV (CW…ZZ, or three letters), or a row number of seven digits or more.
-_TOO_WIDE = re.compile(rb'<(?:\w+:)?c r="(?:[A-Z]{3}|C[W-Z]|[D-Z][A-Z])\d')
-_ROW_TAG = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
+_OVERLAP = 256
+# Patterns allow other attributes before `r` (Excel writes `<c r=…>`, other tools `<c t=… r=…>`).
+# A cell beyond column CV (CW…ZZ, or three letters):
+_TOO_WIDE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(?:[A-Z]{3}|C[W-Z]|[D-Z][A-Z])\d')
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\st="e"')
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -38,12 +42,12 @@ class PackageError(ValueError):
 
 @dataclass
 class PackageInfo:
-    """What the package check learned: per sheet name its XML part, rows, and formulas without value."""
+    """What the package check learned: per sheet name its XML part, rows, width, and cells without a value."""
 
     sheet_parts: dict[str, str] = field(default_factory=dict)
     sheet_rows: dict[str, int] = field(default_factory=dict)
     too_wide: set[str] = field(default_factory=set)
-    formulas_without_value: dict[str, list[str]] = field(default_factory=dict)
+    cells_without_value: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -62,45 +66,68 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan(archive: zipfile.ZipFile, part: str) -> tuple[int, bool, bool]:
-    """Stream a sheet's XML once: its last row number, whether a cell lies beyond MAX_COLUMNS, any formulas.
+@dataclass
+class _Scan:
+    dtd: bool = False
+    last_row: int = 0
+    too_wide: bool = False
+    formulas_or_errors: bool = False
 
-    The cell reader allocates a grid up to the furthest cell, so these must be known before it runs.
+
+def _scan(archive: zipfile.ZipFile, part: str) -> _Scan:
+    """Stream one XML part once: DTD/entity definitions anywhere; for sheets the last row, cells beyond
+    MAX_COLUMNS, and whether formulas or error values occur.
+
+    The cell reader allocates a grid up to the furthest cell, so this must be known before it runs.
     """
-    last_row, too_wide, formulas = 0, False, False
+    found = _Scan()
     tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
-            too_wide = too_wide or _TOO_WIDE.search(window) is not None
-            formulas = formulas or _FORMULA_TAG.search(window) is not None
-            rows = _ROW_TAG.findall(window[-_CHUNK // 4 :]) or _ROW_TAG.findall(window)
+            found.dtd = found.dtd or _DTD.search(window) is not None
+            found.too_wide = found.too_wide or _TOO_WIDE.search(window) is not None
+            found.formulas_or_errors = found.formulas_or_errors or bool(
+                _FORMULA_TAG.search(window) or _ERROR_CELL.search(window)
+            )
+            rows = _ROW_TAG.findall(window)
             if rows:
-                last_row = max(last_row, max(int(r) for r in rows))
-            tail = window[-64:]
-    return last_row, too_wide, formulas
+                found.last_row = max(found.last_row, *(int(r) for r in rows))
+            tail = window[-_OVERLAP:]
+    return found
 
 
-def _formulas_without_value(archive: zipfile.ZipFile, part: str) -> list[str]:
-    """Cells of a sheet part that hold a formula but no stored result."""
-    missing = []
+def _no_result(cell_type: str | None, value: object) -> bool:
+    """True for a formula never calculated: no stored value, or an empty one that is not a text result
+    (openpyxl writes `<v />`; Excel writes an empty text result as `t="str"` with `<v/>`)."""
+    if value is None:
+        return True
+    return not (value.text or "").strip() and cell_type != "str"  # type: ignore[attr-defined]
+
+
+def _cells_without_value(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str | None]]:
+    """Cells whose value cannot be read: (cell, None) for a formula never calculated, (cell, "#DIV/0!") for a
+    stored Excel error. An empty text result is a value."""
+    cells = []
     with archive.open(part) as stream:
         for _, element in iterparse(stream, forbid_dtd=True):
             if element.tag == f"{_MAIN}c":
-                formula = element.find(f"{_MAIN}f")
                 value = element.find(f"{_MAIN}v")
-                if formula is not None and (value is None or not (value.text or "").strip()):
-                    missing.append(element.get("r", "?"))
+                if element.get("t") == "e":
+                    cells.append((element.get("r", "?"), (value.text or "").strip() if value is not None else "#WERT!"))
+                elif element.find(f"{_MAIN}f") is not None and _no_result(element.get("t"), value):
+                    cells.append((element.get("r", "?"), None))
                 element.clear()
-    return missing
+    return cells
 
 
 def inspect_package(data: bytes) -> PackageInfo:
     """Check an .xlsx package and describe its sheets; PackageError (German) if it must be refused."""
     if len(data) > MAX_FILE_BYTES:
+        size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
         raise PackageError(
-            f"Die Datei ist {len(data) / 1024 / 1024:.1f} MB groß; erlaubt sind höchstens "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB".replace(".", ",")
+            f"Die Datei ist größer als die erlaubten {MAX_FILE_BYTES // 1024 // 1024} MB ({size} MB); "
+            "bitte nur die Blätter des Berichts schicken"
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -115,26 +142,24 @@ def inspect_package(data: bytes) -> PackageInfo:
     if "xl/workbook.xml" not in names:
         raise PackageError("Die Datei ist ein Zip-Archiv, aber keine Excel-Arbeitsmappe (.xlsx)")
     try:
-        for member in members:
-            if member.filename.endswith((".xml", ".rels")):
-                with archive.open(member) as stream:
-                    head = stream.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise PackageError(
-                        f"Die Datei enthält unzulässige XML-Definitionen (DOCTYPE/ENTITY in {member.filename}) "
-                        "und wird aus Sicherheitsgründen nicht gelesen"
-                    )
+        scans = {m.filename: _scan(archive, m.filename) for m in members if m.filename.endswith((".xml", ".rels"))}
+        for name, scan in scans.items():
+            if scan.dtd:
+                raise PackageError(
+                    f"Die Datei enthält unzulässige XML-Definitionen (DOCTYPE/ENTITY in {name}) "
+                    "und wird aus Sicherheitsgründen nicht gelesen"
+                )
         info = PackageInfo(sheet_parts=_sheet_parts(archive))
         for sheet, part in info.sheet_parts.items():
-            if part not in names:
+            if part not in scans:
                 continue
-            last_row, too_wide, formulas = _scan(archive, part)
-            info.sheet_rows[sheet] = last_row
-            if too_wide:
+            scan = scans[part]
+            info.sheet_rows[sheet] = scan.last_row
+            if scan.too_wide:
                 info.too_wide.add(sheet)
-            missing = _formulas_without_value(archive, part) if formulas else []
-            if missing:
-                info.formulas_without_value[sheet] = missing
+            unreadable = _cells_without_value(archive, part) if scan.formulas_or_errors else []
+            if unreadable:
+                info.cells_without_value[sheet] = unreadable
     except (zipfile.BadZipFile, EOFError, KeyError, OSError, zlib.error):
         raise PackageError("Die Datei ist beschädigt oder unvollständig (Teile des Archivs fehlen)") from None
     except (DefusedXmlException, SyntaxError) as error:
