@@ -172,3 +172,30 @@ def test_changing_the_year_updates_figures_and_url(server: str, page: object) ->
     page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('Methodik')", timeout=30_000)
     assert _filter_value(page, "Jahr") == "2023"
     assert "2023" in page.url
+
+
+def test_uploading_a_report_updates_the_dashboard(server: str, page: object, tmp_path: Path) -> None:
+    from tests.workbooks import make_workbook
+
+    broken = tmp_path / "bericht_fehler.xlsx"
+    headings = ["Jahr", "Gebietskörperschaft", "Haushaltsmittel (EUR)"]
+    broken.write_bytes(make_workbook({"Zielvereinbarungen": [headings, [2025, "Kassel", "viel"]]}))
+    fixed = tmp_path / "bericht_korrigiert.xlsx"
+    fixed.write_bytes(
+        make_workbook({"Zielvereinbarungen": [["Jahr", "AGS", "Haushaltsmittel (EUR)"], [2025, "06635", "800.000"]]})
+    )
+    _open(page, server + "/hochladen", wait_for_chart=False)
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    uploader.set_input_files(str(broken))
+    page.wait_for_selector("text=die Datei wird nicht übernommen", timeout=30_000)
+    assert "nicht eindeutig: Kassel (Kreisfreie Stadt, AGS 06611) oder Kassel (Landkreis, AGS 06633)" in (
+        page.locator('[data-testid="stMain"]').inner_text()
+    )
+    _shot(page, "hochladen_fehler")
+    uploader.set_input_files(str(fixed))
+    page.get_by_role("button", name="Übernehmen").click()
+    page.wait_for_selector("text=ist übernommen", timeout=30_000)
+    _open(page, server + "/?jahr=2025")
+    budget = page.locator('[data-testid="stMetric"]').filter(has_text="Haushaltsmittel").first
+    assert "28.326.080 €" in budget.inner_text()
+    _assert_clean(page)
