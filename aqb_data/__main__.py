@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from aqb_data.agreement import read_agreement
 from aqb_data.dataset import AqbData, DataError, load_workbooks
 from aqb_data.demo import DEFAULT_SEED, write_demo
 from aqb_data.districts import load_districts
@@ -171,6 +172,19 @@ def _import(files: list[str], db: str | None) -> int:
     return EXIT_OK
 
 
+def _parse_agreement(file: str) -> int:
+    """Print what a Zielvereinbarung says as JSON; exit 1 with the German reason if it cannot be read."""
+    reading = read_agreement(Path(file))
+    if reading.agreement is None:
+        for error in reading.errors:
+            print(f"Fehler: {reading.file}: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for warning in reading.warnings:
+        print(f"Hinweis: {reading.file}: {warning}", file=sys.stderr)
+    print(json.dumps(reading.agreement.as_json(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
 def _template(output: Path) -> int:
     write_template(output)
     print(f"{output}: Vorlage mit den Blättern Zielvereinbarungen, Projekte, Umsetzungsstand und Hinweise.")
@@ -227,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("history", help="die Importe auflisten")
     commands.add_parser("undo", help="den letzten Import rückgängig machen")
     commands.add_parser("remove-demo", help="alle synthetischen Demodaten entfernen")
+    parse = commands.add_parser("parse-agreement", help="eine Zielvereinbarung (.md, .txt, .pdf) lesen, JSON ausgeben")
+    parse.add_argument("file", metavar="DATEI")
     template = commands.add_parser("template", help="die leere Berichtsvorlage schreiben")
     template.add_argument("output", metavar="AUSGABE.xlsx")
     demo = commands.add_parser("demo", help="den Demodatensatz erzeugen")
@@ -243,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "undo": lambda: _undo(args.db),
         "remove-demo": lambda: _remove_demo(args.db),
         "template": lambda: _template(Path(args.output)),
+        "parse-agreement": lambda: _parse_agreement(args.file),
     }
     if args.command in handlers:
         return handlers[args.command]()
