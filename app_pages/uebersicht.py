@@ -61,7 +61,12 @@ col_unallocated.metric(
     delta_color="inverse",
     delta_arrow="off",
     help="Haushaltsmittel minus geplante Mittel aller Projekte. Nur bei allen vier Maßnahmenarten berechnet; "
-    "überplant heißt: die geplanten Mittel übersteigen das Budget.",
+    "überplant heißt: die geplanten Mittel übersteigen das Budget."
+    + (
+        f" Ohne {totals['n_rest_unknown']} Gebietskörperschaft(en), deren Projekte noch keine geplanten Mittel haben."
+        if totals["n_rest_unknown"]
+        else ""
+    ),
     border=True,
 )
 if totals["projects_without_amount"]:

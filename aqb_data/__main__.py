@@ -13,7 +13,7 @@ import pandas as pd
 
 from aqb_data.agreement import read_agreement
 from aqb_data.dataset import AqbData, DataError, load_workbooks
-from aqb_data.demo import DEFAULT_SEED, write_demo
+from aqb_data.demo import DEFAULT_SEED, real_agreement, write_demo
 from aqb_data.districts import load_districts
 from aqb_data.imports import check_upload, import_checked
 from aqb_data.indicators import Selection, allocation_by_measure_type, district_budgets, land_totals, ratio
@@ -263,6 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if args.command in handlers:
         return handlers[args.command]()
+    note = real_agreement()[1]
+    if note:
+        print(note, file=sys.stderr)
     tables = write_demo(Path(args.output), args.seed)
     print(
         f"{args.output}: {len(tables['agreements'])} Zielvereinbarungen, {len(tables['projects'])} Projekte, "

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from aqb_data.agreement import Agreement, Signature, agreement_tables, read_agreement
 from aqb_data.districts import CITY, DATA_DIR, load_districts
-from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS, SYNTHETIC_SOURCE
+from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS, SYNTHETIC_SOURCE, Table
 from aqb_data.workbook import canonical_table, write_workbook
 
 DEFAULT_SEED = 2025
@@ -26,22 +27,40 @@ KNOWN_FIGURES_CSV = DATA_DIR / "known_figures.csv"
 # are synthetic values of the same order.
 LAND_TOTALS = {2021: 27_200_000, 2022: 27_450_000, 2023: 27_700_000, 2024: 28_000_000, 2025: 28_300_000}
 
-# Facts of the signed agreement in ../shared/seeds/zielvereinbarung-2025-waldeck-frankenberg.md.
-WALDECK_FRANKENBERG_2025 = {
-    "ags": "06635",
-    "year": 2025,
-    "budget_eur": 773_920.0,
-    "signed_ministry": date(2025, 8, 2),
-    "signed_district": date(2025, 8, 13),
-    "projects": (
-        (1, "AVIA (Aktivierung und Vermittlung von Migranten)"),
-        (3, "Checkpoint"),
-        (3, "Restart"),
-        (3, "FiB (Fit für die Berufswelt)"),
-        (3, "Berufs- und Sprachscout Projekt (BSP)"),
-    ),
-    "source": "Zielvereinbarung 2025 HMSI – Landkreis Waldeck-Frankenberg, unterzeichnet 02.08.2025 / 13.08.2025",
-}
+# The signed agreement whose figures anchor the demo. Its text is not ours and stays in ../shared/seeds/;
+# the generator reads it there through the agreement reader. Its facts (not its text) are kept here for a
+# clone without ../shared, and a test checks that both give the same record.
+SEED_AGREEMENT = DATA_DIR.parent.parent / "shared" / "seeds" / "zielvereinbarung-2025-waldeck-frankenberg.md"
+REAL_SOURCE = "Zielvereinbarung 2025 HMSI – Landkreis Waldeck-Frankenberg, unterzeichnet 02.08.2025 / 13.08.2025"
+WALDECK_FRANKENBERG_2025 = Agreement(
+    ags="06635",
+    year=2025,
+    budget_eur=773_920.0,
+    measures={
+        1: ["AVIA (Aktivierung und Vermittlung von Migranten)"],
+        2: [],
+        3: ["Checkpoint", "Restart", "FiB (Fit für die Berufswelt)", "Berufs- und Sprachscout Projekt (BSP)"],
+        4: [],
+    },
+    signed_ministry=Signature("Wiesbaden", date(2025, 8, 2), "Heike Hofmann", "Staatsministerin"),
+    signed_district=Signature("Korbach", date(2025, 8, 13), "Karl-Friedrich Frese", "Erster Kreisbeigeordneter"),
+    grant_authority="Regierungspräsidium Kassel",
+)
+
+
+def real_agreement() -> tuple[Agreement, str | None]:
+    """The Waldeck-Frankenberg 2025 agreement read from the seed document, and a German note if it could
+    not be (then the stored facts are used)."""
+    if not SEED_AGREEMENT.exists():
+        return WALDECK_FRANKENBERG_2025, (
+            f"Hinweis: {SEED_AGREEMENT} fehlt (Klon ohne shared/); die Zielvereinbarung Waldeck-Frankenberg 2025 "
+            "wird aus den gespeicherten Fakten übernommen."
+        )
+    reading = read_agreement(SEED_AGREEMENT)
+    if reading.agreement is None:
+        return WALDECK_FRANKENBERG_2025, f"Hinweis: {SEED_AGREEMENT} ist nicht lesbar: {'; '.join(reading.errors)}"
+    return reading.agreement, None
+
 
 _PROJECT_NAMES = {
     1: (
@@ -114,17 +133,14 @@ def _round_to(value: float, step: int) -> float:
     return float(round(value / step) * step)
 
 
-def _budgets(rng: random.Random) -> dict[tuple[str, int], tuple[float, str]]:
+def _budgets(rng: random.Random, real: Agreement) -> dict[tuple[str, int], tuple[float, str]]:
     """Budget and source per (ags, year); the 26 budgets of a year sum exactly to LAND_TOTALS."""
     districts = load_districts()
     need = {
         r.ags: r.population * (1.3 if r.kind == CITY else 1.0) * rng.uniform(0.85, 1.2) for r in districts.itertuples()
     }
     known = _known_district_budgets()
-    known[(WALDECK_FRANKENBERG_2025["ags"], 2025)] = (
-        WALDECK_FRANKENBERG_2025["budget_eur"],
-        WALDECK_FRANKENBERG_2025["source"],
-    )
+    known[(real.ags, real.year)] = (real.budget_eur, REAL_SOURCE)
     budgets: dict[tuple[str, int], tuple[float, str]] = {}
     for year in YEARS:
         fixed = {ags: known[(ags, y)] for (ags, y) in known if y == year}
@@ -175,11 +191,9 @@ def _active(rng: random.Random, portfolio: list[_Project], year: int) -> list[_P
     return active[:8]
 
 
-def _plan(
-    rng: random.Random, budget: float, measure_types: list[int], may_overcommit: bool = True
-) -> list[tuple[float, int]]:
-    """Planned euros and places per project; together 88–100 % of the budget, now and then a little over."""
-    over = may_overcommit and rng.random() < 0.08
+def _plan(rng: random.Random, budget: float, measure_types: list[int]) -> list[tuple[float, int]]:
+    """Planned euros and places per project; together 88–99 % of the budget, now and then a little over."""
+    over = rng.random() < 0.08
     committed = budget * (rng.uniform(1.0, 1.03) if over else rng.uniform(0.88, 0.99))
     weights = [rng.uniform(0.5, 1.5) * (0.25 if mt == 4 else 1.0) for mt in measure_types]
     amounts = [float(int(committed * w / sum(weights) / 100) * 100) for w in weights]
@@ -234,54 +248,60 @@ def generate_demo(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     """The demo tables (agreements, projects, progress) for the 26 districts and 2021–2025."""
     rng = random.Random(seed)
     districts = load_districts()
-    budgets = _budgets(rng)
-    real = WALDECK_FRANKENBERG_2025
-    agreements, projects, progress = [], [], []
+    real, _ = real_agreement()
+    budgets = _budgets(rng, real)
+    real_tables = agreement_tables(real, REAL_SOURCE)
+    agreements, projects, progress = [real_tables["agreements"]], [real_tables["projects"]], []
     for district in districts.itertuples():
         portfolio = _portfolio(rng, district.name, district.population)
         for year in YEARS:
             budget, source = budgets[(district.ags, year)]
-            is_real_agreement = (district.ags, year) == (real["ags"], real["year"])
-            if is_real_agreement:
-                signed = (real["signed_ministry"], real["signed_district"])
-                chosen = [_Project(mt, name, "", "", year, year) for mt, name in real["projects"]]
-                project_source = f"{real['source']}, § 5; geplante Mittel und Plätze {SYNTHETIC_SOURCE}"
-            else:
-                signed = _signatures(rng, year) if source == SYNTHETIC_SOURCE else (None, None)
-                chosen = _active(rng, portfolio, year)
-                project_source = SYNTHETIC_SOURCE
+            if (district.ags, year) == (real.ags, real.year):
+                continue  # the signed agreement, as read: its projects name no amounts and have no reports yet
+            signed = _signatures(rng, year) if source == SYNTHETIC_SOURCE else (None, None)
+            chosen = _active(rng, portfolio, year)
             agreements.append(
-                {
-                    "year": year,
-                    "ags": district.ags,
-                    "budget_eur": budget,
-                    "signed_ministry": signed[0],
-                    "signed_district": signed[1],
-                    "source": source,
-                }
+                pd.DataFrame(
+                    [
+                        {
+                            "year": year,
+                            "ags": district.ags,
+                            "budget_eur": budget,
+                            "signed_ministry": signed[0],
+                            "signed_district": signed[1],
+                            "source": source,
+                        }
+                    ]
+                )
             )
+            rows = []
             for project, (planned, places) in zip(
-                chosen, _plan(rng, budget, [p.measure_type for p in chosen], not is_real_agreement), strict=True
+                chosen, _plan(rng, budget, [p.measure_type for p in chosen]), strict=True
             ):
                 row = {
                     "year": year,
                     "ags": district.ags,
                     "measure_type": project.measure_type,
                     "project": project.name,
-                    "provider": project.provider or None,
-                    "target_group": project.target_group or None,
+                    "provider": project.provider,
+                    "target_group": project.target_group,
                     "planned_eur": planned,
                     "planned_places": places,
-                    "source": project_source,
+                    "source": SYNTHETIC_SOURCE,
                 }
-                projects.append(row)
+                rows.append(row)
                 pace = rng.uniform(0.45, 0.8) if rng.random() < 0.15 else rng.uniform(0.8, 1.1)
                 progress.extend(_progress(rng, year, district.ags, row, pace, rng.uniform(0.55, 1.15)))
+            projects.append(pd.DataFrame(rows))
     return {
-        "agreements": canonical_table(pd.DataFrame(agreements), AGREEMENTS),
-        "projects": canonical_table(pd.DataFrame(projects), PROJECTS),
-        "progress": canonical_table(pd.DataFrame(progress), PROGRESS),
+        "agreements": _sorted(canonical_table(pd.concat(agreements, ignore_index=True), AGREEMENTS), AGREEMENTS),
+        "projects": _sorted(canonical_table(pd.concat(projects, ignore_index=True), PROJECTS), PROJECTS),
+        "progress": _sorted(canonical_table(pd.DataFrame(progress), PROGRESS), PROGRESS),
     }
+
+
+def _sorted(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    return frame.sort_values(list(table.key), ignore_index=True)
 
 
 def write_demo(target: str | Path, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:

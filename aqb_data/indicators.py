@@ -90,10 +90,12 @@ def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
     )
     frame["n_projects"] = frame["n_projects"].fillna(0).astype("int64")
     frame["projects_without_amount"] = frame["projects_without_amount"].fillna(0).astype("int64")
-    # Unallocated money is measured against the whole budget, so only when all measure types count.
+    # Unallocated money is measured against the whole budget, so only when all measure types count, and
+    # only where every project has its amount: a project without one leaves the rest unknown, not free.
     if selection.all_measure_types:
         planned = frame["planned_eur"].where(frame["n_projects"] > 0, 0.0)
-        frame["unallocated_eur"] = _cents(frame["budget_eur"] - planned)
+        known = frame["projects_without_amount"] == 0
+        frame["unallocated_eur"] = _cents(frame["budget_eur"] - planned).where(known)
     else:
         frame["unallocated_eur"] = np.nan
     frame["over_committed"] = frame["unallocated_eur"] <= -0.005
@@ -112,8 +114,9 @@ def _sum(series: pd.Series) -> float:
 def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
     """Totals over the selected districts that have an agreement in the year.
 
-    Keys: budget_eur, planned_eur, planned_share, unallocated_eur, population, budget_per_inhabitant,
-    n_projects, n_districts, n_over_committed, projects_without_amount; and the change against the previous
+    Keys: budget_eur, planned_eur, planned_share, unallocated_eur (over the districts whose projects all
+    have amounts; n_rest_unknown counts the others), population, budget_per_inhabitant, n_projects,
+    n_districts, n_over_committed, projects_without_amount; and the change against the previous
     year over the districts with an agreement in both years only (like for like): budget_prev_eur,
     change_eur, change_share, n_comparable.
     """
@@ -125,6 +128,8 @@ def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
         "budget_eur": budget,
         "planned_eur": _sum(frame["planned_eur"]),
         "unallocated_eur": _sum(frame["unallocated_eur"]) if selection.all_measure_types else float("nan"),
+        # Districts left out of the unallocated sum because some of their projects have no amount yet.
+        "n_rest_unknown": int((frame["projects_without_amount"] > 0).sum()),
         "population": int(frame["population"].sum()),
         "n_projects": int(frame["n_projects"].sum()),
         "n_districts": len(frame),
@@ -173,8 +178,9 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     )
     planned["measure_type"] = planned["measure_type"].astype("int64")
     if selection.all_measure_types:
-        allocated = planned.groupby("unit")["planned_eur"].sum()
-        rest = (budget_by_unit - allocated.reindex(budget_by_unit.index).fillna(0.0)).round(2)
+        # The rest of each district whose planning is complete (see district_budgets), added up per unit.
+        by_district = district_budgets(data, selection)
+        rest = by_district.groupby(by_district["ags"].map(unit_of))["unallocated_eur"].sum(min_count=1).round(2)
         rest = rest[rest > 0]
         unallocated = pd.DataFrame({"unit": rest.index, "measure_type": UNALLOCATED_CODE, "planned_eur": rest.values})
         planned = pd.concat([planned, unallocated], ignore_index=True)

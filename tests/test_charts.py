@@ -4,6 +4,7 @@ import pandas as pd
 
 from aqb_data import charts
 from aqb_data.dataset import bundled_data
+from aqb_data.formatting import format_eur, format_percent
 from aqb_data.indicators import Selection, allocation_by_measure_type, budget_trend
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
 
@@ -31,23 +32,33 @@ def test_allocation_bars_as_share_show_percent_of_each_budget() -> None:
     for trace in fig.data:
         stacked = pd.concat([stacked, pd.DataFrame({"y": trace.y, "x": trace.x})])
     totals = stacked.groupby("y")["x"].sum()
-    # Each district's bar reaches 100 % of its budget unless it is over-committed (then more).
+    # Each district's bar reaches 100 % of its budget unless it is over-committed (then more) - except
+    # Waldeck-Frankenberg, whose signed agreement names no amounts: nothing is drawn rather than a guess.
+    assert totals.pop("Waldeck-Frankenberg") == 0
+    assert len(totals) == 25
     assert (totals.round(6) >= 100).all()
     assert fig.layout.xaxis.ticksuffix == " %"
 
 
-def test_measure_type_bars_label_types_without_projects() -> None:
+def test_measure_type_bars_say_which_types_have_no_projects_or_no_amounts() -> None:
+    # The signed Waldeck-Frankenberg 2025 agreement lists projects under 1 and 3 but names no amounts.
     allocation = allocation_by_measure_type(bundled_data(), Selection(2025, ags="06635"), "district")
     fig = charts.measure_type_bars(allocation, "Waldeck-Frankenberg")
-    labels = list(fig.data[0].y)
-    assert labels[:4] == [
-        "Ausbildungsvorbereitung",
+    assert list(fig.data[0].y) == [
+        "Ausbildungsvorbereitung (ohne geplante Mittel)",
         "Ausbildung & Coaching (keine Projekte)",
-        "Qualifizierung",
+        "Qualifizierung (ohne geplante Mittel)",
         "Weiterbildung Personal (keine Projekte)",
-    ]
-    assert labels[4] == "Nicht verplant"
-    assert fig.data[0].text[4] == "91.620 € (11,8 %)"
+    ]  # no "Nicht verplant": with amounts missing, the rest is unknown
+
+
+def test_measure_type_bars_show_amount_share_and_rest() -> None:
+    data = bundled_data()
+    allocation = allocation_by_measure_type(data, Selection(2025, ags="06611"), "district")
+    fig = charts.measure_type_bars(allocation, "Kassel (Stadt)")
+    rest = allocation.set_index("measure_type").loc[0]
+    assert list(fig.data[0].y)[-1] == "Nicht verplant"
+    assert fig.data[0].text[-1] == f"{format_eur(rest['planned_eur'])} ({format_percent(rest['share'])})"
 
 
 def test_budget_trend_has_category_years_and_german_labels() -> None:

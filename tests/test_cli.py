@@ -84,11 +84,15 @@ def test_summary_json_of_the_bundled_data_matches_the_engine() -> None:
     waldeck = next(d for d in summary["districts"] if d["ags"] == "06635")
     assert waldeck["name"] == "Waldeck-Frankenberg"
     assert waldeck["budget_eur"] == 773_920.0
-    assert set(waldeck["by_measure_type"]) == {"1", "2", "3", "4"}
+    # The signed agreement names no amounts: unknown (null), not 0.
+    assert waldeck["planned_eur"] is None and waldeck["unallocated_eur"] is None
+    assert waldeck["by_measure_type"]["1"] == {"planned_eur": None, "share": None}
     assert waldeck["by_measure_type"]["2"] == {"planned_eur": 0.0, "share": 0.0}
-    shares = sum(v["planned_eur"] for v in waldeck["by_measure_type"].values())
-    assert round(shares, 2) == waldeck["planned_eur"]
-    assert round(waldeck["planned_eur"] + waldeck["unallocated_eur"], 2) == waldeck["budget_eur"]
+    kassel = next(d for d in summary["districts"] if d["ags"] == "06611")
+    assert set(kassel["by_measure_type"]) == {"1", "2", "3", "4"}
+    planned = sum(v["planned_eur"] for v in kassel["by_measure_type"].values())
+    assert round(planned, 2) == kassel["planned_eur"]
+    assert round(kassel["planned_eur"] + kassel["unallocated_eur"], 2) == kassel["budget_eur"]
 
 
 def test_summary_from_files_as_german_csv(messy_but_valid: Path, tmp_path: Path) -> None:
@@ -129,7 +133,7 @@ def test_import_history_undo_against_a_database(messy_but_valid: Path, tmp_path:
     db = str(tmp_path / "aqb.sqlite")
     imported = run("import", str(messy_but_valid), "--db", db)
     assert imported.returncode == 0
-    # AVIA is new under this short name, Checkpoint exists in the demo data, the other four demo projects go.
+    # "AVIA" is new under this short name, Checkpoint gets its amount; AVIA's long name, Restart, FiB and BSP go.
     assert "bericht_waldeck.xlsx: importiert als Nr. 2 (Projekte: 1 neu, 1 geändert, 4 entfällt)" in imported.stdout
     again = run("import", str(messy_but_valid), "--db", db)
     assert again.returncode == 0
@@ -142,7 +146,7 @@ def test_import_history_undo_against_a_database(messy_but_valid: Path, tmp_path:
     assert waldeck["planned_eur"] == 220_000.0  # the two projects of the report
     assert "Rückgängig gemacht: Nr. 2 (bericht_waldeck.xlsx" in run("undo", "--db", db).stdout
     summary = json.loads(run("summary", "--year", "2025", "--db", db).stdout)
-    assert next(d for d in summary["districts"] if d["ags"] == "06635")["planned_eur"] == 682_300.0
+    assert next(d for d in summary["districts"] if d["ags"] == "06635")["planned_eur"] is None  # as signed
 
 
 def test_import_with_an_error_writes_nothing(broken: Path, messy_but_valid: Path, tmp_path: Path) -> None:
@@ -158,7 +162,7 @@ def test_import_with_an_error_writes_nothing(broken: Path, messy_but_valid: Path
 def test_remove_demo_and_template(tmp_path: Path) -> None:
     db = str(tmp_path / "aqb.sqlite")
     removed = run("remove-demo", "--db", db)
-    assert "Demodaten entfernt (Zielvereinbarungen: 128 entfällt; Projekte: 545 entfällt" in removed.stdout
+    assert "Demodaten entfernt (Zielvereinbarungen: 128 entfällt; Projekte: 541 entfällt" in removed.stdout
     summary = json.loads(run("summary", "--year", "2025", "--db", db).stdout)
     assert summary["land"]["budget_eur"] == 773_920.0  # what is left: the real Waldeck-Frankenberg agreement
     template = tmp_path / "vorlage.xlsx"

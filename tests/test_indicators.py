@@ -237,3 +237,15 @@ def test_a_cent_over_is_over_committed_but_float_noise_is_not(data: AqbData) -> 
     waldeck = _row(district_budgets(data, Selection(2025)), WALDECK)
     assert waldeck["unallocated_eur"] == -0.01
     assert waldeck["over_committed"]
+
+
+def test_a_project_without_amount_leaves_the_rest_unknown_not_free(data: AqbData) -> None:
+    data.projects.loc[data.projects["project"] == "Restart", "planned_eur"] = None
+    waldeck = _row(district_budgets(data, Selection(2025)), WALDECK)
+    assert math.isnan(waldeck["unallocated_eur"])
+    assert not waldeck["over_committed"]
+    allocation = allocation_by_measure_type(data, Selection(2025, ags=WALDECK), "district")
+    assert UNALLOCATED_CODE not in set(allocation["measure_type"])
+    totals = land_totals(data, Selection(2025))
+    assert totals["n_rest_unknown"] == 1
+    assert totals["unallocated_eur"] == -49_999.90  # Kassel (Stadt) alone: the only complete planning
