@@ -14,6 +14,7 @@ PAGES = {
     ],
     "Daten": [
         st.Page("app_pages/hochladen.py", title="Daten hochladen", icon=":material/upload_file:"),
+        st.Page("app_pages/zielvereinbarung.py", title="Zielvereinbarung einlesen", icon=":material/contract:"),
         st.Page("app_pages/verlauf.py", title="Verlauf", icon=":material/history:"),
     ],
     "Hilfe": [

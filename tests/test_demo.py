@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aqb_data.demo import DEMO_WORKBOOK, LAND_TOTALS, YEARS, generate_demo
+from aqb_data.demo import DEMO_WORKBOOK, LAND_TOTALS, WALDECK_FRANKENBERG_2025, YEARS, generate_demo, real_agreement
 from aqb_data.districts import load_districts
 from aqb_data.model import is_synthetic
 from aqb_data.workbook import read_workbook
@@ -110,3 +110,17 @@ def test_waldeck_facts_match_the_seed_document() -> None:
     for names in WALDECK_PROJECTS.values():
         for name in names:
             assert re.search(rf"^\s*- {re.escape(name)}\s*$", section_5, re.MULTILINE), name
+
+
+@pytest.mark.skipif(not SEED_AGREEMENT.exists(), reason="../shared/seeds fehlt (eigener Klon ohne shared/)")
+def test_the_reader_gives_the_stored_facts_so_the_demo_does_not_depend_on_shared() -> None:
+    read, note = real_agreement()
+    assert note is None
+    assert read == WALDECK_FRANKENBERG_2025
+
+
+def test_without_the_seed_the_generator_says_why_and_uses_the_facts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("aqb_data.demo.SEED_AGREEMENT", Path("/nirgends/zielvereinbarung.md"))
+    read, note = real_agreement()
+    assert read == WALDECK_FRANKENBERG_2025
+    assert note.startswith("Hinweis: /nirgends/zielvereinbarung.md fehlt (Klon ohne shared/)")
