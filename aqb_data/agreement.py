@@ -10,6 +10,7 @@ agreements are born-digital PDFs, so their text layer is all that is needed (a s
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,11 +30,18 @@ _SECTION = re.compile(r"^§\s*(\d+)\b")
 _AMOUNT = re.compile(
     r"(?:(?:EUR|€)\s*)?(\d{1,3}(?:\.\d{3})+(?:,\d{2})?|\d+(?:,\d{2})?)(?:,[-–]{1,2})?\s*(Euro|EUR|€)?",
 )
-_SIGNATURE_LINE = re.compile(r"^(?P<place>[A-ZÄÖÜ][\wÄÖÜäöüß.\- ]{1,40}?),\s*(?:den\s+)?(?P<date>\d{1,2}\..+)$")
+_SIGNATURE_LINE = re.compile(r"^(?P<place>[A-ZÄÖÜ][\wÄÖÜäöüß.()/\- ]{1,48}?),\s*(?:den\s+)?(?P<date>\d{1,2}\..+)$")
+_NAME_WORD = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
 _PERSON = re.compile(
-    r"^(?:(?:Dr|Prof)\.\s+)*[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?(?:\s+[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?){1,3}$"
+    rf"^(?:(?:Dr|Prof)\.\s+)*{_NAME_WORD}(?:\s+(?:(?:von|van|de|zu|vom|zur|von der)\s+)?{_NAME_WORD}){{1,3}}$"
 )
-_ROLE_WORDS = ("minister", "landrat", "landrätin", "beigeordnet", "bürgermeister", "dezernent", "kreis", "stadt")
+# Words that mark a line as an office, not a person (matched at the start of a word: "Eva Kreisel" is a name).
+_ROLE = re.compile(
+    r"\b(?:staatsminist|minister|staatssekret|landr[aä]t|kreisbeigeordn|beigeordn|bürgermeist|oberbürgermeist|"
+    r"dezernent|präsident|direktor|leiter|amtsleit|kreistag|magistrat)",
+    re.IGNORECASE,
+)
+_INSTITUTION = re.compile(r"^(?:Hessische|Ministerium|des |der |für |Landkreis|Kreis |Stadt )")
 _GRANT_AUTHORITY = re.compile(r"Regierungspräsidium\s+(Darmstadt|Gießen|Kassel)")
 _YEAR_PATTERNS = (
     re.compile(r"Zielvereinbarung(?:en)?\s+(20\d{2})\b"),
@@ -150,6 +158,7 @@ def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its English remarks; the reasons are said in German
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -203,12 +212,19 @@ def _sections(lines: list[str]) -> dict[int, list[str]]:
     current = 0
     for line in lines:
         match = _SECTION.match(line)
-        if match and len(line) <= 12:
+        if match and _is_heading(line[match.end() :].strip()):
             current = int(match.group(1))
             sections.setdefault(current, [])
         else:
             sections.setdefault(current, []).append(line)
     return sections
+
+
+def _is_heading(title: str) -> bool:
+    """`§ 4`, `§ 4 Haushaltsmittel`; not a sentence that a PDF happened to wrap before `§ 5 vereinbarten`."""
+    if not title:
+        return True
+    return title[0].isupper() and len(title.split()) <= 8 and not title.endswith((".", ",", ";"))
 
 
 # --- fields --------------------------------------------------------------------------------------------
@@ -247,7 +263,7 @@ def _year(text: str, errors: list[str]) -> int | None:
     title = re.search(r"Zielvereinbarung(?:en)?\s*\n+\s*(?:\*\*)?(20\d{2})(?:\*\*)?\s*\n", text)
     seen: dict[int, str] = {}
     if title:
-        seen.setdefault(int(title.group(1)), title.group(0).strip().replace("\n", " "))
+        seen.setdefault(int(title.group(1)), f"Zielvereinbarung {title.group(1)}")
     flat = re.sub(r"\s+", " ", text.replace("**", ""))
     for pattern in _YEAR_PATTERNS:
         for match in pattern.finditer(flat):
@@ -323,11 +339,13 @@ def _measures(sections: dict[int, list[str]], warnings: list[str]) -> dict[int, 
     current: int | None = None
     heading = ""
     named: set[int] = set()
+    bulleted = False  # a list with markers: an unmarked line continues the item above it
     for line in lines:
         found = _measure_heading(line)
         if found and (current is None or found[0] > current or found[0] not in named):
             current, inline = found
             named.add(current)
+            bulleted = False
             heading = re.sub(r"^\(?\d[.)]?\s*", "", line).split(":")[0]
             measures[current] += [p.strip() for p in inline.split(";") if p.strip()]
             continue
@@ -342,8 +360,10 @@ def _measures(sections: dict[int, list[str]], warnings: list[str]) -> dict[int, 
             continue
         if not bullet and (text.endswith((".", ":")) or any(w in f" {text} " for w in _SENTENCE_WORDS)):
             break  # the closing paragraph of § 5
-        if not bullet and len(text.split()) > 12:
-            break
+        if not bullet and bulleted and measures[current]:
+            measures[current][-1] = _join_wrapped(measures[current][-1], text)  # a list item the PDF wrapped
+            continue
+        bulleted = bulleted or bool(bullet)
         measures[current].append(text)
     missing = [code for code in MEASURE_TYPES if code not in named]
     if not named:
@@ -365,11 +385,11 @@ def _signatures(lines: list[str], warnings: list[str]) -> tuple[Signature | None
         except ValueError:
             continue
         following = lines[index + 1 : index + 9]
-        name = next((f for f in following if _PERSON.match(f) and not _is_role(f)), None)
+        name = next((f for f in following if _PERSON.match(f) and not _ROLE.search(f)), None)
         role = None
         if name:
-            after = following[following.index(name) + 1 :]
-            role = next((f for f in after if f != name and _is_role(f)), None)
+            after = [f for f in following[following.index(name) + 1 :] if f != name and f.strip("—–- ")]
+            role = after[0] if after and not _INSTITUTION.match(after[0]) and len(after[0]) <= 60 else None
         ministry = any("ministeri" in f.lower() or "staatsminister" in f.lower() for f in following)
         blocks.append((ministry, Signature(match.group("place").strip(), signed, name, role)))
     if not blocks:
@@ -382,8 +402,11 @@ def _signatures(lines: list[str], warnings: list[str]) -> tuple[Signature | None
     return ministry, district
 
 
-def _is_role(line: str) -> bool:
-    return any(word in line.lower() for word in _ROLE_WORDS)
+def _join_wrapped(first: str, rest: str) -> str:
+    """An item continued on the next line: hyphenated word breaks joined, otherwise a space."""
+    if re.search(r"[a-zäöüß]-$", first) and rest[:1].islower() and not re.match(r"(und|oder|bzw)\b", rest):
+        return first[:-1] + rest
+    return f"{first} {rest}"
 
 
 def read_agreement_text(text: str, file_name: str = "Dokument") -> AgreementReading:
@@ -398,6 +421,11 @@ def read_agreement_text(text: str, file_name: str = "Dokument") -> AgreementRead
         return reading
     lines = _lines(text)
     sections = _sections(lines)
+    if 4 not in sections and 5 not in sections:
+        reading.errors.append(
+            "Der Text hat nicht den Aufbau einer Zielvereinbarung: Es fehlen § 4 (Haushaltsmittel) und § 5 (Projekte)"
+        )
+        return reading
     ags = _district(sections, reading.errors)
     year = _year(text, reading.errors)
     budget = _budget(sections, reading.errors, reading.warnings)

@@ -1,4 +1,5 @@
-"""Agreement documents for tests: PDFs rendered at test time from text, with real line wrapping."""
+"""Agreement documents for tests: our own agreements as Markdown or text, and PDFs rendered from text at test
+time with real line wrapping."""
 
 import io
 import re
@@ -118,8 +119,10 @@ def agreement_text(
 
     `district` is the phrase after „und“ in the title (`der Stadt Kassel`); `amount` is written on a line of
     its own in § 4 unless `budget_lines` replaces the whole text of § 4. `measures` maps a measure type to
-    its projects; a type left out is not named in § 5 at all. A project name may hold `\\n` where a
-    document breaks the line. `title_year` and `budget_year` default to `year`.
+    its projects; a type left out is not named in § 5 at all; `list_style` is one of LIST_STYLES. A project
+    name may hold `\\n` where a document breaks the line. `title_year` (the title) and `budget_year` (§ 1)
+    default to `year`. `authority=None` leaves the Regierungspräsidium out; `ministry` or `signatory` None
+    leaves that signature block out; `section_title_inline` writes `§ 4 Haushaltsmittel` on one line.
     """
     if flavour not in ("md", "txt"):
         raise ValueError(f"flavour must be md or txt, not {flavour!r}")
