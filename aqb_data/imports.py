@@ -7,27 +7,17 @@ from datetime import datetime
 
 from aqb_data.plausibility import plausibility_problems
 from aqb_data.store import ChangePreview, ImportRecord, Store, sha256
-from aqb_data.workbook import Problem, Severity, WorkbookResult, read_workbook
+from aqb_data.workbook import Problem, ProblemList, Severity, WorkbookResult, read_workbook
 
 
 @dataclass
-class UploadCheck:
+class UploadCheck(ProblemList):
     """One file, read and checked: every problem, and (when it has no errors) what importing would change."""
 
     result: WorkbookResult
     problems: list[Problem]
     digest: str
     preview: ChangePreview | None
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The problems that block the import."""
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """The problems that are shown but do not block."""
-        return [p for p in self.problems if p.severity is Severity.WARNING]
 
     @property
     def importable(self) -> bool:

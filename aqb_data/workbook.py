@@ -68,8 +68,24 @@ class Problem:
         return f"{self.severity.value}: {self.location()}: {found}{self.expected}"
 
 
+class ProblemList:
+    """Errors and warnings of anything that holds `problems`."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that block an import."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that are reported but do not block."""
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
 @dataclass
-class WorkbookResult:
+class WorkbookResult(ProblemList):
     """The canonical tables read from one file and every problem found in it."""
 
     file: str
@@ -82,16 +98,6 @@ class WorkbookResult:
     sheet_names: dict[str, str] = field(default_factory=dict)
     excel_rows: dict[str, list[int]] = field(default_factory=dict)
     headings: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The problems that block an import."""
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """The problems that are reported but do not block."""
-        return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
 def fold_heading(text: object) -> str:
