@@ -116,6 +116,15 @@ def _assert_clean(page: object) -> None:
     assert "Traceback" not in text
 
 
+def _wait_for_metric(page: object, label: str, value: str) -> None:
+    """Wait until the metric `label` shows `value` (fails after 30 s with the value it shows instead)."""
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    try:
+        metric.filter(has_text=value).wait_for(timeout=30_000)
+    except pytest.importorskip("playwright.sync_api").TimeoutError:
+        raise AssertionError(f"{label}: erwartet {value}, angezeigt {metric.inner_text()!r}") from None
+
+
 def _filter_value(page: object, label: str) -> str:
     """What a sidebar selectbox shows (Streamlit draws it as a combobox input)."""
     return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label).input_value()
@@ -161,11 +170,9 @@ def test_changing_the_year_updates_figures_and_url(server: str, page: object) ->
     _open(page, server + "/")
     page.get_by_role("combobox", name="Jahr").click()
     page.get_by_role("option", name="2023", exact=True).click()
-    page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('2023')", timeout=30_000)
-    page.wait_for_selector(CHART)
+    # Streamlit replaces the elements one by one: wait for the new figure itself, not just the heading.
+    _wait_for_metric(page, "Haushaltsmittel", "27.700.000 €")
     assert "jahr=2023" in page.url
-    budget = page.locator('[data-testid="stMetric"]').filter(has_text="Haushaltsmittel").first
-    assert "27.700.000 €" in budget.inner_text()
     _assert_clean(page)
     # The view survives a change of page (the filters sit in the entry point).
     page.get_by_role("link", name="Methodik & Quellen").click()
@@ -197,6 +204,5 @@ def test_uploading_a_report_updates_the_dashboard(server: str, page: object, tmp
     page.get_by_role("button", name="Übernehmen").click()
     page.wait_for_selector("text=ist übernommen", timeout=30_000)
     _open(page, server + "/?jahr=2025")
-    budget = page.locator('[data-testid="stMetric"]').filter(has_text="Haushaltsmittel").first
-    assert "28.326.080 €" in budget.inner_text()
+    _wait_for_metric(page, "Haushaltsmittel", "28.326.080 €")
     _assert_clean(page)
