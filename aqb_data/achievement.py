@@ -1,0 +1,231 @@
+"""Target achievement (Zielerreichung): money spent, places filled, transitions, against plan.
+
+Every ratio is aggregated from project to measure type, district, Regierungsbezirk and Land by summing its
+numerator and denominator over the rows where both are known — never by averaging ratios. A denominator of
+0 or a missing value gives NaN (shown as `–`). The status thresholds are named and live in one place,
+`THRESHOLDS`; the methods page prints them from there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from aqb_data.dataset import AqbData
+from aqb_data.indicators import LAND_LABEL, Selection, measure_label, ratio
+
+LEVELS = ("project", "measure_type", "district", "regierungsbezirk", "land")
+ON_TRACK, WATCH, BEHIND, NO_DATA = "im Plan", "beobachten", "im Verzug", "keine Daten"
+STATUS_ORDER = {BEHIND: 0, WATCH: 1, ON_TRACK: 2, NO_DATA: 3}
+STATUS_SYMBOL = {ON_TRACK: "●", WATCH: "▲", BEHIND: "■", NO_DATA: "○"}
+
+
+@dataclass(frozen=True)
+class StatusThresholds:
+    """When a unit counts as on track, to watch, or behind (the worse of its two measures decides)."""
+
+    # Spending rate minus the share of the year elapsed at the Stichtag, in percentage points / 100.
+    spending_watch: float = -0.10
+    spending_behind: float = -0.20
+    # Entries per planned place.
+    occupancy_watch: float = 0.80
+    occupancy_behind: float = 0.60
+
+
+THRESHOLDS = StatusThresholds()
+
+
+def elapsed_share(as_of: date | pd.Timestamp) -> float:
+    """The share of its calendar year that has passed at the end of the day `as_of` (31.12. → 1.0)."""
+    day = pd.Timestamp(as_of)
+    start = pd.Timestamp(year=day.year, month=1, day=1)
+    days = 366 if day.is_leap_year else 365
+    return ((day - start).days + 1) / days
+
+
+def latest_reports(data: AqbData, year: int, as_of: date | None = None) -> pd.DataFrame:
+    """Per project of the year, its latest progress report on or before `as_of` (all reports if None)."""
+    progress = data.progress[data.progress["year"] == year]
+    if as_of is not None:
+        progress = progress[progress["as_of"] <= pd.Timestamp(as_of)]
+    return progress.sort_values("as_of").groupby(["ags", "project"], as_index=False).tail(1)
+
+
+def stichtage(data: AqbData, year: int) -> list[date]:
+    """The report dates of a year, ascending."""
+    days = data.progress.loc[data.progress["year"] == year, "as_of"].dropna().unique()
+    return sorted(pd.Timestamp(d).date() for d in days)
+
+
+def _project_rows(data: AqbData, selection: Selection, as_of: date | None) -> pd.DataFrame:
+    """Planned projects of the selection with their latest report, and the numerators/denominators of each
+    ratio, set to NaN together wherever either side is unknown or the denominator is 0 (a project whose own
+    ratio is not available does not move the aggregate: 12 entries on 0 planned places are not 12 more)."""
+    districts = selection.districts()[["ags", "label", "regierungsbezirk"]]
+    projects = data.projects[
+        (data.projects["year"] == selection.year)
+        & data.projects["ags"].isin(districts["ags"])
+        & data.projects["measure_type"].isin(selection.measure_types)
+    ]
+    reports = latest_reports(data, selection.year, as_of).drop(columns=["year", "source"])
+    rows = projects.merge(reports, on=["ags", "project"], how="left", validate="1:1").merge(
+        districts, on="ags", how="left", validate="m:1"
+    )
+    planned = rows["planned_eur"].astype("float64")
+    spent = rows["spent_eur"].astype("float64")
+    money = planned.gt(0) & spent.notna()
+    rows["n_spent"] = spent.where(money)
+    rows["d_planned"] = planned.where(money)
+    rows["n_expected"] = (planned * rows["as_of"].map(elapsed_share, na_action="ignore")).where(money)
+    entries = rows["entries"].astype("float64")
+    places = rows["planned_places"].astype("float64")
+    filled = entries.notna() & places.gt(0)
+    rows["n_entries"] = entries.where(filled)
+    rows["d_places"] = places.where(filled)
+    exits = rows["exits"].astype("float64")
+    transitions = rows["to_training"].astype("float64") + rows["to_employment"].astype("float64")
+    moved = exits.gt(0) & transitions.notna()
+    rows["n_transitions"] = transitions.where(moved)
+    rows["d_exits"] = exits.where(moved)
+    dropouts = rows["dropouts"].astype("float64")
+    rows["n_dropouts"] = dropouts.where(exits.gt(0) & dropouts.notna())
+    rows["d_exits_dropouts"] = exits.where(exits.gt(0) & dropouts.notna())
+    cost = spent.notna() & entries.gt(0)
+    rows["n_cost"] = spent.where(cost)
+    rows["d_cost_entries"] = entries.where(cost)
+    return rows
+
+
+_SUMS = [
+    "n_spent",
+    "d_planned",
+    "n_expected",
+    "n_entries",
+    "d_places",
+    "n_transitions",
+    "d_exits",
+    "n_dropouts",
+    "d_exits_dropouts",
+    "n_cost",
+    "d_cost_entries",
+    "planned_eur",
+    "spent_eur",
+]
+
+
+def status_of(deviation: float, occupancy: float, thresholds: StatusThresholds = THRESHOLDS) -> str:
+    """The traffic light for a spending deviation and an occupancy: the worse of the two decides."""
+    levels = []
+    if pd.notna(deviation):
+        levels.append(
+            BEHIND
+            if deviation < thresholds.spending_behind
+            else WATCH
+            if deviation < thresholds.spending_watch
+            else ON_TRACK
+        )
+    if pd.notna(occupancy):
+        levels.append(
+            BEHIND
+            if occupancy < thresholds.occupancy_behind
+            else WATCH
+            if occupancy < thresholds.occupancy_watch
+            else ON_TRACK
+        )
+    return min(levels, key=STATUS_ORDER.__getitem__) if levels else NO_DATA
+
+
+def achievement(
+    data: AqbData,
+    selection: Selection,
+    level: str = "district",
+    as_of: date | None = None,
+    thresholds: StatusThresholds = THRESHOLDS,
+) -> pd.DataFrame:
+    """Achievement indicators per unit of `level` for the selection's year, as of a Stichtag (latest if None).
+
+    Columns: unit, unit_label (and for projects: ags, measure_type, project), planned_eur, spent_eur,
+    spending_rate, expected_rate, deviation, occupancy, transition_rate, dropout_rate, cost_per_participant,
+    first_as_of, last_as_of (the report dates the figures rest on), n_projects, n_reported, status.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+    rows = _project_rows(data, selection, as_of)
+    keys = {
+        "project": ["ags", "project"],
+        "measure_type": ["measure_type"],
+        "district": ["ags"],
+        "regierungsbezirk": ["regierungsbezirk"],
+        "land": [],
+    }[level]
+    grouping = rows.assign(_all=LAND_LABEL).groupby(keys or ["_all"], dropna=False)
+    sums = grouping[_SUMS].sum(min_count=1)
+    frame = sums.assign(
+        n_projects=grouping.size(),
+        n_reported=grouping["as_of"].count(),
+        first_as_of=grouping["as_of"].min(),
+        last_as_of=grouping["as_of"].max(),
+    ).reset_index()
+    frame["spending_rate"] = ratio(frame["n_spent"], frame["d_planned"])
+    frame["expected_rate"] = ratio(frame["n_expected"], frame["d_planned"])
+    frame["deviation"] = frame["spending_rate"] - frame["expected_rate"]
+    frame["occupancy"] = ratio(frame["n_entries"], frame["d_places"])
+    frame["transition_rate"] = ratio(frame["n_transitions"], frame["d_exits"])
+    frame["dropout_rate"] = ratio(frame["n_dropouts"], frame["d_exits_dropouts"])
+    frame["cost_per_participant"] = ratio(frame["n_cost"], frame["d_cost_entries"])
+    frame["status"] = [status_of(d, o, thresholds) for d, o in zip(frame["deviation"], frame["occupancy"], strict=True)]
+    frame = _label(frame, rows, level)
+    columns = [
+        "unit",
+        "unit_label",
+        *(["ags", "measure_type", "project"] if level == "project" else []),
+        "planned_eur",
+        "spent_eur",
+        "spending_rate",
+        "expected_rate",
+        "deviation",
+        "occupancy",
+        "transition_rate",
+        "dropout_rate",
+        "cost_per_participant",
+        "first_as_of",
+        "last_as_of",
+        "n_projects",
+        "n_reported",
+        "status",
+    ]
+    for money in ("planned_eur", "spent_eur"):
+        frame[money] = frame[money].round(2)
+    return frame[columns].reset_index(drop=True)
+
+
+def _label(frame: pd.DataFrame, rows: pd.DataFrame, level: str) -> pd.DataFrame:
+    if level == "project":
+        measure = rows.set_index(["ags", "project"])["measure_type"]
+        frame["measure_type"] = [measure[(a, p)] for a, p in zip(frame["ags"], frame["project"], strict=True)]
+        frame["unit"] = frame["ags"] + "/" + frame["project"]
+        frame["unit_label"] = frame["project"]
+    elif level == "measure_type":
+        frame["unit"] = frame["measure_type"].astype("int64")
+        frame["unit_label"] = frame["unit"].map(measure_label)
+    elif level == "district":
+        labels = rows.drop_duplicates("ags").set_index("ags")["label"]
+        frame["unit"] = frame["ags"]
+        frame["unit_label"] = frame["ags"].map(labels)
+    elif level == "regierungsbezirk":
+        frame["unit"] = frame["regierungsbezirk"]
+        frame["unit_label"] = "Regierungsbezirk " + frame["regierungsbezirk"]
+    else:
+        frame["unit"] = LAND_LABEL
+        frame["unit_label"] = LAND_LABEL
+    return frame
+
+
+def behind_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Units ordered by status (behind first), then by deviation (largest gap first)."""
+    order = frame["status"].map(STATUS_ORDER)
+    deviation = frame["deviation"].fillna(np.inf)
+    return frame.assign(_o=order, _d=deviation).sort_values(["_o", "_d"]).drop(columns=["_o", "_d"])
