@@ -6,12 +6,12 @@ import streamlit as st
 
 from aqb_data.formatting import format_change, format_date, format_eur, format_number, rows_text
 from aqb_data.imports import UploadCheck, check_upload, import_checked
-from aqb_data.store import TABLE_LABELS, StoreBusyError
+from aqb_data.store import TABLE_LABELS, StoreError
 from aqb_data.workbook import XLSX_MIME, Severity, problems_frame, problems_workbook
 from ui.data import get_store, template_bytes
 from ui.widgets import table
 
-ROUND, MESSAGE = "upload_round", "upload_message"
+MESSAGE = "upload_message"
 
 
 @st.cache_data(max_entries=32, show_spinner="Datei wird geprüft …")
@@ -19,14 +19,13 @@ def _check(data: bytes, file_name: str, version: tuple[int, int]) -> UploadCheck
     return check_upload(data, file_name, get_store(), datetime.now())
 
 
-def _import(data: bytes, file_name: str) -> None:
-    """Button callback: import the checked file, then clear the uploader so the page starts fresh."""
-    store = get_store()
-    check = _check(data, file_name, store.version())
+def _import(data: bytes, file_name: str, version: tuple[int, int]) -> None:
+    """Button callback: import the file exactly as previewed (on the data of `version`)."""
+    check = _check(data, file_name, version)
     try:
-        record = import_checked(check, store)
-    except StoreBusyError as error:
-        st.session_state[MESSAGE] = ("error", str(error))
+        record = import_checked(check, get_store())
+    except StoreError as error:
+        st.session_state[MESSAGE] = ("error", f"{file_name}: {error}")
         return
     if record is None:
         st.session_state[MESSAGE] = ("info", f"{file_name}: keine Änderungen – dieser Stand ist bereits gespeichert.")
@@ -36,10 +35,9 @@ def _import(data: bytes, file_name: str) -> None:
             f"{file_name} ist übernommen (Import Nr. {record.id}). Alle Seiten zeigen ab sofort die neuen Zahlen; "
             "unter *Verlauf* lässt sich der Import rückgängig machen.",
         )
-    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
 
 
-def _problems(check: UploadCheck, file_name: str) -> None:
+def _problems(check: UploadCheck, file_name: str, key: str) -> None:
     groups: dict[tuple[str, str], list] = {}
     for problem in check.problems:
         groups.setdefault((problem.severity.value, problem.kind), []).append(problem)
@@ -55,11 +53,11 @@ def _problems(check: UploadCheck, file_name: str) -> None:
         mime=XLSX_MIME,
         on_click="ignore",
         icon=":material/download:",
-        key=f"report_{check.digest}",
+        key=f"report_{key}",
     )
 
 
-def _preview(check: UploadCheck, data: bytes, file_name: str) -> None:
+def _preview(check: UploadCheck, data: bytes, file_name: str, key: str) -> None:
     preview = check.preview
     if preview is None:
         return
@@ -90,10 +88,11 @@ def _preview(check: UploadCheck, data: bytes, file_name: str) -> None:
         "Übernehmen",
         type="primary",
         icon=":material/check:",
-        key=f"import_{check.digest}",
+        key=f"import_{key}",
         on_click=_import,
-        args=(data, file_name),
-        help="Speichert die Zeilen; sie ersetzen die bisherigen derselben Gebietskörperschaft und desselben Jahres.",
+        args=(data, file_name, check.version),
+        help="Speichert die Zeilen; sie ersetzen die bisherigen derselben Gebietskörperschaft und desselben Jahres "
+        "(im Umsetzungsstand desselben Stichtags).",
     )
 
 
@@ -118,13 +117,14 @@ if MESSAGE in st.session_state:
 uploads = st.file_uploader(
     "Berichte (Excel-Arbeitsmappen, .xlsx)",
     accept_multiple_files=True,
-    key=f"upload_{st.session_state.get(ROUND, 0)}",
+    key="upload",
     help="Eine oder mehrere Dateien; Blätter Zielvereinbarungen, Projekte und/oder Umsetzungsstand.",
 )
 version = get_store().version()
-for upload in uploads or []:
+for position, upload in enumerate(uploads or []):
     data = upload.getvalue()
     check = _check(data, upload.name, version)
+    key = f"{position}_{check.digest[:12]}"  # the same file twice must not share widget keys
     with st.container(border=True):
         st.subheader(upload.name)
         read = ", ".join(
@@ -135,6 +135,8 @@ for upload in uploads or []:
                 f"**{len(check.errors)} Fehler, {len(check.warnings)} Warnungen** – die Datei wird nicht übernommen. "
                 "Bitte die Stellen unten korrigieren und die Datei erneut hochladen."
             )
+        elif check.empty:
+            st.warning("Die Datei enthält keine Datenzeilen – nur Überschriften. Es gibt nichts zu übernehmen.")
         elif check.warnings:
             st.warning(
                 f"**{len(check.warnings)} Warnungen** – bitte prüfen; die Datei kann trotzdem übernommen werden."
@@ -144,5 +146,6 @@ for upload in uploads or []:
         if read:
             st.caption(f"Gelesen: {read}")
         if check.problems:
-            _problems(check, upload.name)
-        _preview(check, data, upload.name)
+            _problems(check, upload.name, key)
+        if not check.empty:
+            _preview(check, data, upload.name, key)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.indicators import LAND_LABEL, Selection, budget_trend
-from aqb_data.store import KIND_LABELS, TABLE_LABELS
+from aqb_data.store import KIND_LABELS, TABLE_LABELS, StoreError
 from aqb_data.workbook import XLSX_MIME, write_workbook
 from ui.data import get_data, get_store
 from ui.widgets import table
@@ -15,21 +15,26 @@ from ui.widgets import table
 MESSAGE = "history_message"
 
 
-def _undo() -> None:
-    record = get_store().undo_last()
-    text = (
+def _undo(import_id: int) -> None:
+    try:
+        record = get_store().undo_last(import_id)
+    except StoreError as error:
+        st.session_state[MESSAGE] = ("error", str(error))
+        return
+    done = (
         f"Import Nr. {record.id} ({record.file_name}) ist rückgängig gemacht." if record else "Nichts zurückzunehmen."
     )
-    st.session_state[MESSAGE] = text
+    st.session_state[MESSAGE] = ("success", done)
 
 
 def _remove_demo() -> None:
-    record = get_store().remove_synthetic()
-    st.session_state[MESSAGE] = (
-        "Die Demodaten sind entfernt; „Letzten Import rückgängig machen“ holt sie zurück."
-        if record
-        else "Es gibt keine Demodaten (mehr)."
-    )
+    try:
+        record = get_store().remove_synthetic()
+    except StoreError as error:
+        st.session_state[MESSAGE] = ("error", str(error))
+        return
+    removed = "Die Demodaten sind entfernt; „Letzten Import rückgängig machen“ holt sie zurück."
+    st.session_state[MESSAGE] = ("success", removed if record else "Es gibt keine Demodaten (mehr).")
 
 
 def _changes(summary: dict[str, dict[str, int]]) -> str:
@@ -48,7 +53,8 @@ st.markdown(
     "rückgängig machen, und jeder frühere Stand lässt sich ansehen und herunterladen."
 )
 if MESSAGE in st.session_state:
-    st.success(st.session_state.pop(MESSAGE))
+    kind, text = st.session_state.pop(MESSAGE)
+    getattr(st, kind)(text)
 
 log = pd.DataFrame(
     [
@@ -72,7 +78,7 @@ with undo_col.popover("Letzten Import rückgängig machen", icon=":material/undo
     if active:
         st.write(f"Nr. {active[0].id} · {active[0].file_name} · {active[0].imported_at:%d.%m.%Y %H:%M}")
         st.write("Seine Zeilen werden entfernt; die Zeilen, die er ersetzt hatte, gelten wieder.")
-        st.button("Ja, rückgängig machen", type="primary", on_click=_undo)
+        st.button("Ja, rückgängig machen", type="primary", on_click=_undo, args=(active[0].id,))
 data = get_data()
 synthetic = data.synthetic_rows()
 with demo_col.popover("Demodaten entfernen", icon=":material/delete:", disabled=not synthetic):
@@ -97,11 +103,15 @@ if active:
             "n_districts": ("Gebietskörperschaften", format_number),
         },
     )
-    buffer = io.BytesIO()
-    write_workbook({name: then.table(name) for name in TABLE_LABELS}, buffer)
+
+    def _state_workbook() -> bytes:
+        buffer = io.BytesIO()
+        write_workbook({name: then.table(name) for name in TABLE_LABELS}, buffer)
+        return buffer.getvalue()
+
     st.download_button(
         "Diesen Stand herunterladen (.xlsx)",
-        data=buffer.getvalue(),
+        data=_state_workbook,  # made only when clicked
         file_name=f"AQB_Stand_nach_Import_{chosen}.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",

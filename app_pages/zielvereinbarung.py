@@ -9,7 +9,7 @@ from aqb_data.agreement import Agreement, AgreementReading, Signature, agreement
 from aqb_data.districts import district_label, load_districts
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, parse_measure_type
-from aqb_data.store import KIND_AGREEMENT, StoreBusyError, sha256
+from aqb_data.store import KIND_AGREEMENT, StoreError, sha256
 from aqb_data.values import parse_money
 from ui.data import get_data, get_store
 
@@ -44,10 +44,15 @@ def _corrected(reading: AgreementReading, key: str, projects: pd.DataFrame) -> A
         st.error("Haushaltsmittel: Bitte einen Betrag angeben.")
         return None
     measures: dict[int, list[str]] = {code: [] for code in MEASURE_TYPES}
+    seen: set[str] = set()
     for row in projects.itertuples():
         name = str(row.Projekt or "").strip()
         code = parse_measure_type(row.Maßnahmenart)
+        if name in seen:
+            st.error(f"Das Projekt „{name}“ steht zweimal in der Liste; bitte nur einmal angeben.")
+            return None
         if name and code:
+            seen.add(name)
             measures[code].append(name)
     return Agreement(
         ags=values[f"{key}_ags"],
@@ -72,7 +77,7 @@ def _add(reading: AgreementReading, data: bytes, key: str, projects: pd.DataFram
     tables = agreement_tables(agreement, source, get_data().projects)
     try:
         record = get_store().import_tables(tables, reading.file, sha256(data), KIND_AGREEMENT)
-    except StoreBusyError as error:
+    except StoreError as error:
         st.error(str(error))
         return
     if record is None:
@@ -163,7 +168,7 @@ documents = st.file_uploader(
     accept_multiple_files=True,
     key=f"agreements_{st.session_state.get(ROUND, 0)}",
 )
-for document in documents or []:
+for position, document in enumerate(documents or []):
     data = document.getvalue()
     reading = _read(data, document.name)
     with st.container(border=True):
@@ -182,4 +187,4 @@ for document in documents or []:
             else:
                 st.caption("Gelesen")
                 _summary(reading)
-                _form(reading, data, f"agreement_{sha256(data)[:16]}")
+                _form(reading, data, f"agreement_{position}_{sha256(data)[:12]}")

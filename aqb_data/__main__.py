@@ -18,7 +18,7 @@ from aqb_data.districts import load_districts
 from aqb_data.imports import check_upload, import_checked
 from aqb_data.indicators import Selection, allocation_by_measure_type, district_budgets, land_totals, ratio
 from aqb_data.model import MEASURE_TYPES, TABLES
-from aqb_data.store import KIND_LABELS, TABLE_LABELS, ImportRecord, StoreBusyError, open_store
+from aqb_data.store import KIND_LABELS, TABLE_LABELS, ImportRecord, StoreError, open_store
 from aqb_data.workbook import Severity, read_workbook, write_template
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
@@ -159,11 +159,12 @@ def _import(files: list[str], db: str | None) -> int:
     if errors:
         print(f"Abgelehnt: {errors} Fehler; es wurde nichts gespeichert.", file=sys.stderr)
         return EXIT_PROBLEMS
-    for check in checks:
+    for position, check in enumerate(checks):
         try:
             record = import_checked(check, store)
-        except StoreBusyError as error:
-            print(f"{check.result.file}: {error}", file=sys.stderr)
+        except StoreError as error:
+            saved = ", ".join(c.result.file for c in checks[:position]) or "keine"
+            print(f"{check.result.file}: {error} Bereits gespeichert: {saved}.", file=sys.stderr)
             return EXIT_PROBLEMS
         if record is None:
             print(f"{check.result.file}: keine Änderungen – dieser Stand ist bereits gespeichert.")
@@ -186,7 +187,14 @@ def _parse_agreement(file: str) -> int:
 
 
 def _template(output: Path) -> int:
-    write_template(output)
+    try:
+        write_template(output)
+    except OSError as error:
+        print(
+            f"Fehler: {output} kann nicht geschrieben werden ({error.strerror or error.__class__.__name__}).",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     print(f"{output}: Vorlage mit den Blättern Zielvereinbarungen, Projekte, Umsetzungsstand und Hinweise.")
     return EXIT_OK
 
@@ -207,7 +215,7 @@ def _history(db: str | None) -> int:
 def _undo(db: str | None) -> int:
     try:
         record = open_store(db).undo_last()
-    except StoreBusyError as error:
+    except StoreError as error:
         print(error, file=sys.stderr)
         return EXIT_PROBLEMS
     if record is None:
@@ -218,7 +226,11 @@ def _undo(db: str | None) -> int:
 
 
 def _remove_demo(db: str | None) -> int:
-    record = open_store(db).remove_synthetic()
+    try:
+        record = open_store(db).remove_synthetic()
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEMS
     if record is None:
         print("Es gibt keine Demodaten (mehr).")
     else:
@@ -262,7 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "parse-agreement": lambda: _parse_agreement(args.file),
     }
     if args.command in handlers:
-        return handlers[args.command]()
+        try:
+            return handlers[args.command]()
+        except StoreError as error:  # e.g. --db names a file that is not a database
+            print(f"Fehler: {error}", file=sys.stderr)
+            return EXIT_UNREADABLE
     note = real_agreement()[1]
     if note:
         print(note, file=sys.stderr)

@@ -365,6 +365,17 @@ def _measures(sections: dict[int, list[str]], warnings: list[str]) -> dict[int, 
             continue
         bulleted = bulleted or bool(bullet)
         measures[current].append(text)
+    seen: dict[str, int] = {}
+    for code in MEASURE_TYPES:
+        for name in list(measures[code]):
+            if name in seen:
+                measures[code].remove(name)
+                warnings.append(
+                    f"Das Projekt „{name}“ steht unter Maßnahmenart {seen[name]} und {code}; "
+                    f"übernommen unter {seen[name]}"
+                )
+            else:
+                seen[name] = code
     missing = [code for code in MEASURE_TYPES if code not in named]
     if not named:
         warnings.append("In § 5 ist keine der vier Maßnahmenarten zu erkennen; es werden keine Projekte übernommen")

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import pandas as pd
+
+from aqb_data.dataset import AqbData
+from aqb_data.model import TABLE_BY_NAME
 from aqb_data.plausibility import plausibility_problems
 from aqb_data.store import ChangePreview, ImportRecord, Store, sha256
-from aqb_data.workbook import Problem, ProblemList, Severity, WorkbookResult, read_workbook
+from aqb_data.workbook import Problem, ProblemList, Severity, WorkbookResult, canonical_table, read_workbook
 
 
 @dataclass
@@ -18,6 +22,13 @@ class UploadCheck(ProblemList):
     problems: list[Problem]
     digest: str
     preview: ChangePreview | None
+    version: tuple[int, int] = (0, 0)  # the store's state the preview was made on
+    sources_given: frozenset[str] = frozenset()  # tables whose sheet has its own Quelle column
+
+    @property
+    def empty(self) -> bool:
+        """True if the file was read but holds no data rows."""
+        return not self.result.unreadable and all(self.result.tables[t].empty for t in self.result.sheets_read)
 
     @property
     def importable(self) -> bool:
@@ -30,19 +41,49 @@ def upload_source(file_name: str, when: datetime) -> str:
     return f"{file_name} (hochgeladen am {when:%d.%m.%Y %H:%M})"
 
 
+def keep_stored_values(result: WorkbookResult, current: AqbData) -> None:
+    """Columns a sheet does not have keep the stored values of the same rows (a sheet with only Jahr, AGS
+    and Haushaltsmittel does not erase the stored signing dates)."""
+    for name in result.sheets_read:
+        frame, table = result.tables[name], TABLE_BY_NAME[name]
+        present = set(result.headings.get(name, {}))
+        absent = [c for c in table.column_names if c not in present and c not in table.key and c != "source"]
+        if frame.empty or not absent:
+            continue
+        stored = current.table(name).set_index(list(table.key))
+        keys = pd.MultiIndex.from_frame(frame[list(table.key)])
+        for column in absent:
+            frame[column] = stored[column].reindex(keys).to_numpy()
+        result.tables[name] = canonical_table(frame, table)
+
+
 def check_upload(data: bytes, file_name: str, store: Store, when: datetime | None = None) -> UploadCheck:
     """Read the file, check it against itself and the stored data, and preview the changes."""
     result = read_workbook(data, file_name, default_source=upload_source(file_name, when or datetime.now()))
     problems = list(result.problems)
+    version = store.version()
+    current = store.load()
     if not result.unreadable:
-        problems += plausibility_problems(result, store.load())
+        problems += plausibility_problems(result, current)
+        keep_stored_values(result, current)
     digest = sha256(data)
-    preview = None if any(p.severity is Severity.ERROR for p in problems) else store.preview(result.tables, digest)
-    return UploadCheck(result, problems, digest, preview)
+    given = frozenset(name for name in result.sheets_read if "source" in result.headings.get(name, {}))
+    blocked = any(p.severity is Severity.ERROR for p in problems)
+    preview = None if blocked else store.preview(result.tables, digest, given)
+    return UploadCheck(result, problems, digest, preview, version, given)
 
 
 def import_checked(check: UploadCheck, store: Store) -> ImportRecord | None:
-    """Import a checked file (one transaction); None if it would change nothing. Refuses files with errors."""
+    """Import a checked file exactly as previewed (one transaction); None if it would change nothing.
+
+    Refuses files with errors, and (StoreError) files whose preview is out of date.
+    """
     if check.errors:
         raise ValueError("Eine Datei mit Fehlern wird nicht importiert")
-    return store.import_tables(check.result.tables, check.result.file, check.digest)
+    return store.import_tables(
+        check.result.tables,
+        check.result.file,
+        check.digest,
+        sources_given=check.sources_given,
+        expected_version=check.version,
+    )

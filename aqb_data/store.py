@@ -39,7 +39,11 @@ KIND_LABELS = {
 TABLE_LABELS = {table.name: table.sheet for table in TABLES}
 
 
-class StoreBusyError(RuntimeError):
+class StoreError(RuntimeError):
+    """The database cannot do what was asked; the message says why, in German."""
+
+
+class StoreBusyError(StoreError):
     """Another import holds the database; the German message asks to try again."""
 
 
@@ -216,14 +220,15 @@ class ImportRecord:
 _COMPARED = {table.name: [c for c in table.column_names if c not in (*table.key, "source")] for table in TABLES}
 
 
-def _diff(table: Table, old: pd.DataFrame, new: pd.DataFrame) -> tuple[TableChange, pd.DataFrame]:
-    """Compare the current rows of the touched district-years with the incoming rows."""
+def _diff(table: Table, old: pd.DataFrame, new: pd.DataFrame, compare_source: bool) -> tuple[TableChange, pd.DataFrame]:
+    """Compare the current rows of the touched units with the incoming rows (`source` only where the file
+    gives its own: a default "uploaded at …" source differs every time and is no change)."""
     unit = list(table.replaces)
     groups = sorted(set(pd.MultiIndex.from_frame(new[unit]).tolist()))
     old = old[pd.MultiIndex.from_frame(old[unit]).isin(groups)] if len(old) else old
     key = list(table.key)
     merged = old.merge(new, on=key, how="outer", suffixes=("_alt", "_neu"), indicator=True, validate="1:1")
-    compared = _COMPARED[table.name]
+    compared = _COMPARED[table.name] + (["source"] if compare_source else [])
 
     both = merged[merged["_merge"] == "both"]
     changed_mask = pd.Series(False, index=both.index)
@@ -269,15 +274,32 @@ class Store:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as connection:
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.executescript(f"BEGIN; {_schema()}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
-            elif version > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"Die Datenbank {self.path} stammt von einer neueren Version des Dashboards (Schema {version})."
-                )
+        try:
+            with self._connect() as connection:
+                version = connection.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0:
+                    connection.execute("PRAGMA journal_mode=WAL")
+                    self._create_schema(connection)
+                elif version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"Die Datenbank {self.path} stammt von einer neueren Version des Dashboards (Schema {version})."
+                    )
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path} ist keine Datenbank des AQB-Dashboards ({error})") from None
+
+    @staticmethod
+    def _create_schema(connection: sqlite3.Connection) -> None:
+        """Create the tables once, even when several processes open a new database at the same moment."""
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] == 0:
+                for statement in _schema().split(";\n"):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -313,7 +335,11 @@ class Store:
     def version(self) -> tuple[int, int]:
         """Changes whenever the data changes (newest import id, number of undone imports): a cache key."""
         with self._connect() as connection:
-            row = connection.execute("SELECT COALESCE(MAX(id), 0), COUNT(undone_at) FROM imports").fetchone()
+            return self._version(connection)
+
+    @staticmethod
+    def _version(connection: sqlite3.Connection) -> tuple[int, int]:
+        row = connection.execute("SELECT COALESCE(MAX(id), 0), COUNT(undone_at) FROM imports").fetchone()
         return int(row[0]), int(row[1])
 
     def is_new(self) -> bool:
@@ -367,21 +393,42 @@ class Store:
 
     # --- changing --------------------------------------------------------------------------------
 
-    def _preview(self, connection: sqlite3.Connection, tables: dict[str, pd.DataFrame], digest: str) -> ChangePreview:
+    def _preview(
+        self,
+        connection: sqlite3.Connection,
+        tables: dict[str, pd.DataFrame],
+        digest: str,
+        sources_given: frozenset[str] = frozenset(),
+    ) -> ChangePreview:
         changes, rows, money = {}, [], []
         for table in TABLES:
             new = tables.get(table.name)
             if new is None or new.empty:
                 continue
+            doubled = new[new.duplicated(list(table.key), keep=False)]
+            if len(doubled):
+                first = doubled.iloc[0]
+                raise StoreError(
+                    f"{table.sheet}: dieselbe Zeile steht doppelt ({district_label(first['ags'])} {first['year']}"
+                    + (f", Projekt „{first['project']}“" if "project" in doubled else "")
+                    + "); bitte nur einmal angeben"
+                )
             old = self._table(connection, table)
-            change, shown = _diff(table, old, new)
+            change, shown = _diff(table, old, new, table.name in sources_given)
             changes[table.name] = change
             rows.append(shown)
             touched = pd.MultiIndex.from_tuples(
                 sorted({(ags, int(year)) for ags, year, *_ in change.units}), names=["ags", "year"]
             )
-            before = _money(table, old).reindex(touched).fillna(0.0)
-            after = _money(table, new).reindex(touched).fillna(0.0)
+            # After the import: the touched years' rows that stay (other Stichtage) plus the new ones.
+            old_touched = old[pd.MultiIndex.from_frame(old[["ags", "year"]]).isin(touched)] if len(old) else old
+            stays = (
+                old_touched[~pd.MultiIndex.from_frame(old_touched[list(table.replaces)]).isin(change.units)]
+                if len(old_touched)
+                else old_touched
+            )
+            before = _money(table, old_touched).reindex(touched).fillna(0.0)
+            after = _money(table, pd.concat([stays, new], ignore_index=True)).reindex(touched).fillna(0.0)
             money.append(
                 pd.DataFrame({"Kennzahl": _MONEY_LABELS[table.name], "vorher": before, "nachher": after}).reset_index()
             )
@@ -399,17 +446,37 @@ class Store:
             same_file={"file_name": same[0], "imported_at": datetime.fromisoformat(same[1])} if same else None,
         )
 
-    def preview(self, tables: dict[str, pd.DataFrame], digest: str = "") -> ChangePreview:
-        """What importing these tables would change, without changing anything."""
+    def preview(
+        self, tables: dict[str, pd.DataFrame], digest: str = "", sources_given: frozenset[str] = frozenset()
+    ) -> ChangePreview:
+        """What importing these tables would change, without changing anything.
+
+        `sources_given` names the tables whose file has its own `Quelle` column (then a new source is a change).
+        """
         with self._connect() as connection:
-            return self._preview(connection, tables, digest)
+            return self._preview(connection, tables, digest, sources_given)
 
     def import_tables(
-        self, tables: dict[str, pd.DataFrame], file_name: str, digest: str, kind: str = KIND_WORKBOOK
+        self,
+        tables: dict[str, pd.DataFrame],
+        file_name: str,
+        digest: str,
+        kind: str = KIND_WORKBOOK,
+        sources_given: frozenset[str] = frozenset(),
+        expected_version: tuple[int, int] | None = None,
     ) -> ImportRecord | None:
-        """Import the tables of one file as one transaction; None if that would change nothing."""
+        """Import the tables of one file as one transaction; None if that would change nothing.
+
+        With `expected_version` (the store's version when the preview was shown), refuse if the data changed
+        since: the analyst confirmed a preview, not whatever the import would now do.
+        """
         with self._write() as connection:
-            preview = self._preview(connection, tables, digest)
+            if expected_version is not None and self._version(connection) != expected_version:
+                raise StoreError(
+                    "Die Daten wurden inzwischen geändert (ein anderer Import oder eine Rücknahme). Bitte die "
+                    "Vorschau erneut prüfen; es wurde nichts gespeichert."
+                )
+            preview = self._preview(connection, tables, digest, sources_given)
             if not preview.any:
                 return None
             summary = {
@@ -439,14 +506,22 @@ class Store:
                 )
         return ImportRecord(import_id, file_name, digest, kind, now, summary)
 
-    def undo_last(self) -> ImportRecord | None:
-        """Undo the newest import still in effect; its rows go, the rows it replaced come back."""
+    def undo_last(self, import_id: int | None = None) -> ImportRecord | None:
+        """Undo the newest import still in effect; its rows go, the rows it replaced come back.
+
+        With `import_id`, only if that import is still the newest (another analyst may have imported since).
+        """
         with self._write() as connection:
             row = connection.execute(
                 "SELECT id FROM imports WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1"
             ).fetchone()
             if row is None:
                 return None
+            if import_id is not None and row[0] != import_id:
+                raise StoreError(
+                    f"Import Nr. {import_id} ist nicht mehr der letzte (inzwischen Nr. {row[0]}); es wurde nichts "
+                    "zurückgenommen. Bitte die Liste prüfen."
+                )
             import_id = row[0]
             for table in TABLES:
                 connection.execute(f"DELETE FROM {table.name} WHERE import_id = ?", (import_id,))

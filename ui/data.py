@@ -7,7 +7,7 @@ import io
 import streamlit as st
 
 from aqb_data.dataset import AqbData
-from aqb_data.store import Store, default_path, open_store
+from aqb_data.store import Store, StoreError, default_path, open_store
 from aqb_data.workbook import write_template
 
 
@@ -28,10 +28,10 @@ def get_store() -> Store:
 
 def get_data() -> AqbData:
     """The data as it stands in the store now; every import or undo shows at once on every page."""
-    store = get_store()
     try:
+        store = get_store()
         return _load(str(store.path), store.version())
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, StoreError) as error:
         st.error(f"Die Daten des Dashboards können nicht gelesen werden: {error}")
         st.stop()
 
