@@ -899,3 +899,11 @@ def test_cli_prints_nothing_but_the_german_message_for_a_truncated_pdf(tmp_path:
     result = parse_agreement(path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"Fehler: {path.name}: {message} (PdfStreamError)"]
+
+
+def test_a_project_listed_under_two_measure_types_is_kept_once_with_a_warning() -> None:
+    text = agreement_text(measures={1: ["Brücke"], 2: [], 3: ["Brücke", "Neustart"], 4: []})
+    reading = read_agreement(text.encode(), "zv.md")
+    assert reading.agreement.measures[1] == ["Brücke"]
+    assert reading.agreement.measures[3] == ["Neustart"]
+    assert "Das Projekt „Brücke“ steht unter Maßnahmenart 1 und 3; übernommen unter 1" in reading.warnings

@@ -168,3 +168,13 @@ def test_remove_demo_and_template(tmp_path: Path) -> None:
     template = tmp_path / "vorlage.xlsx"
     assert run("template", str(template)).returncode == 0
     assert run("validate", str(template)).returncode == 0
+
+
+def test_errors_of_the_surroundings_are_german_messages_not_tracebacks(tmp_path: Path) -> None:
+    template = run("template", str(tmp_path / "gibt_es_nicht" / "vorlage.xlsx"))
+    assert template.returncode == 1 and "kann nicht geschrieben werden" in template.stderr
+    not_a_db = tmp_path / "notizen.sqlite"
+    not_a_db.write_text("Notizen", encoding="utf-8")
+    history = run("history", "--db", str(not_a_db))
+    assert history.returncode == 2 and "ist keine Datenbank des AQB-Dashboards" in history.stderr
+    assert "Traceback" not in template.stderr + history.stderr

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from aqb_data.dataset import bundled_data
-from aqb_data.store import SCHEMA_VERSION, Store, StoreBusyError, open_store, sha256
+from aqb_data.store import SCHEMA_VERSION, Store, StoreBusyError, StoreError, open_store, sha256
 from aqb_data.workbook import read_workbook
 from tests.workbooks import make_workbook
 
@@ -197,3 +197,63 @@ def test_several_processes_importing_at_once_all_succeed_and_nothing_is_lost(tmp
     assert len(store.history()) == 7
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT COUNT(*) FROM projects").fetchone()[0] == 7 * rows_per_file
+
+
+def _open_in_process(path: str) -> int:
+    return Store(path).version()[0]
+
+
+def test_several_processes_opening_a_new_database_at_once_all_succeed(tmp_path: Path) -> None:
+    path = str(tmp_path / "neu.sqlite")  # not created beforehand: the schema is made by the race's winner
+    with multiprocessing.get_context("spawn").Pool(6) as pool:
+        assert pool.map(_open_in_process, [path] * 6) == [0] * 6
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_file_that_is_not_a_database_is_refused_in_german(tmp_path: Path) -> None:
+    path = tmp_path / "aqb.sqlite"
+    path.write_text("keine Datenbank", encoding="utf-8")
+    with pytest.raises(StoreError, match="ist keine Datenbank des AQB-Dashboards"):
+        Store(path)
+
+
+def test_a_confirm_on_an_outdated_preview_is_refused(store: Store) -> None:
+    version = store.version()
+    store.import_tables(projects([2025, WALDECK, 1, "AVIA", 100]), "anderer_import.xlsx", "1")
+    with pytest.raises(StoreError, match="inzwischen geändert"):
+        store.import_tables(projects([2025, WALDECK, 1, "AVIA", 200]), "meiner.xlsx", "2", expected_version=version)
+    assert store.load().projects["planned_eur"].tolist() == [100.0]
+
+
+def test_undo_of_a_named_import_refuses_when_another_came_since(store: Store) -> None:
+    first = store.import_tables(projects([2025, WALDECK, 1, "AVIA", 100]), "erste.xlsx", "1")
+    store.import_tables(projects([2025, KASSEL_CITY, 1, "K", 5]), "zweite.xlsx", "2")
+    with pytest.raises(StoreError, match=f"Import Nr. {first.id} ist nicht mehr der letzte"):
+        store.undo_last(first.id)
+    assert len(store.load().projects) == 2
+
+
+def test_duplicate_keys_are_refused_in_german_not_with_a_traceback(store: Store) -> None:
+    frame = projects([2025, WALDECK, 1, "AVIA", 100])["projects"]
+    doubled = {"projects": pd.concat([frame, frame.assign(measure_type=3)], ignore_index=True)}
+    with pytest.raises(StoreError, match="Projekte: dieselbe Zeile steht doppelt .*Projekt „AVIA“"):
+        store.import_tables(doubled, "doppelt.xlsx", "d")
+    assert store.is_new()
+
+
+def test_a_new_source_counts_as_a_change_only_where_the_file_gives_its_own(store: Store) -> None:
+    store.import_tables(projects([2025, WALDECK, 1, "AVIA", 100]), "erste.xlsx", "1")
+    relabelled = projects([2025, WALDECK, 1, "AVIA", 100])
+    relabelled["projects"]["source"] = "Projektliste des Kreises vom 01.10.2025"
+    assert not store.preview(relabelled).any  # a default "uploaded at …" source is no change
+    assert store.preview(relabelled, sources_given=frozenset({"projects"})).tables["projects"].changed == 1
+
+
+def test_money_preview_of_a_report_for_one_stichtag_counts_the_others_that_stay(store: Store) -> None:
+    june = [[2025, WALDECK, "A", "30.06.2025", 100, 1, 0], [2025, WALDECK, "B", "30.06.2025", 200, 1, 0]]
+    store.import_tables(tables({"Umsetzungsstand": [PROGRESS_HEADINGS, *june]}), "juni.xlsx", "j")
+    september = tables({"Umsetzungsstand": [PROGRESS_HEADINGS, [2025, WALDECK, "A", "30.09.2025", 150, 2, 1]]})
+    money = store.preview(september).money_by_district().iloc[0]
+    # Latest spent per project: before A 100 + B 200; after A 150 (September) + B 200 (June stays).
+    assert (money["vorher"], money["nachher"], money["Differenz"]) == (300.0, 350.0, 50.0)

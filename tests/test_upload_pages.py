@@ -87,3 +87,17 @@ def test_the_same_file_again_is_recognised() -> None:
     upload(at, "waldeck.xlsx", data)
     assert at.info[0].value.startswith("Keine Änderungen: Dieser Stand ist bereits gespeichert (zuletzt am ")
     assert not [b for b in at.button if b.label == "Übernehmen"]
+
+
+@pytest.mark.usefixtures("fresh_db")
+def test_the_same_file_uploaded_twice_and_confirming_one_keeps_the_other() -> None:
+    at = app_on("app_pages/hochladen.py")
+    data = make_workbook({"Zielvereinbarungen": [*AGREEMENTS, [2025, "06635", "800.000"]]})
+    at.file_uploader[0].set_value([("a.xlsx", data, XLSX_MIME), ("a (1).xlsx", data, XLSX_MIME)]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [s.value for s in at.subheader] == ["a.xlsx", "a (1).xlsx"]
+    next(b for b in at.button if b.label == "Übernehmen").click().run()
+    assert "a.xlsx ist übernommen (Import Nr. 2)" in at.success[0].value
+    assert [s.value for s in at.subheader] == ["a.xlsx", "a (1).xlsx"]  # the other upload is still there
+    notes = [i.value for i in at.main.info]
+    assert len(notes) == 2 and all(n.startswith("Keine Änderungen") for n in notes)  # both match what is stored
