@@ -37,14 +37,6 @@ def _remove_demo() -> None:
     st.session_state[MESSAGE] = ("success", removed if record else "Es gibt keine Demodaten (mehr).")
 
 
-def _changes(summary: dict[str, dict[str, int]]) -> str:
-    parts = []
-    for name, counts in summary.items():
-        numbers = ", ".join(f"{count} {label}" for label, count in counts.items() if count)
-        parts.append(f"{TABLE_LABELS[name]}: {numbers or 'keine Änderung'}")
-    return "; ".join(parts)
-
-
 store = get_store()
 records = store.history()
 st.title("Verlauf")
@@ -63,7 +55,7 @@ log = pd.DataFrame(
             "Zeitpunkt": r.imported_at.strftime("%d.%m.%Y %H:%M"),
             "Art": KIND_LABELS[r.kind],
             "Datei": r.file_name,
-            "Änderungen": _changes(r.summary),
+            "Änderungen": r.describe(),
             "Status": f"rückgängig gemacht am {r.undone_at:%d.%m.%Y %H:%M}" if r.undone_at else "in Kraft",
         }
         for r in records

@@ -18,7 +18,7 @@ from aqb_data.districts import load_districts
 from aqb_data.imports import check_upload, import_checked
 from aqb_data.indicators import Selection, allocation_by_measure_type, district_budgets, land_totals, ratio
 from aqb_data.model import MEASURE_TYPES, TABLES
-from aqb_data.store import KIND_LABELS, TABLE_LABELS, ImportRecord, StoreError, open_store
+from aqb_data.store import KIND_LABELS, StoreError, open_store
 from aqb_data.workbook import Severity, read_workbook, write_template
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
@@ -133,14 +133,6 @@ def _summary(year: int, output_format: str, files: list[str], db: str | None) ->
     return EXIT_OK
 
 
-def _describe(record: ImportRecord) -> str:
-    parts = []
-    for table, counts in record.summary.items():
-        numbers = ", ".join(f"{count} {label}" for label, count in counts.items() if count)
-        parts.append(f"{TABLE_LABELS[table]}: {numbers or 'keine Änderung'}")
-    return "; ".join(parts)
-
-
 def _import(files: list[str], db: str | None) -> int:
     """Check all files first; import each only if none has an error (one transaction per file)."""
     store = open_store(db)
@@ -169,7 +161,7 @@ def _import(files: list[str], db: str | None) -> int:
         if record is None:
             print(f"{check.result.file}: keine Änderungen – dieser Stand ist bereits gespeichert.")
         else:
-            print(f"{check.result.file}: importiert als Nr. {record.id} ({_describe(record)})")
+            print(f"{check.result.file}: importiert als Nr. {record.id} ({record.describe()})")
     return EXIT_OK
 
 
@@ -205,7 +197,7 @@ def _history(db: str | None) -> int:
         undone = f" – rückgängig gemacht am {record.undone_at:%d.%m.%Y %H:%M}" if record.undone_at else ""
         print(
             f"Nr. {record.id} · {record.imported_at:%d.%m.%Y %H:%M} · {KIND_LABELS[record.kind]} · "
-            f"{record.file_name} · {_describe(record)}{undone}"
+            f"{record.file_name} · {record.describe()}{undone}"
         )
     if not records:
         print("Noch keine Importe.")
@@ -234,7 +226,7 @@ def _remove_demo(db: str | None) -> int:
     if record is None:
         print("Es gibt keine Demodaten (mehr).")
     else:
-        print(f"Demodaten entfernt ({_describe(record)}); mit „undo“ rückgängig zu machen.")
+        print(f"Demodaten entfernt ({record.describe()}); mit „undo“ rückgängig zu machen.")
     return EXIT_OK
 
 

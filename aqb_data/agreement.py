@@ -44,10 +44,10 @@ _ROLE = re.compile(
 _INSTITUTION = re.compile(r"^(?:Hessische|Ministerium|des |der |für |Landkreis|Kreis |Stadt )")
 _GRANT_AUTHORITY = re.compile(r"Regierungspräsidium\s+(Darmstadt|Gießen|Kassel)")
 _YEAR_PATTERNS = (
-    re.compile(r"Zielvereinbarung(?:en)?\s+(20\d{2})\b"),
-    re.compile(r"Qualifizierungsbudgets?\s+(20\d{2})\b"),
-    re.compile(r"\bBudgets?\s+(20\d{2})\b"),
-    re.compile(r"\bim\s+Jahr(?:e)?\s+(20\d{2})\b"),
+    re.compile(r"Zielvereinbarung(?:en)?\s+((?:19|20|21)\d{2})\b"),
+    re.compile(r"Qualifizierungsbudgets?\s+((?:19|20|21)\d{2})\b"),
+    re.compile(r"\bBudgets?\s+((?:19|20|21)\d{2})\b"),
+    re.compile(r"\bim\s+Jahr(?:e)?\s+((?:19|20|21)\d{2})\b"),
 )
 _SENTENCE_WORDS = (" erfolgt ", " wird ", " werden ", " ist ", " sind ", " nach Maßgabe ")
 _NOTHING = {"keine", "keine projekte", "entfällt", "-", "–", "—", "./."}
@@ -260,7 +260,7 @@ def _district(sections: dict[int, list[str]], errors: list[str]) -> str | None:
 
 
 def _year(text: str, errors: list[str]) -> int | None:
-    title = re.search(r"Zielvereinbarung(?:en)?\s*\n+\s*(?:\*\*)?(20\d{2})(?:\*\*)?\s*\n", text)
+    title = re.search(r"Zielvereinbarung(?:en)?\s*\n+\s*(?:\*\*)?((?:19|20|21)\d{2})(?:\*\*)?\s*\n", text)
     seen: dict[int, str] = {}
     if title:
         seen.setdefault(int(title.group(1)), f"Zielvereinbarung {title.group(1)}")
@@ -275,7 +275,11 @@ def _year(text: str, errors: list[str]) -> int | None:
         listed = " und ".join(f"{year} („{where}“)" for year, where in sorted(seen.items()))
         errors.append(f"Das Dokument nennt widersprüchliche Jahre: {listed}")
         return None
-    return next(iter(seen))
+    year = next(iter(seen))
+    if not 2000 <= year <= 2100:
+        errors.append(f"Das Jahr {year} liegt außerhalb von 2000 bis 2100")
+        return None
+    return year
 
 
 def _budget(sections: dict[int, list[str]], errors: list[str], warnings: list[str]) -> float | None:
@@ -502,6 +506,7 @@ def agreement_tables(
     for code, names in agreement.measures.items():
         for name in dict.fromkeys(names):
             before = known.get(name)
+            kept = before is not None and pd.notna(before.planned_eur)
             rows.append(
                 {
                     "year": agreement.year,
@@ -512,7 +517,8 @@ def agreement_tables(
                     "target_group": getattr(before, "target_group", None),
                     "planned_eur": getattr(before, "planned_eur", None),
                     "planned_places": getattr(before, "planned_places", None),
-                    "source": source,
+                    # The document names the project; amounts kept from a project list keep saying where from.
+                    "source": f"{source}; geplante Mittel: {before.source}" if kept else source,
                 }
             )
     projects = pd.DataFrame(rows, columns=PROJECTS.column_names)

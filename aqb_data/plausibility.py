@@ -60,6 +60,17 @@ def plausibility_problems(result: WorkbookResult, context: AqbData | None = None
     agreements = _with_context(result, context, "agreements")
     all_projects = _with_context(result, context, "projects")
 
+    if len(result.tables["agreements"]) and projects.empty and len(all_projects):
+        # Only budgets in the file: check them against the stored plans, at the budget's cell.
+        planned = all_projects.groupby(["ags", "year"])["planned_eur"].sum(min_count=1)
+        for position, row in enumerate(result.tables["agreements"].itertuples(index=False)):
+            total = planned.get((row.ags, row.year))
+            if total is not None and pd.notna(total) and round(total - row.budget_eur, 2) > 0:
+                expected = (
+                    f"Die gespeicherten geplanten Mittel von {district_label(row.ags)} {row.year} "
+                    f"({format_eur(total, 2)}) übersteigen diese Haushaltsmittel"
+                )
+                problems.append(at.warn("agreements", position, "budget_eur", format_eur(row.budget_eur, 2), expected))
     if len(projects) and len(agreements):
         planned = projects.groupby(["ags", "year"])["planned_eur"].sum(min_count=1)
         budgets = agreements.set_index(["ags", "year"])["budget_eur"]

@@ -216,6 +216,14 @@ class ImportRecord:
     summary: dict[str, dict[str, int]]
     undone_at: datetime | None = None
 
+    def describe(self) -> str:
+        """What the import changed, in German: `Projekte: 1 neu, 2 geändert; Umsetzungsstand: 4 neu`."""
+        parts = []
+        for table, counts in self.summary.items():
+            numbers = ", ".join(f"{count} {label}" for label, count in counts.items() if count)
+            parts.append(f"{TABLE_LABELS[table]}: {numbers or 'keine Änderung'}")
+        return "; ".join(parts)
+
 
 _COMPARED = {table.name: [c for c in table.column_names if c not in (*table.key, "source")] for table in TABLES}
 

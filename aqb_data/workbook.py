@@ -60,6 +60,8 @@ class Problem:
             parts.append(f"Zeile {self.row}")
         if self.column:
             parts.append(f"Spalte „{self.column}“" + (f" (Zelle {self.cell})" if self.cell else ""))
+        elif self.cell:
+            parts.append(f"{'Zellen' if ':' in self.cell else 'Zelle'} {self.cell}")
         return ", ".join(parts)
 
     def text(self) -> str:
@@ -284,7 +286,7 @@ class _SheetReader:
         header, mapping = found
         if not self.check_columns(header, rows[header], mapping):
             return empty_table(self.table)
-        if not self.check_merged(header, merged) or not self.check_cells_without_value(cells_without_value):
+        if not self.check_merged(header, merged) or not self.check_cells_without_value(header + 1, cells_without_value):
             return empty_table(self.table)
         records: list[dict[str, object]] = []
         record_rows: list[int] = []
@@ -312,14 +314,15 @@ class _SheetReader:
     def check_merged(self, header: int, merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> bool:
         """Merged cells in the headings or the data leave it unclear which column or row a value is for."""
         ok = True
+        read_columns = {_column_index(letter) for _, letter in self.headings.values()}
         for (first_row, first_col), (last_row, last_col) in merged:
-            if last_row < header:
-                continue  # a merged title above the headings is fine
+            if last_row < header or not read_columns & set(range(first_col, last_col + 1)):
+                continue  # a merged title above the headings, or cells in columns that are not read, are fine
             cells = f"{_column_letter(first_col)}{first_row + 1}:{_column_letter(last_col)}{last_row + 1}"
             self.problem(
                 Severity.ERROR,
                 "Verbundene Zellen",
-                f"Zellen {cells} sind verbunden; bitte den Zellverbund aufheben und jeden Wert in seine eigene Zelle "
+                "Die Zellen sind verbunden; bitte den Zellverbund aufheben und jeden Wert in seine eigene Zelle "
                 "schreiben",
                 row=first_row + 1,
                 cell=cells,
@@ -327,9 +330,16 @@ class _SheetReader:
             ok = False
         return ok
 
-    def check_cells_without_value(self, cells: list[tuple[str, str | None]]) -> bool:
+    def check_cells_without_value(self, header: int, cells: list[tuple[str, str | None]]) -> bool:
         """A formula Excel never calculated, or an Excel error, has no value to read."""
         by_letter = {letter: heading for heading, letter in self.headings.values()}
+        cells = [
+            (cell, error)
+            for cell, error in cells
+            if (parts := re.match(r"([A-Z]+)(\d+)", cell))
+            and parts.group(1) in by_letter
+            and int(parts.group(2)) > header
+        ]  # only the cells that would be read: a "#DIV/0!" in a note column beside the table does not matter
         for cell, error in cells:
             letter, row = re.match(r"([A-Z]+)(\d+)", cell).groups()  # type: ignore[union-attr]
             if error is None:
@@ -458,6 +468,14 @@ class _SheetReader:
                 self.cell_problem(Severity.WARNING, "Summenzeile", expected, row_number, column, raw)
 
 
+def _column_index(letter: str) -> int:
+    """0-based column index of a column letter (A → 0, AA → 26)."""
+    index = 0
+    for char in letter:
+        index = index * 26 + ord(char) - 64
+    return index - 1
+
+
 def _column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -484,8 +502,10 @@ def _table_for_sheet(sheet_name: str) -> Table | None:
     """The table a sheet holds, by its name; a year or district after the name is allowed (`Projekte 2025`)."""
     folded = fold_heading(sheet_name)
     for table in TABLES:
-        if any(folded.startswith(name) for name in _SHEET_NAMES[table.name]):
-            return table
+        for name in _SHEET_NAMES[table.name]:
+            # The name, optionally followed by a year: "Projekte 2025" yes, "Projektträger" no.
+            if folded == name or (folded.startswith(name) and folded[len(name) :].isdigit()):
+                return table
     return None
 
 

@@ -907,3 +907,9 @@ def test_a_project_listed_under_two_measure_types_is_kept_once_with_a_warning() 
     assert reading.agreement.measures[1] == ["Brücke"]
     assert reading.agreement.measures[3] == ["Neustart"]
     assert "Das Projekt „Brücke“ steht unter Maßnahmenart 1 und 3; übernommen unter 1" in reading.warnings
+
+
+def test_a_year_outside_2000_to_2100_is_refused_with_the_year() -> None:
+    reading = read_agreement(agreement_text(year=1999).encode(), "alt.md")
+    assert reading.agreement is None
+    assert "Das Jahr 1999 liegt außerhalb von 2000 bis 2100" in reading.errors

@@ -274,14 +274,12 @@ _CASES = {
     ),
     "merged-headings": Hostile(
         lambda: merged("D1:E1"),
-        "Zellen D1:E1 sind verbunden; bitte den Zellverbund aufheben und jeden Wert in seine eigene Zelle schreiben",
+        "Die Zellen sind verbunden; bitte den Zellverbund aufheben und jeden Wert in seine eigene Zelle schreiben",
         sheet="Projekte",
         row=1,
         cell="D1:E1",
     ),
-    "merged-data": Hostile(
-        lambda: merged("A2:A3"), "Zellen A2:A3 sind verbunden", sheet="Projekte", row=2, cell="A2:A3"
-    ),
+    "merged-data": Hostile(lambda: merged("A2:A3"), "Die Zellen sind verbunden", sheet="Projekte", row=2, cell="A2:A3"),
     "hidden-projekte-beside-hinweise": Hostile(
         lambda: hidden_beside("Hinweise"),
         f"{NO_SHEET} (vorhanden: „Hinweise“, „Projekte“ (ausgeblendet))",
@@ -507,6 +505,8 @@ def expected_line(case: Hostile) -> str:
         parts.append(f"Zeile {case.row}")
     if case.column:
         parts.append(f"Spalte „{case.column}“ (Zelle {case.cell})")
+    elif case.cell:
+        parts.append(f"{'Zellen' if ':' in case.cell else 'Zelle'} {case.cell}")
     return ", ".join(parts) + ": "
 
 

@@ -86,3 +86,12 @@ def test_the_demo_data_warns_only_about_its_deliberate_over_commitments() -> Non
     result = read_workbook(DEMO_WORKBOOK)
     problems = plausibility_problems(result)
     assert problems and all("übersteigen die Haushaltsmittel" in p.expected for p in problems)
+
+
+def test_a_lower_budget_alone_is_checked_against_the_stored_plans() -> None:
+    # Stored demo plans of Kassel (Stadt) 2025 exceed a budget of 1.000 €.
+    texts = warnings(
+        {"Zielvereinbarungen": [["Jahr", "AGS", "Haushaltsmittel (EUR)"], [2025, "06611", 1_000]]}, bundled_data()
+    )
+    assert len(texts) == 1
+    assert "(Zelle C2): Wert „1.000,00 €“ – Die gespeicherten geplanten Mittel von Kassel (Stadt) 2025" in texts[0]

@@ -711,3 +711,33 @@ def test_problems_frame_of_no_problems_is_empty_with_the_headings():
     frame = problems_frame([])
     assert frame.empty
     assert "Erwartet / Hinweis" in frame.columns
+
+
+def test_helper_sheets_with_similar_names_are_not_taken_for_data_sheets():
+    data = make_workbook(
+        {
+            "Projekte 2025": [["Jahr", "AGS", "Maßnahmenart", "Projekt"], [2025, "06635", 1, "AVIA"]],
+            "Projektträger": [["Name", "Ort"], ["Bildungswerk", "Korbach"]],
+            "Umsetzungsplanung": [["Jahr", "Projekt", "Stichtag"], [2025, "AVIA", "kein Datum"]],
+        }
+    )
+    result = read_workbook(data, "bericht.xlsx")
+    assert result.problems == []
+    assert result.sheets_read == ["projects"]
+
+
+def test_excel_errors_and_merged_cells_outside_the_read_columns_do_not_block():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Projekte"
+    sheet.append(["Jahr", "AGS", "Maßnahmenart", "Projekt", None, "Notiz"])
+    sheet.append([2025, "06635", 1, "AVIA", None, "siehe unten"])
+    sheet.append([None, None, None, None, None, "lange Notiz"])
+    sheet.merge_cells("F3:G3")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_workbook(buffer.getvalue(), "bericht.xlsx")
+    assert [p.kind for p in result.errors] == []
+    assert list(result.tables["projects"]["project"]) == ["AVIA"]
