@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from aqb_data.achievement import thresholds_text
 from aqb_data.formatting import NOT_AVAILABLE, format_date, format_eur
 from aqb_data.sources import known_figures_check, method_text
 from ui.data import get_data
@@ -13,6 +14,9 @@ st.title("Methodik & Quellen")
 
 st.header("Kennzahlen")
 st.markdown(method_text("indikatoren"))
+
+st.subheader("Status (Ampel)")
+st.markdown(thresholds_text())
 
 st.header("Datenstand")
 as_of = data.data_date()

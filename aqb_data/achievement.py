@@ -38,6 +38,27 @@ class StatusThresholds:
 THRESHOLDS = StatusThresholds()
 
 
+def thresholds_text(thresholds: StatusThresholds = THRESHOLDS) -> str:
+    """The status rules in German Markdown, from the thresholds in force (so the methods page cannot drift)."""
+
+    def points(value: float) -> str:
+        return f"{value * 100:+.0f} Pp.".replace("-", "−")
+
+    def percent(value: float) -> str:
+        return f"{value * 100:.0f} %"
+
+    return (
+        f"- {STATUS_SYMBOL[BEHIND]} **{BEHIND}**: Abweichung unter {points(thresholds.spending_behind)} oder "
+        f"Auslastung unter {percent(thresholds.occupancy_behind)}.\n"
+        f"- {STATUS_SYMBOL[WATCH]} **{WATCH}**: Abweichung unter {points(thresholds.spending_watch)} oder "
+        f"Auslastung unter {percent(thresholds.occupancy_watch)}.\n"
+        f"- {STATUS_SYMBOL[ON_TRACK]} **{ON_TRACK}**: sonst.\n"
+        f"- {STATUS_SYMBOL[NO_DATA]} **{NO_DATA}**: weder Abweichung noch Auslastung berechenbar.\n\n"
+        "Es entscheidet die schlechtere der beiden Kennzahlen. Die Schwellen stehen an einer Stelle im Code "
+        "(`aqb_data/achievement.py`, `THRESHOLDS`) und lassen sich dort ändern."
+    )
+
+
 def elapsed_share(as_of: date | pd.Timestamp) -> float:
     """The share of its calendar year that has passed at the end of the day `as_of` (31.12. → 1.0)."""
     day = pd.Timestamp(as_of)

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from aqb_data.achievement import BEHIND, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH
 from aqb_data.formatting import format_eur, format_number, format_percent, safe_file_stem
 from aqb_data.indicators import UNALLOCATED_CODE, measure_label
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
@@ -219,4 +220,49 @@ def per_inhabitant_bars(
     fig.update_layout(height=max(300, 120 + 24 * len(frame)), showlegend=False)
     fig.update_xaxes(title=None, tickformat=",.2f", ticksuffix=" €")
     fig.update_yaxes(title=None)
+    return _finish(fig, title, source_note)
+
+
+STATUS_COLOURS = {ON_TRACK: "#009E73", WATCH: "#E69F00", BEHIND: "#D55E00", NO_DATA: "#BBBBBB"}
+
+
+def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
+    """Spending rate minus the elapsed share of the year per unit, in percentage points; status as colour,
+    symbol and text (colour never carries the meaning alone)."""
+    shown = frame.dropna(subset=["deviation"]).sort_values("deviation")
+    labels = [f"{STATUS_SYMBOL[s]} {label}" for s, label in zip(shown["status"], shown["unit_label"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=shown["deviation"] * 100,
+            y=labels,
+            orientation="h",
+            marker_color=[STATUS_COLOURS[s] for s in shown["status"]],
+            text=[
+                f"{format_number(d * 100, 1)} Pp. · {s}"
+                for d, s in zip(shown["deviation"], shown["status"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=[
+                f"<b>{label}</b><br>Mittelabfluss {format_percent(r)} bei erwartet {format_percent(e)}"
+                f"<br>Auslastung {format_percent(o)}<br>Status: {s}"
+                for label, r, e, o, s in zip(
+                    shown["unit_label"],
+                    shown["spending_rate"],
+                    shown["expected_rate"],
+                    shown["occupancy"],
+                    shown["status"],
+                    strict=True,
+                )
+            ],
+            hoverinfo="text",
+        )
+    )
+    fig.add_vline(x=0, line={"color": TEXT_COLOUR, "width": 1})
+    fig.update_layout(height=max(260, 120 + 26 * len(shown)), showlegend=False)
+    points = shown["deviation"] * 100
+    low, high = min(float(points.min()), 0.0), max(float(points.max()), 0.0)
+    room = (high - low) * 0.45 or 5.0  # for the labels beside the bars, on both sides
+    fig.update_xaxes(title=None, ticksuffix=" Pp.", tickformat=",.0f", range=[low - room, high + room])
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=labels)
     return _finish(fig, title, source_note)

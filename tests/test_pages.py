@@ -15,7 +15,12 @@ from aqb_data.formatting import format_eur, format_number
 from aqb_data.indicators import Selection, land_totals
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["app_pages/uebersicht.py", "app_pages/gebietskoerperschaft.py", "app_pages/methodik.py"]
+PAGES = [
+    "app_pages/uebersicht.py",
+    "app_pages/gebietskoerperschaft.py",
+    "app_pages/zielerreichung.py",
+    "app_pages/methodik.py",
+]
 
 
 def open_app(page: str | None = None, **params: str | list[str]) -> AppTest:

@@ -21,17 +21,23 @@ def chart(fig: go.Figure, file_stem: str) -> None:
     st.plotly_chart(fig, theme=None, config=image_config(file_stem), width="stretch")
 
 
-def table(frame: pd.DataFrame, columns: dict[str, tuple[str, Formatter | None]], height: int | str = "auto") -> None:
+def table(
+    frame: pd.DataFrame,
+    columns: dict[str, tuple[str, Formatter | None]],
+    height: int | str = "auto",
+    **selection: object,
+) -> None:
     """A table with German headings and German number formats; sorting works on the underlying numbers.
 
-    `columns` maps a column of `frame` to its heading and formatter (None: shown as is).
+    `columns` maps a column of `frame` to its heading and formatter (None: shown as is); `selection` passes
+    row selection on to st.dataframe (on_select, selection_mode, key).
     """
     shown = frame[list(columns)].rename(columns={name: heading for name, (heading, _) in columns.items()})
     formats = {heading: fmt for heading, fmt in columns.values() if fmt is not None}
     # First a default for every column (missing text shows as "–"), then the German formats on top.
     styler = shown.style.format(na_rep=NOT_AVAILABLE).format(formats, na_rep=NOT_AVAILABLE)
     # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
-    st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE)
+    st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
 
 
 def synthetic_notice(share: float) -> None:

@@ -141,6 +141,7 @@ def _shot(page: object, name: str) -> None:
         ("/", "uebersicht", "Übersicht 2025 – Hessen", True),
         ("/gebietskoerperschaft?kreis=Waldeck-Frankenberg", "gebietskoerperschaft", "Waldeck-Frankenberg – 2025", True),
         ("/gebietskoerperschaft", "gebietskoerperschaft_auswahl", "Gebietskörperschaft", False),
+        ("/zielerreichung", "zielerreichung", "Zielerreichung 2025 – Hessen", True),
         ("/methodik", "methodik", "Methodik & Quellen", False),
     ],
 )
@@ -150,7 +151,7 @@ def test_every_page_renders_in_the_browser(
     _open(page, server + path, wait_for_chart=has_chart)
     assert page.locator("h1").first.inner_text() == heading
     if has_chart:
-        assert page.locator(CHART).count() >= 2
+        assert page.locator(CHART).count() >= 1
     _assert_clean(page)
     _shot(page, name)
 

@@ -1,0 +1,135 @@
+"""Zielerreichung: which districts, measure types and projects are on track, at a chosen Stichtag."""
+
+import pandas as pd
+import streamlit as st
+
+from aqb_data import charts
+from aqb_data import indicators as ind
+from aqb_data.achievement import BEHIND, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH, achievement, behind_first, stichtage
+from aqb_data.formatting import format_date, format_eur, format_number, format_percent
+from ui.data import get_data
+from ui.filters import current_selection, select_district
+from ui.widgets import chart, source_note, synthetic_notice, table
+
+data = get_data()
+selection = current_selection()
+scope = ind.scope_label(selection)
+
+
+def _points(value: object) -> str:
+    return "–" if pd.isna(value) else f"{format_number(float(value) * 100, 1)} Pp."
+
+
+def _status(value: object) -> str:
+    return f"{STATUS_SYMBOL[value]} {value}"
+
+
+def _data_date(first: object, last: object) -> str:
+    if pd.isna(last):
+        return "kein Bericht"
+    return format_date(last) if first == last else f"{format_date(first)}–{format_date(last)}"
+
+
+COLUMNS = {
+    "status": ("Status", _status),
+    "spending_rate": ("Mittelabfluss", format_percent),
+    "expected_rate": ("erwartet", format_percent),
+    "deviation": ("Abweichung", _points),
+    "occupancy": ("Auslastung", format_percent),
+    "transition_rate": ("Übergangsquote", format_percent),
+    "dropout_rate": ("Abbruchquote", format_percent),
+    "cost_per_participant": ("Kosten je TN", format_eur),
+    "planned_eur": ("Geplant", format_eur),
+    "spent_eur": ("Verausgabt", format_eur),
+    "datenstand": ("Stichtag", None),
+}
+
+
+def _table(frame: pd.DataFrame, first: tuple[str, None], **selection: object) -> None:
+    """Units behind plan first, with the dates their figures rest on."""
+    shown = behind_first(frame).reset_index(drop=True)
+    shown["datenstand"] = [_data_date(a, b) for a, b in zip(shown["first_as_of"], shown["last_as_of"], strict=True)]
+    table(shown, {"unit_label": first, **COLUMNS}, **selection)
+
+
+def _pick_district() -> None:
+    rows = st.session_state["achievement_districts"].selection.rows
+    if rows:
+        select_district(st.session_state["achievement_order"][rows[0]])
+
+
+st.title(f"Zielerreichung {selection.year} – {scope}")
+days = stichtage(data, selection.year)
+if not days:
+    st.info(f"Für {selection.year} liegt noch kein Umsetzungsbericht vor.")
+    st.stop()
+as_of = st.select_slider(
+    "Stichtag",
+    options=days,
+    value=days[-1],
+    format_func=format_date,
+    key="stichtag",
+    help="Es zählt je Projekt der letzte Bericht bis zu diesem Tag.",
+)
+synthetic_notice(ind.synthetic_share(data, selection, ("projects", "progress")))
+note = source_note(data, selection.year)
+
+land = achievement(data, selection, "land", as_of).iloc[0]
+cols = st.columns(5)
+cols[0].metric("Mittelabfluss", format_percent(land["spending_rate"]), help="Verausgabte ÷ geplante Mittel.")
+cols[1].metric(
+    "erwartet",
+    format_percent(land["expected_rate"]),
+    help="Anteil des Jahres, der am Stichtag vergangen ist (nach geplanten Mitteln gewichtet).",
+)
+cols[2].metric("Auslastung", format_percent(land["occupancy"]), help="Eintritte ÷ geplante Plätze.")
+cols[3].metric(
+    "Übergangsquote",
+    format_percent(land["transition_rate"]),
+    help="(Übergänge in Ausbildung + Beschäftigung) ÷ Austritte.",
+)
+cols[4].metric(
+    "Kosten je Teilnehmer/in", format_eur(land["cost_per_participant"]), help="Verausgabte Mittel ÷ Eintritte."
+)
+st.caption(
+    f"{scope}: {land['n_reported']} von {land['n_projects']} Projekten mit Bericht; Stichtag der Berichte "
+    f"{_data_date(land['first_as_of'], land['last_as_of'])}. Status „{land['status']}“."
+)
+
+if selection.ags:
+    up = f"Regierungsbezirk {selection.regierungsbezirk}" if selection.regierungsbezirk else "Hessen"
+    st.caption(" › ".join(dict.fromkeys(["Hessen", up, scope])))
+    st.button(f"↩ zurück: {up}", on_click=select_district, args=(None,))
+    st.subheader("Nach Maßnahmenarten")
+    _table(achievement(data, selection, "measure_type", as_of), ("Maßnahmenart", None))
+    st.subheader("Projekte")
+    projects = achievement(data, selection, "project", as_of)
+    _table(projects, ("Projekt", None))
+    chart(
+        charts.deviation_bars(projects, f"{scope}: Mittelabfluss gegenüber dem Jahresfortschritt", note),
+        f"aqb_zielerreichung_{scope}_{selection.year}",
+    )
+else:
+    districts = achievement(data, selection, "district", as_of)
+    counts = districts["status"].value_counts()
+    st.markdown(
+        " · ".join(f"{STATUS_SYMBOL[s]} **{counts.get(s, 0)}** {s}" for s in (BEHIND, WATCH, ON_TRACK, NO_DATA))
+        + " (Gebietskörperschaften)"
+    )
+    st.subheader("Gebietskörperschaften")
+    st.caption("Eine Zeile wählen, um in die Gebietskörperschaft zu gehen.")
+    ordered = behind_first(districts).reset_index(drop=True)
+    st.session_state["achievement_order"] = list(ordered["unit"])
+    _table(
+        ordered,
+        ("Gebietskörperschaft", None),
+        on_select=_pick_district,
+        selection_mode="single-row",
+        key="achievement_districts",
+    )
+    chart(
+        charts.deviation_bars(districts, f"Mittelabfluss gegenüber dem Jahresfortschritt {selection.year}", note),
+        f"aqb_zielerreichung_{scope}_{selection.year}",
+    )
+    st.subheader("Nach Maßnahmenarten")
+    _table(achievement(data, selection, "measure_type", as_of), ("Maßnahmenart", None))

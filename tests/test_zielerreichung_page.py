@@ -1,0 +1,68 @@
+"""The Zielerreichung page through AppTest: the figures shown are the engine's, drill-down and way back."""
+
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from aqb_data.achievement import achievement, thresholds_text
+from aqb_data.dataset import bundled_data
+from aqb_data.formatting import format_eur, format_percent
+from aqb_data.indicators import Selection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/zielerreichung.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_land_figures_and_district_table_equal_the_engine() -> None:
+    at = open_page()
+    land = achievement(bundled_data(), Selection(2025), "land").iloc[0]
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Mittelabfluss"] == format_percent(land["spending_rate"])
+    assert shown["erwartet"] == format_percent(land["expected_rate"])
+    assert shown["Auslastung"] == format_percent(land["occupancy"])
+    assert shown["Kosten je Teilnehmer/in"] == format_eur(land["cost_per_participant"])
+    assert at.caption[0].value.startswith("Hessen: 112 von 117 Projekten mit Bericht; Stichtag der Berichte 30.09.2025")
+    districts = at.dataframe[0].value
+    assert len(districts) == 26
+    assert districts["Status"].iloc[0] == "im Verzug"  # behind plan first
+    engine = achievement(bundled_data(), Selection(2025), "district").set_index("unit_label")
+    first = districts.iloc[0]
+    assert first["Mittelabfluss"] == engine.loc[first["Gebietskörperschaft"], "spending_rate"]
+    waldeck = districts.set_index("Gebietskörperschaft").loc["Waldeck-Frankenberg"]
+    assert waldeck["Status"] == "keine Daten"  # the signed agreement: no amounts, no report yet
+
+
+def test_an_earlier_stichtag_uses_the_reports_until_then() -> None:
+    at = open_page()
+    at.select_slider(key="stichtag").set_value(date(2025, 6, 30)).run()
+    assert "Stichtag der Berichte 30.06.2025." in at.caption[0].value
+    land = achievement(bundled_data(), Selection(2025), "land", as_of=date(2025, 6, 30)).iloc[0]
+    assert {m.label: m.value for m in at.metric}["Mittelabfluss"] == format_percent(land["spending_rate"])
+
+
+def test_a_district_shows_its_measure_types_and_projects_and_the_way_back() -> None:
+    at = open_page(kreis="Lahn-Dill-Kreis")
+    assert at.title[0].value == "Zielerreichung 2025 – Lahn-Dill-Kreis"
+    assert [len(d.value) for d in at.dataframe] == [3, 6]  # measure types, projects
+    assert "Hessen › Regierungsbezirk Gießen › Lahn-Dill-Kreis" in [c.value for c in at.caption]
+    next(b for b in at.button if b.label == "↩ zurück: Regierungsbezirk Gießen").click().run()
+    assert at.title[0].value == "Zielerreichung 2025 – Regierungsbezirk Gießen"
+
+
+def test_the_methods_page_prints_the_thresholds_in_force() -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/methodik.py").run()
+    texts = [m.value for m in at.markdown]
+    assert thresholds_text() in texts
+    assert "Abweichung unter −20 Pp. oder Auslastung unter 60 %" in thresholds_text()
