@@ -10,7 +10,15 @@ from aqb_data.formatting import format_date, format_eur, format_number, format_p
 from aqb_data.model import MEASURE_TYPES, is_synthetic
 from ui.data import get_data
 from ui.filters import current_selection, select_district
-from ui.widgets import chart, data_caption, source_note, synthetic_notice, table
+from ui.widgets import (
+    ALLOCATION_COLUMNS,
+    TREND_COLUMNS,
+    chart,
+    data_caption,
+    source_note,
+    synthetic_notice,
+    table,
+)
 
 data = get_data()
 selection = current_selection()
@@ -83,6 +91,8 @@ with left:
                 allocation, f"Verteilung der Mittel {selection.year}", selection.measure_types, note
             ),
             f"aqb_verteilung_{name}_{selection.year}",
+            allocation,
+            ALLOCATION_COLUMNS,
         )
     st.caption(
         f"Verplant: {format_eur(budgets['planned_eur'])} von {format_eur(budgets['budget_eur'])}; "
@@ -94,6 +104,8 @@ with right:
     chart(
         charts.budget_trend_bars(trend, f"Haushaltsmittel {name} über die Jahre", selection.year, note),
         f"aqb_haushaltsmittel_{name}",
+        trend,
+        TREND_COLUMNS,
     )
 
 st.subheader(f"Projekte {selection.year}")

@@ -11,7 +11,15 @@ from aqb_data.districts import population_date
 from aqb_data.formatting import format_change, format_eur, format_number, format_percent
 from ui.data import get_data
 from ui.filters import current_selection
-from ui.widgets import chart, data_caption, source_note, synthetic_notice, table
+from ui.widgets import (
+    ALLOCATION_COLUMNS,
+    PER_INHABITANT_COLUMNS,
+    chart,
+    data_caption,
+    source_note,
+    synthetic_notice,
+    table,
+)
 
 data = get_data()
 selection = current_selection()
@@ -84,6 +92,8 @@ if selection.ags:
     chart(
         charts.measure_type_bars(allocation, title, selection.measure_types, note),
         f"aqb_verteilung_{scope}_{selection.year}",
+        allocation,
+        ALLOCATION_COLUMNS,
     )
     st.page_link("app_pages/gebietskoerperschaft.py", label=f"Mehr zu {scope}: Zielvereinbarung und Projekte")
 else:
@@ -96,19 +106,16 @@ else:
     if not selection.regierungsbezirk:
         top = pd.concat([ind.allocation_by_measure_type(data, selection, "land"), top], ignore_index=True)
     fig = charts.allocation_bars(top, f"{scope}: geplante Mittel {selection.year}", note, as_share)
-    chart(fig, f"aqb_verteilung_{scope}_{selection.year}{suffix}")
+    chart(fig, f"aqb_verteilung_{scope}_{selection.year}{suffix}", top, ALLOCATION_COLUMNS)
     by_district = ind.allocation_by_measure_type(data, selection, "district")
     fig = charts.allocation_bars(by_district, f"Gebietskörperschaften {selection.year}", note, as_share)
-    chart(fig, f"aqb_verteilung_kreise_{scope}_{selection.year}{suffix}")
+    chart(fig, f"aqb_verteilung_kreise_{scope}_{selection.year}{suffix}", by_district, ALLOCATION_COLUMNS)
     st.subheader("Haushaltsmittel je Einwohner/in")
+    budgets = ind.district_budgets(data, selection).sort_values("budget_per_inhabitant", ascending=False)
     fig = charts.per_inhabitant_bars(
-        ind.district_budgets(data, selection),
-        f"€ je Einwohner/in {selection.year}",
-        totals["budget_per_inhabitant"],
-        note,
-        reference_label=scope,
+        budgets, f"€ je Einwohner/in {selection.year}", totals["budget_per_inhabitant"], note, reference_label=scope
     )
-    chart(fig, f"aqb_je_einwohner_{scope}_{selection.year}")
+    chart(fig, f"aqb_je_einwohner_{scope}_{selection.year}", budgets, PER_INHABITANT_COLUMNS)
 
 st.subheader("Haushaltsmittel je Gebietskörperschaft")
 budgets = ind.district_budgets(data, selection).sort_values("budget_eur", ascending=False)

@@ -6,18 +6,14 @@ import streamlit as st
 from aqb_data import charts
 from aqb_data import indicators as ind
 from aqb_data.achievement import BEHIND, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH, achievement, behind_first, stichtage
-from aqb_data.formatting import format_date, format_eur, format_number, format_percent
+from aqb_data.formatting import format_date, format_eur, format_percent, format_points
 from ui.data import get_data
 from ui.filters import current_selection, select_district
-from ui.widgets import chart, source_note, synthetic_notice, table
+from ui.widgets import DEVIATION_COLUMNS, chart, source_note, synthetic_notice, table
 
 data = get_data()
 selection = current_selection()
 scope = ind.scope_label(selection)
-
-
-def _points(value: object) -> str:
-    return "–" if pd.isna(value) else f"{format_number(float(value) * 100, 1)} Pp."
 
 
 def _status(value: object) -> str:
@@ -34,7 +30,7 @@ COLUMNS = {
     "status": ("Status", _status),
     "spending_rate": ("Mittelabfluss", format_percent),
     "expected_rate": ("erwartet", format_percent),
-    "deviation": ("Abweichung", _points),
+    "deviation": ("Abweichung", format_points),
     "occupancy": ("Auslastung", format_percent),
     "transition_rate": ("Übergangsquote", format_percent),
     "dropout_rate": ("Abbruchquote", format_percent),
@@ -108,6 +104,8 @@ if selection.ags:
     chart(
         charts.deviation_bars(projects, f"{scope}: Mittelabfluss gegenüber dem Jahresfortschritt", note),
         f"aqb_zielerreichung_{scope}_{selection.year}",
+        projects,
+        DEVIATION_COLUMNS,
     )
 else:
     districts = achievement(data, selection, "district", as_of)
@@ -130,6 +128,8 @@ else:
     chart(
         charts.deviation_bars(districts, f"Mittelabfluss gegenüber dem Jahresfortschritt {selection.year}", note),
         f"aqb_zielerreichung_{scope}_{selection.year}",
+        ordered,
+        DEVIATION_COLUMNS,
     )
     st.subheader("Nach Maßnahmenarten")
     _table(achievement(data, selection, "measure_type", as_of), ("Maßnahmenart", None))

@@ -82,3 +82,10 @@ def safe_file_stem(text: str, fallback: str = "aqb") -> str:
 def rows_text(count: int) -> str:
     """`1 Zeile`, `12 Zeilen`, `1.090 Zeilen`."""
     return f"{format_number(count)} {'Zeile' if count == 1 else 'Zeilen'}"
+
+
+def format_points(value: object) -> str:
+    """A difference of two rates in percentage points, e.g. -9,7 Pp.; `–` if missing."""
+    if _missing(value):
+        return NOT_AVAILABLE
+    return f"{format_number(float(value) * 100, 1)} Pp."  # type: ignore[arg-type]

@@ -59,6 +59,8 @@ def numbers(array: object) -> np.ndarray:
 def test_every_page_runs_without_exception_for_common_views(page: str, params: dict) -> None:
     at = open_app(page, **params)
     assert at.title, "every page has a title"
+    tables_behind_charts = [e for e in at.expander if e.label == "Zahlen zum Diagramm"]
+    assert len(tables_behind_charts) == len(at.get("plotly_chart"))  # every chart has its numbers as a table
     # Texts as drawn: markdown, captions, metrics, notices, static tables and the charts' labels and hovers.
     # (Interactive tables draw missing cells as "–" in the browser; the browser tests check those.)
     texts = [str(e.value) for e in [*at.markdown, *at.caption, *at.metric, *at.info, *at.warning]]
@@ -161,7 +163,7 @@ def test_district_page_shows_the_signed_waldeck_frankenberg_agreement() -> None:
     for project in ("Checkpoint", "Restart", "FiB (Fit für die Berufswelt)", "Berufs- und Sprachscout Projekt (BSP)"):
         assert f"- {project}" in measure_3
     assert any(c.value.startswith("Quelle: Zielvereinbarung 2025 HMSI") for c in at.caption)
-    table = at.dataframe[0].value
+    table = next(d.value for d in at.dataframe if "Projekt" in d.value.columns)
     assert len(table) == 5
     assert table["Geplante Mittel"].isna().all()  # the agreement names no amounts; shown as "–"
     assert "5 Projekte haben noch keine geplanten Mittel" in at.info[0].value

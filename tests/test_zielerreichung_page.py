@@ -53,7 +53,9 @@ def test_an_earlier_stichtag_uses_the_reports_until_then() -> None:
 def test_a_district_shows_its_measure_types_and_projects_and_the_way_back() -> None:
     at = open_page(kreis="Lahn-Dill-Kreis")
     assert at.title[0].value == "Zielerreichung 2025 – Lahn-Dill-Kreis"
-    assert [len(d.value) for d in at.dataframe] == [3, 6]  # measure types, projects
+    measure_types, projects, chart_numbers = (d.value for d in at.dataframe)
+    assert (len(measure_types), len(projects)) == (3, 6)
+    assert set(chart_numbers["Einheit"]) == set(projects["Projekt"])  # the chart's numbers, one click away
     assert "Hessen › Regierungsbezirk Gießen › Lahn-Dill-Kreis" in [c.value for c in at.caption]
     next(b for b in at.button if b.label == "↩ zurück: Regierungsbezirk Gießen").click().run()
     assert at.title[0].value == "Zielerreichung 2025 – Regierungsbezirk Gießen"

@@ -11,14 +11,57 @@ import streamlit as st
 from aqb_data.charts import image_config
 from aqb_data.dataset import AqbData
 from aqb_data.districts import population_date
-from aqb_data.formatting import NOT_AVAILABLE, format_date, format_percent
+from aqb_data.formatting import (
+    NOT_AVAILABLE,
+    format_change,
+    format_date,
+    format_eur,
+    format_number,
+    format_percent,
+    format_points,
+)
 
 Formatter = Callable[[object], str]
 
 
-def chart(fig: go.Figure, file_stem: str) -> None:
-    """A Plotly chart in the project's own look (theme=None) with a meeting-ready image export."""
+def chart(
+    fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: dict[str, tuple[str, Formatter | None]]
+) -> None:
+    """A Plotly chart in the project's own look (theme=None) with a meeting-ready image export, and its
+    numbers as a table one click away (a chart is never the only way to read them)."""
     st.plotly_chart(fig, theme=None, config=image_config(file_stem), width="stretch")
+    with st.expander("Zahlen zum Diagramm"):
+        table(numbers, columns)
+
+
+ALLOCATION_COLUMNS: dict[str, tuple[str, Formatter | None]] = {
+    "unit_label": ("Gebiet", None),
+    "measure_label": ("Maßnahmenart", None),
+    "planned_eur": ("Geplante Mittel", format_eur),
+    "share": ("Anteil am Budget", format_percent),
+    "budget_eur": ("Haushaltsmittel", format_eur),
+}
+TREND_COLUMNS: dict[str, tuple[str, Formatter | None]] = {
+    "year": ("Jahr", str),
+    "budget_eur": ("Haushaltsmittel", format_eur),
+    "change_eur": ("Veränderung", format_change),
+    "budget_per_inhabitant": ("€ je Einwohner/in", lambda v: format_eur(v, 2)),
+    "n_districts": ("Gebietskörperschaften", str),
+}
+PER_INHABITANT_COLUMNS: dict[str, tuple[str, Formatter | None]] = {
+    "label": ("Gebietskörperschaft", None),
+    "budget_per_inhabitant": ("€ je Einwohner/in", lambda v: format_eur(v, 2)),
+    "budget_eur": ("Haushaltsmittel", format_eur),
+    "population": ("Einwohner/innen", format_number),
+}
+DEVIATION_COLUMNS: dict[str, tuple[str, Formatter | None]] = {
+    "unit_label": ("Einheit", None),
+    "status": ("Status", None),
+    "spending_rate": ("Mittelabfluss", format_percent),
+    "expected_rate": ("erwartet", format_percent),
+    "deviation": ("Abweichung", format_points),
+    "occupancy": ("Auslastung", format_percent),
+}
 
 
 def table(
