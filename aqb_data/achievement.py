@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from aqb_data.dataset import AqbData
-from aqb_data.indicators import LAND_LABEL, Selection, measure_label, ratio
+from aqb_data.indicators import LAND_LABEL, Selection, measure_label, ratio, scope_label
 
 LEVELS = ("project", "measure_type", "district", "regierungsbezirk", "land")
 ON_TRACK, WATCH, BEHIND, NO_DATA = "im Plan", "beobachten", "im Verzug", "keine Daten"
@@ -250,3 +250,26 @@ def behind_first(frame: pd.DataFrame) -> pd.DataFrame:
     order = frame["status"].map(STATUS_ORDER)
     deviation = frame["deviation"].fillna(np.inf)
     return frame.assign(_o=order, _d=deviation).sort_values(["_o", "_d"]).drop(columns=["_o", "_d"])
+
+
+def achievement_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
+    """Per year, the achievement at that year's latest Stichtag, for the selection and for Hessen as context.
+
+    Progress figures are cumulative within a year (up to the Stichtag): each year stands alone, nothing is
+    added across years. Columns: year, unit_label, spending_rate, expected_rate, occupancy, transition_rate,
+    dropout_rate, last_as_of.
+    """
+    rows = []
+    years = sorted(int(y) for y in data.progress["year"].dropna().unique())
+    for year in years:
+        scoped = Selection(year, selection.regierungsbezirk, selection.ags, selection.measure_types)
+        units = [(scoped, scope_label(scoped))]
+        if scope_label(scoped) != LAND_LABEL:
+            units.append((Selection(year, measure_types=selection.measure_types), LAND_LABEL))
+        for unit_selection, label in units:
+            row = achievement(data, unit_selection, "land").iloc[0]
+            rows.append({"year": year, "unit_label": label, **row[_TREND_FIELDS].to_dict()})
+    return pd.DataFrame(rows, columns=["year", "unit_label", *_TREND_FIELDS])
+
+
+_TREND_FIELDS = ["spending_rate", "expected_rate", "occupancy", "transition_rate", "dropout_rate", "last_as_of"]

@@ -266,3 +266,66 @@ def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go
     fig.update_xaxes(title=None, ticksuffix=" Pp.", tickformat=",.0f", range=[low - room, high + room])
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=labels)
     return _finish(fig, title, source_note)
+
+
+def allocation_trend_bars(trend: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
+    """Planned money per year, stacked by measure type (annual values)."""
+    fig = go.Figure()
+    for code in MEASURE_TYPES:
+        part = trend[trend["measure_type"] == code]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=measure_label(code),
+                x=[str(y) for y in part["year"]],
+                y=part["planned_eur"],
+                marker_color=MEASURE_COLOURS[code],
+                hovertext=[
+                    f"<b>{y}</b><br>{measure_label(code)}: {format_eur(v)}"
+                    for y, v in zip(part["year"], part["planned_eur"], strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="stack", height=380, legend={"traceorder": "normal"})
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(title=None, tickformat=",.0f", ticksuffix=" €", rangemode="tozero")
+    return _finish(fig, title, source_note)
+
+
+def trend_lines(
+    trend: pd.DataFrame, value: str, title: str, as_percent: bool = False, source_note: str = ""
+) -> go.Figure:
+    """One line per unit over the years: the selection solid, Hessen dashed, an expectation dotted."""
+    fig = go.Figure()
+    for unit, part in trend.groupby("unit_label", sort=False):
+        name = str(unit)
+        colour, dash = (
+            (TEXT_COLOUR, "dash")
+            if name == "Hessen"
+            else ("#7b8794", "dot")
+            if name.startswith("erwartet")
+            else (ACCENT, "solid")
+        )
+        text = [format_percent(v) if as_percent else format_eur(v, 2) for v in part[value]]
+        fig.add_trace(
+            go.Scatter(
+                x=[str(y) for y in part["year"]],
+                y=part[value] * (100 if as_percent else 1),
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "dash": dash},
+                hovertext=[f"<b>{name} {y}</b><br>{t}" for y, t in zip(part["year"], text, strict=True)],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(height=360)
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(
+        title=None,
+        ticksuffix=" %" if as_percent else " €",
+        tickformat=",.0f" if as_percent else ",.2f",
+        rangemode="tozero",
+    )
+    return _finish(fig, title, source_note)

@@ -277,3 +277,31 @@ def scope_label(selection: Selection) -> str:
     if selection.regierungsbezirk:
         return f"Regierungsbezirk {selection.regierungsbezirk}"
     return LAND_LABEL
+
+
+def allocation_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
+    """Planned money per year and measure type over the selected districts.
+
+    Columns: year, measure_type, measure_label, planned_eur (annual values; never added across years).
+    """
+    districts = selection.districts()
+    projects = data.projects[
+        data.projects["ags"].isin(districts["ags"]) & data.projects["measure_type"].isin(selection.measure_types)
+    ]
+    trend = projects.groupby(["year", "measure_type"])["planned_eur"].sum(min_count=1).reset_index()
+    trend["year"] = trend["year"].astype("int64")
+    trend["measure_type"] = trend["measure_type"].astype("int64")
+    trend["planned_eur"] = _cents(trend["planned_eur"])
+    trend["measure_label"] = trend["measure_type"].map(measure_label)
+    return trend[["year", "measure_type", "measure_label", "planned_eur"]]
+
+
+def per_inhabitant_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
+    """€ per inhabitant per year for the selection and, for context, for Hessen.
+
+    Columns: year, unit_label, budget_per_inhabitant.
+    """
+    scope = budget_trend(data, selection).assign(unit_label=scope_label(selection))
+    land = budget_trend(data, Selection(selection.year)).assign(unit_label=LAND_LABEL)
+    frames = [scope] if scope_label(selection) == LAND_LABEL else [scope, land]
+    return pd.concat(frames, ignore_index=True)[["year", "unit_label", "budget_per_inhabitant"]]

@@ -13,6 +13,7 @@ from aqb_data.achievement import (
     WATCH,
     StatusThresholds,
     achievement,
+    achievement_trend,
     behind_first,
     elapsed_share,
     latest_reports,
@@ -188,3 +189,11 @@ def test_thresholds_are_configurable_in_one_place(data: AqbData) -> None:
 def test_unknown_level_is_refused(data: AqbData) -> None:
     with pytest.raises(ValueError, match="level"):
         achievement(data, Selection(2025), "gemeinde")
+
+
+def test_achievement_trend_keeps_each_year_apart_and_shows_hessen_for_context(data: AqbData) -> None:
+    trend = achievement_trend(data, Selection(2025, ags=WALDECK)).set_index(["unit_label", "year"])
+    waldeck = trend.loc[("Waldeck-Frankenberg", 2025)]
+    assert waldeck["spending_rate"] == 110_000 / 400_000  # the 2025 figures, not added to other years
+    assert waldeck["last_as_of"] == pd.Timestamp(SEPTEMBER)
+    assert trend.loc[("Hessen", 2025), "spending_rate"] == (110_000 + 150_000) / (400_000 + 200_000)

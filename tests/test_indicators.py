@@ -11,10 +11,12 @@ from aqb_data.indicators import (
     Selection,
     agreement,
     allocation_by_measure_type,
+    allocation_trend,
     budget_trend,
     district_budgets,
     district_projects,
     land_totals,
+    per_inhabitant_trend,
     ratio,
     scope_label,
     synthetic_share,
@@ -249,3 +251,14 @@ def test_a_project_without_amount_leaves_the_rest_unknown_not_free(data: AqbData
     totals = land_totals(data, Selection(2025))
     assert totals["n_rest_unknown"] == 1
     assert totals["unallocated_eur"] == -49_999.90  # Kassel (Stadt) alone: the only complete planning
+
+
+def test_allocation_and_per_inhabitant_trends(data: AqbData) -> None:
+    trend = allocation_trend(data, Selection(2025, ags=WALDECK)).set_index(["year", "measure_type"])
+    assert trend.loc[(2025, 3), "planned_eur"] == 653_919.90
+    assert trend.loc[(2024, 1), "planned_eur"] == 650_000.00
+    per_inhabitant = per_inhabitant_trend(data, Selection(2025, ags=WALDECK)).set_index(["unit_label", "year"])
+    assert per_inhabitant.loc[("Waldeck-Frankenberg", 2025), "budget_per_inhabitant"] == pytest.approx(
+        BUDGET_WALDECK_2025 / WALDECK_POPULATION
+    )
+    assert ("Hessen", 2025) in per_inhabitant.index  # the Land for context

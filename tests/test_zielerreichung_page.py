@@ -68,3 +68,18 @@ def test_the_methods_page_prints_the_thresholds_in_force() -> None:
     texts = [m.value for m in at.markdown]
     assert thresholds_text() in texts
     assert "Abweichung unter −20 Pp. oder Auslastung unter 60 %" in thresholds_text()
+
+
+def test_the_time_series_page_shows_the_engines_numbers_for_the_selection_and_hessen() -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["kreis"] = "Kassel (Stadt)"
+    at.run()
+    at.switch_page("app_pages/zeitreihe.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Zeitreihe – Kassel (Stadt)"
+    budgets = at.dataframe[0].value
+    assert list(budgets["Jahr"]) == [2021, 2022, 2023, 2024, 2025]
+    assert budgets["Haushaltsmittel"].iloc[-1] == 1_146_770.0
+    per_inhabitant = at.dataframe[1].value
+    assert set(per_inhabitant["Gebiet"]) == {"Kassel (Stadt)", "Hessen"}
+    assert len(at.get("plotly_chart")) == 5

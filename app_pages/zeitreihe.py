@@ -1,0 +1,81 @@
+"""Zeitreihe: budgets, allocation and achievement over the years, with Hessen as context."""
+
+import pandas as pd
+import streamlit as st
+
+from aqb_data import charts
+from aqb_data import indicators as ind
+from aqb_data.achievement import achievement_trend
+from aqb_data.formatting import format_date, format_eur, format_percent
+from ui.data import get_data
+from ui.filters import current_selection
+from ui.widgets import TREND_COLUMNS, chart, source_note, synthetic_notice
+
+data = get_data()
+selection = current_selection()
+scope = ind.scope_label(selection)
+note = source_note(data, selection.year)
+
+st.title(f"Zeitreihe – {scope}")
+st.caption(
+    "Haushaltsmittel und geplante Mittel sind Jahreswerte. Umsetzungsstände gelten je Jahr bis zu seinem letzten "
+    "Stichtag und werden nie über Jahre addiert. Hessen steht gestrichelt zum Vergleich daneben."
+)
+synthetic_notice(ind.synthetic_share(data, selection))
+
+st.subheader("Haushaltsmittel")
+budgets = ind.budget_trend(data, selection)
+chart(
+    charts.budget_trend_bars(budgets, f"Haushaltsmittel {scope} je Jahr", selection.year, note),
+    f"aqb_zeitreihe_haushaltsmittel_{scope}",
+    budgets,
+    TREND_COLUMNS,
+)
+per_inhabitant = ind.per_inhabitant_trend(data, selection)
+chart(
+    charts.trend_lines(per_inhabitant, "budget_per_inhabitant", "Haushaltsmittel je Einwohner/in", source_note=note),
+    f"aqb_zeitreihe_je_einwohner_{scope}",
+    per_inhabitant,
+    {
+        "year": ("Jahr", str),
+        "unit_label": ("Gebiet", None),
+        "budget_per_inhabitant": ("€ je Einwohner/in", lambda v: format_eur(v, 2)),
+    },
+)
+
+st.subheader("Geplante Mittel nach Maßnahmenarten")
+allocation = ind.allocation_trend(data, selection)
+chart(
+    charts.allocation_trend_bars(allocation, f"Geplante Mittel {scope} je Jahr", note),
+    f"aqb_zeitreihe_verteilung_{scope}",
+    allocation,
+    {"year": ("Jahr", str), "measure_label": ("Maßnahmenart", None), "planned_eur": ("Geplante Mittel", format_eur)},
+)
+
+st.subheader("Zielerreichung am letzten Stichtag jedes Jahres")
+progress = achievement_trend(data, selection)
+progress_columns = {
+    "year": ("Jahr", str),
+    "unit_label": ("Gebiet", None),
+    "spending_rate": ("Mittelabfluss", format_percent),
+    "expected_rate": ("erwartet", format_percent),
+    "occupancy": ("Auslastung", format_percent),
+    "transition_rate": ("Übergangsquote", format_percent),
+    "last_as_of": ("Stichtag", format_date),
+}
+expected = progress[progress["unit_label"] == scope].assign(
+    unit_label="erwartet (Anteil des Jahres am Stichtag)", spending_rate=lambda f: f["expected_rate"]
+)
+spending = pd.concat([progress, expected], ignore_index=True)
+chart(
+    charts.trend_lines(spending, "spending_rate", "Mittelabfluss", as_percent=True, source_note=note),
+    f"aqb_zeitreihe_mittelabfluss_{scope}",
+    progress,
+    progress_columns,
+)
+chart(
+    charts.trend_lines(progress, "transition_rate", "Übergangsquote", as_percent=True, source_note=note),
+    f"aqb_zeitreihe_uebergaenge_{scope}",
+    progress,
+    progress_columns,
+)
