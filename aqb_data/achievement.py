@@ -100,7 +100,9 @@ def _project_rows(data: AqbData, selection: Selection, as_of: date | None) -> pd
     money = planned.gt(0) & spent.notna()
     rows["n_spent"] = spent.where(money)
     rows["d_planned"] = planned.where(money)
-    rows["n_expected"] = (planned * rows["as_of"].map(elapsed_share, na_action="ignore")).where(money)
+    as_of_day = rows["as_of"]
+    elapsed = as_of_day.dt.day_of_year / np.where(as_of_day.dt.is_leap_year, 366, 365)  # NaN without a report
+    rows["n_expected"] = (planned * elapsed).where(money)
     entries = rows["entries"].astype("float64")
     places = rows["planned_places"].astype("float64")
     filled = entries.notna() & places.gt(0)

@@ -7,11 +7,13 @@ toolbar's image export and a server-side export look the same.
 from __future__ import annotations
 
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from aqb_data.achievement import BEHIND, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH
-from aqb_data.formatting import format_eur, format_number, format_percent, safe_file_stem
+from aqb_data.comparison import MAP_ATTRIBUTION
+from aqb_data.formatting import format_eur, format_number, format_percent, format_points, safe_file_stem
 from aqb_data.indicators import UNALLOCATED_CODE, measure_label
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
 
@@ -328,4 +330,93 @@ def trend_lines(
         tickformat=",.0f" if as_percent else ",.2f",
         rangemode="tozero",
     )
+    return _finish(fig, title, source_note)
+
+
+def format_indicator(value: object, kind: str) -> str:
+    """An indicator value the German way, by its kind (eur, eur2, percent, points, status)."""
+    if kind == "status":
+        return str(value) if isinstance(value, str) else "–"
+    return {
+        "eur": format_eur,
+        "eur2": lambda v: format_eur(v, 2),
+        "percent": format_percent,
+        "points": format_points,
+    }[kind](value)
+
+
+def district_map(
+    frame: pd.DataFrame, key: str, label: str, kind: str, geojson: dict, source_note: str = ""
+) -> go.Figure:
+    """The 26 districts coloured by one indicator; works offline (no map tiles), BKG attribution in the figure."""
+    shown = frame.assign(_text=[format_indicator(v, kind) for v in frame[key]])
+    common = {
+        "geojson": geojson,
+        "locations": "ags",
+        "featureidkey": "properties.ags",
+        "hover_name": "label",
+        "custom_data": ["_text"],
+        "map_style": "white-bg",
+        "center": {"lat": 50.6, "lon": 9.0},
+        "zoom": 6.2,
+        "opacity": 0.9,
+    }
+    if kind == "status":
+        fig = px.choropleth_map(
+            shown,
+            color=key,
+            color_discrete_map=STATUS_COLOURS,
+            category_orders={key: [BEHIND, WATCH, ON_TRACK, NO_DATA]},
+            **common,
+        )
+    else:
+        scale = 100 if kind in ("percent", "points") else 1
+        fig = px.choropleth_map(
+            shown.assign(_value=shown[key] * scale), color="_value", color_continuous_scale="Cividis", **common
+        )
+        suffix = {"percent": " %", "points": " Pp.", "eur": " €", "eur2": " €"}[kind]
+        fig.update_coloraxes(
+            colorbar={"title": None, "ticksuffix": suffix, "tickformat": ",.0f" if kind != "eur2" else ",.2f"}
+        )
+    fig.update_traces(
+        hovertemplate=f"<b>%{{hovertext}}</b><br>{label}: %{{customdata[0]}}<extra></extra>", marker_line_color="white"
+    )
+    fig.update_layout(height=620, legend={"title": None})
+    fig = _finish(fig, label, source_note)
+    fig.add_annotation(
+        text=MAP_ATTRIBUTION,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 10, "color": "#52606d"},
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+    return fig
+
+
+def measure_type_small_multiples(allocation: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
+    """One small panel per measure type: each district's share of its budget planned for that type."""
+    shown = allocation[allocation["measure_type"] != UNALLOCATED_CODE].assign(_share=lambda f: f["share"] * 100)
+    order = list(dict.fromkeys(allocation.sort_values("budget_eur")["unit_label"]))
+    labels = {code: measure_label(code) for code in MEASURE_TYPES}
+    fig = px.bar(
+        shown,
+        x="_share",
+        y="unit_label",
+        facet_col="measure_label",
+        color="measure_label",
+        orientation="h",
+        color_discrete_map={labels[c]: MEASURE_COLOURS[c] for c in MEASURE_TYPES},
+        category_orders={"measure_label": [labels[c] for c in MEASURE_TYPES], "unit_label": order},
+        custom_data=["measure_label"],
+    )
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    fig.update_traces(hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x:,.1f} % des Budgets<extra></extra>")
+    fig.update_layout(height=max(320, 140 + 22 * len(order)), showlegend=False)
+    fig.update_xaxes(title=None, ticksuffix=" %", tickformat=",.0f")
+    fig.update_yaxes(title=None)
     return _finish(fig, title, source_note)

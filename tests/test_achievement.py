@@ -197,3 +197,10 @@ def test_achievement_trend_keeps_each_year_apart_and_shows_hessen_for_context(da
     assert waldeck["spending_rate"] == 110_000 / 400_000  # the 2025 figures, not added to other years
     assert waldeck["last_as_of"] == pd.Timestamp(SEPTEMBER)
     assert trend.loc[("Hessen", 2025), "spending_rate"] == (110_000 + 150_000) / (400_000 + 200_000)
+
+
+def test_a_district_without_any_report_has_no_data_not_an_error(data: AqbData) -> None:
+    no_reports = AqbData(data.agreements, data.projects, data.progress.iloc[0:0])
+    kassel = achievement(no_reports, Selection(2025, ags=KASSEL_CITY), "land").iloc[0]
+    assert kassel["status"] == NO_DATA
+    assert math.isnan(kassel["spending_rate"]) and math.isnan(kassel["expected_rate"])

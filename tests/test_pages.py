@@ -19,6 +19,7 @@ PAGES = [
     "app_pages/uebersicht.py",
     "app_pages/gebietskoerperschaft.py",
     "app_pages/zielerreichung.py",
+    "app_pages/vergleich.py",
     "app_pages/zeitreihe.py",
     "app_pages/methodik.py",
 ]

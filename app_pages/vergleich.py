@@ -1,0 +1,96 @@
+"""Vergleich: the 26 districts on a map and in a ranking by a chosen indicator; a district against its
+Regierungsbezirk and the Land; each measure type's share side by side."""
+
+import streamlit as st
+
+from aqb_data import charts
+from aqb_data import indicators as ind
+from aqb_data.comparison import INDICATORS, district_against_context, district_comparison, geojson, indicator_label
+from aqb_data.formatting import format_percent
+from ui.data import get_data
+from ui.filters import current_selection
+from ui.widgets import ALLOCATION_COLUMNS, chart, source_note, synthetic_notice, table
+
+data = get_data()
+selection = current_selection()
+note = source_note(data, selection.year)
+
+st.title(f"Vergleich {selection.year}")
+key = st.selectbox(
+    "Kennzahl",
+    list(INDICATORS),
+    format_func=indicator_label,
+    key="kennzahl",
+    bind="query-params",
+    help="Je Einwohner/in und je Platz sind eigene Kennzahlen; die Auswahl steht im Link.",
+)
+indicator = INDICATORS[key]
+everywhere = ind.Selection(selection.year, measure_types=selection.measure_types)  # all 26 districts
+synthetic_notice(ind.synthetic_share(data, everywhere))
+st.caption(
+    "Alle 26 Gebietskörperschaften; Zielerreichung am letzten Stichtag des Jahres. Gewählt: "
+    f"{ind.scope_label(selection)} (im Ranking hervorgehoben)."
+)
+
+comparison = district_comparison(data, selection)
+ranking = comparison.sort_values(key, ascending=indicator.kind == "status", na_position="last").reset_index(drop=True)
+ranking.insert(0, "rank", range(1, len(ranking) + 1))
+ranking["wert"] = [charts.format_indicator(v, indicator.kind) for v in ranking[key]]
+chosen = (
+    ranking["ags"].eq(selection.ags) if selection.ags else ranking["regierungsbezirk"].eq(selection.regierungsbezirk)
+)
+ranking["name"] = ranking["label"].where(~chosen, "▶ " + ranking["label"])  # marked not only by colour
+
+left, right = st.columns([3, 2])
+with left:
+    chart(
+        charts.district_map(comparison, key, indicator.label, indicator.kind, geojson(), note),
+        f"aqb_karte_{key}_{selection.year}",
+        ranking,
+        {"label": ("Gebietskörperschaft", None), "wert": (indicator.label, None)},
+    )
+with right:
+    st.markdown(f"**Ranking: {indicator.label}**")
+    table(
+        ranking,
+        {
+            "rank": ("Rang", str),
+            "name": ("Gebietskörperschaft", None),
+            "regierungsbezirk": ("Regierungsbezirk", None),
+            "wert": (indicator.label, None),
+        },
+        height=35 * 27 + 3,
+    )
+
+if selection.ags:
+    st.subheader(f"{ind.scope_label(selection)} im Vergleich")
+    context = district_against_context(data, selection)
+    for column in ("district", "regierungsbezirk", "land"):
+        context[column] = [
+            charts.format_indicator(v, INDICATORS[k].kind)
+            for k, v in zip(context["indicator"], context[column], strict=True)
+        ]
+    rb = comparison.set_index("ags").loc[selection.ags, "regierungsbezirk"]
+    table(
+        context,
+        {
+            "label": ("Kennzahl", None),
+            "district": (ind.scope_label(selection), None),
+            "regierungsbezirk": (f"Regierungsbezirk {rb}", None),
+            "land": ("Hessen", None),
+        },
+    )
+    st.caption(
+        "Regierungsbezirk und Hessen: Summen über ihre Gebietskörperschaften, geteilt – keine Durchschnitte von Quoten."
+    )
+
+st.subheader("Anteile der Maßnahmenarten am Budget")
+allocation = ind.allocation_by_measure_type(data, everywhere, "district")
+chart(
+    charts.measure_type_small_multiples(allocation, f"Anteil am Budget je Maßnahmenart {selection.year}", note),
+    f"aqb_anteile_massnahmenarten_{selection.year}",
+    allocation,
+    ALLOCATION_COLUMNS,
+)
+share = ind.land_totals(data, everywhere)["planned_share"]
+st.caption(f"Hessen insgesamt: {format_percent(share)} der Haushaltsmittel verplant.")

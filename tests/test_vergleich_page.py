@@ -1,0 +1,53 @@
+"""The comparison: every district on the map keyed by AGS, the ranking, a district against its context."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aqb_data import charts
+from aqb_data.comparison import INDICATORS, district_against_context, district_comparison, geojson
+from aqb_data.dataset import bundled_data
+from aqb_data.indicators import Selection, land_totals
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("key", list(INDICATORS))
+def test_the_map_holds_the_26_districts_keyed_by_ags(key: str) -> None:
+    comparison = district_comparison(bundled_data(), Selection(2025))
+    indicator = INDICATORS[key]
+    fig = charts.district_map(comparison, key, indicator.label, indicator.kind, geojson())
+    locations = [ags for trace in fig.data for ags in trace.locations]
+    assert sorted(locations) == sorted(f["properties"]["ags"] for f in geojson()["features"])
+    assert len(set(locations)) == 26
+    assert fig.layout.map.style == "white-bg"  # no tiles from the internet
+    assert any("© GeoBasis-DE / BKG (2020)" in a.text for a in fig.layout.annotations)
+
+
+def test_a_district_against_its_regierungsbezirk_and_the_land_sums_before_dividing() -> None:
+    data = bundled_data()
+    context = district_against_context(data, Selection(2025, ags="06611")).set_index("indicator")
+    assert context.loc["budget_eur", "district"] == 1_146_770.0
+    kassel_rb = land_totals(data, Selection(2025, regierungsbezirk="Kassel"))
+    assert context.loc["budget_per_inhabitant", "regierungsbezirk"] == pytest.approx(kassel_rb["budget_per_inhabitant"])
+    assert context.loc["budget_eur", "land"] == 28_300_000.0
+
+
+def test_the_page_ranks_by_the_indicator_in_the_link() -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["kennzahl"] = "Haushaltsmittel je Einwohner/in"
+    at.query_params["kreis"] = "Waldeck-Frankenberg"
+    at.run()
+    at.switch_page("app_pages/vergleich.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="kennzahl").value == "budget_per_inhabitant"
+    ranking = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+    assert ranking.iloc[0]["Gebietskörperschaft"] == "Frankfurt am Main"
+    assert ranking.iloc[0]["Haushaltsmittel je Einwohner/in"] == "5,87 €"
+    assert "▶ Waldeck-Frankenberg" in list(ranking["Gebietskörperschaft"])
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len({ags for trace in spec["data"] for ags in trace["locations"]}) == 26
+    context = next(d.value for d in at.dataframe if "Kennzahl" in d.value.columns)
+    assert list(context.columns) == ["Kennzahl", "Waldeck-Frankenberg", "Regierungsbezirk Kassel", "Hessen"]
