@@ -5,6 +5,7 @@ import streamlit as st
 
 from aqb_data import charts
 from aqb_data import indicators as ind
+from aqb_data.achievement import STATUS_ORDER
 from aqb_data.comparison import INDICATORS, district_against_context, district_comparison, geojson, indicator_label
 from aqb_data.formatting import format_percent
 from ui.data import get_data
@@ -27,13 +28,14 @@ key = st.selectbox(
 indicator = INDICATORS[key]
 everywhere = ind.Selection(selection.year, measure_types=selection.measure_types)  # all 26 districts
 synthetic_notice(ind.synthetic_share(data, everywhere))
-st.caption(
-    "Alle 26 Gebietskörperschaften; Zielerreichung am letzten Stichtag des Jahres. Gewählt: "
-    f"{ind.scope_label(selection)} (im Ranking hervorgehoben)."
+chosen_text = (
+    f" Gewählt: {ind.scope_label(selection)} (im Ranking mit ▶)." if selection.ags or selection.regierungsbezirk else ""
 )
+st.caption(f"Alle 26 Gebietskörperschaften; Zielerreichung am letzten Stichtag des Jahres.{chosen_text}")
 
 comparison = district_comparison(data, selection)
-ranking = comparison.sort_values(key, ascending=indicator.kind == "status", na_position="last").reset_index(drop=True)
+order = comparison["status"].map(STATUS_ORDER) if indicator.kind == "status" else -comparison[key]
+ranking = comparison.assign(_order=order).sort_values("_order", na_position="last").reset_index(drop=True)
 ranking.insert(0, "rank", range(1, len(ranking) + 1))
 ranking["wert"] = [charts.format_indicator(v, indicator.kind) for v in ranking[key]]
 chosen = (

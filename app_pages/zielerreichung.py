@@ -65,7 +65,8 @@ as_of = st.select_slider(
     value=days[-1],
     format_func=format_date,
     key="stichtag",
-    help="Es zählt je Projekt der letzte Bericht bis zu diesem Tag.",
+    bind="query-params",
+    help="Es zählt je Projekt der letzte Bericht bis zu diesem Tag. Der Stichtag steht im Link.",
 )
 synthetic_notice(ind.synthetic_share(data, selection, ("projects", "progress")))
 note = source_note(data, selection.year)

@@ -51,3 +51,13 @@ def test_the_page_ranks_by_the_indicator_in_the_link() -> None:
     assert len({ags for trace in spec["data"] for ags in trace["locations"]}) == 26
     context = next(d.value for d in at.dataframe if "Kennzahl" in d.value.columns)
     assert list(context.columns) == ["Kennzahl", "Waldeck-Frankenberg", "Regierungsbezirk Kassel", "Hessen"]
+
+
+def test_ranking_by_status_puts_districts_behind_plan_first() -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["kennzahl"] = "Status"
+    at.run()
+    at.switch_page("app_pages/vergleich.py").run()
+    ranking = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+    assert ranking["Status"].iloc[0] == "im Verzug"
+    assert ranking["Status"].iloc[-1] == "keine Daten"

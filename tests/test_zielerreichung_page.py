@@ -83,3 +83,9 @@ def test_the_time_series_page_shows_the_engines_numbers_for_the_selection_and_he
     per_inhabitant = at.dataframe[1].value
     assert set(per_inhabitant["Gebiet"]) == {"Kassel (Stadt)", "Hessen"}
     assert len(at.get("plotly_chart")) == 5
+
+
+def test_a_link_with_a_stichtag_opens_the_same_view() -> None:
+    at = open_page(stichtag="30.06.2025", kreis="Lahn-Dill-Kreis")
+    assert at.select_slider(key="stichtag").value == date(2025, 6, 30)
+    assert "Stichtag der Berichte 30.06.2025." in at.caption[0].value

@@ -142,6 +142,8 @@ def _shot(page: object, name: str) -> None:
         ("/gebietskoerperschaft?kreis=Waldeck-Frankenberg", "gebietskoerperschaft", "Waldeck-Frankenberg – 2025", True),
         ("/gebietskoerperschaft", "gebietskoerperschaft_auswahl", "Gebietskörperschaft", False),
         ("/zielerreichung", "zielerreichung", "Zielerreichung 2025 – Hessen", True),
+        ("/vergleich?kennzahl=Status", "vergleich", "Vergleich 2025", True),
+        ("/zeitreihe?kreis=Waldeck-Frankenberg", "zeitreihe", "Zeitreihe – Waldeck-Frankenberg", True),
         ("/methodik", "methodik", "Methodik & Quellen", False),
     ],
 )
