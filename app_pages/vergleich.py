@@ -5,8 +5,14 @@ import streamlit as st
 
 from aqb_data import charts
 from aqb_data import indicators as ind
-from aqb_data.achievement import STATUS_ORDER
-from aqb_data.comparison import INDICATORS, district_against_context, district_comparison, geojson, indicator_label
+from aqb_data.comparison import (
+    INDICATORS,
+    district_against_context,
+    district_comparison,
+    geojson,
+    indicator_label,
+    ranking,
+)
 from aqb_data.formatting import format_percent
 from ui.data import get_data
 from ui.filters import current_selection
@@ -34,27 +40,23 @@ chosen_text = (
 st.caption(f"Alle 26 Gebietskörperschaften; Zielerreichung am letzten Stichtag des Jahres.{chosen_text}")
 
 comparison = district_comparison(data, selection)
-order = comparison["status"].map(STATUS_ORDER) if indicator.kind == "status" else -comparison[key]
-ranking = comparison.assign(_order=order).sort_values("_order", na_position="last").reset_index(drop=True)
-ranking.insert(0, "rank", range(1, len(ranking) + 1))
-ranking["wert"] = [charts.format_indicator(v, indicator.kind) for v in ranking[key]]
-chosen = (
-    ranking["ags"].eq(selection.ags) if selection.ags else ranking["regierungsbezirk"].eq(selection.regierungsbezirk)
-)
-ranking["name"] = ranking["label"].where(~chosen, "▶ " + ranking["label"])  # marked not only by colour
+ranked = ranking(comparison, key)
+ranked["wert"] = [charts.format_indicator(v, indicator.kind) for v in ranked[key]]
+chosen = ranked["ags"].eq(selection.ags) if selection.ags else ranked["regierungsbezirk"].eq(selection.regierungsbezirk)
+ranked["name"] = ranked["label"].where(~chosen, "▶ " + ranked["label"])  # marked not only by colour
 
 left, right = st.columns([3, 2])
 with left:
     chart(
         charts.district_map(comparison, key, indicator.label, indicator.kind, geojson(), note),
         f"aqb_karte_{key}_{selection.year}",
-        ranking,
+        ranked,
         {"label": ("Gebietskörperschaft", None), "wert": (indicator.label, None)},
     )
 with right:
     st.markdown(f"**Ranking: {indicator.label}**")
     table(
-        ranking,
+        ranked,
         {
             "rank": ("Rang", str),
             "name": ("Gebietskörperschaft", None),
@@ -72,13 +74,12 @@ if selection.ags:
             charts.format_indicator(v, INDICATORS[k].kind)
             for k, v in zip(context["indicator"], context[column], strict=True)
         ]
-    rb = comparison.set_index("ags").loc[selection.ags, "regierungsbezirk"]
     table(
         context,
         {
             "label": ("Kennzahl", None),
             "district": (ind.scope_label(selection), None),
-            "regierungsbezirk": (f"Regierungsbezirk {rb}", None),
+            "regierungsbezirk": (f"Regierungsbezirk {context.attrs['regierungsbezirk']}", None),
             "land": ("Hessen", None),
         },
     )
@@ -95,4 +96,5 @@ chart(
     ALLOCATION_COLUMNS,
 )
 share = ind.land_totals(data, everywhere)["planned_share"]
-st.caption(f"Hessen insgesamt: {format_percent(share)} der Haushaltsmittel verplant.")
+by = "" if everywhere.all_measure_types else " durch die gewählten Maßnahmenarten"
+st.caption(f"Hessen insgesamt: {format_percent(share)} der Haushaltsmittel{by} verplant.")

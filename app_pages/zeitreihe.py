@@ -19,7 +19,7 @@ note = source_note(data, selection.year)
 st.title(f"Zeitreihe – {scope}")
 st.caption(
     "Haushaltsmittel und geplante Mittel sind Jahreswerte. Umsetzungsstände gelten je Jahr bis zu seinem letzten "
-    "Stichtag und werden nie über Jahre addiert. Hessen steht gestrichelt zum Vergleich daneben."
+    "Stichtag und werden nie über Jahre addiert. In den Liniendiagrammen steht Hessen gestrichelt zum Vergleich."
 )
 synthetic_notice(ind.synthetic_share(data, selection))
 

@@ -77,7 +77,7 @@ cols[0].metric("Mittelabfluss", format_percent(land["spending_rate"]), help="Ver
 cols[1].metric(
     "erwartet",
     format_percent(land["expected_rate"]),
-    help="Anteil des Jahres, der am Stichtag vergangen ist (nach geplanten Mitteln gewichtet).",
+    help="Anteil des Jahres, der am Stichtag des jeweiligen Berichts vergangen war (nach geplanten Mitteln gewichtet).",
 )
 cols[2].metric("Auslastung", format_percent(land["occupancy"]), help="Eintritte ÷ geplante Plätze.")
 cols[3].metric(
@@ -102,12 +102,15 @@ if selection.ags:
     st.subheader("Projekte")
     projects = achievement(data, selection, "project", as_of)
     _table(projects, ("Projekt", None))
-    chart(
-        charts.deviation_bars(projects, f"{scope}: Mittelabfluss gegenüber dem Jahresfortschritt", note),
-        f"aqb_zielerreichung_{scope}_{selection.year}",
-        projects,
-        DEVIATION_COLUMNS,
-    )
+    if projects["deviation"].isna().all():
+        st.info(f"Für {scope} liegt bis zum gewählten Stichtag noch kein Umsetzungsbericht mit Mittelabfluss vor.")
+    else:
+        chart(
+            charts.deviation_bars(projects, f"{scope}: Mittelabfluss gegenüber dem Jahresfortschritt", note),
+            f"aqb_zielerreichung_{scope}_{selection.year}",
+            projects,
+            DEVIATION_COLUMNS,
+        )
 else:
     districts = achievement(data, selection, "district", as_of)
     counts = districts["status"].value_counts()

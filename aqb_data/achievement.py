@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from aqb_data.dataset import AqbData
+from aqb_data.districts import district_label
 from aqb_data.indicators import LAND_LABEL, Selection, measure_label, ratio, scope_label
 
 LEVELS = ("project", "measure_type", "district", "regierungsbezirk", "land")
@@ -192,6 +193,7 @@ def achievement(
         first_as_of=grouping["as_of"].min(),
         last_as_of=grouping["as_of"].max(),
     ).reset_index()
+    frame = _every_unit(frame, selection, level)
     frame["spending_rate"] = ratio(frame["n_spent"], frame["d_planned"])
     frame["expected_rate"] = ratio(frame["n_expected"], frame["d_planned"])
     frame["deviation"] = frame["spending_rate"] - frame["expected_rate"]
@@ -225,6 +227,23 @@ def achievement(
     return frame[columns].reset_index(drop=True)
 
 
+def _every_unit(frame: pd.DataFrame, selection: Selection, level: str) -> pd.DataFrame:
+    """Every district (Regierungsbezirk, the Land) of the selection gets a row, also without projects:
+    it then shows "keine Daten" instead of silently dropping out of tables and maps."""
+    districts = selection.districts()
+    expected = {
+        "land": pd.DataFrame({"_all": [LAND_LABEL]}),
+        "district": districts[["ags"]],
+        "regierungsbezirk": districts[["regierungsbezirk"]].drop_duplicates(),
+    }.get(level)
+    if expected is None:
+        return frame
+    key = list(expected.columns)
+    complete = expected.merge(frame, on=key, how="left", validate="1:1")
+    complete[["n_projects", "n_reported"]] = complete[["n_projects", "n_reported"]].fillna(0).astype("int64")
+    return complete
+
+
 def _label(frame: pd.DataFrame, rows: pd.DataFrame, level: str) -> pd.DataFrame:
     if level == "project":
         measure = rows.set_index(["ags", "project"])["measure_type"]
@@ -235,9 +254,8 @@ def _label(frame: pd.DataFrame, rows: pd.DataFrame, level: str) -> pd.DataFrame:
         frame["unit"] = frame["measure_type"].astype("int64")
         frame["unit_label"] = frame["unit"].map(measure_label)
     elif level == "district":
-        labels = rows.drop_duplicates("ags").set_index("ags")["label"]
         frame["unit"] = frame["ags"]
-        frame["unit_label"] = frame["ags"].map(labels)
+        frame["unit_label"] = frame["ags"].map(district_label)
     elif level == "regierungsbezirk":
         frame["unit"] = frame["regierungsbezirk"]
         frame["unit_label"] = "Regierungsbezirk " + frame["regierungsbezirk"]

@@ -381,6 +381,19 @@ def district_map(
     fig.update_traces(
         hovertemplate=f"<b>%{{hovertext}}</b><br>{label}: %{{customdata[0]}}<extra></extra>", marker_line_color="white"
     )
+    # Underneath, every district in grey: one without a value ("–") stays visible instead of vanishing.
+    base = go.Choroplethmap(
+        geojson=geojson,
+        locations=[f["properties"]["ags"] for f in geojson["features"]],
+        featureidkey="properties.ags",
+        z=[0] * len(geojson["features"]),
+        colorscale=[[0, GRID_COLOUR], [1, GRID_COLOUR]],
+        showscale=False,
+        hoverinfo="skip",
+        marker_line_color="white",
+        name="ohne Wert",
+    )
+    fig = go.Figure(data=[base, *fig.data], layout=fig.layout)
     fig.update_layout(height=620, legend={"title": None})
     fig = _finish(fig, label, source_note)
     fig.add_annotation(

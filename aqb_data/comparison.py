@@ -10,7 +10,7 @@ from functools import cache
 
 import pandas as pd
 
-from aqb_data.achievement import achievement
+from aqb_data.achievement import STATUS_ORDER, achievement
 from aqb_data.dataset import AqbData
 from aqb_data.districts import DATA_DIR
 from aqb_data.indicators import Selection, district_budgets, land_totals, ratio
@@ -75,6 +75,23 @@ def district_comparison(data: AqbData, selection: Selection, as_of: date | None 
     return frame[["ags", "label", "regierungsbezirk", *INDICATORS]]
 
 
+def ranking(comparison: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The districts ranked by one indicator: highest first; for the status, behind plan first and then by
+    the largest gap. Districts without a value come last. Adds `rank`."""
+    if INDICATORS[key].kind == "status":
+        order = [comparison["status"].map(STATUS_ORDER), comparison["deviation"].fillna(float("inf"))]
+    else:
+        order = [-comparison[key]]
+    ranked = (
+        comparison.assign(_first=order[0], _second=order[-1])
+        .sort_values(["_first", "_second"], na_position="last", kind="stable")
+        .drop(columns=["_first", "_second"])
+        .reset_index(drop=True)
+    )
+    ranked.insert(0, "rank", range(1, len(ranked) + 1))
+    return ranked
+
+
 def district_against_context(data: AqbData, selection: Selection, as_of: date | None = None) -> pd.DataFrame:
     """One district beside its Regierungsbezirk and the Land: one row per indicator (except status).
 
@@ -112,4 +129,6 @@ def district_against_context(data: AqbData, selection: Selection, as_of: date | 
     frame.index.name = "indicator"
     frame = frame.reset_index()
     frame["label"] = frame["indicator"].map(lambda key: INDICATORS[key].label)
-    return frame[["indicator", "label", "district", "regierungsbezirk", "land"]]
+    frame = frame[["indicator", "label", "district", "regierungsbezirk", "land"]]
+    frame.attrs["regierungsbezirk"] = rb
+    return frame

@@ -14,14 +14,18 @@ from aqb_data.indicators import Selection, land_totals
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.parametrize("measure_types", [(1, 2, 3, 4), (4,)], ids=["alle", "nur-4"])
 @pytest.mark.parametrize("key", list(INDICATORS))
-def test_the_map_holds_the_26_districts_keyed_by_ags(key: str) -> None:
-    comparison = district_comparison(bundled_data(), Selection(2025))
+def test_the_map_holds_the_26_districts_keyed_by_ags(key: str, measure_types: tuple[int, ...]) -> None:
+    # With only measure type 4, 18 districts have no project: they must still be on the map.
+    comparison = district_comparison(bundled_data(), Selection(2025, measure_types=measure_types))
     indicator = INDICATORS[key]
     fig = charts.district_map(comparison, key, indicator.label, indicator.kind, geojson())
-    locations = [ags for trace in fig.data for ags in trace.locations]
-    assert sorted(locations) == sorted(f["properties"]["ags"] for f in geojson()["features"])
-    assert len(set(locations)) == 26
+    all_ags = sorted(f["properties"]["ags"] for f in geojson()["features"])
+    base, *layers = fig.data
+    assert sorted(base.locations) == all_ags  # grey underneath: a district without a value stays visible
+    coloured = [ags for trace in layers for ags in trace.locations]
+    assert sorted(coloured) == all_ags  # every district, keyed by AGS, once
     assert fig.layout.map.style == "white-bg"  # no tiles from the internet
     assert any("© GeoBasis-DE / BKG (2020)" in a.text for a in fig.layout.annotations)
 
@@ -61,3 +65,13 @@ def test_ranking_by_status_puts_districts_behind_plan_first() -> None:
     ranking = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
     assert ranking["Status"].iloc[0] == "im Verzug"
     assert ranking["Status"].iloc[-1] == "keine Daten"
+
+
+@pytest.mark.parametrize("page", ["app_pages/zielerreichung.py", "app_pages/vergleich.py", "app_pages/zeitreihe.py"])
+def test_a_district_without_projects_of_the_chosen_type_shows_no_data_not_an_error(page: str) -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["kreis"] = "Kassel (Stadt)"
+    at.query_params["ma"] = "4 Weiterbildung Personal"
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]

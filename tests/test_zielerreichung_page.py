@@ -89,3 +89,9 @@ def test_a_link_with_a_stichtag_opens_the_same_view() -> None:
     at = open_page(stichtag="30.06.2025", kreis="Lahn-Dill-Kreis")
     assert at.select_slider(key="stichtag").value == date(2025, 6, 30)
     assert "Stichtag der Berichte 30.06.2025." in at.caption[0].value
+
+
+def test_a_district_without_reports_says_so_instead_of_an_empty_chart() -> None:
+    at = open_page(kreis="Waldeck-Frankenberg")  # the signed 2025 agreement: no report yet
+    assert "Für Waldeck-Frankenberg liegt bis zum gewählten Stichtag noch kein Umsetzungsbericht" in at.info[0].value
+    assert len(at.get("plotly_chart")) == 0
