@@ -109,9 +109,10 @@ def district_against_context(data: AqbData, selection: Selection, as_of: date | 
     for name, unit in units.items():
         totals = land_totals(data, unit)
         achieved = achievement(data, unit, "land", as_of).iloc[0]
+        with_budget = district_budgets(data, unit).dropna(subset=["budget_eur"])["ags"]  # as land_totals counts
         unit_projects = data.projects[
             (data.projects["year"] == unit.year)
-            & data.projects["ags"].isin(unit.districts()["ags"])
+            & data.projects["ags"].isin(with_budget)
             & data.projects["measure_type"].isin(unit.measure_types)
         ]
         places = unit_projects["planned_places"].sum(min_count=1)

@@ -340,6 +340,19 @@ _FIXED = {
 
 ALL_CASES = {**_CASES, **_FIXED}
 CASES = list(ALL_CASES)
+# The import command runs the same reader: one case per kind of refusal shows that it exits 1, says why in
+# German and changes nothing (each command is a new Python process, so all of them would cost ~15 s).
+COMMAND_LINE_CASES = [
+    "csv-renamed",  # not a workbook at all
+    "truncated-zip",  # a broken archive
+    "zip-bomb",  # refused by the package check
+    "xml-bomb-behind-comment",  # DTD deep inside a part
+    "formula-without-value",  # a problem located at a cell
+    "merged-headings",  # a problem located at a range
+    "hidden-projekte-only-sheet",  # warning and error together
+    "million-rows",  # refused before the cells are read
+    "row-1048576-r-not-first",  # the case that used to abort the process
+]
 
 
 @functools.cache
@@ -443,15 +456,16 @@ def children(tmp_path_factory: pytest.TempPathFactory) -> Children:
         folder = tmp_path_factory.mktemp(name)
         path = folder / FILE
         path.write_bytes(file_bytes(name))
-        dbs[name] = folder / "aqb.sqlite"
-        shutil.copy(seeded, dbs[name])
-        before[name] = snapshot(dbs[name])
-        commands[f"import {name}"] = [sys.executable, "-m", "aqb_data", "import", str(path), "--db", str(dbs[name])]
-        if case.isolate:
+        if case.isolate:  # cases that could take the process down are read in a child process
             commands[f"read {name}"] = [sys.executable, "-c", _READ_IN_CHILD, str(path)]
+        if name in COMMAND_LINE_CASES:
+            dbs[name] = folder / "aqb.sqlite"
+            shutil.copy(seeded, dbs[name])
+            before[name] = snapshot(dbs[name])
+            commands[f"import {name}"] = [sys.executable, "-m", "aqb_data", "import", str(path), "--db", str(dbs[name])]
     results = run_all(commands)
     return Children(
-        imports={name: ImportRun(dbs[name], before[name], results[f"import {name}"]) for name in ALL_CASES},
+        imports={name: ImportRun(dbs[name], before[name], results[f"import {name}"]) for name in COMMAND_LINE_CASES},
         reads={name: results[f"read {name}"] for name, case in ALL_CASES.items() if case.isolate},
     )
 
@@ -510,7 +524,7 @@ def expected_line(case: Hostile) -> str:
     return ", ".join(parts) + ": "
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", COMMAND_LINE_CASES)
 def test_import_command_refuses_in_german_and_changes_nothing(name: str, children: Children) -> None:
     case, run = ALL_CASES[name], children.imports[name]
     assert run.before.version == (1, 0) and run.before.imports == 1 and run.before.counts["projects"] > 0  # demo
