@@ -1,11 +1,10 @@
 """Zeitreihe: budgets, allocation and achievement over the years, with Hessen as context."""
 
-import pandas as pd
 import streamlit as st
 
 from aqb_data import charts
 from aqb_data import indicators as ind
-from aqb_data.achievement import achievement_trend
+from aqb_data.achievement import achievement_trend, with_expectation
 from aqb_data.formatting import format_date, format_eur, format_percent
 from ui.data import get_data
 from ui.filters import current_selection
@@ -63,12 +62,10 @@ progress_columns = {
     "transition_rate": ("Übergangsquote", format_percent),
     "last_as_of": ("Stichtag", format_date),
 }
-expected = progress[progress["unit_label"] == scope].assign(
-    unit_label="erwartet (Anteil des Jahres am Stichtag)", spending_rate=lambda f: f["expected_rate"]
-)
-spending = pd.concat([progress, expected], ignore_index=True)
 chart(
-    charts.trend_lines(spending, "spending_rate", "Mittelabfluss", as_percent=True, source_note=note),
+    charts.trend_lines(
+        with_expectation(progress, scope), "spending_rate", "Mittelabfluss", as_percent=True, source_note=note
+    ),
     f"aqb_zeitreihe_mittelabfluss_{scope}",
     progress,
     progress_columns,

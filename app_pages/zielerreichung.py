@@ -59,6 +59,10 @@ days = stichtage(data, selection.year)
 if not days:
     st.info(f"Für {selection.year} liegt noch kein Umsetzungsbericht vor.")
     st.stop()
+linked = st.query_params.get("stichtag")
+if linked and "stichtag" not in st.session_state and linked not in {format_date(d) for d in days}:
+    latest = format_date(days[-1])
+    st.warning(f"Den Stichtag „{linked}“ aus dem Link gibt es für {selection.year} nicht; gezeigt wird {latest}.")
 as_of = st.select_slider(
     "Stichtag",
     options=days,

@@ -292,4 +292,15 @@ def achievement_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "unit_label", *_TREND_FIELDS])
 
 
+EXPECTED_LABEL = "erwartet (Anteil des Jahres am Stichtag)"
+
+
+def with_expectation(trend: pd.DataFrame, unit_label: str) -> pd.DataFrame:
+    """The trend plus a series `EXPECTED_LABEL` whose spending rate is the unit's expected rate each year."""
+    expected = trend[trend["unit_label"] == unit_label].assign(
+        unit_label=EXPECTED_LABEL, spending_rate=lambda frame: frame["expected_rate"]
+    )
+    return pd.concat([trend, expected], ignore_index=True)
+
+
 _TREND_FIELDS = ["spending_rate", "expected_rate", "occupancy", "transition_rate", "dropout_rate", "last_as_of"]

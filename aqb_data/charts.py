@@ -11,7 +11,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from aqb_data.achievement import BEHIND, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH
+from aqb_data.achievement import BEHIND, EXPECTED_LABEL, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH
 from aqb_data.comparison import MAP_ATTRIBUTION
 from aqb_data.formatting import format_eur, format_number, format_percent, format_points, safe_file_stem
 from aqb_data.indicators import UNALLOCATED_CODE, measure_label
@@ -307,7 +307,7 @@ def trend_lines(
             (TEXT_COLOUR, "dash")
             if name == "Hessen"
             else ("#7b8794", "dot")
-            if name.startswith("erwartet")
+            if name == EXPECTED_LABEL
             else (ACCENT, "solid")
         )
         text = [format_percent(v) if as_percent else format_eur(v, 2) for v in part[value]]

@@ -8,6 +8,7 @@ import pytest
 
 from aqb_data.achievement import (
     BEHIND,
+    EXPECTED_LABEL,
     NO_DATA,
     ON_TRACK,
     WATCH,
@@ -19,6 +20,7 @@ from aqb_data.achievement import (
     latest_reports,
     status_of,
     stichtage,
+    with_expectation,
 )
 from aqb_data.dataset import AqbData
 from aqb_data.indicators import Selection
@@ -204,3 +206,10 @@ def test_a_district_without_any_report_has_no_data_not_an_error(data: AqbData) -
     kassel = achievement(no_reports, Selection(2025, ags=KASSEL_CITY), "land").iloc[0]
     assert kassel["status"] == NO_DATA
     assert math.isnan(kassel["spending_rate"]) and math.isnan(kassel["expected_rate"])
+
+
+def test_the_expectation_series_is_the_units_expected_rate(data: AqbData) -> None:
+    trend = with_expectation(achievement_trend(data, Selection(2025, ags=WALDECK)), "Waldeck-Frankenberg")
+    expected = trend[trend["unit_label"] == EXPECTED_LABEL].iloc[0]
+    waldeck = trend[trend["unit_label"] == "Waldeck-Frankenberg"].iloc[0]
+    assert expected["spending_rate"] == waldeck["expected_rate"]

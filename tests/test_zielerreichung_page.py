@@ -95,3 +95,10 @@ def test_a_district_without_reports_says_so_instead_of_an_empty_chart() -> None:
     at = open_page(kreis="Waldeck-Frankenberg")  # the signed 2025 agreement: no report yet
     assert "Für Waldeck-Frankenberg liegt bis zum gewählten Stichtag noch kein Umsetzungsbericht" in at.info[0].value
     assert len(at.get("plotly_chart")) == 0
+
+
+def test_a_link_with_an_impossible_stichtag_says_so() -> None:
+    at = open_page(stichtag="31.02.2025")
+    said = [w.value for w in at.main.warning]
+    assert "Den Stichtag „31.02.2025“ aus dem Link gibt es für 2025 nicht; gezeigt wird 30.09.2025." in said
+    assert at.select_slider(key="stichtag").value == date(2025, 9, 30)
