@@ -16,7 +16,7 @@ import pandas as pd
 
 from aqb_data.dataset import AqbData
 from aqb_data.districts import district_label
-from aqb_data.indicators import LAND_LABEL, Selection, measure_label, ratio, scope_label
+from aqb_data.indicators import LAND_LABEL, Selection, measure_label, ratio, scope_label, selected_projects
 
 LEVELS = ("project", "measure_type", "district", "regierungsbezirk", "land")
 ON_TRACK, WATCH, BEHIND, NO_DATA = "im Plan", "beobachten", "im Verzug", "keine Daten"
@@ -60,12 +60,13 @@ def thresholds_text(thresholds: StatusThresholds = THRESHOLDS) -> str:
     )
 
 
-def elapsed_share(as_of: date | pd.Timestamp) -> float:
-    """The share of its calendar year that has passed at the end of the day `as_of` (31.12. → 1.0)."""
+def elapsed_share(as_of: date | pd.Timestamp | pd.Series) -> float | pd.Series:
+    """The share of its calendar year that has passed at the end of the day `as_of` (31.12. → 1.0); for a
+    column of dates a column of shares, NaN where there is no date."""
+    if isinstance(as_of, pd.Series):
+        return as_of.dt.day_of_year / np.where(as_of.dt.is_leap_year, 366, 365)
     day = pd.Timestamp(as_of)
-    start = pd.Timestamp(year=day.year, month=1, day=1)
-    days = 366 if day.is_leap_year else 365
-    return ((day - start).days + 1) / days
+    return day.day_of_year / (366 if day.is_leap_year else 365)
 
 
 def latest_reports(data: AqbData, year: int, as_of: date | None = None) -> pd.DataFrame:
@@ -87,11 +88,7 @@ def _project_rows(data: AqbData, selection: Selection, as_of: date | None) -> pd
     ratio, set to NaN together wherever either side is unknown or the denominator is 0 (a project whose own
     ratio is not available does not move the aggregate: 12 entries on 0 planned places are not 12 more)."""
     districts = selection.districts()[["ags", "label", "regierungsbezirk"]]
-    projects = data.projects[
-        (data.projects["year"] == selection.year)
-        & data.projects["ags"].isin(districts["ags"])
-        & data.projects["measure_type"].isin(selection.measure_types)
-    ]
+    projects = selected_projects(data, selection)
     reports = latest_reports(data, selection.year, as_of).drop(columns=["year", "source"])
     rows = projects.merge(reports, on=["ags", "project"], how="left", validate="1:1").merge(
         districts, on="ags", how="left", validate="m:1"
@@ -101,9 +98,7 @@ def _project_rows(data: AqbData, selection: Selection, as_of: date | None) -> pd
     money = planned.gt(0) & spent.notna()
     rows["n_spent"] = spent.where(money)
     rows["d_planned"] = planned.where(money)
-    as_of_day = rows["as_of"]
-    elapsed = as_of_day.dt.day_of_year / np.where(as_of_day.dt.is_leap_year, 366, 365)  # NaN without a report
-    rows["n_expected"] = (planned * elapsed).where(money)
+    rows["n_expected"] = (planned * elapsed_share(rows["as_of"])).where(money)
     entries = rows["entries"].astype("float64")
     places = rows["planned_places"].astype("float64")
     filled = entries.notna() & places.gt(0)

@@ -13,7 +13,7 @@ import pandas as pd
 from aqb_data.achievement import STATUS_ORDER, achievement
 from aqb_data.dataset import AqbData
 from aqb_data.districts import DATA_DIR
-from aqb_data.indicators import Selection, district_budgets, land_totals, ratio
+from aqb_data.indicators import Selection, district_budgets, land_totals, ratio, selected_projects
 
 GEOJSON = DATA_DIR / "hessen_kreise.geojson"
 MAP_ATTRIBUTION = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0 (Daten verändert)"
@@ -62,10 +62,7 @@ def district_comparison(data: AqbData, selection: Selection, as_of: date | None 
     """
     everywhere = Selection(selection.year, measure_types=selection.measure_types)
     budgets = district_budgets(data, everywhere)
-    projects = data.projects[
-        (data.projects["year"] == selection.year) & data.projects["measure_type"].isin(selection.measure_types)
-    ]
-    places = projects.groupby("ags")["planned_places"].sum(min_count=1).astype("float64")
+    places = selected_projects(data, everywhere).groupby("ags")["planned_places"].sum(min_count=1).astype("float64")
     achieved = achievement(data, everywhere, "district", as_of).set_index("unit")
     frame = budgets[["ags", "label", "regierungsbezirk", "budget_eur", "budget_per_inhabitant", "planned_eur"]].copy()
     frame["planned_per_place"] = ratio(frame["planned_eur"], frame["ags"].map(places))
@@ -110,12 +107,8 @@ def district_against_context(data: AqbData, selection: Selection, as_of: date | 
         totals = land_totals(data, unit)
         achieved = achievement(data, unit, "land", as_of).iloc[0]
         with_budget = district_budgets(data, unit).dropna(subset=["budget_eur"])["ags"]  # as land_totals counts
-        unit_projects = data.projects[
-            (data.projects["year"] == unit.year)
-            & data.projects["ags"].isin(with_budget)
-            & data.projects["measure_type"].isin(unit.measure_types)
-        ]
-        places = unit_projects["planned_places"].sum(min_count=1)
+        unit_projects = selected_projects(data, unit)
+        places = unit_projects.loc[unit_projects["ags"].isin(with_budget), "planned_places"].sum(min_count=1)
         columns[name] = {
             "budget_eur": totals["budget_eur"],
             "budget_per_inhabitant": totals["budget_per_inhabitant"],

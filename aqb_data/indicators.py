@@ -58,8 +58,17 @@ def _cents(series: pd.Series) -> pd.Series:
     return series.astype("float64").round(2)
 
 
-def _planned_per_district(data: AqbData, year: int, measure_types: tuple[int, ...]) -> pd.DataFrame:
-    projects = data.projects[(data.projects["year"] == year) & data.projects["measure_type"].isin(measure_types)]
+def selected_projects(data: AqbData, selection: Selection, every_year: bool = False) -> pd.DataFrame:
+    """The projects of the selection's districts and measure types, in its year (or in every year)."""
+    projects = data.projects
+    chosen = projects["ags"].isin(selection.districts()["ags"]) & projects["measure_type"].isin(selection.measure_types)
+    if not every_year:
+        chosen &= projects["year"] == selection.year
+    return projects[chosen]
+
+
+def _planned_per_district(data: AqbData, selection: Selection) -> pd.DataFrame:
+    projects = selected_projects(data, selection)
     grouped = projects.groupby("ags", observed=True)
     return pd.DataFrame(
         {
@@ -84,9 +93,7 @@ def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
     frame = (
         districts.merge(this_year, on="ags", how="left", validate="1:1")
         .merge(previous.rename(columns={"budget_eur": "budget_prev_eur"}), on="ags", how="left", validate="1:1")
-        .merge(
-            _planned_per_district(data, selection.year, selection.measure_types), on="ags", how="left", validate="1:1"
-        )
+        .merge(_planned_per_district(data, selection), on="ags", how="left", validate="1:1")
     )
     frame["n_projects"] = frame["n_projects"].fillna(0).astype("int64")
     frame["projects_without_amount"] = frame["projects_without_amount"].fillna(0).astype("int64")
@@ -164,11 +171,7 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     label_of = dict(zip(districts["ags"], districts["label"], strict=True)) if level == "district" else {}
     budgets = data.agreements[(data.agreements["year"] == selection.year) & data.agreements["ags"].isin(unit_of)]
     budget_by_unit = _cents(budgets.assign(unit=budgets["ags"].map(unit_of)).groupby("unit")["budget_eur"].sum())
-    projects = data.projects[
-        (data.projects["year"] == selection.year)
-        & data.projects["ags"].isin(unit_of)
-        & data.projects["measure_type"].isin(selection.measure_types)
-    ]
+    projects = selected_projects(data, selection)
     planned = (
         projects.assign(unit=projects["ags"].map(unit_of))
         .groupby(["unit", "measure_type"])["planned_eur"]
@@ -224,11 +227,7 @@ def district_projects(data: AqbData, year: int, ags: str, measure_types: tuple[i
     Columns: measure_type, measure_label, project, provider, target_group, planned_eur, planned_places,
     share (of the district's budget), source.
     """
-    projects = data.projects[
-        (data.projects["year"] == year)
-        & (data.projects["ags"] == ags)
-        & data.projects["measure_type"].isin(measure_types)
-    ]
+    projects = selected_projects(data, Selection(year, ags=ags, measure_types=measure_types))
     budget = data.agreements.loc[(data.agreements["year"] == year) & (data.agreements["ags"] == ags), "budget_eur"].sum(
         min_count=1
     )
@@ -284,10 +283,7 @@ def allocation_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
 
     Columns: year, measure_type, measure_label, planned_eur (annual values; never added across years).
     """
-    districts = selection.districts()
-    projects = data.projects[
-        data.projects["ags"].isin(districts["ags"]) & data.projects["measure_type"].isin(selection.measure_types)
-    ]
+    projects = selected_projects(data, selection, every_year=True)
     trend = projects.groupby(["year", "measure_type"])["planned_eur"].sum(min_count=1).reset_index()
     trend["year"] = trend["year"].astype("int64")
     trend["measure_type"] = trend["measure_type"].astype("int64")
