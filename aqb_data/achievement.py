@@ -137,23 +137,14 @@ _SUMS = [
 
 def status_of(deviation: float, occupancy: float, thresholds: StatusThresholds = THRESHOLDS) -> str:
     """The traffic light for a spending deviation and an occupancy: the worse of the two decides."""
-    levels = []
-    if pd.notna(deviation):
-        levels.append(
-            BEHIND
-            if deviation < thresholds.spending_behind
-            else WATCH
-            if deviation < thresholds.spending_watch
-            else ON_TRACK
+    levels = [
+        BEHIND if value < behind else WATCH if value < watch else ON_TRACK
+        for value, behind, watch in (
+            (deviation, thresholds.spending_behind, thresholds.spending_watch),
+            (occupancy, thresholds.occupancy_behind, thresholds.occupancy_watch),
         )
-    if pd.notna(occupancy):
-        levels.append(
-            BEHIND
-            if occupancy < thresholds.occupancy_behind
-            else WATCH
-            if occupancy < thresholds.occupancy_watch
-            else ON_TRACK
-        )
+        if pd.notna(value)
+    ]
     return min(levels, key=STATUS_ORDER.__getitem__) if levels else NO_DATA
 
 
