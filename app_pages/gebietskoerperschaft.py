@@ -113,7 +113,7 @@ shown = ind.district_projects(data, selection.year, selection.ags, selection.mea
 if shown.empty:
     st.write("Keine Projekte in den gewählten Maßnahmenarten.")
 else:
-    missing = int(ind.district_budgets(data, selection).iloc[0]["projects_without_amount"])
+    missing = int(shown["planned_eur"].isna().sum())
     if missing:
         st.info(f"{missing} Projekte haben noch keine geplanten Mittel (–); eine Projektliste kann sie nachliefern.")
     table(
