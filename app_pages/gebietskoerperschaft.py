@@ -8,6 +8,7 @@ from aqb_data import indicators as ind
 from aqb_data.districts import load_districts
 from aqb_data.formatting import format_date, format_eur, format_number, format_percent
 from aqb_data.model import MEASURE_TYPES, is_synthetic
+from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection, select_district
 from ui.widgets import (
@@ -15,7 +16,6 @@ from ui.widgets import (
     TREND_COLUMNS,
     chart,
     data_caption,
-    source_note,
     synthetic_notice,
     table,
 )
@@ -53,7 +53,7 @@ if not selection.ags:
     st.stop()
 
 name = ind.scope_label(selection)
-note = source_note(data, selection.year)
+note = source_line(data, selection)
 st.title(f"{name} – {selection.year}")
 data_caption(data, selection.year)
 synthetic_notice(ind.synthetic_share(data, selection))

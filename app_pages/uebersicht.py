@@ -9,6 +9,7 @@ from aqb_data import charts
 from aqb_data import indicators as ind
 from aqb_data.districts import population_date
 from aqb_data.formatting import format_change, format_eur, format_number, format_percent
+from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import (
@@ -16,7 +17,6 @@ from ui.widgets import (
     PER_INHABITANT_COLUMNS,
     chart,
     data_caption,
-    source_note,
     synthetic_notice,
     table,
 )
@@ -24,7 +24,7 @@ from ui.widgets import (
 data = get_data()
 selection = current_selection()
 scope = ind.scope_label(selection)
-note = source_note(data, selection.year)
+note = source_line(data, selection)
 
 st.title(f"Übersicht {selection.year} – {scope}")
 data_caption(data, selection.year)

@@ -14,13 +14,14 @@ from aqb_data.comparison import (
     ranking,
 )
 from aqb_data.formatting import format_percent
+from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection
-from ui.widgets import ALLOCATION_COLUMNS, chart, source_note, synthetic_notice, table
+from ui.widgets import ALLOCATION_COLUMNS, chart, synthetic_notice, table
 
 data = get_data()
 selection = current_selection()
-note = source_note(data, selection.year)
+note = source_line(data, selection)
 
 st.title(f"Vergleich {selection.year}")
 key = st.selectbox(

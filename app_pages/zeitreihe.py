@@ -6,14 +6,15 @@ from aqb_data import charts
 from aqb_data import indicators as ind
 from aqb_data.achievement import achievement_trend, with_expectation
 from aqb_data.formatting import format_date, format_eur, format_percent
+from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection
-from ui.widgets import TREND_COLUMNS, chart, source_note, synthetic_notice
+from ui.widgets import TREND_COLUMNS, chart, synthetic_notice
 
 data = get_data()
 selection = current_selection()
 scope = ind.scope_label(selection)
-note = source_note(data, selection.year)
+note = source_line(data, selection)
 
 st.title(f"Zeitreihe – {scope}")
 st.caption(

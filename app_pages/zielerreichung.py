@@ -7,9 +7,10 @@ from aqb_data import charts
 from aqb_data import indicators as ind
 from aqb_data.achievement import BEHIND, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH, achievement, behind_first, stichtage
 from aqb_data.formatting import format_date, format_eur, format_percent, format_points
+from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection, select_district
-from ui.widgets import DEVIATION_COLUMNS, chart, source_note, synthetic_notice, table
+from ui.widgets import DEVIATION_COLUMNS, chart, synthetic_notice, table
 
 data = get_data()
 selection = current_selection()
@@ -73,7 +74,7 @@ as_of = st.select_slider(
     help="Es zählt je Projekt der letzte Bericht bis zu diesem Tag. Der Stichtag steht im Link.",
 )
 synthetic_notice(ind.synthetic_share(data, selection, ("projects", "progress")))
-note = source_note(data, selection.year)
+note = source_line(data, selection)
 
 land = achievement(data, selection, "land", as_of).iloc[0]
 cols = st.columns(5)

@@ -8,8 +8,9 @@ import pandas as pd
 
 from aqb_data.dataset import AqbData
 from aqb_data.demo import KNOWN_FIGURES_CSV
-from aqb_data.districts import district_label
-from aqb_data.indicators import Selection, budget_trend
+from aqb_data.districts import district_label, population_date
+from aqb_data.formatting import format_date
+from aqb_data.indicators import Selection, budget_trend, synthetic_share
 
 TEXTS_DIR = Path(__file__).resolve().parent / "texts"
 
@@ -17,6 +18,28 @@ TEXTS_DIR = Path(__file__).resolve().parent / "texts"
 def method_text(name: str) -> str:
     """A Markdown text from aqb_data/texts/ (e.g. `indikatoren`)."""
     return (TEXTS_DIR / f"{name}.md").read_text(encoding="utf-8")
+
+
+DEMO_LABEL = "DEMODATEN (synthetisch, keine amtlichen Werte)"
+
+
+def data_status(data: AqbData, year: int) -> str:
+    """The data date in words: the latest Stichtag of the year's reports, or that there is none yet."""
+    as_of = data.data_date(year)
+    return f"Stichtag {format_date(as_of)}" if as_of else "noch kein Umsetzungsbericht"
+
+
+def source_line(data: AqbData, selection: Selection) -> str:
+    """The source line under every chart, kept in its exports: files, data date, population, and a demo
+    label where any of the selected rows is synthetic. `; ` separates the parts (a chart breaks lines there)."""
+    files = ", ".join(data.files) or "–"
+    line = (
+        f"Quelle: Zielvereinbarungen und Projektlisten {selection.year} ({files}); "
+        f"Datenstand: {data_status(data, selection.year)}; Einwohner: Destatis {population_date()}"
+    )
+    if synthetic_share(data, selection, ("agreements", "projects", "progress")) > 0:
+        line = f"{DEMO_LABEL}; {line}"
+    return line
 
 
 def known_figures_check(data: AqbData) -> pd.DataFrame:

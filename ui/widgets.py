@@ -10,16 +10,15 @@ import streamlit as st
 
 from aqb_data.charts import image_config
 from aqb_data.dataset import AqbData
-from aqb_data.districts import population_date
 from aqb_data.formatting import (
     NOT_AVAILABLE,
     format_change,
-    format_date,
     format_eur,
     format_number,
     format_percent,
     format_points,
 )
+from aqb_data.sources import data_status
 
 Formatter = Callable[[object], str]
 
@@ -101,17 +100,5 @@ def synthetic_notice(share: float) -> None:
 
 def data_caption(data: AqbData, year: int) -> None:
     """The data date and the files the figures come from, under a page's title."""
-    as_of = data.data_date(year)
-    stand = f"letzter Stichtag {format_date(as_of)}" if as_of else "noch kein Umsetzungsbericht"
     files = ", ".join(data.files) or "–"
-    st.caption(f"Datenstand {year}: {stand} · Datei: {files}")
-
-
-def source_note(data: AqbData, year: int) -> str:
-    """The source line printed under every chart (and kept in its image export)."""
-    as_of = data.data_date(year)
-    files = ", ".join(data.files) or "–"
-    stand = f", Stichtag {format_date(as_of)}" if as_of else ""
-    return (
-        f"Quelle: Zielvereinbarungen und Projektlisten {year} ({files}{stand}); Einwohner: Destatis {population_date()}"
-    )
+    st.caption(f"Datenstand {year}: {data_status(data, year)} · Datei: {files}")
