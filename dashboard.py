@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.data import get_data
 from ui.filters import sidebar_filters
+from ui.widgets import toolbar_format_setting
 
 st.set_page_config(page_title="AQB-Dashboard Hessen", page_icon=":material/bar_chart:", layout="wide")
 
@@ -33,6 +34,7 @@ if data.synthetic_rows():
         "Die Daten enthalten **synthetische Demodaten**. Sie lassen sich unter *Verlauf* entfernen.",
         icon=":material/science:",
     )
+toolbar_format_setting()
 st.sidebar.caption(
     "Ausbildungs- und Qualifizierungsbudget (AQB) · Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales"
 )

@@ -128,6 +128,7 @@ else:
             "share": ("Anteil am Budget", format_percent),
             "source": ("Quelle", None),
         },
+        f"Projekte {name} {selection.year}",
     )
 
 st.button("Andere Gebietskörperschaft wählen", icon=":material/undo:", on_click=select_district, args=(None,))

@@ -67,7 +67,8 @@ def _preview(check: UploadCheck, data: bytes, file_name: str, key: str) -> None:
         return
     st.markdown("**Was sich ändert**")
     counts = preview.counts()
-    table(counts, {c: (c, format_number if c != "Blatt" else None) for c in counts.columns})
+    title = f"Änderungen durch {file_name}"
+    table(counts, {c: (c, format_number if c != "Blatt" else None) for c in counts.columns}, title, filtered=False)
     money = preview.money_by_district()
     if len(money):
         table(
@@ -80,10 +81,17 @@ def _preview(check: UploadCheck, data: bytes, file_name: str, key: str) -> None:
                 "nachher": ("nachher", format_eur),
                 "Differenz": ("Differenz", format_change),
             },
+            f"{title}: Mittel je Gebietskörperschaft",
+            filtered=False,
         )
     with st.expander("Geänderte Zeilen im Einzelnen"):
         rows = preview.changed_rows()
-        table(rows, {c: (c, format_date if c == "Stichtag" else str if c == "Jahr" else None) for c in rows.columns})
+        table(
+            rows,
+            {c: (c, format_date if c == "Stichtag" else str if c == "Jahr" else None) for c in rows.columns},
+            f"{title}: geänderte Zeilen",
+            filtered=False,
+        )
     st.button(
         "Übernehmen",
         type="primary",

@@ -47,4 +47,6 @@ table(
         "dataset_eur": ("Im Datensatz", format_eur),
         "source": ("Quelle", None),
     },
+    "Veröffentlichte Zahlen und Datensatz",
+    filtered=False,
 )

@@ -8,7 +8,14 @@ import streamlit as st
 from aqb_data import charts
 from aqb_data import indicators as ind
 from aqb_data.districts import population_date
-from aqb_data.formatting import format_change, format_eur, format_number, format_percent
+from aqb_data.formatting import (
+    format_change,
+    format_change_percent,
+    format_eur,
+    format_eur_cents,
+    format_number,
+    format_percent,
+)
 from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection
@@ -127,14 +134,15 @@ table(
         "regierungsbezirk": ("Regierungsbezirk", None),
         "budget_eur": ("Haushaltsmittel", format_eur),
         "planned_eur": ("Geplante Mittel", format_eur),
-        "unallocated_eur": ("Nicht verplant", lambda v: format_eur(v, 2)),
+        "unallocated_eur": ("Nicht verplant", format_eur_cents),
         "status": ("Hinweis", None),
         "n_projects": ("Projekte", format_number),
-        "budget_per_inhabitant": ("€ je Einwohner/in", lambda v: format_eur(v, 2)),
+        "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
         "change_eur": ("Veränderung ggü. Vorjahr", format_change),
-        "change_share": ("Veränderung (%)", lambda v: format_change(v, "percent")),
+        "change_share": ("Veränderung (%)", format_change_percent),
         "source": ("Quelle", None),
     },
+    f"Haushaltsmittel je Gebietskörperschaft – {scope} {selection.year}",
 )
 st.caption(
     f"Summe: {format_eur(totals['budget_eur'])} Haushaltsmittel, davon {format_eur(totals['planned_eur'])} verplant "

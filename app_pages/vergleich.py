@@ -33,6 +33,7 @@ key = st.selectbox(
     help="Je Einwohner/in und je Platz sind eigene Kennzahlen; die Auswahl steht im Link.",
 )
 indicator = INDICATORS[key]
+value_format = charts.indicator_formatter(indicator.kind)
 everywhere = ind.Selection(selection.year, measure_types=selection.measure_types)  # all 26 districts
 synthetic_notice(ind.synthetic_share(data, everywhere))
 chosen_text = (
@@ -42,7 +43,6 @@ st.caption(f"Alle 26 Gebietskörperschaften; Zielerreichung am letzten Stichtag 
 
 comparison = district_comparison(data, selection)
 ranked = ranking(comparison, key)
-ranked["wert"] = [charts.format_indicator(v, indicator.kind) for v in ranked[key]]
 chosen = ranked["ags"].eq(selection.ags) if selection.ags else ranked["regierungsbezirk"].eq(selection.regierungsbezirk)
 ranked["name"] = ranked["label"].where(~chosen, "▶ " + ranked["label"])  # marked not only by colour
 
@@ -52,7 +52,7 @@ with left:
         charts.district_map(comparison, key, indicator.label, indicator.kind, geojson(), note),
         f"aqb_karte_{key}_{selection.year}",
         ranked,
-        {"label": ("Gebietskörperschaft", None), "wert": (indicator.label, None)},
+        {"label": ("Gebietskörperschaft", None), key: (indicator.label, value_format)},
     )
 with right:
     st.markdown(f"**Ranking: {indicator.label}**")
@@ -62,8 +62,9 @@ with right:
             "rank": ("Rang", str),
             "name": ("Gebietskörperschaft", None),
             "regierungsbezirk": ("Regierungsbezirk", None),
-            "wert": (indicator.label, None),
+            key: (indicator.label, value_format),
         },
+        f"Ranking {indicator.label} {selection.year}",
         height=35 * 27 + 3,
     )
 
@@ -83,6 +84,7 @@ if selection.ags:
             "regierungsbezirk": (f"Regierungsbezirk {context.attrs['regierungsbezirk']}", None),
             "land": ("Hessen", None),
         },
+        f"{ind.scope_label(selection)} im Vergleich {selection.year}",
     )
     st.caption(
         "Regierungsbezirk und Hessen: Summen über ihre Gebietskörperschaften, geteilt – keine Durchschnitte von Quoten."

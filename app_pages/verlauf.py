@@ -62,7 +62,7 @@ log = pd.DataFrame(
     ],
     columns=["Nr.", "Zeitpunkt", "Art", "Datei", "Änderungen", "Status"],
 )
-table(log, {c: (c, None) for c in log.columns})
+table(log, {c: (c, None) for c in log.columns}, "Importprotokoll", filtered=False)
 
 active = [r for r in records if r.undone_at is None]
 undo_col, demo_col = st.columns(2)
@@ -94,6 +94,8 @@ if active:
             "budget_eur": (f"Haushaltsmittel {LAND_LABEL}", format_eur),
             "n_districts": ("Gebietskörperschaften", format_number),
         },
+        f"Haushaltsmittel nach Import Nr. {chosen}",
+        filtered=False,
     )
 
     def _state_workbook() -> bytes:

@@ -5,7 +5,7 @@ import streamlit as st
 from aqb_data import charts
 from aqb_data import indicators as ind
 from aqb_data.achievement import achievement_trend, with_expectation
-from aqb_data.formatting import format_date, format_eur, format_percent
+from aqb_data.formatting import format_date, format_eur, format_eur_cents, format_percent
 from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection
@@ -39,7 +39,7 @@ chart(
     {
         "year": ("Jahr", str),
         "unit_label": ("Gebiet", None),
-        "budget_per_inhabitant": ("€ je Einwohner/in", lambda v: format_eur(v, 2)),
+        "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
     },
 )
 

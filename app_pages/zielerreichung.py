@@ -42,11 +42,12 @@ COLUMNS = {
 }
 
 
-def _table(frame: pd.DataFrame, first: tuple[str, None], **selection: object) -> None:
+def _table(frame: pd.DataFrame, first: tuple[str, None], title: str, **row_selection: object) -> None:
     """Units behind plan first, with the dates their figures rest on."""
     shown = behind_first(frame).reset_index(drop=True)
     shown["datenstand"] = [_data_date(a, b) for a, b in zip(shown["first_as_of"], shown["last_as_of"], strict=True)]
-    table(shown, {"unit_label": first, **COLUMNS}, **selection)
+    title = f"Zielerreichung {title} – {scope} {selection.year}, Stichtag {format_date(as_of)}"
+    table(shown, {"unit_label": first, **COLUMNS}, title, **row_selection)
 
 
 def _pick_district() -> None:
@@ -103,10 +104,10 @@ if selection.ags:
     st.caption(" › ".join(dict.fromkeys(["Hessen", up, scope])))
     st.button(f"↩ zurück: {up}", on_click=select_district, args=(None,))
     st.subheader("Nach Maßnahmenarten")
-    _table(achievement(data, selection, "measure_type", as_of), ("Maßnahmenart", None))
+    _table(achievement(data, selection, "measure_type", as_of), ("Maßnahmenart", None), "nach Maßnahmenarten")
     st.subheader("Projekte")
     projects = achievement(data, selection, "project", as_of)
-    _table(projects, ("Projekt", None))
+    _table(projects, ("Projekt", None), "der Projekte")
     if projects["deviation"].isna().all():
         st.info(f"Für {scope} liegt bis zum gewählten Stichtag noch kein Umsetzungsbericht mit Mittelabfluss vor.")
     else:
@@ -130,6 +131,7 @@ else:
     _table(
         ordered,
         ("Gebietskörperschaft", None),
+        "der Gebietskörperschaften",
         on_select=_pick_district,
         selection_mode="single-row",
         key="achievement_districts",
@@ -141,4 +143,4 @@ else:
         DEVIATION_COLUMNS,
     )
     st.subheader("Nach Maßnahmenarten")
-    _table(achievement(data, selection, "measure_type", as_of), ("Maßnahmenart", None))
+    _table(achievement(data, selection, "measure_type", as_of), ("Maßnahmenart", None), "nach Maßnahmenarten")

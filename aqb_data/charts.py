@@ -6,6 +6,8 @@ toolbar's image export and a server-side export look the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -13,7 +15,14 @@ import plotly.io as pio
 
 from aqb_data.achievement import BEHIND, EXPECTED_LABEL, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH
 from aqb_data.comparison import MAP_ATTRIBUTION
-from aqb_data.formatting import format_eur, format_number, format_percent, format_points, safe_file_stem
+from aqb_data.formatting import (
+    format_eur,
+    format_eur_cents,
+    format_number,
+    format_percent,
+    format_points,
+    safe_file_stem,
+)
 from aqb_data.indicators import UNALLOCATED_CODE, measure_label
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
 
@@ -64,12 +73,12 @@ def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
     return fig
 
 
-def image_config(file_stem: str) -> dict[str, object]:
-    """Plotly's toolbar settings: a 16:9 meeting-ready PNG with a telling file name, no Plotly logo."""
+def image_config(file_stem: str, fmt: str = "png") -> dict[str, object]:
+    """Plotly's toolbar settings: a 16:9 meeting-ready PNG (or SVG) with a telling file name, no Plotly logo."""
     return {
         "displaylogo": False,
         "toImageButtonOptions": {
-            "format": "png",
+            "format": fmt,
             "filename": safe_file_stem(file_stem, "aqb_grafik"),
             "width": 1600,
             "height": 900,
@@ -335,14 +344,15 @@ def trend_lines(
 
 def format_indicator(value: object, kind: str) -> str:
     """An indicator value the German way, by its kind (eur, eur2, percent, points, status)."""
-    if kind == "status":
+    formatter = indicator_formatter(kind)
+    if formatter is None:
         return str(value) if isinstance(value, str) else "–"
-    return {
-        "eur": format_eur,
-        "eur2": lambda v: format_eur(v, 2),
-        "percent": format_percent,
-        "points": format_points,
-    }[kind](value)
+    return formatter(value)
+
+
+def indicator_formatter(kind: str) -> Callable[[object], str] | None:
+    """The German formatter for an indicator's kind; None for the status, which is text."""
+    return {"eur": format_eur, "eur2": format_eur_cents, "percent": format_percent, "points": format_points}.get(kind)
 
 
 def district_map(

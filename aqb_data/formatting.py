@@ -59,6 +59,16 @@ def format_change(value: object, kind: str = "eur") -> str:
     return ("+" if number > 0 else "-") + text
 
 
+def format_eur_cents(value: object) -> str:
+    """Money with cents, e.g. 4,94 €; `–` if missing."""
+    return format_eur(value, 2)
+
+
+def format_change_percent(value: object) -> str:
+    """A signed change in percent, e.g. +3,5 %; `–` if missing."""
+    return format_change(value, "percent")
+
+
 def format_date(value: object) -> str:
     """A date as 13.08.2025; `–` if missing."""
     if _missing(value):

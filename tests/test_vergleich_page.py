@@ -10,6 +10,7 @@ from aqb_data import charts
 from aqb_data.comparison import INDICATORS, district_against_context, district_comparison, geojson
 from aqb_data.dataset import bundled_data
 from aqb_data.indicators import Selection, land_totals
+from tests.screen import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,7 +48,7 @@ def test_the_page_ranks_by_the_indicator_in_the_link() -> None:
     at.switch_page("app_pages/vergleich.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.selectbox(key="kennzahl").value == "budget_per_inhabitant"
-    ranking = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+    ranking = next(shown(d) for d in at.dataframe if "Rang" in d.value.columns)
     assert ranking.iloc[0]["Gebietskörperschaft"] == "Frankfurt am Main"
     assert ranking.iloc[0]["Haushaltsmittel je Einwohner/in"] == "5,87 €"
     assert "▶ Waldeck-Frankenberg" in list(ranking["Gebietskörperschaft"])
@@ -62,7 +63,7 @@ def test_ranking_by_status_puts_districts_behind_plan_first() -> None:
     at.query_params["kennzahl"] = "Status"
     at.run()
     at.switch_page("app_pages/vergleich.py").run()
-    ranking = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+    ranking = next(shown(d) for d in at.dataframe if "Rang" in d.value.columns)
     assert ranking["Status"].iloc[0] == "im Verzug"
     assert ranking["Status"].iloc[-1] == "keine Daten"
 

@@ -2,58 +2,107 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from aqb_data import images
 from aqb_data.charts import image_config
 from aqb_data.dataset import AqbData
 from aqb_data.formatting import (
     NOT_AVAILABLE,
     format_change,
     format_eur,
+    format_eur_cents,
     format_number,
     format_percent,
     format_points,
+    safe_file_stem,
 )
+from aqb_data.indicators import Selection
 from aqb_data.sources import data_status
+from aqb_data.table_export import Columns, table_csv, table_xlsx, view_metadata
+from ui.data import get_data
+from ui.filters import current_selection
 
-Formatter = Callable[[object], str]
+TOOLBAR_FORMAT = "bildformat"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def chart(
-    fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: dict[str, tuple[str, Formatter | None]]
-) -> None:
+def chart(fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Columns) -> None:
     """A Plotly chart in the project's own look (theme=None) with a meeting-ready image export, and its
     numbers as a table one click away (a chart is never the only way to read them)."""
-    st.plotly_chart(fig, theme=None, config=image_config(file_stem), width="stretch")
-    with st.expander("Zahlen zum Diagramm"):
-        table(numbers, columns)
+    stem = safe_file_stem(file_stem, "aqb_grafik")
+    toolbar_format = (st.session_state.get(TOOLBAR_FORMAT) or "PNG").lower()
+    st.plotly_chart(fig, theme=None, config=image_config(stem, toolbar_format), width="stretch")
+    numbers_col, image_col = st.columns([4, 1], vertical_alignment="top")
+    with numbers_col.expander("Zahlen zum Diagramm"):
+        table(numbers, columns, f"Zahlen zum Diagramm: {fig.layout.title.text}", file_stem=stem)
+    with image_col.popover("Bild herunterladen", icon=":material/image:", width="stretch"):
+        _image_downloads(fig, stem)
 
 
-ALLOCATION_COLUMNS: dict[str, tuple[str, Formatter | None]] = {
+def toolbar_format_setting() -> None:
+    """In the sidebar: which format the camera button above every chart saves (in the browser, no server)."""
+    st.sidebar.segmented_control(
+        "Kamerasymbol der Diagramme speichert",
+        ["PNG", "SVG"],
+        default="PNG",
+        key=TOOLBAR_FORMAT,
+        help="PNG für Folien, SVG (Vektor) für Druck und Bearbeitung; jeweils 16:9 mit Titel und Quelle. "
+        "PDF und die anderen Formate gibt es unter jedem Diagramm bei „Bild herunterladen“.",
+    )
+
+
+def _image_downloads(fig: go.Figure, stem: str) -> None:
+    """Server-made images in meeting format; where the server has no browser, the reason instead."""
+    if not images.available():
+        st.info(images.NO_BROWSER)
+        return
+    st.caption("16:9, mit Titel, Datenstand und Quelle – wie auf dem Bildschirm.")
+    for fmt, label in (("png", "PNG (Bild)"), ("svg", "SVG (Vektor)"), ("pdf", "PDF")):
+        st.download_button(
+            label,
+            data=_ImageFile(fig, fmt),
+            file_name=f"{stem}.{fmt}",
+            mime=images.MIME_TYPES[fmt],
+            on_click="ignore",
+            key=f"image_{fmt}_{stem}",
+            width="stretch",
+        )
+
+
+class _ImageFile:
+    """Draws the image only when the button is clicked (kaleido takes a fraction of a second per image)."""
+
+    def __init__(self, fig: go.Figure, fmt: str) -> None:
+        self.fig, self.fmt = fig, fmt
+
+    def __call__(self) -> bytes:
+        return images.figure_image(self.fig, self.fmt)
+
+
+ALLOCATION_COLUMNS: Columns = {
     "unit_label": ("Gebiet", None),
     "measure_label": ("Maßnahmenart", None),
     "planned_eur": ("Geplante Mittel", format_eur),
     "share": ("Anteil am Budget", format_percent),
     "budget_eur": ("Haushaltsmittel", format_eur),
 }
-TREND_COLUMNS: dict[str, tuple[str, Formatter | None]] = {
+TREND_COLUMNS: Columns = {
     "year": ("Jahr", str),
     "budget_eur": ("Haushaltsmittel", format_eur),
     "change_eur": ("Veränderung", format_change),
-    "budget_per_inhabitant": ("€ je Einwohner/in", lambda v: format_eur(v, 2)),
+    "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
     "n_districts": ("Gebietskörperschaften", str),
 }
-PER_INHABITANT_COLUMNS: dict[str, tuple[str, Formatter | None]] = {
+PER_INHABITANT_COLUMNS: Columns = {
     "label": ("Gebietskörperschaft", None),
-    "budget_per_inhabitant": ("€ je Einwohner/in", lambda v: format_eur(v, 2)),
+    "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
     "budget_eur": ("Haushaltsmittel", format_eur),
     "population": ("Einwohner/innen", format_number),
 }
-DEVIATION_COLUMNS: dict[str, tuple[str, Formatter | None]] = {
+DEVIATION_COLUMNS: Columns = {
     "unit_label": ("Einheit", None),
     "status": ("Status", None),
     "spending_rate": ("Mittelabfluss", format_percent),
@@ -65,14 +114,19 @@ DEVIATION_COLUMNS: dict[str, tuple[str, Formatter | None]] = {
 
 def table(
     frame: pd.DataFrame,
-    columns: dict[str, tuple[str, Formatter | None]],
+    columns: Columns,
+    title: str,
     height: int | str = "auto",
+    filtered: bool = True,
+    file_stem: str | None = None,
     **selection: object,
 ) -> None:
-    """A table with German headings and German number formats; sorting works on the underlying numbers.
+    """A table with German headings and German number formats (sorting works on the underlying numbers),
+    and under it its download as Excel and CSV: the same rows and columns, under the same filters.
 
-    `columns` maps a column of `frame` to its heading and formatter (None: shown as is); `selection` passes
-    row selection on to st.dataframe (on_select, selection_mode, key).
+    `columns` maps a column of `frame` to its heading and formatter (None: shown as is); `title` names the
+    table in its files; `filtered=False` for tables the sidebar filters do not apply to; `selection`
+    passes row selection on to st.dataframe (on_select, selection_mode, key).
     """
     shown = frame[list(columns)].rename(columns={name: heading for name, (heading, _) in columns.items()})
     formats = {heading: fmt for heading, fmt in columns.values() if fmt is not None}
@@ -80,6 +134,39 @@ def table(
     styler = shown.style.format(na_rep=NOT_AVAILABLE).format(formats, na_rep=NOT_AVAILABLE)
     # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
     st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
+    stem = file_stem or safe_file_stem(f"AQB {title}", "aqb_tabelle")
+    export = _TableFile(
+        frame[list(columns)].copy(), columns, title, get_data(), current_selection() if filtered else None
+    )
+    with st.container(horizontal=True, gap="small"):
+        for fmt, label, mime in (("xlsx", "Excel", XLSX_MIME), ("csv", "CSV", "text/csv")):
+            st.download_button(
+                label,
+                data=export.xlsx if fmt == "xlsx" else export.csv,
+                file_name=f"{stem}.{fmt}",
+                mime=mime,
+                on_click="ignore",
+                icon=":material/download:",
+                type="tertiary",
+                key=f"table_{fmt}_{stem}",
+                help=f"Diese Tabelle als {label}-Datei (deutsches Zahlenformat; mit Filtern, Datenstand und Quelle)",
+            )
+
+
+class _TableFile:
+    """A table's files, made only when a download button is clicked (outside the page's run: everything
+    they need is kept here)."""
+
+    def __init__(
+        self, frame: pd.DataFrame, columns: Columns, title: str, data: AqbData, selection: Selection | None
+    ) -> None:
+        self.frame, self.columns, self.title, self.data, self.selection = frame, columns, title, data, selection
+
+    def xlsx(self) -> bytes:
+        return table_xlsx(self.frame, self.columns, view_metadata(self.title, self.data, self.selection))
+
+    def csv(self) -> bytes:
+        return table_csv(self.frame, self.columns)
 
 
 def synthetic_notice(share: float) -> None:
