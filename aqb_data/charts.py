@@ -56,8 +56,11 @@ def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
     """Template, title and the source line under the plot."""
     fig.update_layout(template="aqb", title={"text": title})
     if source_note:
+        lines = source_note.split("; ")
+        # Room under the axis for every line of the note (13 px each) besides the axis' own labels.
+        fig.update_layout(margin={"b": 50 + 14 * len(lines)})
         fig.add_annotation(
-            text=source_note.replace("; ", "<br>"),
+            text="<br>".join(lines),
             xref="paper",
             yref="paper",
             # Right-aligned under the plot: long category labels on the left cannot push it out of view.

@@ -65,7 +65,8 @@ def figure_image(fig: go.Figure, fmt: str = "png", width: int = WIDTH, height: i
 
     global _server_started
     options = {"format": fmt, "width": width, "height": height, "scale": PNG_SCALE if fmt == "png" else 1}
-    figure = go.Figure(fig).update_layout(width=None, height=None)  # the export size decides, not the screen's
+    # The export's size decides, not the screen's; a slide needs a little air around the title and labels.
+    figure = go.Figure(fig).update_layout(width=None, height=None, title_x=0.012, margin_l=30, margin_r=30)
     if fmt == "pdf":
         # Chromium prints a hatched bar as millions of tiny fills (11 MB instead of 24 KB): the PDF shows the
         # same bar in its plain colour.
