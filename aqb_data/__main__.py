@@ -230,6 +230,64 @@ def _remove_demo(db: str | None) -> int:
     return EXIT_OK
 
 
+def _meeting_pack(district: str | None, year: int, outputs: list[str], db: str | None) -> int:
+    """Write the meeting pack of a district (or, without one, of the Land) as .pptx and/or .pdf; 2 on any error."""
+    from aqb_data import meeting_pack
+    from aqb_data.districts import DistrictError, normalise_ags, resolve_ags, resolve_name
+
+    paths = [Path(output) for output in outputs]
+    for path in paths:
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in meeting_pack.FORMATS:
+            print(
+                f"Fehler: {path}: Das Format „{path.suffix or '(ohne Endung)'}“ wird nicht unterstützt; "
+                "bitte eine Datei mit der Endung .pptx oder .pdf angeben.",
+                file=sys.stderr,
+            )
+            return EXIT_UNREADABLE
+        if not path.parent.is_dir():
+            print(
+                f"Fehler: {path} kann nicht geschrieben werden (den Ordner {path.parent} gibt es nicht).",
+                file=sys.stderr,
+            )
+            return EXIT_UNREADABLE
+    ags = None
+    if district is not None:
+        try:
+            ags = resolve_ags(district) if normalise_ags(district) else resolve_name(district)
+        except DistrictError as error:
+            print(f"Fehler: {error}.", file=sys.stderr)
+            return EXIT_UNREADABLE
+    try:
+        data = open_store(db).load()
+    except (StoreError, DataError) as error:
+        print(f"Fehler: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if year not in data.years:
+        available = ", ".join(str(y) for y in data.years) or "keine"
+        print(f"Fehler: Für {year} gibt es keine Zielvereinbarungen (vorhanden: {available}).", file=sys.stderr)
+        return EXIT_UNREADABLE
+    pack = meeting_pack.district_pack(data, year, ags) if ags else meeting_pack.land_pack(data, year)
+    if pack.image_problem:
+        print(f"Warnung: Diagramme sind durch ihre Zahlentabellen ersetzt. {pack.image_problem}", file=sys.stderr)
+    for path in paths:
+        content = meeting_pack.render(pack, path.suffix.lower().lstrip("."))
+        try:
+            path.write_bytes(content)
+        except OSError as error:
+            reasons = {
+                PermissionError: "keine Schreibrechte",
+                IsADirectoryError: "das ist ein Ordner",
+                FileNotFoundError: "Ordner nicht gefunden",
+            }
+            reason = reasons.get(type(error), error.strerror or error.__class__.__name__)
+            print(f"Fehler: {path} kann nicht geschrieben werden ({reason}).", file=sys.stderr)
+            return EXIT_UNREADABLE
+        kind = "PowerPoint" if path.suffix.lower() == ".pptx" else "PDF"
+        print(f"{path}: {pack.title} als {kind} mit {len(pack.slides)} Folien geschrieben.")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _GermanParser(prog="python -m aqb_data", description="AQB-Dashboard: Daten prüfen und auswerten.")
@@ -252,7 +310,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="den Demodatensatz erzeugen")
     demo.add_argument("output", metavar="AUSGABE.xlsx")
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"Startwert (Standard {DEFAULT_SEED})")
-    for command in (summary, importing, *(commands.choices[c] for c in ("history", "undo", "remove-demo"))):
+    pack = commands.add_parser(
+        "meeting-pack",
+        help="Unterlage zur Umsetzungsbesprechung (.pptx oder .pdf) für eine Gebietskörperschaft oder Hessen",
+    )
+    pack.add_argument("--ags", help="Kreisschlüssel oder Name der Gebietskörperschaft; ohne: ganz Hessen")
+    pack.add_argument("--year", type=int, required=True, help="Haushaltsjahr")
+    pack.add_argument("outputs", nargs="+", metavar="AUSGABE", help="Datei(en) mit der Endung .pptx oder .pdf")
+    for command in (
+        summary,
+        importing,
+        pack,
+        *(commands.choices[c] for c in ("history", "undo", "remove-demo")),
+    ):
         command.add_argument("--db", help="Datenbankdatei (Standard: $AQB_DB oder var/aqb.sqlite)")
     args = parser.parse_args(argv)
     handlers = {
@@ -264,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "remove-demo": lambda: _remove_demo(args.db),
         "template": lambda: _template(Path(args.output)),
         "parse-agreement": lambda: _parse_agreement(args.file),
+        "meeting-pack": lambda: _meeting_pack(args.ags, args.year, args.outputs, args.db),
     }
     if args.command in handlers:
         try:

@@ -8,6 +8,7 @@ numerator and denominator over the rows where both are known — never by averag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,7 @@ import pandas as pd
 
 from aqb_data.dataset import AqbData
 from aqb_data.districts import district_label
+from aqb_data.formatting import format_number
 from aqb_data.indicators import LAND_LABEL, Selection, measure_label, ratio, scope_label, selected_projects
 
 LEVELS = ("project", "measure_type", "district", "regierungsbezirk", "land")
@@ -146,6 +148,75 @@ def status_of(deviation: float, occupancy: float, thresholds: StatusThresholds =
         if pd.notna(value)
     ]
     return min(levels, key=STATUS_ORDER.__getitem__) if levels else NO_DATA
+
+
+def _level(value: float, behind: float, watch: float) -> str:
+    """The traffic light of one measure, by the same comparison as status_of."""
+    return BEHIND if value < behind else WATCH if value < watch else ON_TRACK
+
+
+def status_reason(row: Mapping[str, object] | pd.Series, thresholds: StatusThresholds = THRESHOLDS) -> str:
+    """Why a unit (a row of `achievement`) has its status, in German, e.g. "Mittelabfluss 12,3 Pp. unter dem
+    Jahresfortschritt (Schwelle: -10 Pp.)" or "kein Bericht bis zum Stichtag".
+
+    The reason is derived from the same thresholds and comparison as `status_of`, so it always names the
+    measure that decides the status (both, if both do); a measure that is off track without deciding is added
+    after "außerdem"."""
+    deviation = row.get("deviation", np.nan)
+    occupancy = row.get("occupancy", np.nan)
+    deviation = float(deviation) if pd.notna(deviation) else np.nan
+    occupancy = float(occupancy) if pd.notna(occupancy) else np.nan
+    status = status_of(deviation, occupancy, thresholds)
+    if status == NO_DATA:
+        reported = row.get("n_reported")
+        if reported is not None and pd.notna(reported) and int(reported) == 0:
+            return "kein Bericht bis zum Stichtag"
+        return "Bericht ohne berechenbaren Mittelabfluss und ohne Auslastung (geplante Mittel oder Plätze fehlen)"
+
+    def shown(value: float, limits: tuple[float, float]) -> str:
+        """value (in percent or points) to one decimal, or more where it would look like a threshold (so that
+        "10,0 Pp. unter" beside "Schwelle: -10 Pp." cannot be read both as in and out of it)."""
+        for decimals in (1, 2, 3):
+            text = format_number(value, decimals)
+            if all(text != format_number(limit * 100, decimals) for limit in limits):
+                return text
+        return format_number(value, 0)  # exactly at the threshold: it counts as within
+
+    def spending_text(threshold: float | None) -> str:
+        points = deviation * 100
+        rounded = shown(abs(points), (-thresholds.spending_watch, -thresholds.spending_behind))
+        if rounded in ("0,0", "0,00"):
+            text = "Mittelabfluss entspricht dem Jahresfortschritt"
+        else:
+            text = f"Mittelabfluss {rounded} Pp. {'unter' if points < 0 else 'über'} dem Jahresfortschritt"
+        return text if threshold is None else f"{text} (Schwelle: {format_number(threshold * 100, 0)} Pp.)"
+
+    def occupancy_text(threshold: float | None) -> str:
+        text = f"Auslastung {shown(occupancy * 100, (thresholds.occupancy_watch, thresholds.occupancy_behind))} %"
+        return text if threshold is None else f"{text} unter {format_number(threshold * 100, 0)} %"
+
+    measures = []  # (level, text when it decides or adds, text when on track)
+    if pd.notna(deviation):
+        level = _level(deviation, thresholds.spending_behind, thresholds.spending_watch)
+        limit = thresholds.spending_behind if level == BEHIND else thresholds.spending_watch
+        measures.append((level, spending_text(limit), spending_text(None)))
+    if pd.notna(occupancy):
+        level = _level(occupancy, thresholds.occupancy_behind, thresholds.occupancy_watch)
+        limit = thresholds.occupancy_behind if level == BEHIND else thresholds.occupancy_watch
+        measures.append((level, occupancy_text(limit), occupancy_text(None)))
+    if status == ON_TRACK:
+        texts = [plain for _, _, plain in measures]
+        missing = (
+            ["Auslastung nicht berechenbar"]
+            if pd.isna(occupancy)
+            else ["Mittelabfluss nicht berechenbar"]
+            if pd.isna(deviation)
+            else []
+        )
+        return "; ".join(texts) + " – innerhalb der Schwellen" + "".join(f"; {m}" for m in missing)
+    deciding = [text for level, text, _ in measures if level == status]
+    also = [text for level, text, _ in measures if level not in (status, ON_TRACK)]
+    return " und ".join(deciding) + "".join(f"; außerdem {text}" for text in also)
 
 
 def achievement(

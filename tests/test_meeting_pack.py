@@ -1,0 +1,325 @@
+"""The meeting pack as the analyst opens it: PowerPoint and PDF files, read back with python-pptx and pypdf."""
+
+import io
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
+
+from aqb_data import images
+from aqb_data import indicators as ind
+from aqb_data.__main__ import main
+from aqb_data.achievement import BEHIND, NO_DATA, STATUS_SYMBOL, WATCH, achievement, status_reason, stichtage
+from aqb_data.dataset import AqbData, bundled_data
+from aqb_data.districts import load_districts
+from aqb_data.formatting import format_date, format_eur
+from aqb_data.meeting_pack import (
+    DEMO_NOTICE,
+    Pack,
+    district_pack,
+    land_pack,
+    pack_pdf,
+    pack_pptx,
+)
+from aqb_data.model import MEASURE_TYPES, synthetic_mask
+from aqb_data.sources import DEMO_LABEL
+
+ROOT = Path(__file__).resolve().parents[1]
+WALDECK = "06635"
+YEAR = 2025
+CREATED = date(2025, 10, 15)
+NO_BROWSER = "Chromium is not installed here: pictures cannot be made (the no-browser fallback is tested below)"
+JUNK = re.compile(r"\bnan\b|\bNaN\b|\bNone\b|\bNaT\b|<NA>")
+
+
+class Opened:
+    """A pack rendered to both files and read back the way a user's tools would."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.pptx = pack_pptx(pack)
+        self.pdf = pack_pdf(pack)
+        self.slides = list(Presentation(io.BytesIO(self.pptx)).slides)
+        self.pages = PdfReader(io.BytesIO(self.pdf)).pages
+
+    def texts(self, index: int) -> list[str]:
+        """Every text of a slide: text boxes and table cells, in the order they were placed."""
+        texts = []
+        for shape in self.slides[index].shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                texts += [cell.text for row in shape.table.rows for cell in row.cells]
+        return texts
+
+    def text(self, index: int) -> str:
+        return "\n".join(self.texts(index))
+
+    def titles(self) -> list[str]:
+        return [next(t for t in self.texts(i) if t.strip()) for i in range(len(self.slides))]
+
+    def pictures(self, index: int | None = None) -> int:
+        slides = self.slides if index is None else [self.slides[index]]
+        return sum(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for slide in slides for shape in slide.shapes)
+
+    def page_text(self, index: int) -> str:
+        return self.pages[index].extract_text().replace("\xa0", " ")
+
+    def slide_with(self, title: str) -> int:
+        return next(i for i, t in enumerate(self.titles()) if t.startswith(title))
+
+
+@pytest.fixture(scope="module")
+def data() -> AqbData:
+    return bundled_data()
+
+
+@pytest.fixture(scope="module")
+def progress_calls() -> list[tuple[float, str]]:
+    return []
+
+
+@pytest.fixture(scope="module")
+def waldeck(data: AqbData, progress_calls: list[tuple[float, str]]) -> Opened:
+    pack = district_pack(data, YEAR, WALDECK, lambda f, t: progress_calls.append((f, t)), created=CREATED)
+    return Opened(pack)
+
+
+@pytest.fixture(scope="module")
+def land(data: AqbData) -> Opened:
+    return Opened(land_pack(data, YEAR, created=CREATED))
+
+
+@pytest.fixture(scope="module")
+def without_browser(data: AqbData) -> Iterator[Opened]:
+    """Frankfurt (projects with amounts and reports: three charts) on a server without Chromium."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(images, "browser_path", lambda: None)
+        yield Opened(district_pack(data, YEAR, "06412", created=CREATED))
+
+
+def test_district_pack_has_its_slides_in_order(waldeck: Opened, data: AqbData) -> None:
+    as_of = format_date(stichtage(data, YEAR)[-1])
+    assert waldeck.titles() == [
+        "Umsetzungsbesprechung 2025",
+        "Zielvereinbarung 2025",
+        "Verteilung der Mittel nach Maßnahmenarten",
+        f"Zielerreichung zum Stichtag {as_of}",
+        "Entwicklung über die Jahre",
+        "Notizen zur Besprechung",
+    ]
+    assert waldeck.pack.file_stem == "AQB_Umsetzungsbesprechung_2025_Waldeck-Frankenberg"
+
+
+def test_title_slide_names_district_data_date_and_demo_data(waldeck: Opened, data: AqbData) -> None:
+    title = waldeck.text(0)
+    assert "Waldeck-Frankenberg" in title
+    assert f"Datenstand: Stichtag {format_date(data.data_date(YEAR))}" in title
+    assert "Erstellt am 15.10.2025" in title
+    # The signed 2025 agreement is real, the earlier years of the trend are synthetic: said on the title slide.
+    assert waldeck.pack.synthetic
+    assert DEMO_NOTICE in title and "2021" in title
+
+
+def test_agreement_slide_shows_the_budget_and_every_project(waldeck: Opened, data: AqbData) -> None:
+    agreement = ind.agreement(data, YEAR, WALDECK)
+    assert agreement is not None
+    budget = format_eur(agreement["budget_eur"])
+    assert budget == "773.920 €"
+    text = waldeck.text(1)
+    assert f"§ 4 Haushaltsmittel: {budget}" in text
+    assert "Unterzeichnung HMSI: 02.08.2025" in text and "13.08.2025" in text
+    projects = ind.district_projects(data, YEAR, WALDECK, tuple(MEASURE_TYPES))
+    assert len(projects) == 5
+    for project in projects["project"]:
+        assert project in waldeck.texts(1)
+    assert "keine Projekte" in waldeck.texts(1)  # measure type 2 has none, and the table says so
+
+
+def test_no_report_and_no_amounts_are_said_plainly_not_drawn(waldeck: Opened) -> None:
+    allocation = waldeck.text(2)
+    assert "noch keine geplanten Mittel" in allocation
+    assert waldeck.pictures(2) == 0  # no empty chart
+    achievement_text = waldeck.text(3)
+    assert "Für Waldeck-Frankenberg liegt für 2025 noch kein Umsetzungsbericht vor" in achievement_text
+    assert waldeck.pictures(3) == 0
+
+
+def test_notes_slide_has_the_three_headings(waldeck: Opened) -> None:
+    notes = waldeck.text(5)
+    for heading in ("Ergebnisse", "Vereinbarte Schritte", "Termine"):
+        assert heading in notes
+    assert "Termine" in waldeck.page_text(5)
+
+
+def test_every_slide_has_the_source_line_and_a_page_number(waldeck: Opened, land: Opened) -> None:
+    for opened in (waldeck, land):
+        total = len(opened.slides)
+        for index in range(total):
+            texts = opened.texts(index)
+            assert any(t.startswith("Quelle:") or t.startswith(DEMO_LABEL) for t in texts)
+            assert f"{index + 1} / {total}" in texts
+    # The trend shows synthetic earlier years: its footer carries the demo label although 2025 is real.
+    trend = waldeck.slide_with("Entwicklung über die Jahre")
+    assert any(t.startswith(DEMO_LABEL) for t in waldeck.texts(trend))
+
+
+def test_no_nan_none_or_nat_anywhere(waldeck: Opened, land: Opened, without_browser: Opened) -> None:
+    for opened in (waldeck, land, without_browser):
+        for index in range(len(opened.slides)):
+            assert not JUNK.search(opened.text(index)), opened.titles()[index]
+            assert not JUNK.search(opened.page_text(index)), opened.titles()[index]
+
+
+@pytest.mark.skipif(not images.available(), reason=NO_BROWSER)
+def test_charts_are_pictures_in_both_files(waldeck: Opened, land: Opened) -> None:
+    trend = waldeck.slide_with("Entwicklung über die Jahre")
+    assert waldeck.pictures(trend) == 1 and waldeck.pictures() == 1
+    assert len(waldeck.pages[trend].images) == 1
+    assert land.pictures() == land.pack.n_charts == 4
+    assert sum(len(page.images) for page in land.pages) == 4
+    assert not land.pack.image_problem
+
+
+def test_pdf_has_a_page_per_slide_with_the_same_content(waldeck: Opened, land: Opened) -> None:
+    for opened in (waldeck, land):
+        assert len(opened.pages) == len(opened.slides)
+        for index, title in enumerate(opened.titles()):
+            assert title in opened.page_text(index)
+    assert "§ 4 Haushaltsmittel: 773.920 €" in waldeck.page_text(1)
+    assert "AVIA (Aktivierung und Vermittlung von Migranten)" in waldeck.page_text(1)
+    assert DEMO_NOTICE in waldeck.page_text(0)
+
+
+def test_pdf_font_draws_euro_dash_and_status_symbols(land: Opened) -> None:
+    """The symbols come out as text (a font that lacks them would leave them out or draw boxes)."""
+    page = land.page_text(land.slide_with("Zielerreichung zum Stichtag"))
+    for symbol in STATUS_SYMBOL.values():  # the status counts above the table name all four
+        assert symbol in page
+    assert "28.300.000 €" in land.page_text(1)
+    assert "AQB Hessen 2025 – Überblick" in land.page_text(0)
+
+
+def test_without_a_browser_the_pack_shows_the_numbers_instead(without_browser: Opened) -> None:
+    pack = without_browser.pack
+    assert pack.image_problem and "Chromium" in pack.image_problem
+    assert without_browser.pictures() == 0
+    assert not any(page.images for page in without_browser.pages)
+    allocation = without_browser.slide_with("Verteilung der Mittel nach Maßnahmenarten")
+    text = without_browser.text(allocation)
+    assert "Diagramm nicht enthalten: " in text
+    assert "Ausbildungsvorbereitung" in text and "1.000.000 €" in text  # the chart's numbers, as a table
+    trend = without_browser.slide_with("Entwicklung über die Jahre")
+    assert "Diagramm nicht enthalten: " in without_browser.text(trend)
+    assert "4.454.630 €" in without_browser.texts(trend)
+    deviation = without_browser.slide_with("Mittelabfluss der Projekte")
+    assert "Abweichung" in without_browser.texts(deviation)
+    assert "Diagramm nicht enthalten: " in without_browser.page_text(deviation)
+
+
+def test_land_pack_covers_all_26_districts(land: Opened, data: AqbData) -> None:
+    titles = land.titles()
+    assert titles[0] == "AQB Hessen 2025 – Überblick"
+    assert titles[-1] == "Notizen zur Besprechung"
+    budgets = [i for i, t in enumerate(titles) if t.startswith("Haushaltsmittel je Gebietskörperschaft")]
+    status = [i for i, t in enumerate(titles) if re.fullmatch(r"Zielerreichung zum Stichtag [\d.]+( \(\d/\d\))?", t)]
+    assert len(budgets) == 2 and status
+    labels = set(load_districts()["label"])
+    assert len(labels) == 26
+    for slides in (budgets, status):
+        cells = {cell for index in slides for cell in land.texts(index)}
+        assert labels <= cells
+    # Behind plan first: the first district row of the status table has the worst status there is.
+    districts = achievement(data, ind.Selection(YEAR), "district", stichtage(data, YEAR)[-1])
+    worst = min(districts["status"], key=[BEHIND, WATCH, "im Plan", NO_DATA].index)
+    statuses = {f"{symbol} {status}" for status, symbol in STATUS_SYMBOL.items()}
+    first_status = next(t for t in land.texts(status[0]) if t in statuses)
+    assert first_status == f"{STATUS_SYMBOL[worst]} {worst}"
+    assert "28.300.000 €" in land.text(1)  # the key figures: the Land budget
+
+
+def test_status_reason_names_what_decides_the_status(data: AqbData) -> None:
+    assert (
+        status_reason({"deviation": -0.123, "occupancy": 0.9, "n_reported": 1})
+        == "Mittelabfluss 12,3 Pp. unter dem Jahresfortschritt (Schwelle: -10 Pp.)"
+    )
+    assert status_reason({"deviation": 0.01, "occupancy": 0.55, "n_reported": 1}) == "Auslastung 55,0 % unter 60 %"
+    assert status_reason({"deviation": float("nan"), "occupancy": float("nan"), "n_reported": 0}) == (
+        "kein Bericht bis zum Stichtag"
+    )
+    frame = achievement(data, ind.Selection(YEAR), "project", stichtage(data, YEAR)[-1])
+    for _, row in frame.iterrows():
+        reason = status_reason(row)
+        if row["status"] == BEHIND:
+            assert "Schwelle: -20 Pp." in reason or "unter 60 %" in reason, reason
+        elif row["status"] == WATCH:
+            assert "Schwelle: -10 Pp." in reason or "unter 80 %" in reason, reason
+        elif row["status"] == NO_DATA:
+            assert "Bericht" in reason
+        else:
+            assert "innerhalb der Schwellen" in reason
+
+
+def test_progress_runs_from_0_to_1_in_german(progress_calls: list[tuple[float, str]], waldeck: Opened) -> None:
+    fractions = [f for f, _ in progress_calls]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+    assert progress_calls[-1][1] == "Unterlage fertig"
+    assert any("Diagramm 1 von 1" in text for _, text in progress_calls)
+
+
+def test_real_data_only_carries_no_demo_label(data: AqbData) -> None:
+    def real(frame):  # noqa: ANN001, ANN202
+        return frame[~synthetic_mask(frame["source"])].reset_index(drop=True)
+
+    only_real = AqbData(real(data.agreements), real(data.projects), real(data.progress), data.files)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(images, "browser_path", lambda: None)
+        pack = district_pack(only_real, YEAR, WALDECK, created=CREATED)
+    assert not pack.synthetic
+    assert not any(slide.demo_notice for slide in pack.slides)
+    assert not any(slide.footer.startswith(DEMO_LABEL) for slide in pack.slides)
+    # The only year: the trend is one bar, no earlier year, and the achievement slide says there is no report.
+    assert "Für 2025 liegt noch kein Umsetzungsbericht vor." in pack.slides[3].lines
+
+
+def test_cli_writes_pptx_and_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pptx, pdf = tmp_path / "pack.pptx", tmp_path / "pack.pdf"
+    assert main(["meeting-pack", "--ags", "Waldeck-Frankenberg", "--year", "2025", str(pptx), str(pdf)]) == 0
+    out = capsys.readouterr().out
+    assert f"{pptx}: Umsetzungsbesprechung 2025 – Waldeck-Frankenberg als PowerPoint mit 6 Folien geschrieben." in out
+    assert f"{pdf}:" in out
+    assert len(Presentation(str(pptx)).slides) == 6
+    assert len(PdfReader(str(pdf)).pages) == 6
+
+
+def test_cli_errors_are_one_german_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = str(tmp_path / "pack.pptx")
+    assert main(["meeting-pack", "--ags", "Kassel", "--year", "2025", target]) == 2
+    assert "ist nicht eindeutig" in capsys.readouterr().err
+    assert main(["meeting-pack", "--year", "2019", target]) == 2
+    assert "Für 2019 gibt es keine Zielvereinbarungen" in capsys.readouterr().err
+    assert main(["meeting-pack", "--year", "2025", str(tmp_path / "pack.docx")]) == 2
+    assert "wird nicht unterstützt" in capsys.readouterr().err
+    assert main(["meeting-pack", "--year", "2025", str(tmp_path / "fehlt" / "pack.pdf")]) == 2
+    assert "kann nicht geschrieben werden" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+    result = subprocess.run(
+        [sys.executable, "-m", "aqb_data", "meeting-pack", "--ags", "99999", "--year", "2025", target],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Fehler: Kreisschlüssel 99999 gehört zu keinem der 26 hessischen Kreise und kreisfreien Städte."
+    )
