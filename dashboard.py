@@ -15,6 +15,7 @@ PAGES = {
         st.Page("app_pages/zielerreichung.py", title="Zielerreichung", icon=":material/flag:"),
         st.Page("app_pages/vergleich.py", title="Vergleich", icon=":material/map:"),
         st.Page("app_pages/zeitreihe.py", title="Zeitreihe", icon=":material/timeline:"),
+        st.Page("app_pages/export.py", title="Export", icon=":material/slideshow:"),
     ],
     "Daten": [
         st.Page("app_pages/hochladen.py", title="Daten hochladen", icon=":material/upload_file:"),

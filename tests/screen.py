@@ -36,9 +36,11 @@ class Downloads:
         return list(at.get("download_button"))
 
     def file(self, at: AppTest, key: str) -> bytes:
-        """The bytes the download button whose key ends with `key` delivers (made by its deferred callable)."""
-        matches = [b for b in self.buttons(at) if b.proto.id.endswith(key)]
-        assert len(matches) == 1, [b.proto.id for b in self.buttons(at)]
-        file_id = matches[0].proto.deferred_file_id
-        manager = self.managers[-1]
-        return manager._deferred_callables[file_id]["callable"]()  # noqa: SLF001 - the click's own path
+        """The bytes the download button whose key ends with `key` (or whose label is `key`) delivers."""
+        matches = [b for b in self.buttons(at) if b.proto.id.endswith(key) or b.proto.label == key]
+        assert len(matches) == 1, [(b.proto.id, b.proto.label) for b in self.buttons(at)]
+        proto, manager = matches[0].proto, self.managers[-1]
+        if proto.deferred_file_id:  # made on click: call what the click calls
+            return manager._deferred_callables[proto.deferred_file_id]["callable"]()  # noqa: SLF001
+        file_id = proto.url.rsplit("/", 1)[-1].split(".")[0]
+        return manager._storage.get_file(file_id).content  # noqa: SLF001 - the bytes the URL serves

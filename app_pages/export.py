@@ -1,0 +1,76 @@
+"""Export: the meeting pack for a district's autumn meeting or the Land overview, as PowerPoint and PDF."""
+
+import streamlit as st
+
+from aqb_data import images
+from aqb_data import indicators as ind
+from aqb_data.meeting_pack import district_pack, land_pack, pack_pdf, pack_pptx
+from ui.data import get_data
+from ui.filters import current_selection
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PACK = "_meeting_pack"
+
+data = get_data()
+selection = current_selection()
+scope = ind.scope_label(selection) if selection.ags else "Hessen (alle 26 Gebietskörperschaften)"
+
+st.title("Export und Sitzungsunterlagen")
+st.markdown(
+    "Die **Sitzungsmappe** fasst für die Umsetzungsbesprechung nach § 6 der Zielvereinbarung zusammen: "
+    "Zielvereinbarung (§ 4 Haushaltsmittel, § 5 Projekte), Verteilung auf die Maßnahmenarten, Zielerreichung "
+    "mit Begründung, Entwicklung über die Jahre und eine Folie für Notizen – als PowerPoint und als PDF. "
+    "Ohne gewählte Gebietskörperschaft entsteht der Überblick über alle 26."
+)
+st.caption(
+    "Für die Gebietskörperschaft und das Jahr links in den Filtern. Einzelne Tabellen laden Sie unter jeder "
+    "Tabelle als Excel oder CSV herunter, einzelne Diagramme über das Kamerasymbol oder „Bild herunterladen“."
+)
+if not images.available():
+    st.warning(f"Die Sitzungsmappe enthält statt der Diagramme deren Zahlentabellen. {images.NO_BROWSER}")
+
+with st.container(border=True):
+    st.subheader(f"Sitzungsmappe {selection.year}: {scope}")
+    if st.button("Sitzungsmappe erstellen", type="primary", icon=":material/slideshow:"):
+        bar = st.progress(0.0, text="Sitzungsmappe wird erstellt …")
+
+        def _progress(fraction: float, text: str) -> None:
+            bar.progress(min(1.0, fraction), text=text)
+
+        if selection.ags:
+            pack = district_pack(data, selection.year, selection.ags, progress=_progress)
+        else:
+            pack = land_pack(data, selection.year, progress=_progress)
+        _progress(1.0, "PowerPoint und PDF werden geschrieben …")
+        st.session_state[PACK] = {
+            "key": (selection.year, selection.ags),
+            "stem": pack.file_stem,
+            "slides": len(pack.slides),
+            "pptx": pack_pptx(pack),
+            "pdf": pack_pdf(pack),
+        }
+        bar.empty()
+    made = st.session_state.get(PACK)
+    if made and made["key"] == (selection.year, selection.ags):
+        st.success(f"Sitzungsmappe mit {made['slides']} Folien erstellt.", icon=":material/check:")
+        with st.container(horizontal=True):
+            st.download_button(
+                "PowerPoint herunterladen",
+                made["pptx"],
+                file_name=f"{made['stem']}.pptx",
+                mime=PPTX_MIME,
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            st.download_button(
+                "PDF herunterladen",
+                made["pdf"],
+                file_name=f"{made['stem']}.pdf",
+                mime="application/pdf",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+    st.caption(
+        "Auf der Kommandozeile: `python -m aqb_data meeting-pack --ags 06635 --year 2025 mappe.pptx` "
+        "(oder `mappe.pdf`; ohne `--ags` der Überblick über Hessen)."
+    )

@@ -1,0 +1,32 @@
+"""The Export page: the meeting pack for the chosen district, made with a click and downloaded."""
+
+import io
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from tests.screen import Downloads
+from tests.test_pages import open_app
+
+
+def test_the_district_meeting_pack_is_made_and_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    at = open_app("app_pages/export.py", kreis="Waldeck-Frankenberg")
+    assert "Waldeck-Frankenberg" in at.subheader[0].value
+    assert not downloads.buttons(at)  # nothing to download before the pack is made
+    at.button[0].click().run(timeout=120)
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Sitzungsmappe mit" in at.success[0].value
+    slides = Presentation(io.BytesIO(downloads.file(at, "PowerPoint herunterladen"))).slides
+    texts = "\n".join(shape.text_frame.text for s in slides for shape in s.shapes if shape.has_text_frame)
+    assert "Umsetzungsbesprechung 2025" in texts and "Waldeck-Frankenberg" in texts and "773.920 €" in texts
+    pdf = PdfReader(io.BytesIO(downloads.file(at, "PDF herunterladen")))
+    assert len(pdf.pages) == len(slides) == int(at.success[0].value.split()[2])
+    assert "773.920 €" in "\n".join(page.extract_text() for page in pdf.pages)
+
+
+def test_without_a_district_the_land_overview_is_offered() -> None:
+    at = open_app("app_pages/export.py")
+    assert "Hessen (alle 26 Gebietskörperschaften)" in at.subheader[0].value
+    assert at.button[0].label == "Sitzungsmappe erstellen"
