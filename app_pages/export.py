@@ -7,6 +7,7 @@ from aqb_data import indicators as ind
 from aqb_data.meeting_pack import district_pack, land_pack, pack_pdf, pack_pptx
 from ui.data import get_data
 from ui.filters import current_selection
+from ui.widgets import synthetic_notice
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PACK = "_meeting_pack"
@@ -22,9 +23,11 @@ st.markdown(
     "mit Begründung, Entwicklung über die Jahre und eine Folie für Notizen – als PowerPoint und als PDF. "
     "Ohne gewählte Gebietskörperschaft entsteht der Überblick über alle 26."
 )
+synthetic_notice(ind.synthetic_share(data, selection, ("agreements", "projects", "progress")))
 st.caption(
-    "Für die Gebietskörperschaft und das Jahr links in den Filtern. Einzelne Tabellen laden Sie unter jeder "
-    "Tabelle als Excel oder CSV herunter, einzelne Diagramme über das Kamerasymbol oder „Bild herunterladen“."
+    "Für die Gebietskörperschaft und das Jahr links in den Filtern, immer mit allen vier Maßnahmenarten. "
+    "Einzelne Tabellen laden Sie unter jeder Tabelle als Excel oder CSV herunter, einzelne Diagramme über "
+    "das Kamerasymbol oder „Bild herunterladen“."
 )
 if not images.available():
     st.warning(f"Die Sitzungsmappe enthält statt der Diagramme deren Zahlentabellen. {images.NO_BROWSER}")

@@ -30,3 +30,15 @@ def test_without_a_district_the_land_overview_is_offered() -> None:
     at = open_app("app_pages/export.py")
     assert "Hessen (alle 26 Gebietskörperschaften)" in at.subheader[0].value
     assert at.button[0].label == "Sitzungsmappe erstellen"
+
+
+def test_without_chromium_the_app_says_so_instead_of_failing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aqb_data import images
+
+    monkeypatch.setattr(images, "browser_path", lambda: None)
+    at = open_app("app_pages/export.py")
+    assert any("Chromium" in w.value and "Zahlentabellen" in w.value for w in at.warning)
+    at = open_app()
+    hints = [i.value for i in at.info if "Chromium" in i.value]
+    assert len(hints) == len(at.get("plotly_chart"))  # under every chart, in place of the image buttons
+    assert not [b for b in at.get("download_button") if b.proto.label in ("PNG (Bild)", "SVG (Vektor)", "PDF")]

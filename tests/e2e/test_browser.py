@@ -94,7 +94,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1440, "height": 2200}, locale="de-DE")
+    context = browser.new_context(viewport={"width": 1440, "height": 2200}, locale="de-DE", accept_downloads=True)
     tab = context.new_page()
     yield tab
     context.close()
@@ -144,6 +144,10 @@ def _shot(page: object, name: str) -> None:
         ("/zielerreichung", "zielerreichung", "Zielerreichung 2025 – Hessen", True),
         ("/vergleich?kennzahl=Status", "vergleich", "Vergleich 2025", True),
         ("/zeitreihe?kreis=Waldeck-Frankenberg", "zeitreihe", "Zeitreihe – Waldeck-Frankenberg", True),
+        ("/export?kreis=Waldeck-Frankenberg", "export", "Export und Sitzungsunterlagen", False),
+        ("/hochladen", "hochladen", "Daten hochladen", False),
+        ("/zielvereinbarung", "zielvereinbarung", "Zielvereinbarung einlesen", False),
+        ("/verlauf", "verlauf", "Verlauf", False),
         ("/methodik", "methodik", "Methodik & Quellen", False),
     ],
 )
@@ -209,3 +213,55 @@ def test_uploading_a_report_updates_the_dashboard(server: str, page: object, tmp
     _open(page, server + "/?jahr=2025")
     _wait_for_metric(page, "Haushaltsmittel", "28.326.080 €")
     _assert_clean(page)
+
+
+def _download(page: object, button: object, folder: Path) -> Path:
+    """Click a button that downloads a file; the file as the browser saved it."""
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    path = folder / download.value.suggested_filename
+    download.value.save_as(path)
+    return path
+
+
+def test_a_table_downloads_as_the_excel_file_the_screen_shows(server: str, page: object, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    _open(page, server + "/?rb=Kassel")
+    heading = page.get_by_role("heading", name="Haushaltsmittel je Gebietskörperschaft")
+    excel = heading.locator("xpath=following::button[contains(., 'Excel')][1]")
+    path = _download(page, excel, tmp_path)
+    assert path.name == "AQB_Haushaltsmittel_je_Gebietskoerperschaft_Regierungsbezirk_Kassel_2025.xlsx"
+    book = openpyxl.load_workbook(path)
+    rows = list(book["Daten"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Gebietskörperschaft", "Regierungsbezirk", "Haushaltsmittel")
+    assert len(rows) == 1 + 7 and {row[1] for row in rows[1:]} == {"Kassel"}
+    assert book["Daten"]["C2"].number_format == '#,##0 "€"'
+    meta = dict(book["Metadaten"].iter_rows(min_row=2, values_only=True))
+    assert meta["Regierungsbezirk"] == "Kassel" and meta["Jahr"] == "2025"
+
+
+def test_a_chart_downloads_from_its_toolbar_and_as_svg(server: str, page: object, tmp_path: Path) -> None:
+    _open(page, server + "/")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.hover()
+    png = _download(page, chart.get_by_role("button", name="Download plot"), tmp_path)
+    assert png.name == "aqb_verteilung_Hessen_2025.png" and png.read_bytes().startswith(b"\x89PNG")
+    page.get_by_role("button", name="Bild herunterladen").first.click()
+    svg = _download(page, page.get_by_role("button", name="SVG (Vektor)"), tmp_path)
+    text = svg.read_text(encoding="utf-8")
+    assert svg.name == "aqb_verteilung_Hessen_2025.svg"
+    assert "Hessen: geplante Mittel 2025" in text and "Datenstand" in text and "DEMODATEN" in text
+
+
+def test_the_meeting_pack_downloads_as_powerpoint(server: str, page: object, tmp_path: Path) -> None:
+    pptx = pytest.importorskip("pptx")
+    _open(page, server + "/export?kreis=Waldeck-Frankenberg", wait_for_chart=False)
+    page.get_by_role("button", name="Sitzungsmappe erstellen").click()
+    page.get_by_text("Sitzungsmappe mit").wait_for(timeout=120_000)
+    path = _download(page, page.get_by_role("button", name="PowerPoint herunterladen"), tmp_path)
+    assert path.name == "AQB_Umsetzungsbesprechung_2025_Waldeck-Frankenberg.pptx"
+    slides = pptx.Presentation(path).slides
+    text = "\n".join(shape.text_frame.text for s in slides for shape in s.shapes if shape.has_text_frame)
+    assert "Umsetzungsbesprechung 2025" in text and "773.920 €" in text
+    _assert_clean(page)
+    _shot(page, "export_fertig")
