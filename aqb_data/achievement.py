@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from aqb_data.dataset import AqbData
+from aqb_data.dataset import AqbData, memoised
 from aqb_data.districts import district_label
 from aqb_data.formatting import format_number
 from aqb_data.indicators import LAND_LABEL, Selection, measure_label, ratio, scope_label, selected_projects
@@ -219,6 +219,7 @@ def status_reason(row: Mapping[str, object] | pd.Series, thresholds: StatusThres
     return " und ".join(deciding) + "".join(f"; außerdem {text}" for text in also)
 
 
+@memoised
 def achievement(
     data: AqbData,
     selection: Selection,
@@ -329,6 +330,7 @@ def behind_first(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(_o=order, _d=deviation).sort_values(["_o", "_d"]).drop(columns=["_o", "_d"])
 
 
+@memoised
 def achievement_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     """Per year, the achievement at that year's latest Stichtag, for the selection and for Hessen as context.
 

@@ -11,7 +11,7 @@ from functools import cache
 import pandas as pd
 
 from aqb_data.achievement import STATUS_ORDER, achievement
-from aqb_data.dataset import AqbData
+from aqb_data.dataset import AqbData, memoised
 from aqb_data.districts import DATA_DIR
 from aqb_data.indicators import Selection, district_budgets, land_totals, ratio, selected_projects
 
@@ -55,6 +55,7 @@ def geojson() -> dict:
     return json.loads(GEOJSON.read_text(encoding="utf-8"))
 
 
+@memoised
 def district_comparison(data: AqbData, selection: Selection, as_of: date | None = None) -> pd.DataFrame:
     """Every comparable indicator for each of the 26 districts (the year and measure types of the selection).
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -30,6 +32,8 @@ class AqbData:
     projects: pd.DataFrame
     progress: pd.DataFrame
     files: tuple[str, ...] = field(default=())
+    # Figures computed from these tables (see `memoised`); a new version of the data starts empty.
+    memo: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
     def years(self) -> list[int]:
@@ -49,6 +53,31 @@ class AqbData:
     def synthetic_rows(self) -> int:
         """How many rows of all tables are synthetic demo data."""
         return sum(int(synthetic_mask(self.table(t.name)["source"]).sum()) for t in TABLES)
+
+
+T = TypeVar("T")
+MEMO_LIMIT = 512  # remembered results per data version; past it the memory starts afresh
+
+
+def memoised(function: Callable[..., T]) -> Callable[..., T]:
+    """Remember a figure computed from the data and hashable arguments (a selection, a level, a date).
+
+    A page asks for the same figures several times in one run, and again when the analyst returns to a
+    view; the tables behind them do not change within one version of the data, so the result is kept on
+    the data object. Callers get a copy: changing it changes nothing remembered.
+    """
+
+    @functools.wraps(function)
+    def remembered(data: AqbData, *args: object, **kwargs: object) -> T:
+        key = (function.__qualname__, args, tuple(sorted(kwargs.items())))
+        if key not in data.memo:
+            if len(data.memo) >= MEMO_LIMIT:
+                data.memo.clear()
+            data.memo[key] = function(data, *args, **kwargs)
+        value = data.memo[key]
+        return value.copy() if hasattr(value, "copy") else value
+
+    return remembered
 
 
 def combine(results: Iterable[WorkbookResult]) -> AqbData:

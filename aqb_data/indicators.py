@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from aqb_data.dataset import AqbData
+from aqb_data.dataset import AqbData, memoised
 from aqb_data.districts import district_label, load_districts
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_LABEL, synthetic_mask
 
@@ -79,6 +79,7 @@ def _planned_per_district(data: AqbData, selection: Selection) -> pd.DataFrame:
     ).reset_index()
 
 
+@memoised
 def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
     """One row per selected district for the year.
 
@@ -118,6 +119,7 @@ def _sum(series: pd.Series) -> float:
     return round(float(total), 2) if pd.notna(total) else float("nan")
 
 
+@memoised
 def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
     """Totals over the selected districts that have an agreement in the year.
 
@@ -152,6 +154,7 @@ def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
     return totals
 
 
+@memoised
 def allocation_by_measure_type(data: AqbData, selection: Selection, level: str = "land") -> pd.DataFrame:
     """Planned money per unit and measure type, with the unallocated rest as code 0.
 
@@ -201,6 +204,7 @@ def measure_label(code: int) -> str:
     return UNALLOCATED_LABEL if code == UNALLOCATED_CODE else MEASURE_TYPES[int(code)].short_label
 
 
+@memoised
 def budget_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     """Budget per year over the selected districts (all years), with € per inhabitant.
 
@@ -278,6 +282,7 @@ def scope_label(selection: Selection) -> str:
     return LAND_LABEL
 
 
+@memoised
 def allocation_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     """Planned money per year and measure type over the selected districts.
 
@@ -292,6 +297,7 @@ def allocation_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     return trend[["year", "measure_type", "measure_label", "planned_eur"]]
 
 
+@memoised
 def per_inhabitant_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     """€ per inhabitant per year for the selection and, for context, for Hessen.
 

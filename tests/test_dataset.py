@@ -41,3 +41,16 @@ def test_bundled_data_has_five_years_and_a_data_date() -> None:
     assert data.data_date(2024) == date(2024, 12, 31)
     assert data.data_date(2019) is None
     assert data.files == ("aqb_demo.xlsx",)
+
+
+def test_remembered_figures_are_copies_and_belong_to_one_version_of_the_data() -> None:
+    from aqb_data.indicators import Selection, district_budgets, land_totals
+
+    data = bundled_data()
+    selection = Selection(2025, regierungsbezirk="Kassel")
+    first = district_budgets(data, selection)
+    first.loc[:, "budget_eur"] = 0.0  # a page changing what it got …
+    second = district_budgets(data, selection)
+    assert second["budget_eur"].sum() == land_totals(data, selection)["budget_eur"] > 0  # … changes nothing kept
+    assert any(key[0] == "district_budgets" for key in data.memo)
+    assert bundled_data().memo == {}  # a new version of the data remembers nothing of the old one
