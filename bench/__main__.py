@@ -24,7 +24,7 @@ from pathlib import Path
 
 from aqb_data.formatting import format_number
 from bench.ingest import RESULTS_DIR, IngestTiming, InvalidBenchmarkError, run_ingest, warm_up, workbook_path
-from bench.pages import FIRST_YEAR, RERUN_YEAR, RERUNS, PagesTiming, run_pages
+from bench.pages import FIRST_YEAR, PAGES, RERUN_YEAR, RERUNS, AppRuns, PagesTiming, run_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 LATEST_JSON = RESULTS_DIR / "latest.json"
@@ -91,29 +91,30 @@ def pages_results(repeat: int) -> list[Result]:
     try:
         timing: PagesTiming = run_pages(repeat)
     except (RuntimeError, subprocess.TimeoutExpired) as error:
-        timing = PagesTiming()
-        timing.dashboard.problems.append(str(error))
+        timing = PagesTiming(pages={name: AppRuns(problems=[str(error)]) for name in PAGES})
+    minimal = "bench/minimal_app.py: eine Selectbox, ein Plotly-Balkendiagramm (AppTest)"
+    minimal_problems = [f"Minimal-App: {p}" for p in timing.minimal.problems]
     results = []
-    first_run_label = f"Übersicht: erster Lauf (?jahr={FIRST_YEAR}, neuer Prozess)"
-    rerun_label = f"Übersicht: Rerun nach Filterwechsel ({FIRST_YEAR} ↔ {RERUN_YEAR}, Median aus {RERUNS})"
     for stage, label, target in (
-        ("first_run", first_run_label, FIRST_RUN_TARGET),
-        ("rerun", rerun_label, RERUN_TARGET),
+        ("first_run", f"erster Lauf (?jahr={FIRST_YEAR}, neuer Prozess)", FIRST_RUN_TARGET),
+        ("rerun", f"Rerun nach Filterwechsel ({FIRST_YEAR} ↔ {RERUN_YEAR}, Median aus {RERUNS})", RERUN_TARGET),
     ):
-        measured: list[float] = getattr(timing.dashboard, stage)
         baseline: list[float] = getattr(timing.minimal, stage)
-        result = Result(
-            label,
-            "dashboard.py, Seite Übersicht (AppTest)",
-            "bench/minimal_app.py: eine Selectbox, ein Plotly-Balkendiagramm (AppTest)",
-            target,
-            _median(measured),
-            _median(baseline),
-            measured,
-            baseline,
-            [*timing.dashboard.problems, *(f"Minimal-App: {p}" for p in timing.minimal.problems)],
-        )
-        results.append(result)
+        for name, runs in timing.pages.items():
+            measured: list[float] = getattr(runs, stage)
+            results.append(
+                Result(
+                    f"{name}: {label}",
+                    f"dashboard.py, Seite {name} (AppTest)",
+                    minimal,
+                    target,
+                    _median(measured),
+                    _median(baseline),
+                    measured,
+                    baseline,
+                    [*runs.problems, *minimal_problems],
+                )
+            )
     return results
 
 

@@ -26,12 +26,16 @@ def _problems(at: AppTest) -> list[str]:
     return [str(e.message) for e in at.exception]
 
 
-def measure(app: str, query: dict[str, str], select_key: str, select_values: list[int]) -> dict[str, object]:
+def measure(
+    app: str, query: dict[str, str], select_key: str, select_values: list[int], page: str | None = None
+) -> dict[str, object]:
     """Seconds of the first run and of each rerun, with any exceptions the app showed and its titles."""
     # AppTest resolves a relative path against the calling file, not the working directory.
     at = AppTest.from_file(str(Path(app).resolve()), default_timeout=TIMEOUT_S)
     for key, value in query.items():
         at.query_params[key] = value
+    if page:
+        at.switch_page(page)  # the first run opens this page, as a link to it would
     started = time.perf_counter()
     at.run()
     first_run_s = time.perf_counter() - started
@@ -60,12 +64,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("app", help="path of the Streamlit script")
     parser.add_argument("--query", action="append", type=_pair, default=[], help="URL query parameter KEY=VALUE")
+    parser.add_argument("--page", help="page of a multipage app to open, e.g. app_pages/vergleich.py")
     parser.add_argument(
         "--select", type=_pair, required=True, help="selectbox KEY=INT[,INT…]: the values chosen one rerun each"
     )
     args = parser.parse_args()
     key, values = args.select
-    print(json.dumps(measure(args.app, dict(args.query), key, [int(v) for v in values.split(",")])))
+    print(json.dumps(measure(args.app, dict(args.query), key, [int(v) for v in values.split(",")], args.page)))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
-"""Pages benchmark: the Übersicht page against a minimal one-chart app, both driven by Streamlit's AppTest.
+"""Pages benchmark: every page of the dashboard against a minimal one-chart app, all driven by AppTest.
 
-Each repeat starts a fresh process per app (bench/apptest_probe.py), so the first run includes loading
-the data into `st.cache_resource`. In the same process the year filter then changes RERUNS times
+Each repeat starts a fresh process per page and app (bench/apptest_probe.py), so the first run includes
+loading the data into `st.cache_resource`. In the same process the year filter then changes RERUNS times
 (2024 → 2023 → 2024 …); a repeat's rerun time is the median of these reruns, which are short and noisy.
 """
 
@@ -33,17 +33,36 @@ class AppRuns:
     problems: list[str] = field(default_factory=list)
 
 
+# Every page with the start of its title (for the year shown) – a wrong title makes a measurement invalid.
+PAGES = {
+    "Übersicht": ("app_pages/uebersicht.py", "Übersicht {year}"),
+    "Gebietskörperschaft": ("app_pages/gebietskoerperschaft.py", "Waldeck-Frankenberg – {year}"),
+    "Zielerreichung": ("app_pages/zielerreichung.py", "Zielerreichung {year}"),
+    "Vergleich": ("app_pages/vergleich.py", "Vergleich {year}"),
+    "Zeitreihe": ("app_pages/zeitreihe.py", "Zeitreihe"),
+    "Export": ("app_pages/export.py", "Export und Sitzungsunterlagen"),
+    "Daten hochladen": ("app_pages/hochladen.py", "Daten hochladen"),
+    "Zielvereinbarung einlesen": ("app_pages/zielvereinbarung.py", "Zielvereinbarung einlesen"),
+    "Verlauf": ("app_pages/verlauf.py", "Verlauf"),
+    "Methodik & Quellen": ("app_pages/methodik.py", "Methodik & Quellen"),
+}
+# Gebietskörperschaft without a district shows only a picker: the benchmark opens it for one district.
+PAGE_QUERY = {"Gebietskörperschaft": {"kreis": "Waldeck-Frankenberg"}}
+
+
 @dataclass
 class PagesTiming:
-    """The dashboard's Übersicht page and the minimal app, measured the same way."""
+    """Each page of the dashboard and the minimal app, measured the same way."""
 
-    dashboard: AppRuns = field(default_factory=AppRuns)
+    pages: dict[str, AppRuns] = field(default_factory=dict)
     minimal: AppRuns = field(default_factory=AppRuns)
 
 
-def _probe(app: Path, query: dict[str, str]) -> dict[str, object]:
+def _probe(app: Path, query: dict[str, str], page: str | None = None) -> dict[str, object]:
     years = ",".join(str(year) for year in RERUN_YEARS)
     command = [sys.executable, "-m", "bench.apptest_probe", str(app), "--select", f"jahr={years}"]
+    if page:
+        command += ["--page", page]
     for key, value in query.items():
         command += ["--query", f"{key}={value}"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, check=False)
@@ -56,8 +75,8 @@ def _probe(app: Path, query: dict[str, str]) -> dict[str, object]:
         raise RuntimeError(f"Messprozess für {app.name} lieferte kein Ergebnis: {done.stdout[-500:]!r}") from None
 
 
-def _dashboard() -> dict[str, object]:
-    return _probe(DASHBOARD, {"jahr": str(FIRST_YEAR)})
+def _page(name: str) -> dict[str, object]:
+    return _probe(DASHBOARD, {"jahr": str(FIRST_YEAR), **PAGE_QUERY.get(name, {})}, PAGES[name][0])
 
 
 def _minimal() -> dict[str, object]:
@@ -82,17 +101,20 @@ def _record(runs: AppRuns, probe: dict[str, object], first_title: str, last_titl
                 runs.problems.append(problem)
 
 
-def run_pages(repeat: int) -> PagesTiming:
-    """Time both apps `repeat` times after one discarded warm-up each, alternating which goes first."""
-    _dashboard()
+def run_pages(repeat: int, pages: list[str] | None = None) -> PagesTiming:
+    """Time every page and the minimal app `repeat` times after one discarded warm-up each (a warm file
+    cache for both); in each repeat the minimal app runs between the pages, alternately first and last."""
+    names = pages or list(PAGES)
+    _page(names[0])
     _minimal()
-    timing = PagesTiming()
+    timing = PagesTiming(pages={name: AppRuns() for name in names})
     for index in range(repeat):
-        order = (_dashboard, _minimal) if index % 2 == 0 else (_minimal, _dashboard)
-        for probe_app in order:
-            probe = probe_app()
-            if probe_app is _dashboard:
-                _record(timing.dashboard, probe, f"Übersicht {FIRST_YEAR}", f"Übersicht {RERUN_YEARS[-1]}")
-            else:
-                _record(timing.minimal, probe, f"Minimal-App {FIRST_YEAR}", f"Minimal-App {RERUN_YEARS[-1]}")
+        if index % 2 == 0:
+            _record(timing.minimal, _minimal(), f"Minimal-App {FIRST_YEAR}", f"Minimal-App {RERUN_YEARS[-1]}")
+        for name in names:
+            title = PAGES[name][1]
+            first, last = title.format(year=FIRST_YEAR), title.format(year=RERUN_YEARS[-1])
+            _record(timing.pages[name], _page(name), first, last)
+        if index % 2 == 1:
+            _record(timing.minimal, _minimal(), f"Minimal-App {FIRST_YEAR}", f"Minimal-App {RERUN_YEARS[-1]}")
     return timing
