@@ -1,6 +1,6 @@
 """Run the benchmarks and report ratios against baselines measured in the same run.
 
-    .venv/bin/python -m bench [--rows 1000 10000 100000] [--repeat 3] [--only ingest|pages]
+    .venv/bin/python -m bench [--rows 1000 10000 100000] [--repeat 3] [--only ingest|pages|browser]
 
 Prints a table and writes it as JSON to bench/results/latest.json. The exit code is 0 whatever the ratios
 (the benchmarks report, they do not gate); it is 1 only if a measurement is invalid, e.g. the validated
@@ -23,12 +23,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 from aqb_data.formatting import format_number
+from bench.browser import run_browser
 from bench.ingest import RESULTS_DIR, IngestTiming, InvalidBenchmarkError, run_ingest, warm_up, workbook_path
 from bench.pages import FIRST_YEAR, PAGES, RERUN_YEAR, RERUNS, AppRuns, PagesTiming, run_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 LATEST_JSON = RESULTS_DIR / "latest.json"
-INGEST_TARGET, FIRST_RUN_TARGET, RERUN_TARGET = 0.5, 2.0, 1.5
+INGEST_TARGET, FIRST_RUN_TARGET, RERUN_TARGET, FIRST_CHART_TARGET = 0.5, 2.0, 1.5, 1.5
+MEMORY_TARGET_MB = 150.0
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Result:
     samples_baseline_s: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unit: str = "s"  # "MB": memory, judged by the difference to the baseline, not the ratio
+    target_difference: float | None = None
 
     @property
     def valid(self) -> bool:
@@ -57,11 +61,25 @@ class Result:
         return self.measured_s / self.baseline_s
 
     @property
+    def difference(self) -> float | None:
+        if self.measured_s is None or self.baseline_s is None:
+            return None
+        return self.measured_s - self.baseline_s
+
+    @property
     def met(self) -> bool | None:
+        if self.target_difference is not None:
+            return None if self.difference is None else self.difference <= self.target_difference
         return None if self.ratio is None else self.ratio <= self.target_ratio
 
     def to_json(self) -> dict[str, object]:
-        return {**asdict(self), "ratio": self.ratio, "target_met": self.met, "valid": self.valid}
+        return {
+            **asdict(self),
+            "ratio": self.ratio,
+            "difference": self.difference,
+            "target_met": self.met,
+            "valid": self.valid,
+        }
 
 
 def _median(samples: list[float]) -> float | None:
@@ -118,8 +136,45 @@ def pages_results(repeat: int) -> list[Result]:
     return results
 
 
-def _seconds(value: float | None) -> str:
-    return "–" if value is None else f"{format_number(value, 3)} s"
+def browser_results(repeat: int) -> list[Result]:
+    timing = run_browser(max(repeat, 3))
+    minimal_problems = [f"Minimal-App: {p}" for p in timing.minimal.problems]
+    problems = [*timing.dashboard.problems, *minimal_problems]
+    first_chart = Result(
+        "Browser: Navigation bis zum ersten gezeichneten Diagramm (Übersicht)",
+        "dashboard.py in headless Chromium (streamlit run)",
+        "bench/minimal_app.py in headless Chromium (streamlit run)",
+        FIRST_CHART_TARGET,
+        _median(timing.dashboard.first_chart),
+        _median(timing.minimal.first_chart),
+        timing.dashboard.first_chart,
+        timing.minimal.first_chart,
+        problems,
+    )
+    memory = Result(
+        "Speicher: Spitzenwert des Servers nach allen Auswertungsseiten",
+        "dashboard.py mit den mitgelieferten Daten (VmHWM)",
+        "bench/minimal_app.py (VmHWM)",
+        0.0,
+        timing.dashboard.peak_memory_mb,
+        timing.minimal.peak_memory_mb,
+        problems=list(problems),
+        unit="MB",
+        target_difference=MEMORY_TARGET_MB,
+    )
+    return [first_chart, memory]
+
+
+def _seconds(value: float | None, unit: str = "s") -> str:
+    if value is None:
+        return "–"
+    return f"{format_number(value, 0)} MB" if unit == "MB" else f"{format_number(value, 3)} s"
+
+
+def _target(result: Result) -> str:
+    if result.target_difference is not None:
+        return f"≤ +{format_number(result.target_difference, 0)} MB"
+    return f"≤ {format_number(result.target_ratio, 1)}"
 
 
 def _ratio(value: float | None) -> str:
@@ -137,10 +192,10 @@ def print_table(results: list[Result]) -> None:
     rows = [
         (
             r.benchmark,
-            _seconds(r.measured_s),
-            _seconds(r.baseline_s),
-            _ratio(r.ratio),
-            f"≤ {format_number(r.target_ratio, 1)}",
+            _seconds(r.measured_s, r.unit),
+            _seconds(r.baseline_s, r.unit),
+            f"+{format_number(r.difference, 0)} MB" if r.unit == "MB" and r.difference is not None else _ratio(r.ratio),
+            _target(r),
             _verdict(r),
         )
         for r in results
@@ -195,7 +250,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Zeilen im Umsetzungsstand (Standard 100000)",
     )
     parser.add_argument("--repeat", type=int, default=3, metavar="N", help="Wiederholungen, Median zählt (Standard 3)")
-    parser.add_argument("--only", choices=("ingest", "pages"), help="nur diesen Benchmark ausführen")
+    parser.add_argument("--only", choices=("ingest", "pages", "browser"), help="nur diesen Benchmark ausführen")
     args = parser.parse_args(argv)
     if args.repeat < 1 or any(n < 1 for n in args.rows):
         parser.error("--rows und --repeat müssen mindestens 1 sein")
@@ -215,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "pages"):
         print("Seiten (AppTest, je Wiederholung ein neuer Prozess) …", file=sys.stderr, flush=True)
         results.extend(pages_results(args.repeat))
+    if args.only in (None, "browser"):
+        print("Browser (streamlit run, headless Chromium) …", file=sys.stderr, flush=True)
+        results.extend(browser_results(args.repeat))
     duration = time.perf_counter() - clock
 
     print()
