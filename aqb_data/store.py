@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -286,7 +287,7 @@ class Store:
             with self._connect() as connection:
                 version = connection.execute("PRAGMA user_version").fetchone()[0]
                 if version == 0:
-                    connection.execute("PRAGMA journal_mode=WAL")
+                    self._use_wal(connection)
                     self._create_schema(connection)
                 elif version > SCHEMA_VERSION:
                     raise StoreError(
@@ -294,6 +295,20 @@ class Store:
                     )
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path} ist keine Datenbank des AQB-Dashboards ({error})") from None
+
+    @staticmethod
+    def _use_wal(connection: sqlite3.Connection) -> None:
+        """Switch a new database to write-ahead logging. SQLite does not wait for a lock to change the journal
+        mode, so when several processes open the new file at once, the losers try again for a while."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @staticmethod
     def _create_schema(connection: sqlite3.Connection) -> None:
