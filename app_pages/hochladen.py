@@ -112,7 +112,7 @@ st.markdown(
 )
 st.download_button(
     "Leere Berichtsvorlage herunterladen (.xlsx)",
-    data=template_bytes(),
+    data=template_bytes,
     file_name="AQB_Berichtsvorlage.xlsx",
     mime=XLSX_MIME,
     on_click="ignore",

@@ -101,3 +101,17 @@ def test_the_same_file_uploaded_twice_and_confirming_one_keeps_the_other() -> No
     assert [s.value for s in at.subheader] == ["a.xlsx", "a (1).xlsx"]  # the other upload is still there
     notes = [i.value for i in at.main.info]
     assert len(notes) == 2 and all(n.startswith("Keine Änderungen") for n in notes)  # both match what is stored
+
+
+def test_the_template_button_delivers_the_report_template(monkeypatch) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.screen import Downloads
+    from tests.test_pages import open_app
+
+    downloads = Downloads(monkeypatch)
+    at = open_app("app_pages/hochladen.py")
+    book = load_workbook(io.BytesIO(downloads.file(at, "Leere Berichtsvorlage herunterladen (.xlsx)")))
+    assert {"Zielvereinbarungen", "Projekte", "Umsetzungsstand"} <= set(book.sheetnames)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import streamlit as st
@@ -36,9 +37,10 @@ def get_data() -> AqbData:
         st.stop()
 
 
-@st.cache_data(show_spinner=False)
+@functools.lru_cache(maxsize=1)
 def template_bytes() -> bytes:
-    """The empty report template, made once."""
+    """The empty report template, made once (on the first click of its download button: a plain cache,
+    because the button calls it outside the page's run)."""
     buffer = io.BytesIO()
     write_template(buffer)
     return buffer.getvalue()
