@@ -732,16 +732,19 @@ def _district_achievement_slides(data: AqbData, year: int, ags: str, name: str, 
     rows = _achievement_rows(projects, "Projekt", reports=False)
     slides += _table_slides(f"{title}: Projekte", project_lines, rows, note)
     if has_deviation:
-        figure = charts.deviation_bars(projects, f"{name}: Mittelabfluss gegenüber dem Jahresfortschritt", note)
-        slides.append(
-            Slide(
-                "Mittelabfluss der Projekte gegenüber dem Jahresfortschritt",
-                [f"Stichtag {format_date(as_of)}; Abweichung in Prozentpunkten (Pp.), Status als Symbol und Text."],
-                chart=Chart(figure, _deviation_numbers(projects, "Projekt")),
-                footer=note,
-            )
-        )
+        chart_title = f"{name}: Mittelabfluss gegenüber dem Jahresfortschritt"
+        slides.append(_deviation_slide(projects, "Projekt", chart_title, "der Projekte ", as_of, note))
     return slides
+
+
+def _deviation_slide(frame: pd.DataFrame, unit: str, chart_title: str, of: str, as_of: date, note: str) -> Slide:
+    """The spending of each unit against the share of the year elapsed, as a chart with its numbers."""
+    return Slide(
+        f"Mittelabfluss {of}gegenüber dem Jahresfortschritt",
+        [f"Stichtag {format_date(as_of)}; Abweichung in Prozentpunkten (Pp.), Status als Symbol und Text."],
+        chart=Chart(charts.deviation_bars(frame, chart_title, note), _deviation_numbers(frame, unit)),
+        footer=note,
+    )
 
 
 def _make_images(slides: list[Slide], progress: Progress | None, start: float) -> tuple[list[Slide], str]:
@@ -979,15 +982,8 @@ def _land_achievement_slides(data: AqbData, year: int, note: str) -> list[Slide]
     by_type = achievement(data, selection, "measure_type", as_of)
     slides += _table_slides(f"{title}: Maßnahmenarten", [], _achievement_rows(by_type, "Maßnahmenart"), note)
     if districts["deviation"].notna().any():
-        figure = charts.deviation_bars(districts, f"Mittelabfluss gegenüber dem Jahresfortschritt {year}", note)
-        slides.append(
-            Slide(
-                "Mittelabfluss gegenüber dem Jahresfortschritt",
-                [f"Stichtag {format_date(as_of)}; Abweichung in Prozentpunkten (Pp.), Status als Symbol und Text."],
-                chart=Chart(figure, _deviation_numbers(districts, "Gebietskörperschaft")),
-                footer=note,
-            )
-        )
+        chart_title = f"Mittelabfluss gegenüber dem Jahresfortschritt {year}"
+        slides.append(_deviation_slide(districts, "Gebietskörperschaft", chart_title, "", as_of, note))
     return slides
 
 
