@@ -141,7 +141,9 @@ def document_text(data: bytes, file_name: str) -> str:
         raise AgreementError("Die Datei heißt .pdf, ist aber kein PDF")
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise AgreementError("Die Datei ist ein Office-Dokument; bitte als PDF oder Text (.txt, .md) speichern")
-    for encoding in ("utf-8-sig", "cp1252"):
+    # A byte-order mark names UTF-16 (Windows Editor's "Unicode"); otherwise UTF-8, else Windows' ANSI.
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
             break
@@ -166,9 +168,9 @@ def _pdf_text(data: bytes) -> str:
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except AgreementError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
         raise AgreementError(
-            f"Das PDF ist beschädigt und lässt sich nicht lesen ({error.__class__.__name__})"
+            "Das PDF ist beschädigt und lässt sich nicht lesen; bitte das Dokument erneut als PDF speichern"
         ) from None
     if not text.strip():
         raise AgreementError("Das PDF enthält keinen Text (vermutlich eingescannt); bitte eine Textfassung verwenden")
@@ -293,6 +295,9 @@ def _budget(sections: dict[int, list[str]], errors: list[str], warnings: list[st
         number, unit = match.group(1), match.group(2)
         prefixed = match.group(0).lstrip().startswith(("EUR", "€"))
         if unit or prefixed:
+            if after[: match.start()].rstrip().endswith(("-", "−", "–")):
+                errors.append(f"§ 4 nennt einen negativen Betrag (-{number}); Haushaltsmittel sind nie negativ")
+                return None
             try:
                 amount = values.parse_money(number)
             except ValueError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def load_districts() -> pd.DataFrame:
 
 
 def _fold(text: str) -> str:
-    text = text.strip().lower().replace("ß", "ss").replace("–", "-").replace("‑", "-")
+    text = unicodedata.normalize("NFC", text).strip().lower().replace("ß", "ss").replace("–", "-").replace("‑", "-")
     return re.sub(r"\s+", " ", text)
 
 

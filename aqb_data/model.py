@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -51,7 +52,7 @@ _NUMBERED_LABEL = re.compile(r"^([1-4])\s*[.)]?\s+(.+)$")
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().lower())
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).strip().lower())
 
 
 _MEASURE_BY_LABEL = {_fold(label): mt.code for mt in MEASURE_TYPES.values() for label in (mt.label, mt.short_label)}

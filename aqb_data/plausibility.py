@@ -73,7 +73,8 @@ def plausibility_problems(result: WorkbookResult, context: AqbData | None = None
                 problems.append(at.warn("agreements", position, "budget_eur", format_eur(row.budget_eur, 2), expected))
     if len(projects) and len(agreements):
         planned = projects.groupby(["ags", "year"])["planned_eur"].sum(min_count=1)
-        budgets = agreements.set_index(["ags", "year"])["budget_eur"]
+        # A doubled key is already an error of the reader; its first row stands for it here.
+        budgets = agreements.drop_duplicates(["ags", "year"]).set_index(["ags", "year"])["budget_eur"]
         for (ags, year), total in planned.items():
             budget = budgets.get((ags, year))
             if pd.notna(total) and budget is not None and pd.notna(budget) and round(total - budget, 2) > 0:
@@ -85,7 +86,8 @@ def plausibility_problems(result: WorkbookResult, context: AqbData | None = None
                 problems.append(at.warn("projects", first, "planned_eur", format_eur(total, 2), expected))
 
     if len(progress):
-        planned_by_project = all_projects.set_index(["ags", "year", "project"])["planned_eur"]
+        keys = ["ags", "year", "project"]
+        planned_by_project = all_projects.drop_duplicates(keys).set_index(keys)["planned_eur"]
         known = set(planned_by_project.index)
         for position, row in enumerate(progress.itertuples(index=False)):
             key = (row.ags, row.year, row.project)

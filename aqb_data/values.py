@@ -12,6 +12,12 @@ from datetime import date, datetime, timedelta
 
 EXPECTED_MONEY = "ein Betrag in Euro, z. B. 773.920,00 oder 773920"
 EXPECTED_COUNT = "eine ganze Zahl ab 0, z. B. 12"
+# Upper bounds far beyond any district's figures: every cent stays exact (a float holds whole cents up to
+# 2^53, about 90 billion euros), and the store's integers cannot overflow.
+MAX_MONEY_EUR = 10**12
+MAX_COUNT = 10**9
+TOO_LARGE_MONEY = f"{EXPECTED_MONEY} (höchstens 1.000.000.000.000 €)"
+TOO_LARGE_COUNT = f"{EXPECTED_COUNT} (höchstens 1.000.000.000)"
 EXPECTED_YEAR = "eine Jahreszahl zwischen 2000 und 2100, z. B. 2025"
 EXPECTED_DATE = "ein Datum wie 13.08.2025"
 
@@ -88,6 +94,8 @@ def parse_money(value: object) -> float | None:
     if isinstance(value, int | float):
         if not math.isfinite(value):
             raise ValueError(EXPECTED_MONEY)
+        if abs(value) > MAX_MONEY_EUR:
+            raise ValueError(TOO_LARGE_MONEY)
         amount = round(float(value), 2)
     else:
         text = _CURRENCY_AT_ENDS.sub("", str(value).strip()).strip()
@@ -99,6 +107,8 @@ def parse_money(value: object) -> float | None:
             raise ValueError(EXPECTED_MONEY) from None
         if len(decimals) > 2:
             raise ValueError(EXPECTED_MONEY + " (höchstens zwei Nachkommastellen)")
+        if whole > MAX_MONEY_EUR:
+            raise ValueError(TOO_LARGE_MONEY)
         amount = round(whole + int(decimals.ljust(2, "0")) / 100, 2)
         amount = -amount if negative else amount
     if amount < 0:
@@ -115,6 +125,8 @@ def parse_count(value: object) -> int | None:
     if isinstance(value, int | float):
         if not math.isfinite(value) or not float(value).is_integer() or value < 0:
             raise ValueError(EXPECTED_COUNT)
+        if value > MAX_COUNT:
+            raise ValueError(TOO_LARGE_COUNT)
         return int(value)
     text = str(value).strip()
     try:
@@ -123,6 +135,8 @@ def parse_count(value: object) -> int | None:
         raise ValueError(EXPECTED_COUNT) from None
     if decimals.strip("0"):
         raise ValueError(EXPECTED_COUNT)
+    if whole > MAX_COUNT:
+        raise ValueError(TOO_LARGE_COUNT)
     return whole
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +24,7 @@ from aqb_data import values
 from aqb_data.districts import DistrictError, district_label, load_districts, resolve_ags, resolve_name
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
-from aqb_data.xlsx_package import MAX_COLUMNS, MAX_ROWS, PackageError, inspect_package
+from aqb_data.xlsx_package import MAX_COLUMNS, MAX_ROWS, PackageError, as_utf8, inspect_package
 
 HEADER_SEARCH_ROWS = 30
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,7 +105,7 @@ class WorkbookResult(ProblemList):
 
 def fold_heading(text: object) -> str:
     """A heading reduced to letters and digits, without currency marks, for comparing variants."""
-    folded = str(text).strip().lower()
+    folded = unicodedata.normalize("NFC", str(text)).strip().lower()
     for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         folded = folded.replace(umlaut, plain)
     folded = re.sub(r"(\bin\s+)?(\beuro?\b|€)", " ", folded)
@@ -124,6 +125,9 @@ _SHEET_NAMES = {
     "projects": ("projekte", "projekt", "projektliste"),
     "progress": ("umsetzungsstand", "umsetzung", "umsetzungsstaende"),
 }
+
+
+RESAVE = "Bitte die Datei in Excel öffnen und erneut als .xlsx speichern."
 
 
 def empty_table(table: Table) -> pd.DataFrame:
@@ -158,8 +162,24 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# Characters a text cell must not hold: control characters (invisible, and Excel files cannot store them, so
+# every later download would fail) and bidirectional overrides (they show a name reversed).
+_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text with forbidden characters spelled out (U+0000), so that a message can show where they are."""
+    return _FORBIDDEN_CHARACTERS.sub(lambda match: f"<U+{ord(match.group(0)):04X}>", text)
+
+
 def _parse_text(value: object) -> str | None:
-    text = _cell_text(value)
+    text = unicodedata.normalize("NFC", _cell_text(value))  # combining accents (as macOS writes) as one letter
+    found = _FORBIDDEN_CHARACTERS.search(text)
+    if found:
+        raise ValueError(
+            f"ein Text ohne Steuer- oder Richtungszeichen (gefunden: U+{ord(found.group(0)):04X}); "
+            "bitte die Zelle neu eintippen"
+        )
     return text or None
 
 
@@ -204,7 +224,7 @@ class _SheetReader:
     ) -> None:
         """A problem in one cell, named by the heading as the file writes it."""
         heading, letter = self.headings.get(column.name, (column.heading, ""))
-        text = _cell_text(value) if value is not None else None
+        text = visible(_cell_text(value)) if value is not None else None
         cell = f"{letter}{row}" if letter else None
         self.problem(severity, kind, expected, row=row, column=heading, value=text, cell=cell)
 
@@ -528,7 +548,10 @@ def read_workbook(
         except PermissionError:
             return _unreadable(file_name, f"Keine Berechtigung, die Datei zu lesen ({path})")
         except OSError as error:
-            return _unreadable(file_name, f"Die Datei kann nicht gelesen werden ({error.__class__.__name__})")
+            return _unreadable(
+                file_name,
+                f"Die Datei kann nicht gelesen werden (Fehler des Dateisystems: {error.strerror or 'unbekannt'})",
+            )
     else:
         data = source
     file_name = file_name or "Datei"
@@ -538,11 +561,12 @@ def read_workbook(
         return _unreadable(file_name, reason)
     try:
         package = inspect_package(data)
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        readable = as_utf8(data, package.utf16_parts) if package.utf16_parts else data
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(readable))
     except PackageError as error:
         return _unreadable(file_name, str(error))
-    except (CalamineError, ValueError, OSError) as error:
-        return _unreadable(file_name, f"Die Datei ist beschädigt oder keine gültige .xlsx-Datei ({error})")
+    except (CalamineError, ValueError, OSError):
+        return _unreadable(file_name, f"Die Datei ist beschädigt oder keine gültige .xlsx-Datei. {RESAVE}")
     result = WorkbookResult(file_name, tables)
     tables_found: list[str] = []
     visible = {sheet.name: sheet.visible == SheetVisibleEnum.Visible for sheet in workbook.sheets_metadata}
@@ -582,9 +606,15 @@ def read_workbook(
             sheet = workbook.get_sheet_by_name(sheet_name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or []
-        except (CalamineError, ValueError) as error:
+        except (CalamineError, ValueError):
             result.problems.append(
-                Problem(file_name, Severity.ERROR, "Datei unlesbar", f"Blatt nicht lesbar ({error})", sheet_name)
+                Problem(
+                    file_name,
+                    Severity.ERROR,
+                    "Datei unlesbar",
+                    f"Blatt nicht lesbar: sein Inhalt ist beschädigt oder falsch kodiert. {RESAVE}",
+                    sheet_name,
+                )
             )
             continue
         too_many = _too_many_rows(file_name, sheet_name, len(rows))

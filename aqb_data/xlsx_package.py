@@ -48,6 +48,7 @@ class PackageInfo:
     sheet_rows: dict[str, int] = field(default_factory=dict)
     too_wide: set[str] = field(default_factory=set)
     cells_without_value: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
+    utf16_parts: set[str] = field(default_factory=set)  # XML parts in UTF-16 (allowed, but the cell reader needs UTF-8)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -121,6 +122,22 @@ def _cells_without_value(archive: zipfile.ZipFile, part: str) -> list[tuple[str,
     return cells
 
 
+_UTF16_DECLARATION = re.compile(r"""(<\?xml[^>]*encoding=["'])utf-16(["'])""", re.IGNORECASE)
+
+
+def as_utf8(data: bytes, parts: set[str]) -> bytes:
+    """The package with these XML parts rewritten from UTF-16 to UTF-8 (their declaration too)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename in parts:
+                content = _UTF16_DECLARATION.sub(r"\1UTF-8\2", content.decode("utf-16"), count=1).encode("utf-8")
+            target.writestr(member, content)
+    return buffer.getvalue()
+
+
 def inspect_package(data: bytes) -> PackageInfo:
     """Check an .xlsx package and describe its sheets; PackageError (German) if it must be refused."""
     if len(data) > MAX_FILE_BYTES:
@@ -153,6 +170,9 @@ def inspect_package(data: bytes) -> PackageInfo:
         for sheet, part in info.sheet_parts.items():
             if part not in scans:
                 continue
+            with archive.open(part) as stream:
+                if stream.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+                    info.utf16_parts.add(part)
             scan = scans[part]
             info.sheet_rows[sheet] = scan.last_row
             if scan.too_wide:
@@ -162,8 +182,10 @@ def inspect_package(data: bytes) -> PackageInfo:
                 info.cells_without_value[sheet] = unreadable
     except (zipfile.BadZipFile, EOFError, KeyError, OSError, zlib.error):
         raise PackageError("Die Datei ist beschädigt oder unvollständig (Teile des Archivs fehlen)") from None
-    except (DefusedXmlException, SyntaxError) as error:
+    except DefusedXmlException:
         raise PackageError(
-            f"Die Datei enthält fehlerhaftes oder unzulässiges XML ({error.__class__.__name__})"
+            "Die Datei enthält unzulässiges XML (Entitäten oder eine DTD, die eine Excel-Datei nie braucht)"
         ) from None
+    except SyntaxError:
+        raise PackageError("Die Datei enthält fehlerhaftes XML (beschädigt oder falsch kodiert)") from None
     return info

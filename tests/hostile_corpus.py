@@ -22,7 +22,9 @@ Where the contract (`../shared/design/data-model.md`) is silent, the expectation
   column may be left out, and a heading that is not one of the known variants (a typo, an English
   name) is an unknown column: a warning if the column is optional, an error if it is required.
 - An amount must be stored exactly to the cent: one beyond 2^53 cents (about 90 billion euros; 1e15,
-  1e308, infinity) is refused. A count must fit the store's 64-bit integers.
+  1e308, infinity) is refused. A count must fit the store's 64-bit integers; the reader's own bounds
+  (`values.MAX_MONEY_EUR`, `values.MAX_COUNT`: 1.000.000.000.000 € and 1.000.000.000 people or places)
+  lie far above any district's figures and below both limits, so 1e15 places are refused too.
 - Control characters, NUL and bidirectional overrides in a text cell are refused: they are invisible in
   the dashboard, a control character breaks the Excel downloads later (openpyxl refuses to write it), and
   an override shows a name reversed. Emoji are text like any other.
@@ -715,8 +717,9 @@ def _huge_numbers(add: _Collector) -> None:
             case(sheet, heading, row, label, _cell_case(sheet, row, heading, value), "refused")
         case(sheet, heading, row, "inf-cell", _inf_cell(sheet, row, heading, "INF"), "refused")
     counts: list[tuple[str, str, int, str, Callable[[], bytes], Expect]] = [
-        (US, "Eintritte", 2, "1e15", _cell_case(US, 2, "Eintritte", 1e15), "accepted"),
-        (PR, "Geplante Plätze", 3, "1e15", _cell_case(PR, 3, "Geplante Plätze", 1e15), "accepted"),
+        (US, "Eintritte", 2, "1e15", _cell_case(US, 2, "Eintritte", 1e15), "refused"),
+        (PR, "Geplante Plätze", 3, "1e15", _cell_case(PR, 3, "Geplante Plätze", 1e15), "refused"),
+        (US, "Eintritte", 3, "1e9", _cell_case(US, 3, "Eintritte", 1e9), "accepted"),
         (US, "Austritte", 3, "1e19", _cell_case(US, 3, "Austritte", 1e19), "refused"),
         (US, "Übergänge Ausbildung", 3, "1e308", _cell_case(US, 3, "Übergänge Ausbildung", 1e308), "refused"),
         (US, "Übergänge Beschäftigung", 2, "inf-cell", _inf_cell(US, 2, "Übergänge Beschäftigung", "inf"), "refused"),

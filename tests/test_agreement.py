@@ -898,7 +898,9 @@ def test_cli_prints_nothing_but_the_german_message_for_a_truncated_pdf(tmp_path:
     path, message = _write_refused(tmp_path, "kaputt")
     result = parse_agreement(path)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"Fehler: {path.name}: {message} (PdfStreamError)"]
+    assert result.stderr.splitlines() == [
+        f"Fehler: {path.name}: {message}; bitte das Dokument erneut als PDF speichern"
+    ]
 
 
 def test_a_project_listed_under_two_measure_types_is_kept_once_with_a_warning() -> None:
@@ -913,3 +915,15 @@ def test_a_year_outside_2000_to_2100_is_refused_with_the_year() -> None:
     reading = read_agreement(agreement_text(year=1999).encode(), "alt.md")
     assert reading.agreement is None
     assert "Das Jahr 1999 liegt außerhalb von 2000 bis 2100" in reading.errors
+
+
+def test_a_negative_budget_is_refused_not_read_without_its_sign() -> None:
+    text = agreement_text().replace("773.920 Euro", "-773.920 Euro")
+    assert "-773.920 Euro" in text
+    record = read_agreement(text.encode(), "zv.md")
+    assert any("negativen Betrag" in error for error in record.errors)
+
+
+def test_a_text_file_in_utf16_with_byte_order_mark_is_read() -> None:
+    record = read_agreement(b"\xff\xfe" + agreement_text().encode("utf-16-le"), "zv.txt")
+    assert not record.errors and record.agreement.budget_eur == 773_920

@@ -194,3 +194,21 @@ def test_text_that_is_not_a_date_is_refused(value):
 @pytest.mark.parametrize("value", [None, "", "–", math.nan])
 def test_empty_date_is_none(value):
     assert parse_date(value) is None
+
+
+@pytest.mark.parametrize("value", [1e13, "1" + "0" * 400, "2.000.000.000.000,00", 1e308])
+def test_amounts_beyond_a_trillion_euros_are_refused_not_overflowing(value: object) -> None:
+    with pytest.raises(ValueError, match="höchstens 1.000.000.000.000 €"):
+        parse_money(value)
+
+
+@pytest.mark.parametrize("value", [1e10, 10**19, "9" * 30])
+def test_counts_beyond_a_billion_are_refused(value: object) -> None:
+    with pytest.raises(ValueError, match="höchstens 1.000.000.000"):
+        parse_count(value)
+
+
+def test_the_largest_allowed_figures_are_kept_exactly() -> None:
+    assert parse_money("1.000.000.000.000,00") == 10**12
+    assert parse_money("999.999.999.999,99") == 999_999_999_999.99
+    assert parse_count(10**9) == 10**9

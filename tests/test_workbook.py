@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from datetime import date, datetime
 
@@ -12,7 +13,7 @@ from pandas.testing import assert_frame_equal
 
 from aqb_data.districts import load_districts
 from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS, TABLES, Kind, Table
-from aqb_data.workbook import Problem, Severity, problems_frame, read_workbook, write_workbook
+from aqb_data.workbook import Problem, Severity, problems_frame, problems_workbook, read_workbook, write_workbook
 from tests.workbooks import make_workbook
 
 FILE = "bericht.xlsx"
@@ -741,3 +742,24 @@ def test_excel_errors_and_merged_cells_outside_the_read_columns_do_not_block():
     result = read_workbook(buffer.getvalue(), "bericht.xlsx")
     assert [p.kind for p in result.errors] == []
     assert list(result.tables["projects"]["project"]) == ["AVIA"]
+
+
+def test_a_direction_override_in_a_text_cell_is_refused_and_shown() -> None:
+    """(Control characters are refused the same way; openpyxl cannot write them: see the hostile corpus.)"""
+    data = make_workbook(
+        {"Projekte": [["Jahr", "AGS", "Maßnahmenart", "Projekt"], [2025, "06635", 1, "Jugend\u202ewerkstatt"]]}
+    )
+    result = read_workbook(data, "bericht.xlsx")
+    (error,) = result.errors
+    assert error.column == "Projekt" and error.value == "Jugend<U+202E>werkstatt"
+    assert "Steuer- oder Richtungszeichen (gefunden: U+202E)" in error.expected
+    problems_workbook(result.problems)  # the report for the district can be written
+
+
+def test_text_with_combining_accents_is_the_same_text() -> None:
+    nfd = unicodedata.normalize("NFD", "Maßnahmenart")
+    data = make_workbook({"Projekte": [["Jahr", "AGS", nfd, "Projekt"], [2025, "06635", 1, "Schüler"]]})
+    result = read_workbook(data, "bericht.xlsx")
+    assert not result.errors
+    assert result.tables["projects"]["project"].tolist() == ["Schüler"]
+    assert result.tables["projects"]["measure_type"].tolist() == [1]
