@@ -38,6 +38,7 @@ from aqb_data.formatting import (
 )
 from aqb_data.indicators import Selection, measure_label
 from aqb_data.sources import DEMO_LABEL, data_status, source_line
+from aqb_data.workbook import visible
 
 Formatter = Callable[[object], str]
 Columns = dict[str, tuple[str, Formatter | None]]
@@ -116,6 +117,7 @@ def export_table(frame: pd.DataFrame, columns: Columns) -> tuple[list[ExportColu
 
 
 def _write_text(cell, text: str) -> None:  # noqa: ANN001 - an openpyxl cell
+    text = visible(text)  # a control character stored before the reader refused them: spelled out, not fatal
     cell.value = text
     cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
     if text.startswith(FORMULA_STARTS):

@@ -163,3 +163,9 @@ def test_every_table_and_chart_offers_its_downloads(monkeypatch: pytest.MonkeyPa
     projects = list(load_workbook(io.BytesIO(project_file))["Daten"].iter_rows(values_only=True))
     screen = next(d.value for d in tables if "Träger" in d.value.columns)
     assert [r[1] for r in projects[1:]] == screen["Projekt"].tolist()
+
+
+def test_a_control_character_stored_earlier_does_not_break_the_export() -> None:
+    frame = pd.DataFrame({"name": ["Jugend\x00werkstatt"]})
+    sheet = _sheet(table_xlsx(frame, {"name": ("Projekt", None)}, []))
+    assert sheet["A2"].value == "Jugend<U+0000>werkstatt"
