@@ -9,7 +9,7 @@ from aqb_data.formatting import format_eur, format_number
 from aqb_data.indicators import LAND_LABEL, Selection, budget_trend
 from aqb_data.store import KIND_LABELS, TABLE_LABELS, StoreError
 from aqb_data.workbook import XLSX_MIME, write_workbook
-from ui.data import get_data, get_store
+from ui.data import data_as_of, get_data, get_store
 from ui.widgets import table
 
 MESSAGE = "history_message"
@@ -81,7 +81,7 @@ st.subheader("Früheren Stand ansehen")
 if active:
     labels = {r.id: f"Nr. {r.id} · {r.imported_at:%d.%m.%Y %H:%M} · {r.file_name}" for r in active}
     chosen = st.selectbox("Stand nach Import", list(labels), format_func=labels.get)
-    then = store.load(as_of=chosen)
+    then = data_as_of(chosen)
     trend = budget_trend(then, Selection(year=max(then.years, default=0)))
     st.caption(
         f"{len(then.agreements)} Zielvereinbarungen, {len(then.projects)} Projekte, "

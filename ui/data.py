@@ -22,6 +22,17 @@ def _load(path: str, version: tuple[int, int]) -> AqbData:  # noqa: ARG001 - the
     return _store(path).load()
 
 
+@st.cache_resource(show_spinner="Früherer Stand wird geladen …", max_entries=8)
+def _load_as_of(path: str, version: tuple[int, int], import_id: int) -> AqbData:  # noqa: ARG001 - keyed
+    return _store(path).load(as_of=import_id)
+
+
+def data_as_of(import_id: int) -> AqbData:
+    """The data as it stood right after import `import_id` (kept while the store does not change)."""
+    store = get_store()
+    return _load_as_of(str(store.path), store.version(), import_id)
+
+
 def get_store() -> Store:
     """The analysts' database ($AQB_DB or var/aqb.sqlite); new databases start with the demo data."""
     return _store(str(default_path()))
