@@ -36,8 +36,11 @@ def chart(fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Column
     toolbar_format = (st.session_state.get(TOOLBAR_FORMAT) or "PNG").lower()
     st.plotly_chart(fig, theme=None, config=image_config(stem, toolbar_format), width="stretch")
     numbers_col, image_col = st.columns([4, 1], vertical_alignment="top")
-    with numbers_col.expander("Zahlen zum Diagramm"):
-        table(numbers, columns, f"Zahlen zum Diagramm: {fig.layout.title.text}", file_stem=stem)
+    # The numbers are drawn when the expander is opened (it reruns the page), not on every run while it is shut.
+    key = f"numbers_{stem}"
+    with numbers_col.expander("Zahlen zum Diagramm", key=key, on_change="rerun"):
+        if st.session_state.get(key):
+            table(numbers, columns, f"Zahlen zum Diagramm: {fig.layout.title.text}", file_stem=stem)
     with image_col.popover("Bild herunterladen", icon=":material/image:", width="stretch"):
         _image_downloads(fig, stem)
 

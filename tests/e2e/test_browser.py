@@ -268,3 +268,12 @@ def test_the_meeting_pack_downloads_as_powerpoint(server: str, page: object, tmp
     assert "Umsetzungsbesprechung 2025" in text and budget.endswith("€") and budget in text
     _assert_clean(page)
     _shot(page, "export_fertig")
+
+
+def test_a_charts_numbers_open_under_it(server: str, page: object) -> None:
+    _open(page, server + "/")
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text="Zahlen zum Diagramm").first
+    expander.get_by_text("Zahlen zum Diagramm").click()
+    expander.locator('[data-testid="stDataFrame"]').wait_for(timeout=30_000)
+    expander.get_by_role("button", name="Excel").wait_for(timeout=30_000)
+    _assert_clean(page)
