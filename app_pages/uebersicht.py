@@ -109,13 +109,13 @@ else:
     )
     as_share = unit == "Anteil am Budget"
     suffix = "_anteile" if as_share else ""
-    top = ind.allocation_by_measure_type(data, selection, "regierungsbezirk")
-    if not selection.regierungsbezirk:
-        top = pd.concat([ind.allocation_by_measure_type(data, selection, "land"), top], ignore_index=True)
-    fig = charts.allocation_bars(top, f"{scope}: geplante Mittel {selection.year}", note, as_share)
+    levels = ("regierungsbezirk",) if selection.regierungsbezirk else ("land", "regierungsbezirk")
+    top = pd.concat([ind.allocation_by_measure_type(data, selection, level) for level in levels], ignore_index=True)
+    fig = charts.allocation_chart(data, selection, levels, f"{scope}: geplante Mittel {selection.year}", note, as_share)
     chart(fig, f"aqb_verteilung_{scope}_{selection.year}{suffix}", top, ALLOCATION_COLUMNS)
     by_district = ind.allocation_by_measure_type(data, selection, "district")
-    fig = charts.allocation_bars(by_district, f"Gebietskörperschaften {selection.year}", note, as_share)
+    title = f"Gebietskörperschaften {selection.year}"
+    fig = charts.allocation_chart(data, selection, ("district",), title, note, as_share)
     chart(fig, f"aqb_verteilung_kreise_{scope}_{selection.year}{suffix}", by_district, ALLOCATION_COLUMNS)
     st.subheader("Haushaltsmittel je Einwohner/in")
     budgets = ind.district_budgets(data, selection).sort_values("budget_per_inhabitant", ascending=False)

@@ -9,7 +9,6 @@ from aqb_data.comparison import (
     INDICATORS,
     district_against_context,
     district_comparison,
-    geojson,
     indicator_label,
     ranking,
 )
@@ -49,7 +48,7 @@ ranked["name"] = ranked["label"].where(~chosen, "▶ " + ranked["label"])  # mar
 left, right = st.columns([3, 2])
 with left:
     chart(
-        charts.district_map(comparison, key, indicator.label, indicator.kind, geojson(), note),
+        charts.comparison_map(data, selection, key, note),
         f"aqb_karte_{key}_{selection.year}",
         ranked,
         {"label": ("Gebietskörperschaft", None), key: (indicator.label, value_format)},
@@ -93,7 +92,7 @@ if selection.ags:
 st.subheader("Anteile der Maßnahmenarten am Budget")
 allocation = ind.allocation_by_measure_type(data, everywhere, "district")
 chart(
-    charts.measure_type_small_multiples(allocation, f"Anteil am Budget je Maßnahmenart {selection.year}", note),
+    charts.measure_type_shares(data, everywhere, f"Anteil am Budget je Maßnahmenart {selection.year}", note),
     f"aqb_anteile_massnahmenarten_{selection.year}",
     allocation,
     ALLOCATION_COLUMNS,

@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from aqb_data.achievement import BEHIND, EXPECTED_LABEL, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH
-from aqb_data.comparison import MAP_ATTRIBUTION
+from aqb_data.comparison import INDICATORS, MAP_ATTRIBUTION, district_comparison, geojson
+from aqb_data.dataset import AqbData, memoised
 from aqb_data.formatting import (
     format_eur,
     format_eur_cents,
@@ -23,7 +24,7 @@ from aqb_data.formatting import (
     format_points,
     safe_file_stem,
 )
-from aqb_data.indicators import UNALLOCATED_CODE, measure_label
+from aqb_data.indicators import UNALLOCATED_CODE, Selection, allocation_by_measure_type, measure_label
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
 
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -446,3 +447,29 @@ def measure_type_small_multiples(allocation: pd.DataFrame, title: str, source_no
     fig.update_xaxes(title=None, ticksuffix=" %", tickformat=",.0f")
     fig.update_yaxes(title=None)
     return _finish(fig, title, source_note)
+
+
+# Figures for a view, built once per version of the data: the two slowest to build (the map's shapes, the
+# facets) are shared between reruns and sessions. Nothing changes a figure after it is built.
+@memoised
+def comparison_map(data: AqbData, selection: Selection, key: str, source_note: str = "") -> go.Figure:
+    """The map of the 26 districts coloured by one indicator (see `district_map`)."""
+    indicator = INDICATORS[key]
+    comparison = district_comparison(data, selection)
+    return district_map(comparison, key, indicator.label, indicator.kind, geojson(), source_note)
+
+
+@memoised
+def measure_type_shares(data: AqbData, selection: Selection, title: str, source_note: str = "") -> go.Figure:
+    """Small multiples of each measure type's share of every district's budget (see the function below)."""
+    allocation = allocation_by_measure_type(data, selection, "district")
+    return measure_type_small_multiples(allocation, title, source_note)
+
+
+@memoised
+def allocation_chart(
+    data: AqbData, selection: Selection, levels: tuple[str, ...], title: str, source_note: str, as_share: bool
+) -> go.Figure:
+    """Stacked allocation bars for the units of these levels, e.g. ("land", "regierungsbezirk")."""
+    frame = pd.concat([allocation_by_measure_type(data, selection, level) for level in levels], ignore_index=True)
+    return allocation_bars(frame, title, source_note, as_share)

@@ -75,3 +75,21 @@ def test_image_config_is_a_16_9_png_with_a_safe_file_name() -> None:
     options = config["toImageButtonOptions"]
     assert (options["width"], options["height"]) == (1600, 900)
     assert options["filename"] == "aqb_verteilung_Kassel_Stadt_2025"
+
+
+def test_a_views_figure_is_built_once_per_version_of_the_data_and_equals_a_fresh_build() -> None:
+    from aqb_data.comparison import district_comparison, geojson
+
+    data = bundled_data()
+    selection = Selection(2025, regierungsbezirk="Gießen")
+    first = charts.comparison_map(data, selection, "budget_eur", "Quelle: Test")
+    assert charts.comparison_map(data, selection, "budget_eur", "Quelle: Test") is first  # a rerun builds nothing
+    fresh = charts.district_map(
+        district_comparison(data, selection), "budget_eur", "Haushaltsmittel", "eur", geojson(), "Quelle: Test"
+    )
+    assert first.to_json() == fresh.to_json()
+    levels = ("land", "regierungsbezirk")
+    shares = charts.allocation_chart(data, selection, levels, "Verteilung", "Quelle: Test", True)
+    frame = pd.concat([allocation_by_measure_type(data, selection, level) for level in levels], ignore_index=True)
+    assert shares.to_json() == charts.allocation_bars(frame, "Verteilung", "Quelle: Test", True).to_json()
+    assert charts.comparison_map(bundled_data(), selection, "budget_eur", "Quelle: Test") is not first
