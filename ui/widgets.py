@@ -35,14 +35,14 @@ def chart(fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Column
     stem = safe_file_stem(file_stem, "aqb_grafik")
     toolbar_format = (st.session_state.get(TOOLBAR_FORMAT) or "PNG").lower()
     st.plotly_chart(fig, theme=None, config=image_config(stem, toolbar_format), width="stretch")
-    numbers_col, image_col = st.columns([4, 1], vertical_alignment="top")
     # The numbers are drawn when the expander is opened (it reruns the page), not on every run while it is shut.
     key = f"numbers_{stem}"
-    with numbers_col.expander("Zahlen zum Diagramm", key=key, on_change="rerun"):
-        if st.session_state.get(key):
-            table(numbers, columns, f"Zahlen zum Diagramm: {fig.layout.title.text}", file_stem=stem)
-    with image_col.popover("Bild herunterladen", icon=":material/image:", width="stretch"):
-        _image_downloads(fig, stem)
+    with st.container(horizontal=True, vertical_alignment="top"):
+        with st.expander("Zahlen zum Diagramm", key=key, on_change="rerun"):
+            if st.session_state.get(key):
+                table(numbers, columns, f"Zahlen zum Diagramm: {fig.layout.title.text}", file_stem=stem)
+        with st.popover("Bild herunterladen", icon=":material/image:", width="content"):
+            _image_downloads(fig, stem)
 
 
 def toolbar_format_setting() -> None:
