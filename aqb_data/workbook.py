@@ -8,6 +8,7 @@ was expected. It never raises for bad content.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -131,7 +132,13 @@ RESAVE = "Bitte die Datei in Excel öffnen und erneut als .xlsx speichern."
 
 
 def empty_table(table: Table) -> pd.DataFrame:
-    """An empty canonical table with the right columns and dtypes."""
+    """An empty canonical table with the right columns and dtypes (a fresh copy: callers may fill it)."""
+    return _empty_table(table).copy()
+
+
+@functools.cache
+def _empty_table(table: Table) -> pd.DataFrame:
+    # Made once per table: building the dtypes costs a few milliseconds, which every small file would pay.
     return canonical_table(pd.DataFrame({name: [] for name in table.column_names}), table)
 
 
