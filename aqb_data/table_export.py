@@ -239,10 +239,10 @@ def view_metadata(
         ]
     rows += list(extra)
     if data is not None and selection is not None:
-        rows += [
-            ("Datenstand", data_status(data, selection.year)),
-            ("Quelle", source_line(data, selection).replace("; ", " · ")),
-        ]
+        source = source_line(data, selection)
+        if source.startswith(DEMO_LABEL):
+            rows.insert(1, ("Hinweis", DEMO_LABEL))
+        rows += [("Datenstand", data_status(data, selection.year)), ("Quelle", source.replace("; ", " · "))]
     if data is not None:
         rows.append(("Dateien", ", ".join(data.files) or "–"))
     rows += [
@@ -250,6 +250,4 @@ def view_metadata(
         ("Leere Zellen", "kein Wert vorhanden (im Dashboard „–“)"),
         ("Erstellt mit", "AQB-Dashboard Hessen"),
     ]
-    if data is not None and selection is not None and "DEMODATEN" in source_line(data, selection):
-        rows.insert(1, ("Hinweis", DEMO_LABEL))
     return rows
