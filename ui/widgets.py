@@ -131,16 +131,15 @@ def table(
     table in its files; `filtered=False` for tables the sidebar filters do not apply to; `selection`
     passes row selection on to st.dataframe (on_select, selection_mode, key).
     """
-    shown = frame[list(columns)].rename(columns={name: heading for name, (heading, _) in columns.items()})
+    selected = frame[list(columns)]  # what the screen shows is what the files hold
+    shown = selected.rename(columns={name: heading for name, (heading, _) in columns.items()})
     formats = {heading: fmt for heading, fmt in columns.values() if fmt is not None}
     # First a default for every column (missing text shows as "–"), then the German formats on top.
     styler = shown.style.format(na_rep=NOT_AVAILABLE).format(formats, na_rep=NOT_AVAILABLE)
     # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
     st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
     stem = file_stem or safe_file_stem(f"AQB {title}", "aqb_tabelle")
-    export = _TableFile(
-        frame[list(columns)].copy(), columns, title, get_data(), current_selection() if filtered else None
-    )
+    export = _TableFile(selected, columns, title, get_data(), current_selection() if filtered else None)
     with st.container(horizontal=True, gap="small"):
         for fmt, label, mime in (("xlsx", "Excel", XLSX_MIME), ("csv", "CSV", "text/csv")):
             st.download_button(
