@@ -2,7 +2,6 @@
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from aqb_data import charts
@@ -110,7 +109,7 @@ else:
     as_share = unit == "Anteil am Budget"
     suffix = "_anteile" if as_share else ""
     levels = ("regierungsbezirk",) if selection.regierungsbezirk else ("land", "regierungsbezirk")
-    top = pd.concat([ind.allocation_by_measure_type(data, selection, level) for level in levels], ignore_index=True)
+    top = ind.allocation_by_levels(data, selection, levels)
     fig = charts.allocation_chart(data, selection, levels, f"{scope}: geplante Mittel {selection.year}", note, as_share)
     chart(fig, f"aqb_verteilung_{scope}_{selection.year}{suffix}", top, ALLOCATION_COLUMNS)
     by_district = ind.allocation_by_measure_type(data, selection, "district")

@@ -24,7 +24,13 @@ from aqb_data.formatting import (
     format_points,
     safe_file_stem,
 )
-from aqb_data.indicators import UNALLOCATED_CODE, Selection, allocation_by_measure_type, measure_label
+from aqb_data.indicators import (
+    UNALLOCATED_CODE,
+    Selection,
+    allocation_by_levels,
+    allocation_by_measure_type,
+    measure_label,
+)
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
 
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -471,5 +477,4 @@ def allocation_chart(
     data: AqbData, selection: Selection, levels: tuple[str, ...], title: str, source_note: str, as_share: bool
 ) -> go.Figure:
     """Stacked allocation bars for the units of these levels, e.g. ("land", "regierungsbezirk")."""
-    frame = pd.concat([allocation_by_measure_type(data, selection, level) for level in levels], ignore_index=True)
-    return allocation_bars(frame, title, source_note, as_share)
+    return allocation_bars(allocation_by_levels(data, selection, levels), title, source_note, as_share)

@@ -199,6 +199,13 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     return planned.sort_values(["unit", "measure_type"], ignore_index=True)[columns]
 
 
+@memoised
+def allocation_by_levels(data: AqbData, selection: Selection, levels: tuple[str, ...]) -> pd.DataFrame:
+    """`allocation_by_measure_type` for several levels one below the other, e.g. ("land", "regierungsbezirk")."""
+    parts = [allocation_by_measure_type(data, selection, level) for level in levels]
+    return pd.concat(parts, ignore_index=True)
+
+
 def measure_label(code: int) -> str:
     """The short German label of a measure type, or `Nicht verplant` for code 0."""
     return UNALLOCATED_LABEL if code == UNALLOCATED_CODE else MEASURE_TYPES[int(code)].short_label
