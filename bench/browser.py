@@ -55,29 +55,37 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(script: str, env: dict[str, str]):  # noqa: ANN202 - yields (url, process)
+def streamlit_server(script: str, env: dict[str, str], timeout_s: float = 60):  # noqa: ANN201 - (url, process)
+    """`streamlit run SCRIPT` on a free local port until the block ends; RuntimeError with the server's output
+    if it does not answer its health check in time (also used by the browser tests)."""
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true"]
-    command += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true", f"--server.port={port}"]
+    command += ["--server.address=127.0.0.1", "--browser.gatherUsageStats=false"]
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"{script}: Server antwortet nicht")
-        yield url, process
-    finally:
-        process.terminate()
+    # The output goes to a file, not a pipe: a pipe nobody reads would stall a chatty server.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        process.kill()
+                        log.seek(0)
+                        output = log.read().decode(errors="replace")
+                        raise RuntimeError(f"{script}: Streamlit startete nicht:\n{output}") from None
+                    time.sleep(0.3)
+            yield url, process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def peak_memory_mb(pid: int) -> float | None:
@@ -106,7 +114,7 @@ def _first_chart_s(browser: object, url: str) -> float:
 def _measure(browser: object, script: str, env: dict[str, str], repeat: int, visit: tuple[str, ...]) -> ServerRuns:
     runs = ServerRuns()
     try:
-        with _server(script, env) as (url, process):
+        with streamlit_server(script, env) as (url, process):
             _first_chart_s(browser, url + "/")  # warm-up, not counted
             runs.first_chart = [_first_chart_s(browser, url + "/") for _ in range(repeat)]
             for path in visit:
