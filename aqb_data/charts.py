@@ -15,7 +15,7 @@ import plotly.io as pio
 
 from aqb_data.achievement import BEHIND, EXPECTED_LABEL, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH
 from aqb_data.comparison import INDICATORS, MAP_ATTRIBUTION, district_comparison, geojson
-from aqb_data.dataset import AqbData, memoised
+from aqb_data.dataset import AqbData, kept, memoised
 from aqb_data.formatting import (
     format_eur,
     format_eur_cents,
@@ -33,6 +33,8 @@ from aqb_data.indicators import (
 )
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
 
+# Figures kept per builder for a view seen before (see `kept`); a figure is some 10–100 KB.
+FIGURES_KEPT = 128
 FONT = "Source Sans Pro, Arial, sans-serif"
 TEXT_COLOUR = "#1f2933"
 GRID_COLOUR = "#e4e7eb"
@@ -98,6 +100,7 @@ def image_config(file_stem: str, fmt: str = "png") -> dict[str, object]:
     }
 
 
+@kept(FIGURES_KEPT)
 def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "", as_share: bool = False) -> go.Figure:
     """Stacked horizontal bars: per unit the planned money of each measure type and the unallocated rest.
 
@@ -134,6 +137,7 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "",
     return _finish(fig, title, source_note)
 
 
+@kept(FIGURES_KEPT)
 def measure_type_bars(
     allocation: pd.DataFrame, title: str, measure_types: tuple[int, ...] = tuple(MEASURE_TYPES), source_note: str = ""
 ) -> go.Figure:
@@ -174,6 +178,7 @@ def measure_type_bars(
     return _finish(fig, title, source_note)
 
 
+@kept(FIGURES_KEPT)
 def budget_trend_bars(
     trend: pd.DataFrame, title: str, highlight_year: int | None = None, source_note: str = ""
 ) -> go.Figure:
@@ -203,6 +208,7 @@ def budget_trend_bars(
     return _finish(fig, title, source_note)
 
 
+@kept(FIGURES_KEPT)
 def per_inhabitant_bars(
     budgets: pd.DataFrame, title: str, land_value: float, source_note: str = "", reference_label: str = "Hessen"
 ) -> go.Figure:
@@ -247,6 +253,7 @@ def per_inhabitant_bars(
 STATUS_COLOURS = {ON_TRACK: "#009E73", WATCH: "#E69F00", BEHIND: "#D55E00", NO_DATA: "#BBBBBB"}
 
 
+@kept(FIGURES_KEPT)
 def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
     """Spending rate minus the elapsed share of the year per unit, in percentage points; status as colour,
     symbol and text (colour never carries the meaning alone)."""
@@ -289,6 +296,7 @@ def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go
     return _finish(fig, title, source_note)
 
 
+@kept(FIGURES_KEPT)
 def allocation_trend_bars(trend: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
     """Planned money per year, stacked by measure type (annual values)."""
     fig = go.Figure()
@@ -315,6 +323,7 @@ def allocation_trend_bars(trend: pd.DataFrame, title: str, source_note: str = ""
     return _finish(fig, title, source_note)
 
 
+@kept(FIGURES_KEPT)
 def trend_lines(
     trend: pd.DataFrame, value: str, title: str, as_percent: bool = False, source_note: str = ""
 ) -> go.Figure:
@@ -431,6 +440,7 @@ def district_map(
     return fig
 
 
+@kept(FIGURES_KEPT)
 def measure_type_small_multiples(allocation: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
     """One small panel per measure type: each district's share of its budget planned for that type."""
     shown = allocation[allocation["measure_type"] != UNALLOCATED_CODE].assign(_share=lambda f: f["share"] * 100)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -78,6 +82,43 @@ def memoised(function: Callable[..., T]) -> Callable[..., T]:
         return value.copy() if hasattr(value, "copy") else value
 
     return remembered
+
+
+def content_digest(*parts: object) -> str:
+    """A digest of plain data (frames, numbers, text, a figure's traces and layout): the same content built
+    the same way gives the same digest, any other content another one."""
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+
+
+def kept(limit: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Keep the last `limit` results of a pure function of plain data, keyed by the content of its arguments.
+
+    For figures built from small frames: the same frames give the same figure, and a view seen before is
+    quick again. The result is shared, not copied: callers must not change it (copy a figure to change it).
+    """
+
+    def decorate(function: Callable[..., T]) -> Callable[..., T]:
+        results: OrderedDict[str, T] = OrderedDict()
+        lock = threading.Lock()  # sessions run in threads of one process
+
+        @functools.wraps(function)
+        def remembered(*args: object, **kwargs: object) -> T:
+            key = content_digest(args, sorted(kwargs.items()))
+            with lock:
+                if key in results:
+                    results.move_to_end(key)
+                    return results[key]
+            value = function(*args, **kwargs)
+            with lock:
+                results[key] = value
+                while len(results) > limit:
+                    results.popitem(last=False)
+            return value
+
+        remembered.cache_clear = results.clear  # type: ignore[attr-defined]
+        return remembered
+
+    return decorate
 
 
 def combine(results: Iterable[WorkbookResult]) -> AqbData:

@@ -54,3 +54,28 @@ def test_remembered_figures_are_copies_and_belong_to_one_version_of_the_data() -
     assert second["budget_eur"].sum() == land_totals(data, selection)["budget_eur"] > 0  # … changes nothing kept
     assert any(key[0] == "district_budgets" for key in data.memo)
     assert bundled_data().memo == {}  # a new version of the data remembers nothing of the old one
+
+
+def test_kept_results_are_keyed_by_the_content_of_the_arguments() -> None:
+    import pandas as pd
+
+    from aqb_data.dataset import kept
+
+    calls = []
+
+    @kept(2)
+    def total(frame: pd.DataFrame, label: str) -> str:
+        calls.append(label)
+        return f"{label}: {frame['eur'].sum()}"
+
+    frame = pd.DataFrame({"eur": [100.0, 250.0]})
+    assert total(frame, "Hessen") == "Hessen: 350.0"
+    assert total(frame.copy(), "Hessen") == "Hessen: 350.0"  # an equal frame: kept, not computed again
+    assert calls == ["Hessen"]
+    changed = frame.copy()
+    changed.loc[1, "eur"] = 251.0
+    assert total(changed, "Hessen") == "Hessen: 351.0"  # one cell changed: computed anew
+    assert total(frame, "Kassel") == "Kassel: 350.0"  # another argument: computed anew
+    assert calls == ["Hessen", "Hessen", "Kassel"]
+    total(frame, "Hessen")  # the oldest of the two kept was pushed out by the third
+    assert calls == ["Hessen", "Hessen", "Kassel", "Hessen"]
