@@ -268,6 +268,7 @@ def agreement(data: AqbData, year: int, ags: str) -> dict[str, object] | None:
     return rows.iloc[0].to_dict()
 
 
+@memoised
 def synthetic_share(data: AqbData, selection: Selection, tables: tuple[str, ...] = ("agreements", "projects")) -> float:
     """The share of the selected year's and districts' rows that are synthetic demo data (0–1)."""
     ags = set(selection.districts()["ags"])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aqb_data.dataset import AqbData
+from aqb_data.dataset import AqbData, memoised
 from aqb_data.demo import KNOWN_FIGURES_CSV
 from aqb_data.districts import district_label, population_date
 from aqb_data.formatting import format_date
@@ -29,6 +29,7 @@ def data_status(data: AqbData, year: int) -> str:
     return f"Stichtag {format_date(as_of)}" if as_of else "noch kein Umsetzungsbericht"
 
 
+@memoised
 def source_line(data: AqbData, selection: Selection) -> str:
     """The source line under every chart, kept in its exports: files, data date, population, and a demo
     label where any of the selected rows is synthetic. `; ` separates the parts (a chart breaks lines there)."""
