@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from aqb_data.dataset import bundled_data
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.indicators import Selection, land_totals
+from tests.screen import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
@@ -212,3 +213,22 @@ def test_a_link_with_impossible_values_says_so(params: dict, warning: str, title
     at = open_app(**params)
     assert [w.value for w in at.sidebar.warning] == [warning]
     assert at.title[0].value == f"Übersicht 2025 – {title}"
+
+
+@pytest.mark.parametrize("page", ["app_pages/uebersicht.py", "app_pages/zielerreichung.py", "app_pages/vergleich.py"])
+def test_returning_to_a_view_shows_its_own_figures_again(page: str) -> None:
+    """Charts and tables drawn before are replayed: going back to a year must show that year's figures."""
+    at = open_app(page, jahr="2024")
+
+    def view() -> tuple[list[dict], list[list[list[str]]]]:
+        return chart_specs(at), [shown(table).values.tolist() for table in at.dataframe]
+
+    first = view()
+    at.selectbox(key="jahr").set_value(2023).run()
+    other = view()
+    at.selectbox(key="jahr").set_value(2024).run()
+    assert not at.exception
+    again = view()
+    assert again == first
+    assert other[0] != first[0] and other[1] != first[1]  # 2023 has figures of its own
+    assert " 2024" in at.title[0].value

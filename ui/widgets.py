@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from aqb_data import images
 from aqb_data.charts import image_config
-from aqb_data.dataset import AqbData
+from aqb_data.dataset import AqbData, content_digest
 from aqb_data.formatting import (
     NOT_AVAILABLE,
     format_change,
@@ -27,6 +29,34 @@ from ui.filters import current_selection
 
 TOOLBAR_FORMAT = "bildformat"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Drawn charts and tables kept for replay (see `_drawn_chart`): a map is about 0,3 MB, a table a few KB.
+REPLAYED_CHARTS, REPLAYED_TABLES = 128, 512
+
+
+def _formatter_identity(formatter: Callable[[object], str] | None) -> tuple[object, ...]:
+    """A formatter by where it is defined, so that two pages' functions of the same name differ."""
+    code = getattr(formatter, "__code__", None)
+    where = (code.co_filename, code.co_firstlineno) if code else ()
+    return (getattr(formatter, "__module__", None), getattr(formatter, "__qualname__", repr(formatter)), *where)
+
+
+# Streamlit turns a figure or a styled table into its message anew on every run: a deep copy of the figure
+# and its JSON (a map carries all 26 districts' shapes), every table cell through the pandas Styler. That
+# is most of a rerun. Drawn once, the message is kept (st.cache_data keeps the elements a function draws and
+# replays them), keyed by a digest of the content: the same content is replayed, any change is drawn anew.
+@st.cache_data(show_spinner=False, max_entries=REPLAYED_CHARTS)
+def _drawn_chart(fingerprint: str, _fig: go.Figure, config: dict[str, object]) -> None:  # noqa: ARG001 - key
+    st.plotly_chart(_fig, theme=None, config=config, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=REPLAYED_TABLES)
+def _drawn_table(fingerprint: str, _shown: pd.DataFrame, _formats: dict, height: int | str) -> None:  # noqa: ARG001
+    st.dataframe(_styled(_shown, _formats), hide_index=True, height=height, placeholder=NOT_AVAILABLE)
+
+
+def _styled(shown: pd.DataFrame, formats: dict[str, Callable[[object], str]]) -> object:
+    # First a default for every column (missing text shows as "–"), then the German formats on top.
+    return shown.style.format(na_rep=NOT_AVAILABLE).format(formats, na_rep=NOT_AVAILABLE)
 
 
 def chart(fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Columns) -> None:
@@ -34,7 +64,8 @@ def chart(fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Column
     numbers as a table one click away (a chart is never the only way to read them)."""
     stem = safe_file_stem(file_stem, "aqb_grafik")
     toolbar_format = (st.session_state.get(TOOLBAR_FORMAT) or "PNG").lower()
-    st.plotly_chart(fig, theme=None, config=image_config(stem, toolbar_format), width="stretch")
+    # A figure is plain data: its traces and layout are what the chart shows.
+    _drawn_chart(content_digest(fig._data, fig._layout), fig, image_config(stem, toolbar_format))
     # The numbers are drawn when the expander is opened (it reruns the page), not on every run while it is shut.
     key = f"numbers_{stem}"
     with st.container(horizontal=True, vertical_alignment="top"):
@@ -134,10 +165,12 @@ def table(
     selected = frame[list(columns)]  # what the screen shows is what the files hold
     shown = selected.rename(columns={name: heading for name, (heading, _) in columns.items()})
     formats = {heading: fmt for heading, fmt in columns.values() if fmt is not None}
-    # First a default for every column (missing text shows as "–"), then the German formats on top.
-    styler = shown.style.format(na_rep=NOT_AVAILABLE).format(formats, na_rep=NOT_AVAILABLE)
     # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
-    st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
+    if selection:  # a table with row selection is a widget: drawn on every run
+        st.dataframe(_styled(shown, formats), hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
+    else:
+        identity = [(heading, _formatter_identity(fmt)) for heading, fmt in columns.values()]
+        _drawn_table(content_digest(shown, identity, height), shown, formats, height)
     stem = file_stem or safe_file_stem(f"AQB {title}", "aqb_tabelle")
     export = _TableFile(selected, columns, title, get_data(), current_selection() if filtered else None)
     with st.container(horizontal=True, gap="small"):
