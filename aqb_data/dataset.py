@@ -115,7 +115,6 @@ def kept(limit: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
                     results.popitem(last=False)
             return value
 
-        remembered.cache_clear = results.clear  # type: ignore[attr-defined]
         return remembered
 
     return decorate

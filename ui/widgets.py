@@ -51,12 +51,16 @@ def _drawn_chart(fingerprint: str, _fig: go.Figure, config: dict[str, object]) -
 
 @st.cache_data(show_spinner=False, max_entries=REPLAYED_TABLES)
 def _drawn_table(fingerprint: str, _shown: pd.DataFrame, _formats: dict, height: int | str) -> None:  # noqa: ARG001
-    st.dataframe(_styled(_shown, _formats), hide_index=True, height=height, placeholder=NOT_AVAILABLE)
+    _draw_table(_shown, _formats, height)
 
 
-def _styled(shown: pd.DataFrame, formats: dict[str, Callable[[object], str]]) -> object:
+def _draw_table(
+    shown: pd.DataFrame, formats: dict[str, Callable[[object], str]], height: int | str, **selection: object
+) -> None:
     # First a default for every column (missing text shows as "–"), then the German formats on top.
-    return shown.style.format(na_rep=NOT_AVAILABLE).format(formats, na_rep=NOT_AVAILABLE)
+    styler = shown.style.format(na_rep=NOT_AVAILABLE).format(formats, na_rep=NOT_AVAILABLE)
+    # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
+    st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
 
 
 def chart(fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Columns) -> None:
@@ -165,9 +169,8 @@ def table(
     selected = frame[list(columns)]  # what the screen shows is what the files hold
     shown = selected.rename(columns={name: heading for name, (heading, _) in columns.items()})
     formats = {heading: fmt for heading, fmt in columns.values() if fmt is not None}
-    # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
     if selection:  # a table with row selection is a widget: drawn on every run
-        st.dataframe(_styled(shown, formats), hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
+        _draw_table(shown, formats, height, **selection)
     else:
         identity = [(heading, _formatter_identity(fmt)) for heading, fmt in columns.values()]
         _drawn_table(content_digest(shown, identity, height), shown, formats, height)
