@@ -374,13 +374,18 @@ def indicator_formatter(kind: str) -> Callable[[object], str] | None:
     return {"eur": format_eur, "eur2": format_eur_cents, "percent": format_percent, "points": format_points}.get(kind)
 
 
+def _outlines(geojson: dict, ags: list[str]) -> dict:
+    """The features of these districts only."""
+    wanted = set(ags)
+    return {**geojson, "features": [f for f in geojson["features"] if f["properties"]["ags"] in wanted]}
+
+
 def district_map(
     frame: pd.DataFrame, key: str, label: str, kind: str, geojson: dict, source_note: str = ""
 ) -> go.Figure:
     """The 26 districts coloured by one indicator; works offline (no map tiles), BKG attribution in the figure."""
     shown = frame.assign(_text=[format_indicator(v, kind) for v in frame[key]])
-    common = {
-        "geojson": geojson,
+    common = {  # the outlines follow per layer, below
         "locations": "ags",
         "featureidkey": "properties.ags",
         "hover_name": "label",
@@ -410,12 +415,17 @@ def district_map(
     fig.update_traces(
         hovertemplate=f"<b>%{{hovertext}}</b><br>{label}: %{{customdata[0]}}<extra></extra>", marker_line_color="white"
     )
-    # Underneath, every district in grey: one without a value ("–") stays visible instead of vanishing.
+    # Each layer carries the outlines it colours, not all 26: the map's message is a fraction of the size.
+    has_value = dict(zip(shown["ags"], shown[key].notna(), strict=True))
+    for trace in fig.data:
+        trace.geojson = _outlines(geojson, [ags for ags in trace.locations if has_value.get(ags)])
+    # Underneath, a district without a value in grey: it stays visible ("–") instead of vanishing.
+    missing = [f["properties"]["ags"] for f in geojson["features"] if not has_value.get(f["properties"]["ags"])]
     base = go.Choroplethmap(
-        geojson=geojson,
-        locations=[f["properties"]["ags"] for f in geojson["features"]],
+        geojson=_outlines(geojson, missing),
+        locations=missing,
         featureidkey="properties.ags",
-        z=[0] * len(geojson["features"]),
+        z=[0] * len(missing),
         colorscale=[[0, GRID_COLOUR], [1, GRID_COLOUR]],
         showscale=False,
         hoverinfo="skip",

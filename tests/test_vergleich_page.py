@@ -23,10 +23,16 @@ def test_the_map_holds_the_26_districts_keyed_by_ags(key: str, measure_types: tu
     indicator = INDICATORS[key]
     fig = charts.district_map(comparison, key, indicator.label, indicator.kind, geojson())
     all_ags = sorted(f["properties"]["ags"] for f in geojson()["features"])
+    without_value = set(comparison.loc[comparison[key].isna(), "ags"])
     base, *layers = fig.data
-    assert sorted(base.locations) == all_ags  # grey underneath: a district without a value stays visible
+    assert set(base.locations) == without_value  # in grey: a district without a value stays visible
     coloured = [ags for trace in layers for ags in trace.locations]
     assert sorted(coloured) == all_ags  # every district, keyed by AGS, once
+    for trace in fig.data:  # each layer brings the outlines of the districts it colours, and only those
+        outlined = {f["properties"]["ags"] for f in trace.geojson["features"]}
+        assert outlined == set(trace.locations) - (without_value if trace is not base else set())
+    drawn = [ags for trace in fig.data for ags in trace.locations if ags not in without_value or trace is base]
+    assert sorted(drawn) == all_ags  # all 26 are drawn, each once
     assert fig.layout.map.style == "white-bg"  # no tiles from the internet
     assert any("© GeoBasis-DE / BKG (2020)" in a.text for a in fig.layout.annotations)
 
