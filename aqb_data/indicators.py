@@ -232,6 +232,7 @@ def budget_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     return trend.drop(columns="population")
 
 
+@memoised
 def district_projects(data: AqbData, year: int, ags: str, measure_types: tuple[int, ...]) -> pd.DataFrame:
     """A district's projects in a year, by measure type, with their share of the budget.
 

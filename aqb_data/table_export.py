@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from aqb_data.dataset import AqbData
 from aqb_data.districts import district_label
@@ -127,6 +124,11 @@ def _write_text(cell, text: str) -> None:  # noqa: ANN001 - an openpyxl cell
 def table_xlsx(frame: pd.DataFrame, columns: Columns, metadata: Iterable[tuple[str, str]]) -> bytes:
     """An xlsx file: sheet `Daten` with frozen, filterable headings and German number formats, and sheet
     `Metadaten` with what the table shows (filters, data date, sources, export time)."""
+    # Imported here: openpyxl takes a sixth of a second to load, and a page shows tables long before a download.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     described, rows = export_table(frame, columns)
     book = Workbook()
     sheet = book.active

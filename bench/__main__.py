@@ -25,7 +25,7 @@ from pathlib import Path
 from aqb_data.formatting import format_number
 from bench.browser import run_browser
 from bench.ingest import RESULTS_DIR, IngestTiming, InvalidBenchmarkError, run_ingest, warm_up, workbook_path
-from bench.pages import FIRST_YEAR, PAGES, RERUN_YEAR, RERUNS, AppRuns, PagesTiming, run_pages
+from bench.pages import FIRST_YEAR, NEW_YEARS, PAGES, SEEN_YEARS, AppRuns, PagesTiming, run_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 LATEST_JSON = RESULTS_DIR / "latest.json"
@@ -105,6 +105,10 @@ def ingest_result(rows: int, repeat: int) -> Result:
     return result
 
 
+def _years(years: tuple[int, ...]) -> str:
+    return " → ".join(str(year) for year in years)
+
+
 def pages_results(repeat: int) -> list[Result]:
     try:
         timing: PagesTiming = run_pages(repeat)
@@ -115,7 +119,8 @@ def pages_results(repeat: int) -> list[Result]:
     results = []
     for stage, label, target in (
         ("first_run", f"erster Lauf (?jahr={FIRST_YEAR}, neuer Prozess)", FIRST_RUN_TARGET),
-        ("rerun", f"Rerun nach Filterwechsel ({FIRST_YEAR} ↔ {RERUN_YEAR}, Median aus {RERUNS})", RERUN_TARGET),
+        ("new_view", f"Rerun, Wechsel zu neuem Jahr ({_years(NEW_YEARS)}, Median)", RERUN_TARGET),
+        ("seen_view", f"Rerun, Wechsel zu gesehenem Jahr ({_years(SEEN_YEARS)}, Median)", RERUN_TARGET),
     ):
         baseline: list[float] = getattr(timing.minimal, stage)
         for name, runs in timing.pages.items():

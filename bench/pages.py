@@ -1,8 +1,9 @@
 """Pages benchmark: every page of the dashboard against a minimal one-chart app, all driven by AppTest.
 
 Each repeat starts a fresh process per page and app (bench/apptest_probe.py), so the first run includes
-loading the data into `st.cache_resource`. In the same process the year filter then changes RERUNS times
-(2024 → 2023 → 2024 …); a repeat's rerun time is the median of these reruns, which are short and noisy.
+loading the data into `st.cache_resource`. In the same process the year filter then changes: first to each
+year not shown yet (2023, 2022, 2021: a new view), then back to years shown before (2024, 2023, 2022, 2021).
+A repeat's time of each kind is the median of its reruns, which are short and noisy.
 """
 
 from __future__ import annotations
@@ -17,19 +18,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"
 MINIMAL_APP = ROOT / "bench" / "minimal_app.py"
-FIRST_YEAR, RERUN_YEAR = 2024, 2023
-RERUNS = 5
-# The year chosen for each rerun: 2023, 2024, 2023, …
-RERUN_YEARS = tuple(RERUN_YEAR if i % 2 == 0 else FIRST_YEAR for i in range(RERUNS))
+FIRST_YEAR = 2024
+# The years chosen one rerun each: first years not shown yet in this process, then years shown before.
+NEW_YEARS = (2023, 2022, 2021)
+SEEN_YEARS = (FIRST_YEAR, *NEW_YEARS)
+RERUN_YEARS = NEW_YEARS + SEEN_YEARS
 PROBE_TIMEOUT_S = 600
 
 
 @dataclass
 class AppRuns:
-    """Seconds of each repeat's first run and rerun of one app, and what went wrong in them."""
+    """Seconds of each repeat's first run and reruns of one app, and what went wrong in them."""
 
     first_run: list[float] = field(default_factory=list)
-    rerun: list[float] = field(default_factory=list)
+    new_view: list[float] = field(default_factory=list)  # rerun after a change to a year not shown before
+    seen_view: list[float] = field(default_factory=list)  # rerun after a change back to a year shown before
     problems: list[str] = field(default_factory=list)
 
 
@@ -86,7 +89,9 @@ def _minimal() -> dict[str, object]:
 def _record(runs: AppRuns, probe: dict[str, object], first_title: str, last_title: str) -> None:
     """Keep the timings; note exceptions and wrong titles, which make the measurement invalid."""
     runs.first_run.append(float(probe["first_run_s"]))  # type: ignore[arg-type]
-    runs.rerun.append(statistics.median(probe["rerun_s"]))  # type: ignore[arg-type]
+    reruns: list[float] = probe["rerun_s"]  # type: ignore[assignment]
+    runs.new_view.append(statistics.median(reruns[: len(NEW_YEARS)]))
+    runs.seen_view.append(statistics.median(reruns[len(NEW_YEARS) :]))
     for stage, expected in (("first_run", first_title), ("rerun", last_title)):
         label = "erster Lauf" if stage == "first_run" else "Rerun"
         for message in probe[f"{stage}_exceptions"]:  # type: ignore[union-attr]

@@ -1,6 +1,7 @@
 """The figures: the project's own template, German separators, fixed colours, German hover texts."""
 
 import pandas as pd
+import pytest
 
 from aqb_data import charts
 from aqb_data.dataset import bundled_data
@@ -93,3 +94,24 @@ def test_a_views_figure_is_built_once_per_version_of_the_data_and_equals_a_fresh
     frame = pd.concat([allocation_by_measure_type(data, selection, level) for level in levels], ignore_index=True)
     assert shares.to_json() == charts.allocation_bars(frame, "Verteilung", "Quelle: Test", True).to_json()
     assert charts.comparison_map(bundled_data(), selection, "budget_eur", "Quelle: Test") is not first
+
+
+def test_small_multiples_show_each_measure_types_share_of_every_budget_on_one_scale() -> None:
+    allocation = _allocation()
+    fig = charts.measure_type_small_multiples(allocation, "Anteile", "Quelle: Test")
+    assert [trace.name for trace in fig.data] == [mt.short_label for mt in MEASURE_TYPES.values()]
+    assert [a.text for a in fig.layout.annotations[:4]] == [mt.short_label for mt in MEASURE_TYPES.values()]
+    for index, (code, trace) in enumerate(zip(MEASURE_TYPES, fig.data, strict=True)):
+        rows = allocation[allocation["measure_type"] == code]
+        drawn = dict(zip(trace.y, trace.x, strict=True))
+        assert drawn == pytest.approx(dict(zip(rows["unit_label"], rows["share"] * 100, strict=True)), nan_ok=True)
+        assert trace.marker.color == MEASURE_TYPES[code].colour
+        axis = fig.layout[f"xaxis{index + 1 if index else ''}"]
+        assert axis.ticksuffix == " %" and (axis.matches == "x" or index == 0)  # one scale for all panels
+    kassel = next(t for t in fig.data if t.name == "Qualifizierung")
+    assert kassel.hovertemplate.startswith("<b>%{y}</b><br>Qualifizierung: %{x:,.1f} % des Budgets")
+    # The districts in the order of their budgets, the largest at the top (plotly draws the first at the bottom).
+    budgets = allocation.drop_duplicates("unit_label").sort_values("budget_eur")
+    assert list(fig.layout.yaxis.categoryarray) == list(budgets["unit_label"])
+    assert list(fig.layout.yaxis.categoryarray)[-1] == "Frankfurt am Main"
+    assert fig.layout.annotations[-1].text == "Quelle: Test"

@@ -1,8 +1,10 @@
 """Each page through Streamlit's AppTest: no exception, and the figures shown equal the engine's."""
 
+import ast
 import base64
 import json
 import re
+import tomllib
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -51,6 +53,35 @@ def numbers(array: object) -> np.ndarray:
     if isinstance(array, dict):
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
     return np.asarray(array, dtype=float)
+
+
+def _drawn_by_magic(path: Path) -> list[int]:
+    """Lines of bare expressions that Streamlit's "magic" would draw (all but calls and docstrings)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0])
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+    }
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and id(node) not in docstrings
+        and not isinstance(node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))
+    ]
+
+
+def test_no_page_relies_on_magic_which_is_switched_off(tmp_path: Path) -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["magicEnabled"] is False  # pages are not rewritten before every run
+    scripts = [ROOT / "dashboard.py", *sorted((ROOT / "app_pages").glob("*.py"))]
+    assert len(scripts) == 11
+    found = {script.name: lines for script in scripts if (lines := _drawn_by_magic(script))}
+    assert found == {}, f"bare expressions, drawn only with magic: {found}"
+    probe = tmp_path / "probe.py"
+    probe.write_text('"""Docstring."""\nimport streamlit as st\n\nst.title("x")\n"Hallo"\nst\n', encoding="utf-8")
+    assert _drawn_by_magic(probe) == [5, 6]  # the check finds what magic would draw
 
 
 @pytest.mark.parametrize("page", PAGES)

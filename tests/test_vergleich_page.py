@@ -27,12 +27,20 @@ def test_the_map_holds_the_26_districts_keyed_by_ags(key: str, measure_types: tu
     base, *layers = fig.data
     assert set(base.locations) == without_value  # in grey: a district without a value stays visible
     coloured = [ags for trace in layers for ags in trace.locations]
-    assert sorted(coloured) == all_ags  # every district, keyed by AGS, once
-    for trace in fig.data:  # each layer brings the outlines of the districts it colours, and only those
-        outlined = {f["properties"]["ags"] for f in trace.geojson["features"]}
-        assert outlined == set(trace.locations) - (without_value if trace is not base else set())
-    drawn = [ags for trace in fig.data for ags in trace.locations if ags not in without_value or trace is base]
-    assert sorted(drawn) == all_ags  # all 26 are drawn, each once
+    assert sorted([*base.locations, *coloured]) == all_ags  # every district, keyed by AGS, once
+    for trace in fig.data:  # each layer brings the outlines of the districts it shows, and only those
+        assert sorted(f["properties"]["ags"] for f in trace.geojson["features"]) == sorted(trace.locations)
+    values = comparison.set_index("ags")[key]
+    for trace in layers:
+        hover = dict(zip(trace.locations, (c[0] for c in trace.customdata), strict=True))
+        assert hover == {ags: charts.format_indicator(values[ags], indicator.kind) for ags in trace.locations}
+        if indicator.kind == "status":  # one layer per status, in its colour
+            assert {values[ags] for ags in trace.locations} == {trace.name}
+            assert trace.colorscale[0][1] == charts.STATUS_COLOURS[trace.name]
+            assert trace.showlegend  # the legend names the colours
+        else:
+            scale = 100 if indicator.kind in ("percent", "points") else 1
+            assert list(trace.z) == pytest.approx([values[ags] * scale for ags in trace.locations])
     assert fig.layout.map.style == "white-bg"  # no tiles from the internet
     assert any("© GeoBasis-DE / BKG (2020)" in a.text for a in fig.layout.annotations)
 
