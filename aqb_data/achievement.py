@@ -85,6 +85,7 @@ def stichtage(data: AqbData, year: int) -> list[date]:
     return sorted(pd.Timestamp(d).date() for d in days)
 
 
+@memoised
 def _project_rows(data: AqbData, selection: Selection, as_of: date | None) -> pd.DataFrame:
     """Planned projects of the selection with their latest report, and the numerators/denominators of each
     ratio, set to NaN together wherever either side is unknown or the denominator is 0 (a project whose own
