@@ -86,14 +86,23 @@ def stichtage(data: AqbData, year: int) -> list[date]:
 
 
 @memoised
-def _project_rows(data: AqbData, selection: Selection, as_of: date | None) -> pd.DataFrame:
+def _project_rows(data: AqbData, selection: Selection, as_of: date | None, every_year: bool = False) -> pd.DataFrame:
     """Planned projects of the selection with their latest report, and the numerators/denominators of each
     ratio, set to NaN together wherever either side is unknown or the denominator is 0 (a project whose own
-    ratio is not available does not move the aggregate: 12 entries on 0 planned places are not 12 more)."""
+    ratio is not available does not move the aggregate: 12 entries on 0 planned places are not 12 more).
+
+    With `every_year`, the projects of all years, each with its year's latest report (`as_of` must be None)."""
     districts = selection.districts()[["ags", "label", "regierungsbezirk"]]
-    projects = selected_projects(data, selection)
-    reports = latest_reports(data, selection.year, as_of).drop(columns=["year", "source"])
-    rows = projects.merge(reports, on=["ags", "project"], how="left", validate="1:1").merge(
+    projects = selected_projects(data, selection, every_year)
+    if every_year:
+        if as_of is not None:
+            raise ValueError("every_year takes each year's latest report: as_of must be None")
+        keys = ["year", "ags", "project"]
+        reports = data.progress.sort_values("as_of").groupby(keys, as_index=False).tail(1).drop(columns="source")
+    else:
+        keys = ["ags", "project"]
+        reports = latest_reports(data, selection.year, as_of).drop(columns=["year", "source"])
+    rows = projects.merge(reports, on=keys, how="left", validate="1:1").merge(
         districts, on="ags", how="left", validate="m:1"
     )
     planned = rows["planned_eur"].astype("float64")
@@ -252,14 +261,7 @@ def achievement(
         first_as_of=grouping["as_of"].min(),
         last_as_of=grouping["as_of"].max(),
     ).reset_index()
-    frame = _every_unit(frame, selection, level)
-    frame["spending_rate"] = ratio(frame["n_spent"], frame["d_planned"])
-    frame["expected_rate"] = ratio(frame["n_expected"], frame["d_planned"])
-    frame["deviation"] = frame["spending_rate"] - frame["expected_rate"]
-    frame["occupancy"] = ratio(frame["n_entries"], frame["d_places"])
-    frame["transition_rate"] = ratio(frame["n_transitions"], frame["d_exits"])
-    frame["dropout_rate"] = ratio(frame["n_dropouts"], frame["d_exits_dropouts"])
-    frame["cost_per_participant"] = ratio(frame["n_cost"], frame["d_cost_entries"])
+    frame = _with_rates(_every_unit(frame, selection, level))
     frame["status"] = [status_of(d, o, thresholds) for d, o in zip(frame["deviation"], frame["occupancy"], strict=True)]
     frame = _label(frame, rows, level)
     columns = [
@@ -284,6 +286,18 @@ def achievement(
     for money in ("planned_eur", "spent_eur"):
         frame[money] = frame[money].round(2)
     return frame[columns].reset_index(drop=True)
+
+
+def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator as the ratio of its summed numerator and denominator (see `_project_rows`)."""
+    frame["spending_rate"] = ratio(frame["n_spent"], frame["d_planned"])
+    frame["expected_rate"] = ratio(frame["n_expected"], frame["d_planned"])
+    frame["deviation"] = frame["spending_rate"] - frame["expected_rate"]
+    frame["occupancy"] = ratio(frame["n_entries"], frame["d_places"])
+    frame["transition_rate"] = ratio(frame["n_transitions"], frame["d_exits"])
+    frame["dropout_rate"] = ratio(frame["n_dropouts"], frame["d_exits_dropouts"])
+    frame["cost_per_participant"] = ratio(frame["n_cost"], frame["d_cost_entries"])
+    return frame
 
 
 def _every_unit(frame: pd.DataFrame, selection: Selection, level: str) -> pd.DataFrame:
@@ -339,17 +353,23 @@ def achievement_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     added across years. Columns: year, unit_label, spending_rate, expected_rate, occupancy, transition_rate,
     dropout_rate, last_as_of.
     """
-    rows = []
     years = sorted(int(y) for y in data.progress["year"].dropna().unique())
-    for year in years:
-        scoped = Selection(year, selection.regierungsbezirk, selection.ags, selection.measure_types)
-        units = [(scoped, scope_label(scoped))]
-        if scope_label(scoped) != LAND_LABEL:
-            units.append((Selection(year, measure_types=selection.measure_types), LAND_LABEL))
-        for unit_selection, label in units:
-            row = achievement(data, unit_selection, "land").iloc[0]
-            rows.append({"year": year, "unit_label": label, **row[_TREND_FIELDS].to_dict()})
-    return pd.DataFrame(rows, columns=["year", "unit_label", *_TREND_FIELDS])
+    if not years:
+        return pd.DataFrame(columns=["year", "unit_label", *_TREND_FIELDS])
+    units = [(selection, scope_label(selection))]
+    if units[0][1] != LAND_LABEL:
+        units.append((Selection(selection.year, measure_types=selection.measure_types), LAND_LABEL))
+    parts = []
+    for unit_selection, label in units:
+        # All years in one pass: the same sums as `achievement(…, "land")` of each year, grouped by year.
+        rows = _project_rows(data, unit_selection, None, every_year=True)
+        grouping = rows.groupby("year")
+        yearly = grouping[_SUMS].sum(min_count=1).assign(last_as_of=grouping["as_of"].max())
+        yearly = _with_rates(yearly.reindex(pd.Index(years, name="year")))
+        parts.append(yearly.reset_index().assign(unit_label=label))
+    trend = pd.concat(parts, ignore_index=True).sort_values("year", kind="stable", ignore_index=True)
+    trend["year"] = trend["year"].astype("int64")
+    return trend[["year", "unit_label", *_TREND_FIELDS]]
 
 
 EXPECTED_LABEL = "erwartet (Anteil des Jahres am Stichtag)"

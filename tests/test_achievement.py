@@ -22,8 +22,8 @@ from aqb_data.achievement import (
     stichtage,
     with_expectation,
 )
-from aqb_data.dataset import AqbData
-from aqb_data.indicators import Selection
+from aqb_data.dataset import AqbData, bundled_data
+from aqb_data.indicators import Selection, scope_label
 from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS
 from aqb_data.workbook import canonical_table
 
@@ -213,3 +213,26 @@ def test_the_expectation_series_is_the_units_expected_rate(data: AqbData) -> Non
     expected = trend[trend["unit_label"] == EXPECTED_LABEL].iloc[0]
     waldeck = trend[trend["unit_label"] == "Waldeck-Frankenberg"].iloc[0]
     assert expected["spending_rate"] == waldeck["expected_rate"]
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [Selection(2025), Selection(2023, ags=WALDECK), Selection(2024, regierungsbezirk="Kassel", measure_types=(1, 3))],
+    ids=["hessen", "waldeck", "kassel-1-3"],
+)
+def test_the_trend_of_each_year_equals_that_years_achievement(selection: Selection) -> None:
+    data = bundled_data()  # five years of reports
+    trend = achievement_trend(data, selection)
+    years = sorted(int(y) for y in data.progress["year"].unique())
+    expected_units = [scope_label(selection)] + ([] if scope_label(selection) == "Hessen" else ["Hessen"])
+    assert list(zip(trend["year"], trend["unit_label"], strict=True)) == [
+        (year, unit) for year in years for unit in expected_units
+    ]
+    for row in trend.itertuples():
+        unit = Selection(row.year, selection.regierungsbezirk, selection.ags, selection.measure_types)
+        if row.unit_label == "Hessen":
+            unit = Selection(row.year, measure_types=selection.measure_types)
+        land = achievement(data, unit, "land").iloc[0]
+        for field in ("spending_rate", "expected_rate", "occupancy", "transition_rate", "dropout_rate"):
+            assert getattr(row, field) == pytest.approx(land[field], nan_ok=True), (row.year, row.unit_label, field)
+        assert row.last_as_of == land["last_as_of"] or (pd.isna(row.last_as_of) and pd.isna(land["last_as_of"]))
