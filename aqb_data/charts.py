@@ -403,23 +403,22 @@ def district_map(
         )
 
     layout: dict[str, object] = {}
-    if kind == "status":
-        shown = frame[has_value]
+    shown = frame[has_value]
+    if kind == "status":  # one layer per status in its colour, named in the legend
         layers = [
             layer(
                 rows,
                 z=[1] * len(rows),
-                colorscale=[[0, colour], [1, colour]],
+                colorscale=[[0, STATUS_COLOURS[status]], [1, STATUS_COLOURS[status]]],
                 showscale=False,
                 showlegend=True,
                 name=status,
             )
             for status in (BEHIND, WATCH, ON_TRACK, NO_DATA)
-            if len(rows := shown[shown[key] == status]) and (colour := STATUS_COLOURS[status])
+            if len(rows := shown[shown[key] == status])
         ]
     else:
         scale = 100 if kind in ("percent", "points") else 1
-        shown = frame[has_value]
         layers = [layer(shown, z=shown[key] * scale, coloraxis="coloraxis", name="")]
         suffix = {"percent": " %", "points": " Pp.", "eur": " €", "eur2": " €"}[kind]
         colorbar = {"ticksuffix": suffix, "tickformat": ",.0f" if kind != "eur2" else ",.2f"}
