@@ -71,12 +71,13 @@ def elapsed_share(as_of: date | pd.Timestamp | pd.Series) -> float | pd.Series:
     return day.day_of_year / (366 if day.is_leap_year else 365)
 
 
-def latest_reports(data: AqbData, year: int, as_of: date | None = None) -> pd.DataFrame:
-    """Per project of the year, its latest progress report on or before `as_of` (all reports if None)."""
-    progress = data.progress[data.progress["year"] == year]
+def latest_reports(data: AqbData, year: int | None, as_of: date | None = None) -> pd.DataFrame:
+    """Per project of the year (of every year if None), its latest progress report on or before `as_of`
+    (all reports if None)."""
+    progress = data.progress if year is None else data.progress[data.progress["year"] == year]
     if as_of is not None:
         progress = progress[progress["as_of"] <= pd.Timestamp(as_of)]
-    return progress.sort_values("as_of").groupby(["ags", "project"], as_index=False).tail(1)
+    return progress.sort_values("as_of").groupby(["year", "ags", "project"], as_index=False).tail(1)
 
 
 def stichtage(data: AqbData, year: int) -> list[date]:
@@ -93,16 +94,11 @@ def _project_rows(data: AqbData, selection: Selection, as_of: date | None, every
 
     With `every_year`, the projects of all years, each with its year's latest report (`as_of` must be None)."""
     districts = selection.districts()[["ags", "label", "regierungsbezirk"]]
+    if every_year and as_of is not None:
+        raise ValueError("every_year takes each year's latest report: as_of must be None")
     projects = selected_projects(data, selection, every_year)
-    if every_year:
-        if as_of is not None:
-            raise ValueError("every_year takes each year's latest report: as_of must be None")
-        keys = ["year", "ags", "project"]
-        reports = data.progress.sort_values("as_of").groupby(keys, as_index=False).tail(1).drop(columns="source")
-    else:
-        keys = ["ags", "project"]
-        reports = latest_reports(data, selection.year, as_of).drop(columns=["year", "source"])
-    rows = projects.merge(reports, on=keys, how="left", validate="1:1").merge(
+    reports = latest_reports(data, None if every_year else selection.year, as_of).drop(columns="source")
+    rows = projects.merge(reports, on=["year", "ags", "project"], how="left", validate="1:1").merge(
         districts, on="ags", how="left", validate="m:1"
     )
     planned = rows["planned_eur"].astype("float64")

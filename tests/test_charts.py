@@ -108,8 +108,8 @@ def test_small_multiples_show_each_measure_types_share_of_every_budget_on_one_sc
         assert trace.marker.color == MEASURE_TYPES[code].colour
         axis = fig.layout[f"xaxis{index + 1 if index else ''}"]
         assert axis.ticksuffix == " %" and (axis.matches == "x" or index == 0)  # one scale for all panels
-    kassel = next(t for t in fig.data if t.name == "Qualifizierung")
-    assert kassel.hovertemplate.startswith("<b>%{y}</b><br>Qualifizierung: %{x:,.1f} % des Budgets")
+    qualifizierung = next(t for t in fig.data if t.name == "Qualifizierung")
+    assert qualifizierung.hovertemplate.startswith("<b>%{y}</b><br>Qualifizierung: %{x:,.1f} % des Budgets")
     # The districts in the order of their budgets, the largest at the top (plotly draws the first at the bottom).
     budgets = allocation.drop_duplicates("unit_label").sort_values("budget_eur")
     assert list(fig.layout.yaxis.categoryarray) == list(budgets["unit_label"])
