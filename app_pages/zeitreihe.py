@@ -14,14 +14,16 @@ from ui.widgets import TREND_COLUMNS, chart, synthetic_notice
 data = get_data()
 selection = current_selection()
 scope = ind.scope_label(selection)
-note = source_line(data, selection)
+# The page shows every year: only the highlighted bar depends on the year chosen.
+every_year = selection.every_year()
+note = source_line(data, every_year)
 
 st.title(f"Zeitreihe – {scope}")
 st.caption(
     "Haushaltsmittel und geplante Mittel sind Jahreswerte. Umsetzungsstände gelten je Jahr bis zu seinem letzten "
     "Stichtag und werden nie über Jahre addiert. In den Liniendiagrammen steht Hessen gestrichelt zum Vergleich."
 )
-synthetic_notice(ind.synthetic_share(data, selection))
+synthetic_notice(ind.synthetic_share(data, every_year))
 
 st.subheader("Haushaltsmittel")
 budgets = ind.budget_trend(data, selection)
@@ -30,6 +32,7 @@ chart(
     f"aqb_zeitreihe_haushaltsmittel_{scope}",
     budgets,
     TREND_COLUMNS,
+    view=every_year,
 )
 per_inhabitant = ind.per_inhabitant_trend(data, selection)
 chart(
@@ -41,6 +44,7 @@ chart(
         "unit_label": ("Gebiet", None),
         "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
     },
+    view=every_year,
 )
 
 st.subheader("Geplante Mittel nach Maßnahmenarten")
@@ -50,6 +54,7 @@ chart(
     f"aqb_zeitreihe_verteilung_{scope}",
     allocation,
     {"year": ("Jahr", str), "measure_label": ("Maßnahmenart", None), "planned_eur": ("Geplante Mittel", format_eur)},
+    view=every_year,
 )
 
 st.subheader("Zielerreichung am letzten Stichtag jedes Jahres")
@@ -70,10 +75,12 @@ chart(
     f"aqb_zeitreihe_mittelabfluss_{scope}",
     progress,
     progress_columns,
+    view=every_year,
 )
 chart(
     charts.trend_lines(progress, "transition_rate", "Übergangsquote", as_percent=True, source_note=note),
     f"aqb_zeitreihe_uebergaenge_{scope}",
     progress,
     progress_columns,
+    view=every_year,
 )

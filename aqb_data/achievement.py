@@ -18,7 +18,15 @@ import pandas as pd
 from aqb_data.dataset import AqbData, memoised
 from aqb_data.districts import district_label
 from aqb_data.formatting import format_number
-from aqb_data.indicators import LAND_LABEL, Selection, measure_label, ratio, scope_label, selected_projects
+from aqb_data.indicators import (
+    LAND_LABEL,
+    Selection,
+    measure_label,
+    over_the_years,
+    ratio,
+    scope_label,
+    selected_projects,
+)
 
 LEVELS = ("project", "measure_type", "district", "regierungsbezirk", "land")
 ON_TRACK, WATCH, BEHIND, NO_DATA = "im Plan", "beobachten", "im Verzug", "keine Daten"
@@ -341,7 +349,7 @@ def behind_first(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(_o=order, _d=deviation).sort_values(["_o", "_d"]).drop(columns=["_o", "_d"])
 
 
-@memoised
+@over_the_years
 def achievement_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     """Per year, the achievement at that year's latest Stichtag, for the selection and for Hessen as context.
 

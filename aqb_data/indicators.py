@@ -6,7 +6,10 @@ NaN (shown as `–`), never 0 or infinity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,9 +25,12 @@ LAND_LABEL = "Hessen"
 
 @dataclass(frozen=True)
 class Selection:
-    """What the global filters select: a year, optionally a Regierungsbezirk or a district, measure types."""
+    """What the global filters select: a year, optionally a Regierungsbezirk or a district, measure types.
 
-    year: int
+    `year=None` selects every year: the selection of a figure over the years (see `every_year`).
+    """
+
+    year: int | None
     regierungsbezirk: str | None = None
     ags: str | None = None
     measure_types: tuple[int, ...] = field(default=tuple(MEASURE_TYPES))
@@ -37,6 +43,10 @@ class Selection:
         if self.regierungsbezirk:
             return districts[districts["regierungsbezirk"] == self.regierungsbezirk]
         return districts
+
+    def every_year(self) -> Selection:
+        """The same districts and measure types in every year."""
+        return replace(self, year=None)
 
     @property
     def all_measure_types(self) -> bool:
@@ -62,9 +72,24 @@ def selected_projects(data: AqbData, selection: Selection, every_year: bool = Fa
     """The projects of the selection's districts and measure types, in its year (or in every year)."""
     projects = data.projects
     chosen = projects["ags"].isin(selection.districts()["ags"]) & projects["measure_type"].isin(selection.measure_types)
-    if not every_year:
+    if not every_year and selection.year is not None:
         chosen &= projects["year"] == selection.year
     return projects[chosen]
+
+
+T = TypeVar("T")
+
+
+def over_the_years(function: Callable[..., T]) -> Callable[..., T]:
+    """`memoised` for a figure over all years: the selected year does not change it, so it does not key it
+    either (a new year on the Zeitreihe computes nothing again)."""
+    remembered = memoised(function)
+
+    @functools.wraps(function)
+    def every_year(data: AqbData, selection: Selection, *args: object) -> T:
+        return remembered(data, selection.every_year(), *args)
+
+    return every_year
 
 
 def _planned_per_district(data: AqbData, selection: Selection) -> pd.DataFrame:
@@ -211,7 +236,7 @@ def measure_label(code: int) -> str:
     return UNALLOCATED_LABEL if code == UNALLOCATED_CODE else MEASURE_TYPES[int(code)].short_label
 
 
-@memoised
+@over_the_years
 def budget_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     """Budget per year over the selected districts (all years), with € per inhabitant.
 
@@ -271,12 +296,15 @@ def agreement(data: AqbData, year: int, ags: str) -> dict[str, object] | None:
 
 @memoised
 def synthetic_share(data: AqbData, selection: Selection, tables: tuple[str, ...] = ("agreements", "projects")) -> float:
-    """The share of the selected year's and districts' rows that are synthetic demo data (0–1)."""
+    """The share of the selected year's (or every year's) and districts' rows that are synthetic demo data (0–1)."""
     ags = set(selection.districts()["ags"])
     synthetic = total = 0
     for name in tables:
         frame = data.table(name)
-        shown = frame[(frame["year"] == selection.year) & frame["ags"].isin(ags)]
+        chosen = frame["ags"].isin(ags)
+        if selection.year is not None:
+            chosen &= frame["year"] == selection.year
+        shown = frame[chosen]
         synthetic += int(synthetic_mask(shown["source"]).sum())
         total += len(shown)
     return synthetic / total if total else 0.0
@@ -291,7 +319,7 @@ def scope_label(selection: Selection) -> str:
     return LAND_LABEL
 
 
-@memoised
+@over_the_years
 def allocation_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     """Planned money per year and measure type over the selected districts.
 
@@ -306,7 +334,7 @@ def allocation_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     return trend[["year", "measure_type", "measure_label", "planned_eur"]]
 
 
-@memoised
+@over_the_years
 def per_inhabitant_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     """€ per inhabitant per year for the selection and, for context, for Hessen.
 

@@ -23,8 +23,8 @@ def method_text(name: str) -> str:
 DEMO_LABEL = "DEMODATEN (synthetisch, keine amtlichen Werte)"
 
 
-def data_status(data: AqbData, year: int) -> str:
-    """The data date in words: the latest Stichtag of the year's reports, or that there is none yet."""
+def data_status(data: AqbData, year: int | None) -> str:
+    """The data date in words: the latest Stichtag of the year's (or all) reports, or that there is none yet."""
     as_of = data.data_date(year)
     return f"Stichtag {format_date(as_of)}" if as_of else "noch kein Umsetzungsbericht"
 
@@ -32,10 +32,16 @@ def data_status(data: AqbData, year: int) -> str:
 @memoised
 def source_line(data: AqbData, selection: Selection) -> str:
     """The source line under every chart, kept in its exports: files, data date, population, and a demo
-    label where any of the selected rows is synthetic. `; ` separates the parts (a chart breaks lines there)."""
+    label where any of the selected rows is synthetic. `; ` separates the parts (a chart breaks lines there).
+    For every year (`Selection.every_year`) it names the span of years and the latest Stichtag of all."""
     files = ", ".join(data.files) or "–"
+    years = data.years
+    if selection.year is not None:
+        span = str(selection.year)
+    else:
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else "".join(map(str, years))
     line = (
-        f"Quelle: Zielvereinbarungen und Projektlisten {selection.year} ({files}); "
+        f"Quelle: Zielvereinbarungen und Projektlisten {span} ({files}); "
         f"Datenstand: {data_status(data, selection.year)}; Einwohner: Destatis {population_date()}"
     )
     if synthetic_share(data, selection, ("agreements", "projects", "progress")) > 0:

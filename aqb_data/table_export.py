@@ -231,7 +231,7 @@ def view_metadata(
     if selection is not None:
         codes = selection.measure_types
         rows += [
-            ("Jahr", str(selection.year)),
+            ("Jahr", "alle" if selection.year is None else str(selection.year)),
             ("Regierungsbezirk", selection.regierungsbezirk or "alle"),
             ("Gebietskörperschaft", district_label(selection.ags) if selection.ags else "alle"),
             (

@@ -204,6 +204,8 @@ def test_synthetic_share_and_scope_label(data: AqbData) -> None:
     # Waldeck 2025: 1 real agreement + 3 synthetic projects.
     assert synthetic_share(data, Selection(2025, ags=WALDECK)) == 0.75
     assert synthetic_share(data, Selection(2030)) == 0.0
+    # Every year: Waldeck 2024 adds a synthetic agreement and project (1 real row of 6).
+    assert synthetic_share(data, Selection(2030, ags=WALDECK).every_year()) == 5 / 6
     assert scope_label(Selection(2025)) == "Hessen"
     assert scope_label(Selection(2025, regierungsbezirk="Kassel")) == "Regierungsbezirk Kassel"
     assert scope_label(Selection(2025, ags=KASSEL_CITY)) == "Kassel (Stadt)"
@@ -262,3 +264,16 @@ def test_allocation_and_per_inhabitant_trends(data: AqbData) -> None:
         BUDGET_WALDECK_2025 / WALDECK_POPULATION
     )
     assert ("Hessen", 2025) in per_inhabitant.index  # the Land for context
+
+
+def test_figures_over_the_years_do_not_depend_on_the_selected_year(data: AqbData) -> None:
+    """The Zeitreihe's figures are the same whichever year is chosen, and are computed once for all of them."""
+    trends = (budget_trend, allocation_trend, per_inhabitant_trend)
+    first = {trend: trend(data, Selection(2024, ags=WALDECK, measure_types=(1, 3))) for trend in trends}
+    computed = set(data.memo)
+    for year in (2025, 2030):
+        for trend in trends:
+            pd.testing.assert_frame_equal(trend(data, Selection(year, ags=WALDECK, measure_types=(1, 3))), first[trend])
+    assert set(data.memo) == computed  # another year computed nothing again
+    assert first[budget_trend].set_index("year").loc[2024, "budget_eur"] == BUDGET_WALDECK_2024
+    assert first[allocation_trend]["measure_type"].tolist() == [1, 1, 3]  # 2024: MA 1; 2025: MA 1 and 3

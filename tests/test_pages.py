@@ -2,6 +2,7 @@
 
 import ast
 import base64
+import io
 import json
 import re
 import tomllib
@@ -10,12 +11,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from aqb_data.charts import ACCENT
 from aqb_data.dataset import bundled_data
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.indicators import Selection, land_totals
-from tests.screen import shown
+from tests.screen import Downloads, shown
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
@@ -263,3 +266,27 @@ def test_returning_to_a_view_shows_its_own_figures_again(page: str) -> None:
     assert again == first
     assert other[0] != first[0] and other[1] != first[1]  # 2023 has figures of its own
     assert " 2024" in at.title[0].value
+
+
+def test_the_time_series_is_the_same_in_every_year_but_for_the_highlighted_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zeitreihe shows all years: another year changes only which budget bar stands out; its source line and
+    its files speak of every year, not of the year in the sidebar."""
+    downloads = Downloads(monkeypatch)
+    at = open_app("app_pages/zeitreihe.py", jahr="2024")
+    before = chart_specs(at)
+    at.selectbox(key="jahr").set_value(2022).run()
+    assert not at.exception
+    after = chart_specs(at)
+    assert after[1:] == before[1:]
+    colours = [spec["data"][0]["marker"]["color"] for spec in (before[0], after[0])]
+    years = before[0]["data"][0]["x"]
+    assert [years[c.index(ACCENT)] for c in colours] == ["2024", "2022"]
+    source = before[1]["layout"]["annotations"][0]["text"]
+    assert "Projektlisten 2021–2025" in source and "Stichtag 30.09.2025" in source
+
+    at.session_state["numbers_aqb_zeitreihe_haushaltsmittel_Hessen"] = True
+    at.run()
+    sheet = load_workbook(io.BytesIO(downloads.file(at, "table_xlsx_aqb_zeitreihe_haushaltsmittel_Hessen")))
+    meta = {row[0]: row[1] for row in sheet["Metadaten"].iter_rows(values_only=True)}
+    assert meta["Jahr"] == "alle"
+    assert "Projektlisten 2021–2025" in meta["Quelle"]

@@ -63,9 +63,11 @@ def _draw_table(
     st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
 
 
-def chart(fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Columns) -> None:
+def chart(
+    fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Columns, view: Selection | None = None
+) -> None:
     """A Plotly chart in the project's own look (theme=None) with a meeting-ready image export, and its
-    numbers as a table one click away (a chart is never the only way to read them)."""
+    numbers as a table one click away (a chart is never the only way to read them). `view`: see `table`."""
     stem = safe_file_stem(file_stem, "aqb_grafik")
     toolbar_format = (st.session_state.get(TOOLBAR_FORMAT) or "PNG").lower()
     # A figure is plain data: its traces and layout are what the chart shows.
@@ -75,7 +77,7 @@ def chart(fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Column
     with st.container(horizontal=True, vertical_alignment="top"):
         with st.expander("Zahlen zum Diagramm", key=key, on_change="rerun"):
             if st.session_state.get(key):
-                table(numbers, columns, f"Zahlen zum Diagramm: {fig.layout.title.text}", file_stem=stem)
+                table(numbers, columns, f"Zahlen zum Diagramm: {fig.layout.title.text}", file_stem=stem, view=view)
         with st.popover("Bild herunterladen", icon=":material/image:", width="content"):
             _image_downloads(fig, stem)
 
@@ -157,13 +159,15 @@ def table(
     height: int | str = "auto",
     filtered: bool = True,
     file_stem: str | None = None,
+    view: Selection | None = None,
     **selection: object,
 ) -> None:
     """A table with German headings and German number formats (sorting works on the underlying numbers),
     and under it its download as Excel and CSV: the same rows and columns, under the same filters.
 
     `columns` maps a column of `frame` to its heading and formatter (None: shown as is); `title` names the
-    table in its files; `filtered=False` for tables the sidebar filters do not apply to; `selection`
+    table in its files; `filtered=False` for tables the sidebar filters do not apply to; `view` for a table
+    whose selection is not the sidebar's (e.g. every year, `Selection.every_year`); `selection`
     passes row selection on to st.dataframe (on_select, selection_mode, key).
     """
     selected = frame[list(columns)]  # what the screen shows is what the files hold
@@ -175,7 +179,7 @@ def table(
         identity = [(heading, _formatter_identity(fmt)) for heading, fmt in columns.values()]
         _drawn_table(content_digest(shown, identity, height), shown, formats, height)
     stem = file_stem or safe_file_stem(f"AQB {title}", "aqb_tabelle")
-    export = _TableFile(selected, columns, title, get_data(), current_selection() if filtered else None)
+    export = _TableFile(selected, columns, title, get_data(), (view or current_selection()) if filtered else None)
     with st.container(horizontal=True, gap="small"):
         for fmt, label, mime in (("xlsx", "Excel", XLSX_MIME), ("csv", "CSV", "text/csv")):
             st.download_button(
