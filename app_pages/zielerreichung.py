@@ -5,7 +5,16 @@ import streamlit as st
 
 from aqb_data import charts
 from aqb_data import indicators as ind
-from aqb_data.achievement import BEHIND, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH, achievement, behind_first, stichtage
+from aqb_data.achievement import (
+    BEHIND,
+    NO_DATA,
+    ON_TRACK,
+    STATUS_SYMBOL,
+    WATCH,
+    achievement,
+    behind_first_achievement,
+    stichtage,
+)
 from aqb_data.formatting import format_date, format_eur, format_percent, format_points
 from aqb_data.sources import source_line
 from ui.data import get_data
@@ -42,9 +51,9 @@ COLUMNS = {
 }
 
 
-def _table(frame: pd.DataFrame, first: tuple[str, None], title: str, **row_selection: object) -> None:
+def _table(level: str, first: tuple[str, None], title: str, **row_selection: object) -> None:
     """Units behind plan first, with the dates their figures rest on."""
-    shown = behind_first(frame).reset_index(drop=True)
+    shown = behind_first_achievement(data, selection, level, as_of)
     shown["datenstand"] = [_data_date(a, b) for a, b in zip(shown["first_as_of"], shown["last_as_of"], strict=True)]
     title = f"Zielerreichung {title} – {scope} {selection.year}, Stichtag {format_date(as_of)}"
     table(shown, {"unit_label": first, **COLUMNS}, title, **row_selection)
@@ -104,10 +113,10 @@ if selection.ags:
     st.caption(" › ".join(dict.fromkeys(["Hessen", up, scope])))
     st.button(f"↩ zurück: {up}", on_click=select_district, args=(None,))
     st.subheader("Nach Maßnahmenarten")
-    _table(achievement(data, selection, "measure_type", as_of), ("Maßnahmenart", None), "nach Maßnahmenarten")
+    _table("measure_type", ("Maßnahmenart", None), "nach Maßnahmenarten")
     st.subheader("Projekte")
     projects = achievement(data, selection, "project", as_of)
-    _table(projects, ("Projekt", None), "der Projekte")
+    _table("project", ("Projekt", None), "der Projekte")
     if projects["deviation"].isna().all():
         st.info(f"Für {scope} liegt bis zum gewählten Stichtag noch kein Umsetzungsbericht mit Mittelabfluss vor.")
     else:
@@ -126,10 +135,10 @@ else:
     )
     st.subheader("Gebietskörperschaften")
     st.caption("Eine Zeile wählen, um in die Gebietskörperschaft zu gehen.")
-    ordered = behind_first(districts).reset_index(drop=True)
+    ordered = behind_first_achievement(data, selection, "district", as_of)
     st.session_state["achievement_order"] = list(ordered["unit"])
     _table(
-        ordered,
+        "district",
         ("Gebietskörperschaft", None),
         "der Gebietskörperschaften",
         on_select=_pick_district,
@@ -143,4 +152,4 @@ else:
         DEVIATION_COLUMNS,
     )
     st.subheader("Nach Maßnahmenarten")
-    _table(achievement(data, selection, "measure_type", as_of), ("Maßnahmenart", None), "nach Maßnahmenarten")
+    _table("measure_type", ("Maßnahmenart", None), "nach Maßnahmenarten")

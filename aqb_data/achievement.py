@@ -349,6 +349,14 @@ def behind_first(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(_o=order, _d=deviation).sort_values(["_o", "_d"]).drop(columns=["_o", "_d"])
 
 
+@memoised
+def behind_first_achievement(
+    data: AqbData, selection: Selection, level: str, as_of: date | None = None
+) -> pd.DataFrame:
+    """`achievement` of one level in the order of `behind_first`, numbered from 0 (as a table shows it)."""
+    return behind_first(achievement(data, selection, level, as_of)).reset_index(drop=True)
+
+
 @over_the_years
 def achievement_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     """Per year, the achievement at that year's latest Stichtag, for the selection and for Hessen as context.
