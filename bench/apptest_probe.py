@@ -3,6 +3,11 @@
 Run by bench/pages.py as `python -m bench.apptest_probe APP --query jahr=2024 --select jahr=2023,2024,2023`:
 the first run starts from the URL query, then the selectbox takes each value in turn (one rerun each).
 Prints one line of JSON. A fresh process means nothing is cached yet (`st.cache_resource` lives as long as the process).
+
+With `--floor jahr=2023,2022`, a second session then opens the app again after `st.cache_data` was cleared and
+chooses these values: everything the app computes is still remembered from the first session (figures on the
+data, in `kept`), but nothing drawn can be replayed. Its reruns are what any change to a new view costs at
+least, however fast the computing: turning the page's charts and tables into messages and sending them.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import json
 import time
 from pathlib import Path
 
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 TIMEOUT_S = 120
@@ -26,31 +32,47 @@ def _problems(at: AppTest) -> list[str]:
     return [str(e.message) for e in at.exception]
 
 
-def measure(
-    app: str, query: dict[str, str], select_key: str, select_values: list[int], page: str | None = None
-) -> dict[str, object]:
-    """Seconds of the first run and of each rerun, with any exceptions the app showed and its titles."""
+def _session(app: str, query: dict[str, str], page: str | None) -> AppTest:
     # AppTest resolves a relative path against the calling file, not the working directory.
     at = AppTest.from_file(str(Path(app).resolve()), default_timeout=TIMEOUT_S)
     for key, value in query.items():
         at.query_params[key] = value
     if page:
         at.switch_page(page)  # the first run opens this page, as a link to it would
+    return at
+
+
+def _reruns(at: AppTest, select_key: str, values: list[int], problems: list[str]) -> list[float]:
+    """Seconds of one rerun per value chosen in the selectbox; the app's exceptions are added to `problems`."""
+    seconds: list[float] = []
+    for value in values:
+        widget = at.selectbox(key=select_key).set_value(value)
+        started = time.perf_counter()
+        widget.run()
+        seconds.append(time.perf_counter() - started)
+        problems += [p for p in _problems(at) if p not in problems]
+    return seconds
+
+
+def measure(
+    app: str,
+    query: dict[str, str],
+    select_key: str,
+    select_values: list[int],
+    page: str | None = None,
+    floor_values: list[int] | None = None,
+) -> dict[str, object]:
+    """Seconds of the first run and of each rerun, with any exceptions the app showed and its titles."""
+    at = _session(app, query, page)
     started = time.perf_counter()
     at.run()
     first_run_s = time.perf_counter() - started
     first_problems = _problems(at)
     first_title = at.title[0].value if at.title else None
 
-    rerun_s: list[float] = []
     rerun_problems: list[str] = []
-    for value in select_values:
-        widget = at.selectbox(key=select_key).set_value(value)
-        started = time.perf_counter()
-        widget.run()
-        rerun_s.append(time.perf_counter() - started)
-        rerun_problems += [p for p in _problems(at) if p not in rerun_problems]
-    return {
+    rerun_s = _reruns(at, select_key, select_values, rerun_problems)
+    result: dict[str, object] = {
         "first_run_s": first_run_s,
         "rerun_s": rerun_s,
         "first_run_title": first_title,
@@ -58,6 +80,12 @@ def measure(
         "first_run_exceptions": first_problems,
         "rerun_exceptions": rerun_problems,
     }
+    if floor_values:
+        st.cache_data.clear()  # nothing drawn is replayed; everything computed is still remembered
+        again = _session(app, query, page)
+        again.run()
+        result["floor_s"] = _reruns(again, select_key, floor_values, rerun_problems)
+    return result
 
 
 def main() -> None:
@@ -68,9 +96,13 @@ def main() -> None:
     parser.add_argument(
         "--select", type=_pair, required=True, help="selectbox KEY=INT[,INT…]: the values chosen one rerun each"
     )
+    parser.add_argument(
+        "--floor", type=_pair, help="KEY=INT[,INT…]: then, in a second session with nothing replayable, these values"
+    )
     args = parser.parse_args()
     key, values = args.select
-    print(json.dumps(measure(args.app, dict(args.query), key, [int(v) for v in values.split(",")], args.page)))
+    floor = [int(v) for v in args.floor[1].split(",")] if args.floor else None
+    print(json.dumps(measure(args.app, dict(args.query), key, [int(v) for v in values.split(",")], args.page, floor)))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Each repeat starts a fresh process per page and app (bench/apptest_probe.py), so the first run includes
 loading the data into `st.cache_resource`. In the same process the year filter then changes: first to each
 year not shown yet (2023, 2022, 2021: a new view), then back to years shown before (2024, 2023, 2022, 2021).
-A repeat's time of each kind is the median of its reruns, which are short and noisy.
+A repeat's time of each kind is the median of its reruns, which are short and noisy. Then a second session
+in the same process, with nothing drawn to replay, changes to the new years again: the floor of a new view.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class AppRuns:
     first_run: list[float] = field(default_factory=list)
     new_view: list[float] = field(default_factory=list)  # rerun after a change to a year not shown before
     seen_view: list[float] = field(default_factory=list)  # rerun after a change back to a year shown before
+    # rerun after a change to a new year whose figures are computed but not drawn yet: what sending costs
+    floor: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -63,7 +66,9 @@ class PagesTiming:
 
 def _probe(app: Path, query: dict[str, str], page: str | None = None) -> dict[str, object]:
     years = ",".join(str(year) for year in RERUN_YEARS)
+    new_years = ",".join(str(year) for year in NEW_YEARS)
     command = [sys.executable, "-m", "bench.apptest_probe", str(app), "--select", f"jahr={years}"]
+    command += ["--floor", f"jahr={new_years}"]
     if page:
         command += ["--page", page]
     for key, value in query.items():
@@ -92,6 +97,7 @@ def _record(runs: AppRuns, probe: dict[str, object], first_title: str, last_titl
     reruns: list[float] = probe["rerun_s"]  # type: ignore[assignment]
     runs.new_view.append(statistics.median(reruns[: len(NEW_YEARS)]))
     runs.seen_view.append(statistics.median(reruns[len(NEW_YEARS) :]))
+    runs.floor.append(statistics.median(probe["floor_s"]))  # type: ignore[arg-type]
     for stage, expected in (("first_run", first_title), ("rerun", last_title)):
         label = "erster Lauf" if stage == "first_run" else "Rerun"
         for message in probe[f"{stage}_exceptions"]:  # type: ignore[union-attr]

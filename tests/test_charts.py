@@ -1,5 +1,7 @@
 """The figures: the project's own template, German separators, fixed colours, German hover texts."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -115,3 +117,15 @@ def test_small_multiples_show_each_measure_types_share_of_every_budget_on_one_sc
     assert list(fig.layout.yaxis.categoryarray) == list(budgets["unit_label"])
     assert list(fig.layout.yaxis.categoryarray)[-1] == "Frankfurt am Main"
     assert fig.layout.annotations[-1].text == "Quelle: Test"
+
+
+def test_the_map_sends_the_district_outlines_exactly_as_the_file_has_them() -> None:
+    """The outlines are held as arrays (cheap to copy on every draw); the chart's JSON is the file's GeoJSON."""
+    from aqb_data.comparison import GEOJSON
+
+    in_file = {f["properties"]["ags"]: f for f in json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]}
+    fig = charts.comparison_map(bundled_data(), Selection(2025), "status", "Quelle: Test")
+    sent = [feature for layer in json.loads(fig.to_json())["data"] for feature in layer["geojson"]["features"]]
+    assert len(sent) == 26
+    for feature in sent:
+        assert feature == in_file[feature["properties"]["ags"]]
