@@ -100,12 +100,16 @@ with left:
         + (" – **die Planung übersteigt das Budget**." if budgets["over_committed"] else ".")
     )
 with right:
-    trend = ind.budget_trend(data, all_types)
+    every_year = all_types.every_year()  # the chart shows every year: its source and files say so
+    trend = ind.budget_trend(data, every_year)
     chart(
-        charts.budget_trend_bars(trend, f"Haushaltsmittel {name} über die Jahre", selection.year, note),
+        charts.budget_trend_bars(
+            trend, f"Haushaltsmittel {name} über die Jahre", selection.year, source_line(data, every_year)
+        ),
         f"aqb_haushaltsmittel_{name}",
         trend,
         TREND_COLUMNS,
+        view=every_year,
     )
 
 st.subheader(f"Projekte {selection.year}")

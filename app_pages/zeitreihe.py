@@ -23,7 +23,7 @@ st.caption(
     "Haushaltsmittel und geplante Mittel sind Jahreswerte. Umsetzungsstände gelten je Jahr bis zu seinem letzten "
     "Stichtag und werden nie über Jahre addiert. In den Liniendiagrammen steht Hessen gestrichelt zum Vergleich."
 )
-synthetic_notice(ind.synthetic_share(data, every_year))
+synthetic_notice(ind.synthetic_share(data, every_year, ("agreements", "projects", "progress")))
 
 st.subheader("Haushaltsmittel")
 budgets = ind.budget_trend(data, selection)

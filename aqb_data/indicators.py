@@ -70,9 +70,11 @@ def _cents(series: pd.Series) -> pd.Series:
 
 def selected_projects(data: AqbData, selection: Selection, every_year: bool = False) -> pd.DataFrame:
     """The projects of the selection's districts and measure types, in its year (or in every year)."""
+    if selection.year is None and not every_year:
+        raise ValueError("a selection of every year is only for figures over the years (every_year=True)")
     projects = data.projects
     chosen = projects["ags"].isin(selection.districts()["ags"]) & projects["measure_type"].isin(selection.measure_types)
-    if not every_year and selection.year is not None:
+    if not every_year:
         chosen &= projects["year"] == selection.year
     return projects[chosen]
 
@@ -86,10 +88,10 @@ def over_the_years(function: Callable[..., T]) -> Callable[..., T]:
     remembered = memoised(function)
 
     @functools.wraps(function)
-    def every_year(data: AqbData, selection: Selection, *args: object) -> T:
+    def any_year(data: AqbData, selection: Selection, *args: object) -> T:
         return remembered(data, selection.every_year(), *args)
 
-    return every_year
+    return any_year
 
 
 def _planned_per_district(data: AqbData, selection: Selection) -> pd.DataFrame:

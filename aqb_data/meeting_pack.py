@@ -512,12 +512,6 @@ def _demo_notice(synthetic: list[int], shown: list[int]) -> str:
     return f"{DEMO_NOTICE} (betrifft {', '.join(str(y) for y in synthetic)})"
 
 
-def _with_demo_label(note: str, synthetic: bool) -> str:
-    """The source line, with the demo label when the slide shows synthetic rows the line does not count
-    (e.g. earlier years in a trend)."""
-    return note if not synthetic or note.startswith(DEMO_LABEL) else f"{DEMO_LABEL}; {note}"
-
-
 def _title_slide(data: AqbData, year: int, title: str, subtitle: str, notice: str, created: date, note: str) -> Slide:
     return Slide(
         title,
@@ -533,10 +527,9 @@ def _notes_slide(note: str) -> Slide:
     return Slide("Notizen zur Besprechung", footer=note, notes_area=True)
 
 
-def _trend_slide(data: AqbData, selection: ind.Selection, name: str, note: str, with_districts: bool) -> Slide:
+def _trend_slide(data: AqbData, selection: ind.Selection, name: str, with_districts: bool) -> Slide:
     trend = ind.budget_trend(data, selection)
-    agreements = data.agreements[data.agreements["ags"].isin(selection.districts()["ags"])]
-    footer = _with_demo_label(note, bool(synthetic_mask(agreements["source"]).any()))
+    footer = source_line(data, selection.every_year())  # every year's files, data date and demo rows
     title = "Entwicklung über die Jahre"
     if trend.empty:
         return Slide(title, [f"Für {name} gibt es in den Daten keine Zielvereinbarungen."], footer=footer)
@@ -825,7 +818,7 @@ def district_pack(
         *_agreement_slides(data, year, ags, name, note),
         _allocation_slide(data, year, ags, name, note),
         *_district_achievement_slides(data, year, ags, name, note),
-        _trend_slide(data, selection, name, note, with_districts=False),
+        _trend_slide(data, selection, name, with_districts=False),
         _notes_slide(note),
     ]
     slides, problem = _make_images(slides, progress, 0.1)
@@ -1035,7 +1028,7 @@ def land_pack(data: AqbData, year: int, progress: Progress | None = None, create
         *_district_budget_slides(data, year, note),
         *_land_achievement_slides(data, year, note),
         _per_inhabitant_slide(data, year, note),
-        _trend_slide(data, selection, ind.LAND_LABEL, note, with_districts=True),
+        _trend_slide(data, selection, ind.LAND_LABEL, with_districts=True),
         _notes_slide(note),
     ]
     slides, problem = _make_images(slides, progress, 0.1)

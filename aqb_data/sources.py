@@ -39,7 +39,7 @@ def source_line(data: AqbData, selection: Selection) -> str:
     if selection.year is not None:
         span = str(selection.year)
     else:
-        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else "".join(map(str, years))
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "–")
     line = (
         f"Quelle: Zielvereinbarungen und Projektlisten {span} ({files}); "
         f"Datenstand: {data_status(data, selection.year)}; Einwohner: Destatis {population_date()}"

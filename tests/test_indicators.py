@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 
+from aqb_data.achievement import achievement_trend
 from aqb_data.dataset import AqbData
 from aqb_data.indicators import (
     UNALLOCATED_CODE,
@@ -19,6 +20,7 @@ from aqb_data.indicators import (
     per_inhabitant_trend,
     ratio,
     scope_label,
+    selected_projects,
     synthetic_share,
 )
 from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS
@@ -268,7 +270,7 @@ def test_allocation_and_per_inhabitant_trends(data: AqbData) -> None:
 
 def test_figures_over_the_years_do_not_depend_on_the_selected_year(data: AqbData) -> None:
     """The Zeitreihe's figures are the same whichever year is chosen, and are computed once for all of them."""
-    trends = (budget_trend, allocation_trend, per_inhabitant_trend)
+    trends = (budget_trend, allocation_trend, per_inhabitant_trend, achievement_trend)
     first = {trend: trend(data, Selection(2024, ags=WALDECK, measure_types=(1, 3))) for trend in trends}
     computed = set(data.memo)
     for year in (2025, 2030):
@@ -277,3 +279,6 @@ def test_figures_over_the_years_do_not_depend_on_the_selected_year(data: AqbData
     assert set(data.memo) == computed  # another year computed nothing again
     assert first[budget_trend].set_index("year").loc[2024, "budget_eur"] == BUDGET_WALDECK_2024
     assert first[allocation_trend]["measure_type"].tolist() == [1, 1, 3]  # 2024: MA 1; 2025: MA 1 and 3
+    # A figure of one year never silently becomes one of every year.
+    with pytest.raises(ValueError, match="every year"):
+        selected_projects(data, Selection(2025).every_year())

@@ -169,6 +169,7 @@ def test_every_slide_has_the_source_line_and_a_page_number(waldeck: Opened, land
     # The trend shows synthetic earlier years: its footer carries the demo label although 2025 is real.
     trend = waldeck.slide_with("Entwicklung über die Jahre")
     assert any(t.startswith(DEMO_LABEL) for t in waldeck.texts(trend))
+    assert any("Projektlisten 2021–2025" in t for t in waldeck.texts(trend))  # the slide shows every year
 
 
 def test_no_nan_none_or_nat_anywhere(waldeck: Opened, land: Opened, without_browser: Opened) -> None:
