@@ -18,7 +18,9 @@ from aqb_data.charts import ACCENT
 from aqb_data.dataset import bundled_data
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.indicators import Selection, land_totals
+from aqb_data.store import open_store
 from tests.screen import Downloads, shown
+from ui.filters import NO_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
@@ -290,3 +292,22 @@ def test_the_time_series_is_the_same_in_every_year_but_for_the_highlighted_bar(m
     meta = {row[0]: row[1] for row in sheet["Metadaten"].iter_rows(values_only=True)}
     assert meta["Jahr"] == "alle"
     assert "Projektlisten 2021–2025" in meta["Quelle"]
+
+
+def test_a_districts_budgets_over_the_years_name_every_year_as_their_source() -> None:
+    at = open_app("app_pages/gebietskoerperschaft.py", jahr="2024", kreis="Waldeck-Frankenberg")
+    notes = {spec["layout"]["title"]["text"]: spec["layout"]["annotations"][0]["text"] for spec in chart_specs(at)}
+    assert "Projektlisten 2021–2025" in notes["Haushaltsmittel Waldeck-Frankenberg über die Jahre"]
+    assert "Projektlisten 2024 " in notes["Verteilung der Mittel 2024"]
+
+
+def test_with_every_import_undone_the_analysis_pages_say_there_is_nothing_yet(fresh_db: Path) -> None:
+    store = open_store(fresh_db)  # filled with the demo data, then emptied again
+    store.undo_last()
+    assert store.load().agreements.empty
+    analysis = [*PAGES[:5], "app_pages/export.py"]
+    for page in analysis:
+        at = open_app(page)
+        assert [i.value for i in at.main.info] == [NO_DATA], page
+    for page in ("app_pages/hochladen.py", "app_pages/zielvereinbarung.py", "app_pages/verlauf.py"):
+        assert open_app(page).title, page  # adding data still works

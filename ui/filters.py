@@ -117,9 +117,20 @@ def sidebar_filters(data: AqbData) -> Selection:
     return selection
 
 
+NO_DATA = (
+    "Die Datenbank enthält keine Zielvereinbarung, es gibt also noch nichts auszuwerten. Daten kommen über "
+    "*Daten hochladen* (Berichte der Kreise) oder *Zielvereinbarung einlesen* hinzu."
+)
+
+
 def current_selection() -> Selection:
-    """What the sidebar filters select in this run (set by the entry point before the page runs)."""
-    return st.session_state[_SELECTION]
+    """What the sidebar filters select in this run (set by the entry point before the page runs). Without any
+    year in the data there is nothing to evaluate: the page says so and stops."""
+    selection: Selection = st.session_state[_SELECTION]
+    if selection.year is None:
+        st.info(NO_DATA, icon=":material/database:")
+        st.stop()
+    return selection
 
 
 def view_query(selection: Selection) -> str:
