@@ -50,7 +50,11 @@ def indicator_label(key: str) -> str:
     return INDICATORS[key].label
 
 
-@cache
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False  # shared by every map: a change would fail, not spread
+    return array
+
+
 @cache
 def geojson() -> dict:
     """The 26 district outlines (BKG, simplified), keyed by `properties.ags`; read once, shared, not to be changed.
@@ -62,7 +66,7 @@ def geojson() -> dict:
     for feature in outlines["features"]:
         geometry = feature["geometry"]
         polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        rings = [[np.asarray(ring, dtype="float64") for ring in polygon] for polygon in polygons]
+        rings = [[_read_only(np.asarray(ring, dtype="float64")) for ring in polygon] for polygon in polygons]
         geometry["coordinates"] = rings if geometry["type"] == "MultiPolygon" else rings[0]
     return outlines
 

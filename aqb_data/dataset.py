@@ -74,11 +74,11 @@ def memoised(function: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(function)
     def remembered(data: AqbData, *args: object, **kwargs: object) -> T:
         key = (function.__qualname__, args, tuple(sorted(kwargs.items())))
-        if key not in data.memo:
+        value = data.memo.get(key)  # read once: another session may clear the memory meanwhile
+        if value is None:
             if len(data.memo) >= MEMO_LIMIT:
                 data.memo.clear()
-            data.memo[key] = function(data, *args, **kwargs)
-        value = data.memo[key]
+            value = data.memo[key] = function(data, *args, **kwargs)
         return value.copy() if hasattr(value, "copy") else value
 
     return remembered
