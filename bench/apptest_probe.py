@@ -84,7 +84,10 @@ def measure(
         st.cache_data.clear()  # nothing drawn is replayed; everything computed is still remembered
         again = _session(app, query, page)
         again.run()
-        result["floor_s"] = _reruns(again, select_key, floor_values, rerun_problems)
+        floor_problems = _problems(again)
+        result["floor_s"] = _reruns(again, select_key, floor_values, floor_problems)
+        result["floor_title"] = again.title[0].value if again.title else None
+        result["floor_exceptions"] = floor_problems
     return result
 
 

@@ -91,15 +91,16 @@ def _minimal() -> dict[str, object]:
     return _probe(MINIMAL_APP, {"jahr": str(FIRST_YEAR)})
 
 
-def _record(runs: AppRuns, probe: dict[str, object], first_title: str, last_title: str) -> None:
+def _record(runs: AppRuns, probe: dict[str, object], first_title: str, last_title: str, floor_title: str) -> None:
     """Keep the timings; note exceptions and wrong titles, which make the measurement invalid."""
     runs.first_run.append(float(probe["first_run_s"]))  # type: ignore[arg-type]
     reruns: list[float] = probe["rerun_s"]  # type: ignore[assignment]
     runs.new_view.append(statistics.median(reruns[: len(NEW_YEARS)]))
     runs.seen_view.append(statistics.median(reruns[len(NEW_YEARS) :]))
     runs.floor.append(statistics.median(probe["floor_s"]))  # type: ignore[arg-type]
-    for stage, expected in (("first_run", first_title), ("rerun", last_title)):
-        label = "erster Lauf" if stage == "first_run" else "Rerun"
+    labels = {"first_run": "erster Lauf", "rerun": "Rerun", "floor": "Untergrenze"}
+    for stage, expected in (("first_run", first_title), ("rerun", last_title), ("floor", floor_title)):
+        label = labels[stage]
         for message in probe[f"{stage}_exceptions"]:  # type: ignore[union-attr]
             first_sentence = str(message).split(". ")[0]
             problem = f"{label}: Ausnahme in der App: {first_sentence}"
@@ -119,13 +120,14 @@ def run_pages(repeat: int, pages: list[str] | None = None) -> PagesTiming:
     _page(names[0])
     _minimal()
     timing = PagesTiming(pages={name: AppRuns() for name in names})
+    minimal_titles = [f"Minimal-App {year}" for year in (FIRST_YEAR, RERUN_YEARS[-1], NEW_YEARS[-1])]
     for index in range(repeat):
         if index % 2 == 0:
-            _record(timing.minimal, _minimal(), f"Minimal-App {FIRST_YEAR}", f"Minimal-App {RERUN_YEARS[-1]}")
+            _record(timing.minimal, _minimal(), *minimal_titles)
         for name in names:
             title = PAGES[name][1]
-            first, last = title.format(year=FIRST_YEAR), title.format(year=RERUN_YEARS[-1])
-            _record(timing.pages[name], _page(name), first, last)
+            titles = [title.format(year=year) for year in (FIRST_YEAR, RERUN_YEARS[-1], NEW_YEARS[-1])]
+            _record(timing.pages[name], _page(name), *titles)
         if index % 2 == 1:
-            _record(timing.minimal, _minimal(), f"Minimal-App {FIRST_YEAR}", f"Minimal-App {RERUN_YEARS[-1]}")
+            _record(timing.minimal, _minimal(), *minimal_titles)
     return timing
