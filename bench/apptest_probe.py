@@ -6,8 +6,9 @@ Prints one line of JSON. A fresh process means nothing is cached yet (`st.cache_
 
 With `--floor jahr=2023,2022`, a second session then opens the app again after `st.cache_data` was cleared and
 chooses these values: everything the app computes is still remembered from the first session (figures on the
-data, in `kept`), but nothing drawn can be replayed. Its reruns are what any change to a new view costs at
-least, however fast the computing: turning the page's charts and tables into messages and sending them.
+data, in `kept`), but nothing of these years has been drawn in this session yet, so nothing of them can be
+replayed. Its reruns are what any change to a new view costs at least, however fast the computing: turning
+the page's charts and tables into messages and sending them.
 """
 
 from __future__ import annotations

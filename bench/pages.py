@@ -98,9 +98,11 @@ def _record(runs: AppRuns, probe: dict[str, object], first_title: str, last_titl
     runs.new_view.append(statistics.median(reruns[: len(NEW_YEARS)]))
     runs.seen_view.append(statistics.median(reruns[len(NEW_YEARS) :]))
     runs.floor.append(statistics.median(probe["floor_s"]))  # type: ignore[arg-type]
-    labels = {"first_run": "erster Lauf", "rerun": "Rerun", "floor": "Untergrenze"}
-    for stage, expected in (("first_run", first_title), ("rerun", last_title), ("floor", floor_title)):
-        label = labels[stage]
+    for stage, label, expected in (
+        ("first_run", "erster Lauf", first_title),
+        ("rerun", "Rerun", last_title),
+        ("floor", "Untergrenze", floor_title),
+    ):
         for message in probe[f"{stage}_exceptions"]:  # type: ignore[union-attr]
             first_sentence = str(message).split(". ")[0]
             problem = f"{label}: Ausnahme in der App: {first_sentence}"
