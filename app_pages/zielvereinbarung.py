@@ -5,10 +5,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from aqb_data.agreement import Agreement, AgreementReading, Signature, agreement_tables, read_agreement
+from aqb_data.agreement import Agreement, AgreementReading, Signature, agreement_tables
 from aqb_data.districts import district_label, load_districts
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, parse_measure_type
+from aqb_data.sandbox import read_agreement_isolated
 from aqb_data.store import KIND_AGREEMENT, StoreError, sha256
 from aqb_data.values import parse_money
 from ui.data import get_data, get_store
@@ -19,7 +20,7 @@ MEASURE_OPTIONS = [f"{code} {mt.short_label}" for code, mt in MEASURE_TYPES.item
 
 @st.cache_data(max_entries=16, show_spinner="Dokument wird gelesen …")
 def _read(data: bytes, file_name: str) -> AgreementReading:
-    return read_agreement(data, file_name)
+    return read_agreement_isolated(data, file_name)
 
 
 def _projects_frame(agreement: Agreement) -> pd.DataFrame:

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from aqb_data.agreement import read_agreement
 from aqb_data.dataset import AqbData, DataError, load_workbooks
 from aqb_data.demo import DEFAULT_SEED, real_agreement, write_demo
 from aqb_data.districts import load_districts
 from aqb_data.imports import check_upload, import_checked
 from aqb_data.indicators import Selection, allocation_by_measure_type, district_budgets, land_totals, ratio
 from aqb_data.model import MEASURE_TYPES, TABLES
+from aqb_data.sandbox import read_agreement_isolated, read_workbook_isolated
 from aqb_data.store import KIND_LABELS, StoreError, open_store
-from aqb_data.workbook import Severity, read_workbook, write_template
+from aqb_data.workbook import Severity, write_template
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -34,7 +34,7 @@ def _validate(files: list[str]) -> int:
     """Print every problem of each file; 0 valid, 1 problems, 2 a file could not be read at all."""
     worst = EXIT_OK
     for file in files:
-        result = read_workbook(file)
+        result = read_workbook_isolated(file)
         if result.unreadable:
             worst = EXIT_UNREADABLE
         elif result.errors:
@@ -115,7 +115,7 @@ def summary_csv(summary: dict[str, object]) -> str:
 
 def _summary(year: int, output_format: str, files: list[str], db: str | None) -> int:
     try:
-        data = load_workbooks(files) if files else open_store(db).load()
+        data = load_workbooks(files, read_workbook_isolated) if files else open_store(db).load()
     except DataError as error:
         print("Die Daten enthalten Fehler; keine Zusammenfassung:", file=sys.stderr)
         for problem in error.problems:
@@ -167,7 +167,7 @@ def _import(files: list[str], db: str | None) -> int:
 
 def _parse_agreement(file: str) -> int:
     """Print what a Zielvereinbarung says as JSON; exit 1 with the German reason if it cannot be read."""
-    reading = read_agreement(Path(file))
+    reading = read_agreement_isolated(Path(file))
     if reading.agreement is None:
         for error in reading.errors:
             print(f"Fehler: {reading.file}: {error}", file=sys.stderr)

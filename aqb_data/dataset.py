@@ -136,9 +136,11 @@ def combine(results: Iterable[WorkbookResult]) -> AqbData:
     return AqbData(tables["agreements"], tables["projects"], tables["progress"], tuple(files))
 
 
-def load_workbooks(paths: Iterable[str | Path]) -> AqbData:
-    """The tables of the given workbooks; DataError listing every error if any file has one."""
-    results = [read_workbook(path) for path in paths]
+def load_workbooks(
+    paths: Iterable[str | Path], read: Callable[[str | Path], WorkbookResult] = read_workbook
+) -> AqbData:
+    """The tables of the given workbooks, each read with `read`; DataError listing every error if any has one."""
+    results = [read(path) for path in paths]
     errors = [problem for result in results for problem in result.errors]
     if errors:
         raise DataError(errors)

@@ -10,8 +10,9 @@ import pandas as pd
 from aqb_data.dataset import AqbData
 from aqb_data.model import TABLE_BY_NAME
 from aqb_data.plausibility import plausibility_problems
+from aqb_data.sandbox import read_workbook_isolated
 from aqb_data.store import ChangePreview, ImportRecord, Store, sha256
-from aqb_data.workbook import Problem, ProblemList, Severity, WorkbookResult, canonical_table, read_workbook
+from aqb_data.workbook import Problem, ProblemList, Severity, WorkbookResult, canonical_table
 
 
 @dataclass
@@ -58,8 +59,8 @@ def keep_stored_values(result: WorkbookResult, current: AqbData) -> None:
 
 
 def check_upload(data: bytes, file_name: str, store: Store, when: datetime | None = None) -> UploadCheck:
-    """Read the file, check it against itself and the stored data, and preview the changes."""
-    result = read_workbook(data, file_name, default_source=upload_source(file_name, when or datetime.now()))
+    """Read the file (in an isolated worker), check it against itself and the stored data, preview the changes."""
+    result = read_workbook_isolated(data, file_name, upload_source(file_name, when or datetime.now()))
     problems = list(result.problems)
     version = store.version()
     current = store.load()

@@ -549,13 +549,13 @@ def read_workbook(
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            return _unreadable(file_name, f"Die Datei wurde nicht gefunden ({path})")
+            return unreadable_result(file_name, f"Die Datei wurde nicht gefunden ({path})")
         except IsADirectoryError:
-            return _unreadable(file_name, f"„{path}“ ist ein Ordner, keine Datei")
+            return unreadable_result(file_name, f"„{path}“ ist ein Ordner, keine Datei")
         except PermissionError:
-            return _unreadable(file_name, f"Keine Berechtigung, die Datei zu lesen ({path})")
+            return unreadable_result(file_name, f"Keine Berechtigung, die Datei zu lesen ({path})")
         except OSError as error:
-            return _unreadable(
+            return unreadable_result(
                 file_name,
                 f"Die Datei kann nicht gelesen werden (Fehler des Dateisystems: {error.strerror or 'unbekannt'})",
             )
@@ -565,15 +565,15 @@ def read_workbook(
     tables = {table.name: empty_table(table) for table in TABLES}
     reason = _sniff(data)
     if reason:
-        return _unreadable(file_name, reason)
+        return unreadable_result(file_name, reason)
     try:
         package = inspect_package(data)
         readable = as_utf8(data, package.utf16_parts) if package.utf16_parts else data
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(readable))
     except PackageError as error:
-        return _unreadable(file_name, str(error))
+        return unreadable_result(file_name, str(error))
     except (CalamineError, ValueError, OSError):
-        return _unreadable(file_name, f"Die Datei ist beschädigt oder keine gültige .xlsx-Datei. {RESAVE}")
+        return unreadable_result(file_name, f"Die Datei ist beschädigt oder keine gültige .xlsx-Datei. {RESAVE}")
     result = WorkbookResult(file_name, tables)
     tables_found: list[str] = []
     visible = {sheet.name: sheet.visible == SheetVisibleEnum.Visible for sheet in workbook.sheets_metadata}
@@ -656,7 +656,8 @@ def _too_many_rows(file_name: str, sheet_name: str, rows: int) -> Problem | None
     )
 
 
-def _unreadable(file_name: str, reason: str) -> WorkbookResult:
+def unreadable_result(file_name: str, reason: str) -> WorkbookResult:
+    """A result with no tables and one error: the file cannot be read, for `reason` (German)."""
     tables = {table.name: empty_table(table) for table in TABLES}
     problem = Problem(file_name, Severity.ERROR, "Datei unlesbar", reason)
     return WorkbookResult(file_name, tables, [problem], unreadable=True)
