@@ -35,7 +35,7 @@ from aqb_data.formatting import (
 )
 from aqb_data.indicators import Selection, measure_label
 from aqb_data.sources import DEMO_LABEL, data_status, source_line
-from aqb_data.workbook import visible
+from aqb_data.values import visible
 
 Formatter = Callable[[object], str]
 Columns = dict[str, tuple[str, Formatter | None]]

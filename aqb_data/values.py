@@ -32,6 +32,22 @@ _POINT_DECIMAL = re.compile(r"^(\d+)\.(\d{1,2})$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_2000, _EXCEL_2100 = (date(2000, 1, 1) - _EXCEL_EPOCH).days, (date(2100, 12, 31) - _EXCEL_EPOCH).days
 
+# Characters a text must not hold: control characters (invisible, and Excel files cannot store them, so every
+# later download would fail) and bidirectional overrides (they show a name reversed).
+_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first control or direction character in `text`, spelled as U+XXXX, or None if there is none."""
+    found = _FORBIDDEN_CHARACTERS.search(text)
+    return f"U+{ord(found.group(0)):04X}" if found else None
+
+
+def visible(text: str) -> str:
+    """Text with forbidden characters spelled out (<U+0000>), so that a message can show where they are."""
+    return _FORBIDDEN_CHARACTERS.sub(lambda match: f"<U+{ord(match.group(0)):04X}>", text)
+
+
 MONTHS = {
     "jan": 1,
     "januar": 1,

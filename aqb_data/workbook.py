@@ -169,23 +169,12 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-# Characters a text cell must not hold: control characters (invisible, and Excel files cannot store them, so
-# every later download would fail) and bidirectional overrides (they show a name reversed).
-_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Text with forbidden characters spelled out (U+0000), so that a message can show where they are."""
-    return _FORBIDDEN_CHARACTERS.sub(lambda match: f"<U+{ord(match.group(0)):04X}>", text)
-
-
 def _parse_text(value: object) -> str | None:
     text = unicodedata.normalize("NFC", _cell_text(value))  # combining accents (as macOS writes) as one letter
-    found = _FORBIDDEN_CHARACTERS.search(text)
+    found = values.forbidden_character(text)
     if found:
         raise ValueError(
-            f"ein Text ohne Steuer- oder Richtungszeichen (gefunden: U+{ord(found.group(0)):04X}); "
-            "bitte die Zelle neu eintippen"
+            f"ein Text ohne Steuer- oder Richtungszeichen (gefunden: {found}); bitte die Zelle neu eintippen"
         )
     return text or None
 
@@ -231,7 +220,7 @@ class _SheetReader:
     ) -> None:
         """A problem in one cell, named by the heading as the file writes it."""
         heading, letter = self.headings.get(column.name, (column.heading, ""))
-        text = visible(_cell_text(value)) if value is not None else None
+        text = values.visible(_cell_text(value)) if value is not None else None
         cell = f"{letter}{row}" if letter else None
         self.problem(severity, kind, expected, row=row, column=heading, value=text, cell=cell)
 
