@@ -16,7 +16,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TypeVar
@@ -24,12 +24,14 @@ from typing import TypeVar
 from aqb_data.agreement import AgreementReading, read_agreement
 from aqb_data.workbook import WorkbookResult, read_workbook, unreadable_result
 
-MAX_ADDRESS_SPACE = 1024 * 1024 * 1024  # bytes the reader may map beyond what the loaded program maps already
+MAX_ADDRESS_SPACE_MB = 1024  # the reader may map this much beyond what the loaded program maps already
 MAX_CPU_SECONDS = 20
-MAX_WALL_SECONDS = 60  # a reader that waits instead of computing (it should never) is ended too
 MAX_PARALLEL = 2
 QUEUE_SECONDS = 120  # how long a reading waits for a free slot before the analyst is asked to retry
+NICENESS = 10  # a reader yields the processor to the server's sessions
 PRELOAD = ["aqb_data.workbook", "aqb_data.agreement"]
+# The operators' settings (README, "Betrieb"): the environment may tighten or widen the limits.
+ENV_MEMORY, ENV_CPU, ENV_PARALLEL = "AQB_READER_MEMORY_MB", "AQB_READER_CPU_SECONDS", "AQB_READER_PARALLEL"
 
 T = TypeVar("T")
 
@@ -38,16 +40,23 @@ class IsolationError(RuntimeError):
     """A file could not be read within the limits; the message says why, in German."""
 
 
+def _setting(name: str, default: int) -> int:
+    """A positive whole number from the environment, else `default`."""
+    text = os.environ.get(name, "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else default
+
+
 @dataclass(frozen=True)
 class Limits:
-    """The hard limits of one reading (bytes of extra address space, CPU seconds, wall-clock seconds)."""
+    """The hard limits of one reading: MB of extra address space, CPU seconds, wall-clock seconds."""
 
-    address_space: int = MAX_ADDRESS_SPACE
-    cpu_seconds: int = MAX_CPU_SECONDS
-    wall_seconds: float = MAX_WALL_SECONDS
+    memory_mb: int = field(default_factory=lambda: _setting(ENV_MEMORY, MAX_ADDRESS_SPACE_MB))
+    cpu_seconds: int = field(default_factory=lambda: _setting(ENV_CPU, MAX_CPU_SECONDS))
+    # A reader that waits instead of computing (it should never) is ended too; a busy machine gets time.
+    wall_seconds: float = field(default_factory=lambda: 3 * _setting(ENV_CPU, MAX_CPU_SECONDS))
 
 
-_slots = threading.BoundedSemaphore(MAX_PARALLEL)
+_slots = threading.BoundedSemaphore(_setting(ENV_PARALLEL, MAX_PARALLEL))
 _context_lock = threading.Lock()
 _context: multiprocessing.context.BaseContext | None = None
 
@@ -74,8 +83,7 @@ def _get_context() -> multiprocessing.context.BaseContext:
 def _mapped_bytes() -> int | None:
     """The address space this process maps now (Linux), or None where it cannot be read."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as statm:  # noqa: PTH123 - a kernel file, read once
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        return int(Path("/proc/self/statm").read_text(encoding="ascii").split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return None
 
@@ -85,11 +93,12 @@ def _apply_limits(limits: Limits) -> None:
         import resource
     except ImportError:  # pragma: no cover - Windows: the deadline still holds
         return
+    os.nice(NICENESS)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crashing reader leaves no core file behind
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 2))
     mapped = _mapped_bytes()
     if mapped is not None:
-        ceiling = mapped + limits.address_space
+        ceiling = mapped + limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
 
 
@@ -165,7 +174,7 @@ def _receive(receiver: Connection, process: multiprocessing.process.BaseProcess,
     if status == "ok":
         return value  # type: ignore[return-value]
     if status == "memory":
-        raise IsolationError(f"die Prüfung brauchte mehr als {limits.address_space // 1024 // 1024} MB Arbeitsspeicher")
+        raise IsolationError(f"die Prüfung brauchte mehr als {limits.memory_mb} MB Arbeitsspeicher")
     raise IsolationError(f"interner Fehler beim Lesen ({value})")
 
 
