@@ -190,7 +190,8 @@ def read_workbook_isolated(
         return run_isolated(read_workbook, source, file_name, default_source)
     except IsolationError as error:
         name = _name(source, file_name, "Datei")
-        return unreadable_result(name, f"Die Datei konnte nicht geprüft werden: {error}")
+        advice = "Bitte nur die Blätter des Berichts schicken oder einen großen Bericht auf mehrere Dateien verteilen"
+        return unreadable_result(name, f"Die Datei konnte nicht geprüft werden: {error}. {advice}")
 
 
 def read_agreement_isolated(source: bytes | str | Path, file_name: str | None = None) -> AgreementReading:
@@ -199,4 +200,5 @@ def read_agreement_isolated(source: bytes | str | Path, file_name: str | None = 
         return run_isolated(read_agreement, source, file_name)
     except IsolationError as error:
         name = _name(source, file_name, "Dokument")
-        return AgreementReading(name, "", errors=[f"Das Dokument konnte nicht geprüft werden: {error}"])
+        advice = "Bitte das Dokument neu als PDF oder als Text (.txt) speichern"
+        return AgreementReading(name, "", errors=[f"Das Dokument konnte nicht geprüft werden: {error}. {advice}"])

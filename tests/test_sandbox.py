@@ -113,7 +113,8 @@ def test_a_workbook_that_breaks_the_limits_is_unreadable_with_the_reason(monkeyp
     assert result.unreadable
     assert [p.text() for p in result.errors] == [
         "Fehler: bericht.xlsx: Die Datei konnte nicht geprüft werden: "
-        "die Prüfung brauchte mehr als 200 MB Arbeitsspeicher"
+        "die Prüfung brauchte mehr als 200 MB Arbeitsspeicher. Bitte nur die Blätter des Berichts schicken oder "
+        "einen großen Bericht auf mehrere Dateien verteilen"
     ]
 
 
@@ -123,7 +124,8 @@ def test_an_agreement_that_breaks_the_limits_gets_the_reason(monkeypatch):
     reading = read_agreement_isolated(b"Zielvereinbarung", "zv.md")
     assert reading.agreement is None
     assert reading.errors == [
-        "Das Dokument konnte nicht geprüft werden: die Prüfung brauchte mehr als 1 Sekunden Rechenzeit"
+        "Das Dokument konnte nicht geprüft werden: die Prüfung brauchte mehr als 1 Sekunden Rechenzeit. "
+        "Bitte das Dokument neu als PDF oder als Text (.txt) speichern"
     ]
 
 

@@ -5,35 +5,24 @@ Screenshots land in tests/e2e/screenshots/ (git-ignored) for a person to look at
 """
 
 import os
-import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench.browser import streamlit_server
+from tests.e2e.helpers import (
+    CHART,
+    NEEDS_CHROMIUM,
+    assert_clean,
+    download,
+    filter_value,
+    open_page,
+    shot,
+    wait_for_metric,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-CHART = '[data-testid="stPlotlyChart"] .main-svg'
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason=f"kein Chromium unter {CHROMIUM} (apt-get install chromium)"
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -45,58 +34,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield url
     except RuntimeError as error:
         pytest.fail(str(error))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1440, "height": 2200}, locale="de-DE", accept_downloads=True)
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
-def _open(page: object, url: str, wait_for_chart: bool = True) -> None:
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stSidebar"]', timeout=30_000)
-    page.wait_for_selector("h1", timeout=30_000)
-    if wait_for_chart:
-        page.wait_for_selector(CHART, timeout=30_000)
-    page.wait_for_load_state("networkidle")
-
-
-def _assert_clean(page: object) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
-    text = page.locator('[data-testid="stMain"]').inner_text()
-    assert not re.search(r"\bnan\b", text, re.IGNORECASE), "‘nan’ auf der Seite"
-    assert "Traceback" not in text
-
-
-def _wait_for_metric(page: object, label: str, value: str) -> None:
-    """Wait until the metric `label` shows `value` (fails after 30 s with the value it shows instead)."""
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    try:
-        metric.filter(has_text=value).wait_for(timeout=30_000)
-    except pytest.importorskip("playwright.sync_api").TimeoutError:
-        raise AssertionError(f"{label}: erwartet {value}, angezeigt {metric.inner_text()!r}") from None
-
-
-def _filter_value(page: object, label: str) -> str:
-    """What a sidebar selectbox shows (Streamlit draws it as a combobox input)."""
-    return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label).input_value()
-
-
-def _shot(page: object, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 @pytest.mark.parametrize(
@@ -118,37 +55,37 @@ def _shot(page: object, name: str) -> None:
 def test_every_page_renders_in_the_browser(
     server: str, page: object, path: str, name: str, heading: str, has_chart: bool
 ) -> None:
-    _open(page, server + path, wait_for_chart=has_chart)
+    open_page(page, server + path, wait_for_chart=has_chart)
     assert page.locator("h1").first.inner_text() == heading
     if has_chart:
         assert page.locator(CHART).count() >= 1
-    _assert_clean(page)
-    _shot(page, name)
+    assert_clean(page)
+    shot(page, name)
 
 
 def test_a_copied_link_opens_the_same_view(server: str, page: object) -> None:
-    _open(page, f"{server}/?jahr=2023&rb=Kassel&ma=1+Ausbildungsvorbereitung&ma=3+Qualifizierung")
+    open_page(page, f"{server}/?jahr=2023&rb=Kassel&ma=1+Ausbildungsvorbereitung&ma=3+Qualifizierung")
     assert page.locator("h1").first.inner_text() == "Übersicht 2023 – Regierungsbezirk Kassel"
-    assert _filter_value(page, "Jahr") == "2023"
-    assert _filter_value(page, "Regierungsbezirk") == "Kassel"
+    assert filter_value(page, "Jahr") == "2023"
+    assert filter_value(page, "Regierungsbezirk") == "Kassel"
     measures = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').inner_text()
     assert "3 Qualifizierung" in measures
     assert "2 Ausbildung & Coaching" not in measures
-    _assert_clean(page)
+    assert_clean(page)
 
 
 def test_changing_the_year_updates_figures_and_url(server: str, page: object) -> None:
-    _open(page, server + "/")
+    open_page(page, server + "/")
     page.get_by_role("combobox", name="Jahr").click()
     page.get_by_role("option", name="2023", exact=True).click()
     # Streamlit replaces the elements one by one: wait for the new figure itself, not just the heading.
-    _wait_for_metric(page, "Haushaltsmittel", "27.700.000 €")
+    wait_for_metric(page, "Haushaltsmittel", "27.700.000 €")
     assert "jahr=2023" in page.url
-    _assert_clean(page)
+    assert_clean(page)
     # The view survives a change of page (the filters sit in the entry point).
     page.get_by_role("link", name="Methodik & Quellen").click()
     page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('Methodik')", timeout=30_000)
-    assert _filter_value(page, "Jahr") == "2023"
+    assert filter_value(page, "Jahr") == "2023"
     assert "2023" in page.url
 
 
@@ -162,7 +99,7 @@ def test_uploading_a_report_updates_the_dashboard(server: str, page: object, tmp
     fixed.write_bytes(
         make_workbook({"Zielvereinbarungen": [["Jahr", "AGS", "Haushaltsmittel (EUR)"], [2025, "06635", "800.000"]]})
     )
-    _open(page, server + "/hochladen", wait_for_chart=False)
+    open_page(page, server + "/hochladen", wait_for_chart=False)
     uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
     uploader.set_input_files(str(broken))
     page.wait_for_selector("text=die Datei wird nicht übernommen", timeout=30_000)
@@ -170,30 +107,21 @@ def test_uploading_a_report_updates_the_dashboard(server: str, page: object, tmp
     page.get_by_text(
         "nicht eindeutig: Kassel (Kreisfreie Stadt, AGS 06611) oder Kassel (Landkreis, AGS 06633)"
     ).wait_for(timeout=30_000)
-    _shot(page, "hochladen_fehler")
+    shot(page, "hochladen_fehler")
     uploader.set_input_files(str(fixed))
     page.get_by_role("button", name="Übernehmen").click()
     page.wait_for_selector("text=ist übernommen", timeout=30_000)
-    _open(page, server + "/?jahr=2025")
-    _wait_for_metric(page, "Haushaltsmittel", "28.326.080 €")
-    _assert_clean(page)
-
-
-def _download(page: object, button: object, folder: Path) -> Path:
-    """Click a button that downloads a file; the file as the browser saved it."""
-    with page.expect_download(timeout=60_000) as download:
-        button.click()
-    path = folder / download.value.suggested_filename
-    download.value.save_as(path)
-    return path
+    open_page(page, server + "/?jahr=2025")
+    wait_for_metric(page, "Haushaltsmittel", "28.326.080 €")
+    assert_clean(page)
 
 
 def test_a_table_downloads_as_the_excel_file_the_screen_shows(server: str, page: object, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    _open(page, server + "/?rb=Kassel")
+    open_page(page, server + "/?rb=Kassel")
     heading = page.get_by_role("heading", name="Haushaltsmittel je Gebietskörperschaft")
     excel = heading.locator("xpath=following::button[contains(., 'Excel')][1]")
-    path = _download(page, excel, tmp_path)
+    path = download(page, excel, tmp_path)
     assert path.name == "AQB_Haushaltsmittel_je_Gebietskoerperschaft_Regierungsbezirk_Kassel_2025.xlsx"
     book = openpyxl.load_workbook(path)
     rows = list(book["Daten"].iter_rows(values_only=True))
@@ -205,13 +133,13 @@ def test_a_table_downloads_as_the_excel_file_the_screen_shows(server: str, page:
 
 
 def test_a_chart_downloads_from_its_toolbar_and_as_svg(server: str, page: object, tmp_path: Path) -> None:
-    _open(page, server + "/")
+    open_page(page, server + "/")
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.hover()
-    png = _download(page, chart.get_by_role("button", name="Download plot"), tmp_path)
+    png = download(page, chart.get_by_role("button", name="Download plot"), tmp_path)
     assert png.name == "aqb_verteilung_Hessen_2025.png" and png.read_bytes().startswith(b"\x89PNG")
     page.get_by_role("button", name="Bild herunterladen").first.click()
-    svg = _download(page, page.get_by_role("button", name="SVG (Vektor)"), tmp_path)
+    svg = download(page, page.get_by_role("button", name="SVG (Vektor)"), tmp_path)
     text = svg.read_text(encoding="utf-8")
     assert svg.name == "aqb_verteilung_Hessen_2025.svg"
     assert "Hessen: geplante Mittel 2025" in text and "Datenstand" in text and "DEMODATEN" in text
@@ -219,25 +147,25 @@ def test_a_chart_downloads_from_its_toolbar_and_as_svg(server: str, page: object
 
 def test_the_meeting_pack_downloads_as_powerpoint(server: str, page: object, tmp_path: Path) -> None:
     pptx = pytest.importorskip("pptx")
-    _open(page, server + "/gebietskoerperschaft?kreis=Waldeck-Frankenberg")
+    open_page(page, server + "/gebietskoerperschaft?kreis=Waldeck-Frankenberg")
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="§ 4 Haushaltsmittel").first
     budget = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()  # what the screen shows now
-    _open(page, server + "/export?kreis=Waldeck-Frankenberg", wait_for_chart=False)
+    open_page(page, server + "/export?kreis=Waldeck-Frankenberg", wait_for_chart=False)
     page.get_by_role("button", name="Sitzungsmappe erstellen").click()
     page.get_by_text("Sitzungsmappe mit").wait_for(timeout=120_000)
-    path = _download(page, page.get_by_role("button", name="PowerPoint herunterladen"), tmp_path)
+    path = download(page, page.get_by_role("button", name="PowerPoint herunterladen"), tmp_path)
     assert path.name == "AQB_Umsetzungsbesprechung_2025_Waldeck-Frankenberg.pptx"
     slides = pptx.Presentation(path).slides
     text = "\n".join(shape.text_frame.text for s in slides for shape in s.shapes if shape.has_text_frame)
     assert "Umsetzungsbesprechung 2025" in text and budget.endswith("€") and budget in text
-    _assert_clean(page)
-    _shot(page, "export_fertig")
+    assert_clean(page)
+    shot(page, "export_fertig")
 
 
 def test_a_charts_numbers_open_under_it(server: str, page: object) -> None:
-    _open(page, server + "/")
+    open_page(page, server + "/")
     expander = page.locator('[data-testid="stExpander"]').filter(has_text="Zahlen zum Diagramm").first
     expander.get_by_text("Zahlen zum Diagramm").click()
     expander.locator('[data-testid="stDataFrame"]').wait_for(timeout=30_000)
     expander.get_by_role("button", name="Excel").wait_for(timeout=30_000)
-    _assert_clean(page)
+    assert_clean(page)
