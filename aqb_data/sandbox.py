@@ -121,7 +121,7 @@ def _child(connection: Connection, function: Callable[..., object], args: tuple,
 
 
 _SIGNALS = {
-    signal.SIGXCPU: "die Prüfung brauchte mehr als {cpu} Sekunden Rechenzeit",
+    signal.SIGXCPU: "die Prüfung brauchte mehr als {cpu} Rechenzeit",
     signal.SIGKILL: "die Prüfung brauchte mehr Rechenzeit oder Speicher als erlaubt",
     signal.SIGABRT: "der Leser brach ab (vermutlich zu viel Speicher für den Inhalt der Datei)",
     signal.SIGSEGV: "der Leser brach ab (Speicherzugriffsfehler)",
@@ -129,10 +129,15 @@ _SIGNALS = {
 }
 
 
+def _seconds(seconds: float) -> str:
+    shown = f"{seconds:g}".replace(".", ",")
+    return f"{shown} Sekunde" if seconds == 1 else f"{shown} Sekunden"
+
+
 def _reason(exitcode: int | None, limits: Limits) -> str:
     if exitcode is not None and exitcode < 0:
         template = _SIGNALS.get(-exitcode, "der Leser wurde beendet (Signal {signal})")
-        return template.format(cpu=limits.cpu_seconds, signal=-exitcode)
+        return template.format(cpu=_seconds(limits.cpu_seconds), signal=-exitcode)
     return f"der Leser endete unerwartet (Code {exitcode})"
 
 
@@ -165,7 +170,7 @@ def _receive(receiver: Connection, process: multiprocessing.process.BaseProcess,
     deadline = time.monotonic() + limits.wall_seconds
     if not receiver.poll(max(0.0, deadline - time.monotonic())):
         process.kill()
-        raise IsolationError(f"die Prüfung dauerte länger als {limits.wall_seconds:.0f} Sekunden")
+        raise IsolationError(f"die Prüfung dauerte länger als {_seconds(limits.wall_seconds)}")
     try:
         status, value = receiver.recv()
     except (EOFError, OSError):

@@ -66,12 +66,12 @@ def test_a_memory_bomb_is_stopped_at_the_limit():
 
 
 def test_a_runaway_computation_is_stopped_after_its_cpu_seconds():
-    with pytest.raises(IsolationError, match="mehr als 1 Sekunden Rechenzeit"):
+    with pytest.raises(IsolationError, match="mehr als 1 Sekunde Rechenzeit"):
         run_isolated(compute_forever, limits=Limits(cpu_seconds=1, wall_seconds=30))
 
 
 def test_a_reader_that_only_waits_is_ended_at_the_deadline():
-    with pytest.raises(IsolationError, match="dauerte länger als 0 Sekunden"):
+    with pytest.raises(IsolationError, match="dauerte länger als 0,2 Sekunden"):
         run_isolated(wait_a_second, limits=Limits(wall_seconds=0.2))
 
 
@@ -124,7 +124,7 @@ def test_an_agreement_that_breaks_the_limits_gets_the_reason(monkeypatch):
     reading = read_agreement_isolated(b"Zielvereinbarung", "zv.md")
     assert reading.agreement is None
     assert reading.errors == [
-        "Das Dokument konnte nicht geprüft werden: die Prüfung brauchte mehr als 1 Sekunden Rechenzeit. "
+        "Das Dokument konnte nicht geprüft werden: die Prüfung brauchte mehr als 1 Sekunde Rechenzeit. "
         "Bitte das Dokument neu als PDF oder als Text (.txt) speichern"
     ]
 
