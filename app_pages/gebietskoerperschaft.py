@@ -7,10 +7,11 @@ from aqb_data import charts
 from aqb_data import indicators as ind
 from aqb_data.districts import load_districts
 from aqb_data.formatting import format_date, format_eur, format_number, format_percent
-from aqb_data.model import MEASURE_TYPES, is_synthetic
+from aqb_data.model import MEASURE_TYPES, is_demo
 from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection, select_district
+from ui.text import escape_markdown
 from ui.widgets import (
     ALLOCATION_COLUMNS,
     TREND_COLUMNS,
@@ -74,10 +75,10 @@ with st.container(border=True):
         st.markdown("**§ 5 Projekte nach Maßnahmenarten**")
         for code, measure in MEASURE_TYPES.items():
             names = projects.loc[projects["measure_type"] == code, "project"].tolist()
-            listed = "".join(f"\n   - {project}" for project in names) if names else " – keine Projekte"
+            listed = "".join(f"\n   - {escape_markdown(project)}" for project in names) if names else " – keine Projekte"
             st.markdown(f"{code}. {measure.label}{listed}")
-        label = "Demodaten (synthetisch)" if is_synthetic(agreement["source"]) else agreement["source"]
-        st.caption(f"Quelle: {label}")
+        label = "Demodaten (synthetisch)" if is_demo(agreement) else agreement["source"]
+        st.caption(f"Quelle: {escape_markdown(label)}")
 
 budgets = ind.district_budgets(data, all_types).iloc[0]
 left, right = st.columns(2)

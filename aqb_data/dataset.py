@@ -16,7 +16,7 @@ from typing import TypeVar
 import pandas as pd
 
 from aqb_data.demo import DEMO_WORKBOOK
-from aqb_data.model import TABLE_BY_NAME, TABLES, synthetic_mask
+from aqb_data.model import TABLE_BY_NAME, TABLES, demo_mask, mark_demo
 from aqb_data.workbook import Problem, WorkbookResult, empty_table, read_workbook
 
 
@@ -55,8 +55,8 @@ class AqbData:
         return {"agreements": self.agreements, "projects": self.projects, "progress": self.progress}[name]
 
     def synthetic_rows(self) -> int:
-        """How many rows of all tables are synthetic demo data."""
-        return sum(int(synthetic_mask(self.table(t.name)["source"]).sum()) for t in TABLES)
+        """How many rows of all tables are demo data (by their `demo` flag)."""
+        return sum(int(demo_mask(self.table(t.name)).sum()) for t in TABLES)
 
 
 T = TypeVar("T")
@@ -148,5 +148,7 @@ def load_workbooks(
 
 
 def bundled_data() -> AqbData:
-    """The dataset shipped in data/ (the synthetic demo, anchored on published figures)."""
-    return load_workbooks([DEMO_WORKBOOK])
+    """The dataset shipped in data/ (the synthetic demo, anchored on published figures), its generated rows
+    flagged as demo data as the store flags them."""
+    data = load_workbooks([DEMO_WORKBOOK])
+    return AqbData(mark_demo(data.agreements), mark_demo(data.projects), mark_demo(data.progress), data.files)

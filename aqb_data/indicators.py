@@ -16,7 +16,7 @@ import pandas as pd
 
 from aqb_data.dataset import AqbData, memoised
 from aqb_data.districts import district_label, load_districts
-from aqb_data.model import MEASURE_TYPES, UNALLOCATED_LABEL, synthetic_mask
+from aqb_data.model import MEASURE_TYPES, UNALLOCATED_LABEL, demo_mask
 
 UNALLOCATED_CODE = 0
 LEVELS = ("land", "regierungsbezirk", "district")
@@ -307,7 +307,7 @@ def synthetic_share(data: AqbData, selection: Selection, tables: tuple[str, ...]
         if selection.year is not None:
             chosen &= frame["year"] == selection.year
         shown = frame[chosen]
-        synthetic += int(synthetic_mask(shown["source"]).sum())
+        synthetic += int(demo_mask(shown).sum())
         total += len(shown)
     return synthetic / total if total else 0.0
 

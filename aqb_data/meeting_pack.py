@@ -48,7 +48,7 @@ from aqb_data.formatting import (
     format_points,
     safe_file_stem,
 )
-from aqb_data.model import MEASURE_TYPES, is_synthetic, synthetic_mask
+from aqb_data.model import MEASURE_TYPES, demo_mask, is_demo
 from aqb_data.sources import DEMO_LABEL, data_status, source_line
 
 Progress = Callable[[float, str], None]
@@ -500,7 +500,7 @@ def _synthetic_years(data: AqbData, ags: set[str], year: int) -> tuple[list[int]
         if name != "agreements":
             frame = frame[frame["year"] == year]
         shown |= {int(y) for y in frame["year"].dropna()}
-        synthetic |= {int(y) for y in frame.loc[synthetic_mask(frame["source"]), "year"].dropna()}
+        synthetic |= {int(y) for y in frame.loc[demo_mask(frame), "year"].dropna()}
     return sorted(synthetic), sorted(shown)
 
 
@@ -560,7 +560,7 @@ def _agreement_slides(data: AqbData, year: int, ags: str, name: str, note: str) 
             return [Slide(title, lines, footer=note)]
         lines.append("Projekte in den Daten (ohne Zielvereinbarung):")
     else:
-        source = "Demodaten (synthetisch)" if is_synthetic(agreement["source"]) else _text(agreement["source"])
+        source = "Demodaten (synthetisch)" if is_demo(agreement) else _text(agreement["source"])
         lines = [
             f"§ 4 Haushaltsmittel: {format_eur(agreement['budget_eur'])}",
             f"Unterzeichnung HMSI: {format_date(agreement['signed_ministry'])} · Unterzeichnung Kreis/Stadt: "

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
 import pandas as pd
 
-SYNTHETIC_SOURCE = "synthetisch"
+SYNTHETIC_SOURCE = "synthetisch"  # what the demo generator writes in `Quelle`
+# A column of the stored tables, not of the workbook: True for the generated rows the demo seed brought.
+DEMO_FLAG = "demo"
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,35 @@ def measure_type_of_label(text: str) -> int | None:
 
 
 def is_synthetic(source: object) -> bool:
-    """True where a row's `source` marks it as generated demo data."""
+    """True where a source text says `synthetisch`: the demo generator's marker in the bundled workbook.
+
+    Whether a stored row is demo data is its `demo` flag (`is_demo`), not its text: a district may call
+    its own project „synthetisch“.
+    """
     return isinstance(source, str) and SYNTHETIC_SOURCE in source.lower()
 
 
 def synthetic_mask(sources: pd.Series) -> pd.Series:
-    """For a column of sources: True where the row is generated demo data (also for an empty column)."""
+    """For a column of source texts: True where the text says `synthetisch` (also for an empty column)."""
     return sources.str.contains(SYNTHETIC_SOURCE, case=False, regex=False, na=False).astype(bool)
+
+
+def mark_demo(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the bundled demo workbook with their `demo` flag: True where the generator wrote its marker."""
+    return frame.assign(**{DEMO_FLAG: synthetic_mask(frame["source"])})
+
+
+def is_demo(row: Mapping[str, object]) -> bool:
+    """True if a row (a dict or a row of a table) is demo data, by its `demo` flag; rows without one are real."""
+    flag = row.get(DEMO_FLAG)
+    return False if flag is None or pd.isna(flag) else bool(flag)
+
+
+def demo_mask(frame: pd.DataFrame) -> pd.Series:
+    """For a table: True where the row is demo data, by its `demo` flag (all False for a table without one)."""
+    if DEMO_FLAG not in frame:
+        return pd.Series(False, index=frame.index, dtype=bool)
+    return frame[DEMO_FLAG].fillna(False).astype(bool)
 
 
 class Kind(Enum):

@@ -12,9 +12,9 @@ import hashlib
 import json
 import os
 import sqlite3
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,12 +23,15 @@ import pandas as pd
 
 from aqb_data.dataset import AqbData
 from aqb_data.districts import district_label
-from aqb_data.model import SYNTHETIC_SOURCE, TABLES, Kind, Table
+from aqb_data.model import DEMO_FLAG, SYNTHETIC_SOURCE, TABLES, Kind, Table, synthetic_mask
+from aqb_data.values import visible
 from aqb_data.workbook import canonical_table
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "var" / "aqb.sqlite"
-SCHEMA_VERSION = 1
+# 2: every row has a `demo` flag (before, demo rows were told by the word "synthetisch" in their source).
+SCHEMA_VERSION = 2
+SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 15.0
 KIND_WORKBOOK, KIND_DEMO, KIND_AGREEMENT, KIND_REMOVE_DEMO = "workbook", "demo", "agreement", "remove-demo"
 KIND_LABELS = {
@@ -46,6 +49,10 @@ class StoreError(RuntimeError):
 
 class StoreBusyError(StoreError):
     """Another import holds the database; the German message asks to try again."""
+
+
+class StoreConflictError(StoreError):
+    """Since the preview, another import or an undo changed the same district, year and table."""
 
 
 def default_path() -> Path:
@@ -90,12 +97,41 @@ def _schema() -> str:
                 row_id INTEGER PRIMARY KEY,
                 import_id INTEGER NOT NULL REFERENCES imports(id),
                 replaced_by INTEGER REFERENCES imports(id),
-                {columns}
+                {columns},
+                {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0
             )"""
         )
         statements.append(f"CREATE INDEX {table.name}_current ON {table.name} (replaced_by, ags, year)")
         statements.append(f"CREATE INDEX {table.name}_import ON {table.name} (import_id)")
-    return ";\n".join(statements)
+    return statements
+
+
+def _upgrade_from_1(connection: sqlite3.Connection) -> None:
+    """Schema 1 → 2: the rows the demo seed brought whose source says "synthetisch" become demo rows (schema 1
+    told demo rows by that word alone, so a real project called so by its district counted as demo)."""
+    for table in TABLES:
+        connection.execute(f"ALTER TABLE {table.name} ADD COLUMN {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0")
+        connection.execute(
+            f"UPDATE {table.name} SET {DEMO_FLAG} = 1 WHERE source LIKE ? "
+            "AND import_id IN (SELECT id FROM imports WHERE kind = ?)",
+            (f"%{SYNTHETIC_SOURCE}%", KIND_DEMO),
+        )
+
+
+_UPGRADES = {1: _upgrade_from_1}  # from each earlier schema to the next
+_REMEDY = (
+    "Es wurde nichts geändert. Bitte die Datei aus einer Sicherung wiederherstellen oder eine andere Datenbank "
+    "wählen (Umgebungsvariable AQB_DB, auf der Kommandozeile --db); eine neue Datenbank mit den Demodaten entsteht "
+    "nur unter einem Pfad, an dem noch keine Datei liegt."
+)
+
+
+def _units_text(units: Iterable[tuple[str, str, int]]) -> str:
+    """`Projekte: Waldeck-Frankenberg 2025; Umsetzungsstand: Kassel (Stadt) 2024` for (table, ags, year) units."""
+    by_table: dict[str, list[str]] = {}
+    for table, ags, year in sorted(units):
+        by_table.setdefault(TABLE_LABELS[table], []).append(f"{district_label(ags)} {year}")
+    return "; ".join(f"{label}: {', '.join(places)}" for label, places in by_table.items())
 
 
 def _to_sql(frame: pd.DataFrame, table: Table) -> list[tuple[object, ...]]:
@@ -122,12 +158,13 @@ def _sql_value(value: object) -> object:
 
 
 def _from_sql(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Stored rows back as a canonical table."""
+    """Stored rows back as a canonical table, with the `demo` flag as a last column."""
     renamed = {}
     for name, sql, kind in _columns(table):
         series = frame[sql]
         renamed[name] = (pd.to_numeric(series) / 100).round(2) if kind is Kind.MONEY else series
     result = canonical_table(pd.DataFrame(renamed), table)
+    result[DEMO_FLAG] = frame[DEMO_FLAG].astype(bool).to_numpy()
     return result.sort_values(list(table.key), ignore_index=True)
 
 
@@ -159,6 +196,8 @@ class ChangePreview:
     rows: pd.DataFrame
     money: pd.DataFrame
     same_file: dict[str, object] | None = None
+    # What the preview rests on: per (table, ags, year) the file touches, a digest of the rows in effect there.
+    basis: dict[tuple[str, str, int], str] = field(default_factory=dict)
 
     @property
     def any(self) -> bool:
@@ -278,58 +317,146 @@ _MONEY_LABELS = {
 
 
 class Store:
-    """The database at one path; created with the current schema on first use."""
+    """The database at one path: a new one is created with the current schema, an existing one is checked."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with self._connect() as connection:
-                version = connection.execute("PRAGMA user_version").fetchone()[0]
-                if version == 0:
-                    self._use_wal(connection)
-                    self._create_schema(connection)
-                elif version > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"Die Datenbank {self.path} stammt von einer neueren Version des Dashboards (Schema {version})."
-                    )
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path} ist keine Datenbank des AQB-Dashboards ({error})") from None
+        self.shown_path = visible(str(self.path))  # a path is text from outside too: never raw in a message
+        if not os.path.lexists(self.path):
+            self._create()
+        self._check()
 
-    @staticmethod
-    def _use_wal(connection: sqlite3.Connection) -> None:
-        """Switch a new database to write-ahead logging. SQLite does not wait for a lock to change the journal
-        mode, so when several processes open the new file at once, the losers try again for a while."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
-        while True:
+    def _create(self) -> None:
+        """Make the new database beside its path and link it in whole: the path never shows a half-made file
+        (which the next start would refuse), and when several processes create it at once, the first one's stays."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, draft_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".neu", dir=self.path.parent)
+            os.close(handle)
+            draft = Path(draft_name)
+        except OSError as error:
+            raise StoreError(
+                f"Die Datenbank {self.shown_path} kann nicht angelegt werden "
+                f"({error.strerror or error.__class__.__name__}). Bitte den Ordner und die Schreibrechte prüfen."
+            ) from None
+        try:
+            connection = sqlite3.connect(draft, isolation_level=None)
             try:
                 connection.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    @staticmethod
-    def _create_schema(connection: sqlite3.Connection) -> None:
-        """Create the tables once, even when several processes open a new database at the same moment."""
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            if connection.execute("PRAGMA user_version").fetchone()[0] == 0:
-                for statement in _schema().split(";\n"):
+                connection.execute("BEGIN IMMEDIATE")
+                for statement in _schema():
                     connection.execute(statement)
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                connection.execute("COMMIT")
+            finally:
+                connection.close()
+            try:
+                os.link(draft, self.path)
+            except FileExistsError:
+                pass  # another process created it first: use theirs
+            except OSError:  # a file system without hard links
+                if not os.path.lexists(self.path):
+                    draft.replace(self.path)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(
+                f"Die Datenbank {self.shown_path} kann nicht angelegt werden ({error}). "
+                "Bitte den Ordner und die Schreibrechte prüfen."
+            ) from None
+        finally:
+            for leftover in (draft, draft.with_name(f"{draft.name}-wal"), draft.with_name(f"{draft.name}-shm")):
+                leftover.unlink(missing_ok=True)
+
+    def _check(self) -> None:
+        """Refuse, with a German message that names the file and what to do, anything but an intact database of
+        the dashboard; bring an earlier schema up to date."""
+        try:
+            with self.path.open("rb") as file:
+                head = file.read(len(SQLITE_HEADER))
+        except IsADirectoryError:
+            raise StoreError(
+                f"{self.shown_path} ist ein Ordner, keine Datenbank des AQB-Dashboards. {_REMEDY}"
+            ) from None
+        except OSError as error:
+            raise StoreError(
+                f"Die Datenbank {self.shown_path} kann nicht gelesen werden "
+                f"({error.strerror or error.__class__.__name__}). {_REMEDY}"
+            ) from None
+        if not head:
+            raise StoreError(
+                f"Die Datenbank {self.shown_path} ist leer (0 Byte), etwa nach einem abgebrochenen Kopieren oder "
+                f"auf einem vollen Datenträger. Sie wird nicht neu angelegt, damit nichts überschrieben wird. {_REMEDY}"
+            )
+        if head != SQLITE_HEADER:
+            raise StoreError(
+                f"{self.shown_path} ist keine Datenbank des AQB-Dashboards (die Datei ist keine SQLite-Datenbank). "
+                f"{_REMEDY}"
+            )
+        with self._connect() as connection:
+            problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise StoreError(self._damaged("; ".join(problems)))
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"Die Datenbank {self.shown_path} stammt von einer neueren Version des Dashboards "
+                    f"(Schema {version}, diese Version kennt bis {SCHEMA_VERSION}). Bitte das Dashboard aktualisieren."
+                )
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            ours = {"imports", *(table.name for table in TABLES)}
+            if (version != SCHEMA_VERSION and version not in _UPGRADES) or not ours <= tables:
+                names = ", ".join(f"„{visible(name[:40])}“" for name in sorted(tables)[:8]) or "keine"
+                raise StoreError(
+                    f"{self.shown_path} ist keine Datenbank des AQB-Dashboards (eine SQLite-Datenbank mit anderen "
+                    f"Tabellen: {names}). {_REMEDY}"
+                )
+            if version < SCHEMA_VERSION:
+                self._upgrade(connection)
+
+    @staticmethod
+    def _upgrade(connection: sqlite3.Connection) -> None:
+        """Bring an earlier schema to the current one in one transaction (once, when several processes open it)."""
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            while version < SCHEMA_VERSION:
+                _UPGRADES[version](connection)
+                version += 1
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            with suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
             raise
+
+    def _damaged(self, reason: object) -> str:
+        return f"Die Datenbank {self.shown_path} ist beschädigt (SQLite meldet: {visible(str(reason))}). {_REMEDY}"
+
+    def _failed(self, error: Exception) -> str:
+        """The German message for an error of SQLite (pandas wraps those of its queries)."""
+        cause = error.__cause__ if isinstance(error, pd.errors.DatabaseError) and error.__cause__ else error
+        if isinstance(cause, sqlite3.OperationalError) and "malformed" not in str(cause):
+            return (
+                f"Die Datenbank {self.shown_path} kann nicht gelesen oder geschrieben werden (SQLite meldet: "
+                f"{visible(str(cause))}). Es wurde nichts geändert."
+            )
+        return self._damaged(cause)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        """A connection to the existing file (never creating one); SQLite's errors come out as StoreError."""
+        try:
+            # mode=rw: a file deleted while the dashboard runs must not come back as an empty one.
+            uri = f"{self.path.resolve().as_uri()}?mode=rw"
+            connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(
+                f"Die Datenbank {self.shown_path} kann nicht geöffnet werden ({visible(str(error))}). {_REMEDY}"
+            ) from None
         try:
             connection.execute("PRAGMA foreign_keys = ON")
             yield connection
+        except (sqlite3.DatabaseError, pd.errors.DatabaseError) as error:
+            raise StoreError(self._failed(error)) from None
         finally:
             connection.close()
 
@@ -344,13 +471,14 @@ class Store:
                     raise StoreBusyError(
                         "Die Datenbank ist gerade durch einen anderen Import belegt. Bitte in einigen Sekunden "
                         "erneut versuchen; es wurde nichts geändert."
-                    ) from error
+                    ) from None
                 raise
             try:
                 yield connection
                 connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                with suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
                 raise
 
     # --- reading ---------------------------------------------------------------------------------
@@ -370,7 +498,7 @@ class Store:
         return self.version() == (0, 0)
 
     def _table(self, connection: sqlite3.Connection, table: Table, as_of: int | None = None) -> pd.DataFrame:
-        columns = ", ".join(sql for _, sql, _ in _columns(table))
+        columns = ", ".join([*(sql for _, sql, _ in _columns(table)), DEMO_FLAG])
         if as_of is None:
             query, params = f"SELECT {columns} FROM {table.name} WHERE replaced_by IS NULL", ()
         else:
@@ -424,6 +552,7 @@ class Store:
         sources_given: frozenset[str] = frozenset(),
     ) -> ChangePreview:
         changes, rows, money = {}, [], []
+        basis: dict[tuple[str, str, int], str] = {}
         for table in TABLES:
             new = tables.get(table.name)
             if new is None or new.empty:
@@ -436,7 +565,8 @@ class Store:
                     + (f", Projekt „{first['project']}“" if "project" in doubled else "")
                     + "); bitte nur einmal angeben"
                 )
-            old = self._table(connection, table)
+            old = self._table(connection, table).drop(columns=DEMO_FLAG)
+            new = new.drop(columns=DEMO_FLAG, errors="ignore")
             change, shown = _diff(table, old, new, table.name in sources_given)
             changes[table.name] = change
             rows.append(shown)
@@ -455,6 +585,8 @@ class Store:
             money.append(
                 pd.DataFrame({"Kennzahl": _MONEY_LABELS[table.name], "vorher": before, "nachher": after}).reset_index()
             )
+            for ags, year in touched:
+                basis[(table.name, str(ags), int(year))] = self._basis(connection, table, ags, year)
         same = connection.execute(
             "SELECT file_name, imported_at FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC",
             (digest,),
@@ -467,7 +599,19 @@ class Store:
             rows=pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(),
             money=money_frame,
             same_file={"file_name": same[0], "imported_at": datetime.fromisoformat(same[1])} if same else None,
+            basis=basis,
         )
+
+    @staticmethod
+    def _basis(connection: sqlite3.Connection, table: Table, ags: str, year: int) -> str:
+        """A digest of which rows are in effect for a district's year in a table. Rows never change once stored
+        and import numbers are never reused, so (import, row) pairs change exactly when that data changes."""
+        rows = connection.execute(
+            f"SELECT import_id, row_id FROM {table.name} WHERE replaced_by IS NULL AND ags = ? AND year = ? "
+            "ORDER BY row_id",
+            (str(ags), int(year)),
+        ).fetchall()
+        return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
     def preview(
         self, tables: dict[str, pd.DataFrame], digest: str = "", sources_given: frozenset[str] = frozenset()
@@ -487,19 +631,25 @@ class Store:
         kind: str = KIND_WORKBOOK,
         sources_given: frozenset[str] = frozenset(),
         expected_version: tuple[int, int] | None = None,
+        expected_basis: dict[tuple[str, str, int], str] | None = None,
     ) -> ImportRecord | None:
         """Import the tables of one file as one transaction; None if that would change nothing.
 
-        With `expected_version` (the store's version when the preview was shown), refuse if the data changed
-        since: the analyst confirmed a preview, not whatever the import would now do.
+        With `expected_version` (the store's version when the preview was made), refuse (StoreConflictError) if
+        the data changed since: the analyst confirmed a preview, not whatever the import would now do. With
+        `expected_basis` too (the preview's `basis`), refuse only if the change touched a district's year in a
+        table this file touches: imports of different districts all land, one after the other.
         """
         with self._write() as connection:
-            if expected_version is not None and self._version(connection) != expected_version:
-                raise StoreError(
-                    "Die Daten wurden inzwischen geändert (ein anderer Import oder eine Rücknahme). Bitte die "
-                    "Vorschau erneut prüfen; es wurde nichts gespeichert."
-                )
             preview = self._preview(connection, tables, digest, sources_given)
+            if expected_version is not None and self._version(connection) != expected_version:
+                changed = [unit for unit, now in preview.basis.items() if (expected_basis or {}).get(unit) != now]
+                if changed:
+                    raise StoreConflictError(
+                        "Die Daten wurden inzwischen geändert: Ein anderer Import oder eine Rücknahme betrifft "
+                        f"dieselben Zeilen ({_units_text(changed)}). Es wurde nichts gespeichert; bitte die Datei "
+                        "erneut prüfen und dann importieren."
+                    )
             if not preview.any:
                 return None
             summary = {
@@ -521,11 +671,17 @@ class Store:
                     [(import_id, *map(_sql_value, unit)) for unit in preview.tables[table.name].units],
                 )
                 columns = _columns(table)
-                placeholders = ", ".join("?" for _ in range(len(columns) + 1))
+                placeholders = ", ".join("?" for _ in range(len(columns) + 2))
                 names = ", ".join(sql for _, sql, _ in columns)
+                frame = tables[table.name]
+                # Only the demo seed brings demo rows: the generated ones, which its workbook marks as such.
+                flags = synthetic_mask(frame["source"]) if kind == KIND_DEMO else pd.Series(False, index=frame.index)
                 connection.executemany(
-                    f"INSERT INTO {table.name} (import_id, {names}) VALUES ({placeholders})",
-                    [(import_id, *row) for row in _to_sql(tables[table.name], table)],
+                    f"INSERT INTO {table.name} (import_id, {names}, {DEMO_FLAG}) VALUES ({placeholders})",
+                    [
+                        (import_id, *row, int(flag))
+                        for row, flag in zip(_to_sql(frame, table), flags.tolist(), strict=True)
+                    ],
                 )
         return ImportRecord(import_id, file_name, digest, kind, now, summary)
 
@@ -556,12 +712,12 @@ class Store:
         return next(record for record in self.history() if record.id == import_id)
 
     def remove_synthetic(self) -> ImportRecord | None:
-        """Retire every synthetic (demo) row in one step, recorded as an import that can be undone."""
+        """Retire every demo row (brought by the demo seed, see `DEMO_FLAG`) in one step, recorded as an import
+        that can be undone. Rows of any other import stay, whatever their source says."""
         with self._write() as connection:
             counts = {
                 table.name: connection.execute(
-                    f"SELECT COUNT(*) FROM {table.name} WHERE replaced_by IS NULL AND source LIKE ?",
-                    (f"%{SYNTHETIC_SOURCE}%",),
+                    f"SELECT COUNT(*) FROM {table.name} WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1"
                 ).fetchone()[0]
                 for table in TABLES
             }
@@ -576,8 +732,8 @@ class Store:
             import_id = int(cursor.lastrowid)
             for table in TABLES:
                 connection.execute(
-                    f"UPDATE {table.name} SET replaced_by = ? WHERE replaced_by IS NULL AND source LIKE ?",
-                    (import_id, f"%{SYNTHETIC_SOURCE}%"),
+                    f"UPDATE {table.name} SET replaced_by = ? WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1",
+                    (import_id,),
                 )
         return ImportRecord(import_id, "Demodaten entfernen", "", KIND_REMOVE_DEMO, now, summary)
 
@@ -595,7 +751,10 @@ def seed_demo(store: Store) -> ImportRecord | None:
 
 
 def open_store(path: str | Path | None = None) -> Store:
-    """The store at `path` (default: $AQB_DB or var/aqb.sqlite); a new one starts with the demo data."""
+    """The store at `path` (default: $AQB_DB or var/aqb.sqlite); a new one starts with the demo data.
+
+    StoreError (German, naming the file and what to do) for a file that is empty, damaged or not the dashboard's.
+    """
     store = Store(path)
     if store.is_new():
         seed_demo(store)

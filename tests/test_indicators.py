@@ -84,6 +84,8 @@ def data() -> AqbData:
             (2024, WALDECK, 1, "AVIA", 650_000.0),
         ]
     )
+    # Demo rows are told by their flag, which the store sets for the demo seed's generated rows.
+    agreements, projects = (frame.assign(demo=frame["source"].eq("synthetisch")) for frame in (agreements, projects))
     return AqbData(agreements, projects, empty_table(PROGRESS), ("test.xlsx",))
 
 
