@@ -6,8 +6,8 @@ formatter tells the kind of number: `format_eur` becomes an Excel money format, 
 percent format, and so on. Columns whose formatter is not a known number format are exported as the text
 the screen shows; columns without a formatter as their values.
 
-Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a CR) is neutralised:
-in xlsx it is stored as text with Excel's quote prefix, in CSV it gets a leading apostrophe.
+Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a CR) is neutralised by
+the rule in `xlsx_writer`: in xlsx it is a text cell with Excel's quote prefix, in CSV it gets a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -35,13 +35,12 @@ from aqb_data.formatting import (
 )
 from aqb_data.indicators import Selection, measure_label
 from aqb_data.sources import DEMO_LABEL, data_status, source_line
-from aqb_data.values import visible
+from aqb_data.xlsx_writer import append_row, neutralise, new_workbook, save, write_cell
 
 Formatter = Callable[[object], str]
 Columns = dict[str, tuple[str, Formatter | None]]
 
 DATA_SHEET, META_SHEET = "Daten", "Metadaten"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -66,11 +65,6 @@ NUMBER_KINDS: dict[Formatter, NumberKind] = {
     str: NumberKind("0"),  # years and counts, shown without a thousands separator
 }
 DATE_FORMAT = "DD.MM.YYYY"
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet would read as a formula, with a leading apostrophe (for CSV)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _missing(value: object) -> bool:
@@ -113,49 +107,32 @@ def export_table(frame: pd.DataFrame, columns: Columns) -> tuple[list[ExportColu
     return described, [list(row) for row in zip(*values, strict=True)] if values else []
 
 
-def _write_text(cell, text: str) -> None:  # noqa: ANN001 - an openpyxl cell
-    text = visible(text)  # a control character stored before the reader refused them: spelled out, not fatal
-    cell.value = text
-    cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-    if text.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-
-
 def table_xlsx(frame: pd.DataFrame, columns: Columns, metadata: Iterable[tuple[str, str]]) -> bytes:
     """An xlsx file: sheet `Daten` with frozen, filterable headings and German number formats, and sheet
     `Metadaten` with what the table shows (filters, data date, sources, export time)."""
     # Imported here: openpyxl takes a sixth of a second to load, and a page shows tables long before a download.
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     described, rows = export_table(frame, columns)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = DATA_SHEET
+    book = new_workbook()
+    sheet = book.create_sheet(DATA_SHEET)
     bold = Font(bold=True)
     for col, column in enumerate(described, start=1):
         cell = sheet.cell(row=1, column=col)
-        _write_text(cell, column.heading)
+        write_cell(cell, column.heading)
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="E4E7EB")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(rows, start=2):
         for col, (value, column) in enumerate(zip(row, described, strict=True), start=1):
-            cell = sheet.cell(row=r, column=col)
             if value is None:
                 continue
-            if isinstance(value, str):
-                _write_text(cell, value)
-                continue
+            cell = sheet.cell(row=r, column=col)
             if column.kind is not None and _is_number(value):
-                cell.value = _excel_number(value, column.kind)
-                cell.number_format = column.kind.excel_format
-            elif isinstance(value, date):
-                cell.value = value
-                cell.number_format = DATE_FORMAT
+                write_cell(cell, _excel_number(value, column.kind), column.kind.excel_format)
             else:
-                cell.value = value
+                write_cell(cell, value, DATE_FORMAT if isinstance(value, date) else None)
     for col, column in enumerate(described, start=1):
         longest = max([len(column.heading)] + [len(_shown(row[col - 1], column)) for row in rows[:500]])
         sheet.column_dimensions[get_column_letter(col)].width = min(60, max(10, longest + 2))
@@ -164,16 +141,12 @@ def table_xlsx(frame: pd.DataFrame, columns: Columns, metadata: Iterable[tuple[s
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(described))}{max(1, len(rows) + 1)}"
 
     meta = book.create_sheet(META_SHEET)
-    for r, (field, value) in enumerate([("Angabe", "Wert"), *metadata], start=1):
-        _write_text(meta.cell(row=r, column=1), field)
-        _write_text(meta.cell(row=r, column=2), value)
-        if r == 1:
-            meta.cell(row=1, column=1).font = meta.cell(row=1, column=2).font = bold
+    for field, value in [("Angabe", "Wert"), *metadata]:
+        append_row(meta, [field, value])
+    meta["A1"].font = meta["B1"].font = bold
     meta.column_dimensions["A"].width = 24
     meta.column_dimensions["B"].width = 100
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return save(book)
 
 
 def _excel_number(value: float, kind: NumberKind) -> float:

@@ -13,7 +13,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from aqb_data import values
+from aqb_data import values, xlsx_writer
 from aqb_data.districts import DistrictError, district_label, load_districts, resolve_ags, resolve_name
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
@@ -681,65 +681,28 @@ _NUMBER_FORMATS = {
     Kind.DATE: "DD.MM.YYYY",
     Kind.MEASURE_TYPE: "0",
 }
-_FIXED_TIMESTAMP = pd.Timestamp("2025-01-01").to_pydatetime()
-
-
-def _excel_value(value: object) -> object:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalars
-    return value
-
-
-def _save_reproducibly(workbook: object, target: str | Path | io.BytesIO) -> None:
-    """Save with fixed zip timestamps: the same content gives the same bytes (and no git diff)."""
-    import zipfile
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)  # type: ignore[attr-defined]
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as copy:
-        for info in source.infolist():
-            stamped = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
-            stamped.compress_type = zipfile.ZIP_DEFLATED
-            content = source.read(info)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", content)
-            copy.writestr(stamped, content)
-    if isinstance(target, io.BytesIO):
-        target.write(fixed.getvalue())
-    else:
-        Path(target).write_bytes(fixed.getvalue())
 
 
 def write_workbook(tables: dict[str, pd.DataFrame], target: str | Path | io.BytesIO) -> None:
-    """Write canonical tables as a workbook in the upload format (German headings, number formats)."""
-    from openpyxl import Workbook
+    """Write canonical tables as a workbook in the upload format (German headings, number formats); text from
+    the files stays text (see `xlsx_writer`)."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     labels = load_districts().set_index("ags")["label"]
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.creator = "AQB-Dashboard"
-    workbook.properties.created = workbook.properties.modified = _FIXED_TIMESTAMP
+    workbook = xlsx_writer.new_workbook()
     for table in TABLES:
         if table.name not in tables:
             continue
         frame = tables[table.name]
         sheet = workbook.create_sheet(table.sheet)
-        sheet.append([column.heading for column in table.columns])
+        xlsx_writer.append_row(sheet, [column.heading for column in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False):
             record = row._asdict()
             record["district"] = labels.get(record["ags"])
-            sheet.append([_excel_value(record.get(column.name)) for column in table.columns])
+            xlsx_writer.append_row(sheet, [record.get(column.name) for column in table.columns])
         for index, column in enumerate(table.columns, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = max(12, min(60, len(column.heading) + 4))
@@ -749,7 +712,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: str | Path | io.Byte
                     cell.number_format = number_format
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
-    _save_reproducibly(workbook, target)
+    xlsx_writer.save(workbook, target, reproducible=True)
 
 
 TEMPLATE_ROWS = 2000
@@ -770,23 +733,21 @@ _EXAMPLES = {
 
 def write_template(target: str | Path | io.BytesIO) -> None:
     """The empty workbook for the districts: three sheets, drop-down lists, formats, and a `Hinweise` sheet."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     districts = load_districts().sort_values("label")
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.creator = "AQB-Dashboard"
-    workbook.properties.created = workbook.properties.modified = _FIXED_TIMESTAMP
+    workbook = xlsx_writer.new_workbook()
     heading_font, heading_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B5394")
 
     lists = workbook.create_sheet("Listen")
-    lists.append(["AGS", "Gebietskörperschaft", "Maßnahmenart"])
+    xlsx_writer.append_row(lists, ["AGS", "Gebietskörperschaft", "Maßnahmenart"])
     measure_labels = [mt.short_label for mt in MEASURE_TYPES.values()]
     for index, row in enumerate(districts.itertuples()):
-        lists.append([row.ags, row.label, measure_labels[index] if index < len(measure_labels) else None])
+        xlsx_writer.append_row(
+            lists, [row.ags, row.label, measure_labels[index] if index < len(measure_labels) else None]
+        )
     lists.sheet_state = "hidden"
     last = len(districts) + 1
     list_ranges = {
@@ -802,7 +763,7 @@ def write_template(target: str | Path | io.BytesIO) -> None:
 
     for table in TABLES:
         sheet = workbook.create_sheet(table.sheet)
-        sheet.append([column.heading for column in table.columns])
+        xlsx_writer.append_row(sheet, [column.heading for column in table.columns])
         for index, column in enumerate(table.columns, start=1):
             letter = get_column_letter(index)
             cell = sheet.cell(row=1, column=index)
@@ -829,7 +790,7 @@ def write_template(target: str | Path | io.BytesIO) -> None:
         sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet("Hinweise", 0)
-    notes.append(["AQB-Berichtsvorlage: so wird sie ausgefüllt"])
+    xlsx_writer.append_row(notes, ["AQB-Berichtsvorlage: so wird sie ausgefüllt"])
     notes["A1"].font = Font(bold=True, size=14)
     for line in (
         "Eine Zeile je Zielvereinbarung, je Projekt bzw. je Projekt und Stichtag. Leere Blätter dürfen fehlen.",
@@ -838,29 +799,44 @@ def write_template(target: str | Path | io.BytesIO) -> None:
         "Eine Datei ersetzt beim Einlesen die Zeilen derselben Gebietskörperschaft und desselben Jahres im "
         "jeweiligen Blatt, im Umsetzungsstand die desselben Stichtags; frühere Stände bleiben im Verlauf erhalten.",
     ):
-        notes.append([line])
-    notes.append([])
-    notes.append(["Blatt", "Spalte", "Pflicht", "Bedeutung", "Beispiel"])
+        xlsx_writer.append_row(notes, [line])
+    xlsx_writer.append_row(notes, [])
+    xlsx_writer.append_row(notes, ["Blatt", "Spalte", "Pflicht", "Bedeutung", "Beispiel"])
     for cell in notes[notes.max_row]:
         cell.font, cell.fill = heading_font, heading_fill
     for table in TABLES:
         for column in table.columns:
             required = "ja" if column.required else "AGS oder Name" if column.name in ("ags", "district") else "nein"
-            notes.append([table.sheet, column.heading, required, column.help, _EXAMPLES.get(column.name, "")])
+            xlsx_writer.append_row(
+                notes, [table.sheet, column.heading, required, column.help, _EXAMPLES.get(column.name, "")]
+            )
     for letter, width in zip("ABCDE", (22, 30, 16, 70, 44), strict=True):
         notes.column_dimensions[letter].width = width
-    _save_reproducibly(workbook, target)
+    xlsx_writer.save(workbook, target, reproducible=True)
+
+
+PROBLEMS_SHEET = "Prüfbericht"
 
 
 def problems_workbook(problems: Iterable[Problem]) -> bytes:
-    """The problem list as an .xlsx for the district: German headings, frozen, filterable."""
-    frame = problems_frame(problems)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="Prüfbericht", index=False)
-        sheet = writer.sheets["Prüfbericht"]
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-        for letter, width in zip("ABCDEFGHI", (10, 22, 24, 20, 8, 28, 10, 24, 90), strict=True):
-            sheet.column_dimensions[letter].width = width
-    return buffer.getvalue()
+    """The problem list as an .xlsx for the district (sheet `Prüfbericht`): German headings, frozen, filterable;
+    file names and values from the files stay text (see `xlsx_writer`)."""
+    from openpyxl.styles import Font
+
+    # Spelled out first: a file name from a shell may hold a lone surrogate, which a pandas text column refuses.
+    frame = problems_frame(
+        replace(p, **{f.name: xlsx_writer.cell_text(v) for f in fields(p) if isinstance(v := getattr(p, f.name), str)})
+        for p in problems
+    )
+    workbook = xlsx_writer.new_workbook()
+    sheet = workbook.create_sheet(PROBLEMS_SHEET)
+    xlsx_writer.append_row(sheet, frame.columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        xlsx_writer.append_row(sheet, row)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for letter, width in zip("ABCDEFGHI", (10, 22, 24, 20, 8, 28, 10, 24, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    return xlsx_writer.save(workbook, reproducible=True)
