@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
+import zipfile
 from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pandas as pd
@@ -14,14 +17,47 @@ import pandas as pd
 from aqb_data.dataset import AqbData, DataError, load_workbooks
 from aqb_data.demo import DEFAULT_SEED, real_agreement, write_demo
 from aqb_data.districts import load_districts
-from aqb_data.imports import check_upload, import_checked
+from aqb_data.imports import UploadCheck, check_upload, import_checked
 from aqb_data.indicators import Selection, allocation_by_measure_type, district_budgets, land_totals, ratio
 from aqb_data.model import MEASURE_TYPES, TABLES
 from aqb_data.sandbox import read_agreement_isolated, read_workbook_isolated
-from aqb_data.store import KIND_LABELS, StoreError, open_store
-from aqb_data.workbook import Severity, write_template
+from aqb_data.store import KIND_LABELS, TABLE_LABELS, StoreError, open_store
+from aqb_data.values import visible
+from aqb_data.workbook import Problem, Severity, problems_workbook, write_template, write_workbook
+from aqb_data.xlsx_writer import is_xlsx_file
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+
+# What a terminal acts on instead of showing: C0 and C1 controls (ESC starts colour, cursor and title sequences;
+# U+009B is a one-character CSI), and the direction marks and overrides that show a name reversed.
+_TERMINAL_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_IN_OUTPUT = re.compile(f"[{_TERMINAL_CONTROLS}]")  # line breaks and tabs of the messages themselves pass
+_IN_NAMES = re.compile(f"[{_TERMINAL_CONTROLS}\t\n]")  # a name is one line
+
+
+def _spelled(match: re.Match[str]) -> str:
+    return f"<U+{ord(match.group(0)):04X}>"
+
+
+def _shown(name: object) -> str:
+    """A file name or path as a message shows it: control and direction characters spelled out (<U+001B>)."""
+    return _IN_NAMES.sub(_spelled, str(name))
+
+
+class _TerminalSafe:
+    """A text stream that spells out control characters before they reach the terminal: whatever a message
+    quotes from a file (names, cells, sheet names), an escape sequence in it must never act on the terminal."""
+
+    def __init__(self, stream: io.TextIOBase) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write `text` with its control characters spelled out; returns the length of `text`."""
+        self._stream.write(_IN_OUTPUT.sub(_spelled, text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
 
 
 class _GermanParser(argparse.ArgumentParser):
@@ -30,11 +66,17 @@ class _GermanParser(argparse.ArgumentParser):
         self.exit(EXIT_UNREADABLE, f"Fehler: {message}\n")
 
 
-def _validate(files: list[str]) -> int:
-    """Print every problem of each file; 0 valid, 1 problems, 2 a file could not be read at all."""
+def _validate(files: list[str], report: Path | None = None) -> int:
+    """Print every problem of each file, and write them all as a Prüfbericht to `report` if given;
+    0 valid, 1 problems, 2 a file could not be read at all or the report cannot be written."""
+    if report is not None and (refusal := _output_refusal(report, files)):
+        print(f"Fehler: {refusal}", file=sys.stderr)
+        return EXIT_UNREADABLE
     worst = EXIT_OK
+    problems: list[Problem] = []
     for file in files:
         result = read_workbook_isolated(file)
+        problems += result.problems
         if result.unreadable:
             worst = EXIT_UNREADABLE
         elif result.errors:
@@ -47,7 +89,71 @@ def _validate(files: list[str]) -> int:
         print(f"{file}: {status} ({counts}; {len(result.errors)} Fehler, {len(result.warnings)} Warnungen)")
         for problem in result.problems:
             print(f"  {problem.text()}")
+    if report is not None:
+        if failure := _write_output(report, problems_workbook(problems)):
+            print(f"Fehler: {failure}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        warnings = len(problems) - errors
+        print(
+            f"{_shown(report)}: Prüfbericht mit {errors} Fehler{'' if errors == 1 else 'n'} und {warnings} "
+            f"Warnung{'' if warnings == 1 else 'en'} aus {len(files)} Datei{'' if len(files) == 1 else 'en'} "
+            "geschrieben."
+        )
     return worst
+
+
+def _shown(path: Path) -> str:
+    """A path as a message shows it: control characters from the shell spelled out."""
+    return visible(str(path))
+
+
+def _output_refusal(path: Path, inputs: Sequence[str] = ()) -> str | None:
+    """Why a workbook must not be written to `path` (German), or None: only .xlsx, never over one of `inputs`,
+    never over an existing file that is not an xlsx workbook."""
+    if path.suffix.lower() != ".xlsx":
+        return (
+            f"{_shown(path)}: Die Ausgabe muss eine Excel-Arbeitsmappe mit der Endung .xlsx sein "
+            f"(angegeben: „{visible(path.suffix) or '(ohne Endung)'}“)."
+        )
+    if path.is_dir():
+        return f"{_shown(path)} kann nicht geschrieben werden (das ist ein Ordner)."
+    if not path.parent.is_dir():
+        return f"{_shown(path)} kann nicht geschrieben werden (den Ordner {_shown(path.parent)} gibt es nicht)."
+    if path.exists():
+        if any(_same_file(path, Path(source)) for source in inputs):
+            return (
+                f"{_shown(path)} ist eine der zu prüfenden Dateien und wird nicht überschrieben; "
+                "bitte für den Prüfbericht einen anderen Namen wählen."
+            )
+        if not is_xlsx_file(path):
+            return (
+                f"{_shown(path)} gibt es schon, und es ist keine Excel-Arbeitsmappe (.xlsx); die Datei wird nicht "
+                "überschrieben. Bitte einen anderen Namen wählen."
+            )
+    return None
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return other.exists() and path.samefile(other)
+    except OSError:
+        return False
+
+
+def _write_output(path: Path, content: bytes) -> str | None:
+    """Write `content` to `path`; None, or why it could not be written (German)."""
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        reasons = {
+            PermissionError: "keine Schreibrechte",
+            IsADirectoryError: "das ist ein Ordner",
+            FileNotFoundError: "Ordner nicht gefunden",
+        }
+        reason = reasons.get(type(error), error.strerror or error.__class__.__name__)
+        return f"{_shown(path)} kann nicht geschrieben werden ({reason})."
+    return None
 
 
 def _round(value: float, digits: int) -> float | None:
@@ -134,35 +240,58 @@ def _summary(year: int, output_format: str, files: list[str], db: str | None) ->
 
 
 def _import(files: list[str], db: str | None) -> int:
-    """Check all files first; import each only if none has an error (one transaction per file)."""
+    """Check all files first; if none has an error, import them in order, each in one transaction.
+
+    A file that rests on what an earlier file of the same command saved is checked again on that state; a change
+    by someone else, since the check, to a district's year in a table a file brings refuses that file (exit 1).
+    """
     store = open_store(db)
-    checks = []
+    checked: list[tuple[bytes, UploadCheck]] = []
     for file in files:
         path = Path(file)
-        if not path.is_file():
-            print(f"Fehler: {file}: Die Datei wurde nicht gefunden.", file=sys.stderr)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reason = "nicht gefunden" if isinstance(error, FileNotFoundError) else error.strerror or "nicht lesbar"
+            print(f"Fehler: {_shown(file)}: Die Datei kann nicht gelesen werden ({reason}).", file=sys.stderr)
             return EXIT_PROBLEMS
-        checks.append(check_upload(path.read_bytes(), path.name, store))
+        checked.append((data, check_upload(data, path.name, store)))
     errors = 0
-    for check in checks:
+    for _, check in checked:
         errors += len(check.errors)
         for problem in check.problems:
             print(problem.text(), file=sys.stderr if problem.severity is Severity.ERROR else sys.stdout)
     if errors:
         print(f"Abgelehnt: {errors} Fehler; es wurde nichts gespeichert.", file=sys.stderr)
         return EXIT_PROBLEMS
-    for position, check in enumerate(checks):
+    saved_units: set[tuple[str, str, int]] = set()
+    saved_files: list[str] = []
+    for data, check in checked:
+        name = _shown(check.result.file)
+        if check.preview is not None and saved_units & check.preview.basis.keys():
+            check = check_upload(data, check.result.file, store)  # an earlier file of this command changed its basis
+            if check.errors:
+                for problem in check.errors:
+                    print(problem.text(), file=sys.stderr)
+                print(f"{name}: nicht gespeichert. {_already_saved(saved_files)}", file=sys.stderr)
+                return EXIT_PROBLEMS
         try:
             record = import_checked(check, store)
         except StoreError as error:
-            saved = ", ".join(c.result.file for c in checks[:position]) or "keine"
-            print(f"{check.result.file}: {error} Bereits gespeichert: {saved}.", file=sys.stderr)
+            print(f"{name}: {error} {_already_saved(saved_files)}", file=sys.stderr)
             return EXIT_PROBLEMS
         if record is None:
-            print(f"{check.result.file}: keine Änderungen – dieser Stand ist bereits gespeichert.")
-        else:
-            print(f"{check.result.file}: importiert als Nr. {record.id} ({record.describe()})")
+            print(f"{name}: keine Änderungen – dieser Stand ist bereits gespeichert.")
+            continue
+        saved_units |= check.preview.basis.keys() if check.preview is not None else set()
+        saved_files.append(name)
+        print(f"{name}: importiert als Nr. {record.id} ({record.describe()})")
     return EXIT_OK
+
+
+def _already_saved(names: list[str]) -> str:
+    """Which files of the command were saved before a refusal (each stays a complete import)."""
+    return f"Bereits gespeichert: {', '.join(names)}." if names else "Aus diesem Aufruf wurde nichts gespeichert."
 
 
 def _parse_agreement(file: str) -> int:
@@ -178,17 +307,93 @@ def _parse_agreement(file: str) -> int:
     return EXIT_OK
 
 
+def _is_workbook(path: Path) -> bool:
+    """True if the file is an Excel workbook (a zip package with a workbook part), so it may be overwritten."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+
+
 def _template(output: Path) -> int:
+    """Write the empty report template; never over a file that is not an .xlsx workbook."""
+    if output.suffix.lower() != ".xlsx":
+        print(
+            f"Fehler: {_shown(output)}: Die Vorlage ist eine Excel-Arbeitsmappe; bitte einen Dateinamen mit der "
+            "Endung .xlsx angeben.",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    if output.is_dir():
+        print(f"Fehler: {_shown(output)} ist ein Ordner; bitte einen Dateinamen angeben.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if output.exists() and not _is_workbook(output):
+        print(
+            f"Fehler: {_shown(output)} gibt es schon, und es ist keine Excel-Arbeitsmappe; die Datei wird nicht "
+            "überschrieben. Bitte einen anderen Namen wählen.",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     try:
         write_template(output)
     except OSError as error:
         print(
-            f"Fehler: {output} kann nicht geschrieben werden ({error.strerror or error.__class__.__name__}).",
+            f"Fehler: {_shown(output)} kann nicht geschrieben werden ({error.strerror or error.__class__.__name__}).",
             file=sys.stderr,
         )
         return EXIT_PROBLEMS
-    print(f"{output}: Vorlage mit den Blättern Zielvereinbarungen, Projekte, Umsetzungsstand und Hinweise.")
+    print(f"{_shown(output)}: Vorlage mit den Blättern Zielvereinbarungen, Projekte, Umsetzungsstand und Hinweise.")
     return EXIT_OK
+
+
+def _export_state(output: Path, as_of: int | None, db: str | None) -> int:
+    """Write the stored data (now, or right after import `as_of`) as a workbook, as the Verlauf page's
+    "Diesen Stand herunterladen"; 1 for an unknown or undone import, 2 if the output cannot be written."""
+    if refusal := _output_refusal(output):
+        print(f"Fehler: {refusal}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    store = open_store(db)
+    state = "Aktueller Stand"
+    if as_of is not None:
+        records = {record.id: record for record in store.history()}
+        record = records.get(as_of)
+        if record is None:
+            in_force = sorted(r.id for r in records.values() if r.undone_at is None)
+            print(
+                f"Fehler: Einen Import Nr. {as_of} gibt es nicht ({_numbers_in_force(in_force)}); "
+                "„history“ listet alle Importe.",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEMS
+        if record.undone_at is not None:
+            print(
+                f"Fehler: Import Nr. {as_of} ({visible(record.file_name)}) ist am {record.undone_at:%d.%m.%Y %H:%M} "
+                "rückgängig gemacht worden; seinen Stand gibt es nicht mehr.",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEMS
+        state = f"Stand nach Import Nr. {as_of} ({visible(record.file_name)}, {record.imported_at:%d.%m.%Y %H:%M})"
+    data = store.load(as_of=as_of)
+    buffer = io.BytesIO()
+    write_workbook({name: data.table(name) for name in TABLE_LABELS}, buffer)
+    if failure := _write_output(output, buffer.getvalue()):
+        print(f"Fehler: {failure}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(
+        f"{_shown(output)}: {state} mit {len(data.agreements)} Zielvereinbarungen, {len(data.projects)} Projekten "
+        f"und {len(data.progress)} Umsetzungsständen geschrieben."
+    )
+    return EXIT_OK
+
+
+def _numbers_in_force(numbers: list[int]) -> str:
+    if not numbers:
+        return "kein Import ist in Kraft"
+    if len(numbers) <= 10:
+        return f"in Kraft: Nr. {', '.join(map(str, numbers))}"
+    return f"in Kraft: {len(numbers)} Importe zwischen Nr. {numbers[0]} und Nr. {numbers[-1]}"
 
 
 def _history(db: str | None) -> int:
@@ -197,7 +402,7 @@ def _history(db: str | None) -> int:
         undone = f" – rückgängig gemacht am {record.undone_at:%d.%m.%Y %H:%M}" if record.undone_at else ""
         print(
             f"Nr. {record.id} · {record.imported_at:%d.%m.%Y %H:%M} · {KIND_LABELS[record.kind]} · "
-            f"{record.file_name} · {record.describe()}{undone}"
+            f"{_shown(record.file_name)} · {record.describe()}{undone}"
         )
     if not records:
         print("Noch keine Importe.")
@@ -205,21 +410,23 @@ def _history(db: str | None) -> int:
 
 
 def _undo(db: str | None) -> int:
+    store = open_store(db)  # a database that cannot be opened is exit 2 (in main), a refused undo exit 1
     try:
-        record = open_store(db).undo_last()
+        record = store.undo_last()
     except StoreError as error:
         print(error, file=sys.stderr)
         return EXIT_PROBLEMS
     if record is None:
         print("Es gibt keinen Import, der rückgängig gemacht werden könnte.")
     else:
-        print(f"Rückgängig gemacht: Nr. {record.id} ({record.file_name}, {record.imported_at:%d.%m.%Y %H:%M}).")
+        print(f"Rückgängig gemacht: Nr. {record.id} ({_shown(record.file_name)}, {record.imported_at:%d.%m.%Y %H:%M}).")
     return EXIT_OK
 
 
 def _remove_demo(db: str | None) -> int:
+    store = open_store(db)
     try:
-        record = open_store(db).remove_synthetic()
+        record = store.remove_synthetic()
     except StoreError as error:
         print(error, file=sys.stderr)
         return EXIT_PROBLEMS
@@ -289,11 +496,22 @@ def _meeting_pack(district: str | None, year: int, outputs: list[str], db: str |
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code. Nothing it prints can act on the terminal."""
+    with redirect_stdout(_TerminalSafe(sys.stdout)), redirect_stderr(_TerminalSafe(sys.stderr)):
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _GermanParser(prog="python -m aqb_data", description="AQB-Dashboard: Daten prüfen und auswerten.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
     validate = commands.add_parser("validate", help="Arbeitsmappen prüfen (Exit 0 gültig, 1 Fehler, 2 unlesbar)")
     validate.add_argument("files", nargs="+", metavar="DATEI")
+    validate.add_argument(
+        "--report",
+        type=Path,
+        metavar="BERICHT.xlsx",
+        help="zusätzlich den Prüfbericht aller Dateien als Excel-Datei schreiben (wie „Prüfbericht herunterladen“)",
+    )
     summary = commands.add_parser("summary", help="Verteilung der Mittel eines Jahres je Gebietskörperschaft")
     summary.add_argument("--year", type=int, required=True, help="Haushaltsjahr")
     summary.add_argument("--format", choices=("json", "csv"), default="json", dest="output_format")
@@ -305,6 +523,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("remove-demo", help="alle synthetischen Demodaten entfernen")
     parse = commands.add_parser("parse-agreement", help="eine Zielvereinbarung (.md, .txt, .pdf) lesen, JSON ausgeben")
     parse.add_argument("file", metavar="DATEI")
+    export_state = commands.add_parser(
+        "export-state",
+        help="einen gespeicherten Stand als Arbeitsmappe schreiben (wie „Diesen Stand herunterladen“ im Verlauf)",
+    )
+    export_state.add_argument(
+        "--as-of",
+        type=int,
+        metavar="IMPORT",
+        help="der Stand direkt nach diesem Import (Nr. wie in „history“); ohne: der aktuelle Stand",
+    )
+    export_state.add_argument("output", metavar="AUSGABE.xlsx", help="Datei mit der Endung .xlsx")
     template = commands.add_parser("template", help="die leere Berichtsvorlage schreiben")
     template.add_argument("output", metavar="AUSGABE.xlsx")
     demo = commands.add_parser("demo", help="den Demodatensatz erzeugen")
@@ -321,12 +550,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary,
         importing,
         pack,
+        export_state,
         *(commands.choices[c] for c in ("history", "undo", "remove-demo")),
     ):
         command.add_argument("--db", help="Datenbankdatei (Standard: $AQB_DB oder var/aqb.sqlite)")
     args = parser.parse_args(argv)
     handlers = {
-        "validate": lambda: _validate(args.files),
+        "validate": lambda: _validate(args.files, args.report),
+        "export-state": lambda: _export_state(Path(args.output), args.as_of, args.db),
         "summary": lambda: _summary(args.year, args.output_format, args.files, args.db),
         "import": lambda: _import(args.files, args.db),
         "history": lambda: _history(args.db),

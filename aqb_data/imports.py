@@ -14,6 +14,8 @@ from aqb_data.sandbox import read_workbook_isolated
 from aqb_data.store import ChangePreview, ImportRecord, Store, sha256
 from aqb_data.workbook import Problem, ProblemList, Severity, WorkbookResult, canonical_table
 
+CHECK_ATTEMPTS = 3  # a check is made again when an import landed during it
+
 
 @dataclass
 class UploadCheck(ProblemList):
@@ -61,23 +63,28 @@ def keep_stored_values(result: WorkbookResult, current: AqbData) -> None:
 def check_upload(data: bytes, file_name: str, store: Store, when: datetime | None = None) -> UploadCheck:
     """Read the file (in an isolated worker), check it against itself and the stored data, preview the changes."""
     result = read_workbook_isolated(data, file_name, upload_source(file_name, when or datetime.now()))
-    problems = list(result.problems)
-    version = store.version()
-    current = store.load()
-    if not result.unreadable:
-        problems += plausibility_problems(result, current)
-        keep_stored_values(result, current)
     digest = sha256(data)
     given = frozenset(name for name in result.sheets_read if "source" in result.headings.get(name, {}))
-    blocked = any(p.severity is Severity.ERROR for p in problems)
-    preview = None if blocked else store.preview(result.tables, digest, given)
+    for _attempt in range(CHECK_ATTEMPTS):
+        version = store.version()
+        current = store.load()
+        problems = list(result.problems)
+        if not result.unreadable:
+            problems += plausibility_problems(result, current)
+            keep_stored_values(result, current)
+        blocked = any(p.severity is Severity.ERROR for p in problems)
+        preview = None if blocked else store.preview(result.tables, digest, given)
+        if store.version() == version:
+            break  # the checks and the preview rest on one state of the data (else another import came between)
     return UploadCheck(result, problems, digest, preview, version, given)
 
 
 def import_checked(check: UploadCheck, store: Store) -> ImportRecord | None:
     """Import a checked file exactly as previewed (one transaction); None if it would change nothing.
 
-    Refuses files with errors, and (StoreError) files whose preview is out of date.
+    Refuses files with errors, and (StoreConflictError) files whose preview is out of date: since it was made,
+    another import or an undo changed a district's year in a table this file brings. Changes elsewhere do not
+    matter, so imports of different districts all land, one after the other.
     """
     if check.errors:
         raise ValueError("Eine Datei mit Fehlern wird nicht importiert")
@@ -87,4 +94,5 @@ def import_checked(check: UploadCheck, store: Store) -> ImportRecord | None:
         check.digest,
         sources_given=check.sources_given,
         expected_version=check.version,
+        expected_basis=check.preview.basis if check.preview is not None else None,
     )

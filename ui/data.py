@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import io
+import re
+from typing import NoReturn
 
 import streamlit as st
 
@@ -27,25 +29,42 @@ def _load_as_of(path: str, version: tuple[int, int], import_id: int) -> AqbData:
     return _store(path).load(as_of=import_id)
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def _refuse(error: Exception) -> NoReturn:
+    """Say on the page, in German and as plain text, why the data cannot be shown, and stop the page."""
+    st.error(_MARKDOWN.sub(r"\\\1", f"Die Daten des Dashboards können nicht gelesen werden: {error}"))
+    st.stop()
+
+
 def data_as_of(import_id: int) -> AqbData:
     """The data as it stood right after import `import_id` (kept while the store does not change)."""
     store = get_store()
-    return _load_as_of(str(store.path), store.version(), import_id)
+    try:
+        return _load_as_of(str(store.path), store.version(), import_id)
+    except StoreError as error:
+        _refuse(error)
 
 
 def get_store() -> Store:
-    """The analysts' database ($AQB_DB or var/aqb.sqlite); new databases start with the demo data."""
-    return _store(str(default_path()))
+    """The analysts' database ($AQB_DB or var/aqb.sqlite); new databases start with the demo data.
+
+    A file that is empty, damaged or not the dashboard's stops the page with a German message (nothing re-seeded).
+    """
+    try:
+        return _store(str(default_path()))
+    except (OSError, ValueError, StoreError) as error:
+        _refuse(error)
 
 
 def get_data() -> AqbData:
     """The data as it stands in the store now; every import or undo shows at once on every page."""
+    store = get_store()
     try:
-        store = get_store()
         return _load(str(store.path), store.version())
     except (OSError, ValueError, StoreError) as error:
-        st.error(f"Die Daten des Dashboards können nicht gelesen werden: {error}")
-        st.stop()
+        _refuse(error)
 
 
 @functools.lru_cache(maxsize=1)
