@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from aqb_data import values
 from aqb_data.dataset import AqbData
 from aqb_data.districts import district_label
 from aqb_data.formatting import format_date, format_eur, format_number
@@ -15,6 +16,7 @@ from aqb_data.model import TABLE_BY_NAME
 from aqb_data.workbook import Problem, Severity, WorkbookResult
 
 KIND = "Plausibilität"
+LOOK_ALIKE = "gleich bis auf Groß-/Kleinschreibung, Leerzeichen oder unsichtbare Zeichen"
 
 
 class _Locator:
@@ -52,6 +54,42 @@ def _with_context(result: WorkbookResult, context: AqbData | None, name: str) ->
     return pd.concat([own, others], ignore_index=True) if len(others) else own
 
 
+def _spellings(projects: pd.DataFrame) -> dict[tuple[str, int, str], str]:
+    """The first spelling of each project name per district and year, by its `values.name_key`."""
+    spellings: dict[tuple[str, int, str], str] = {}
+    for ags, year, project in zip(projects["ags"], projects["year"], projects["project"], strict=True):
+        spellings.setdefault((ags, year, values.name_key(project)), project)
+    return spellings
+
+
+def _stored_look_alikes(result: WorkbookResult, context: AqbData | None, at: _Locator) -> list[Problem]:
+    """The file's projects whose names differ from a stored project of the same district and year only in
+    case, spaces or invisible characters: they would be stored as a second, different project.
+    """
+    projects = result.tables["projects"]
+    if context is None or projects.empty:
+        return []
+    stored = context.table("projects")
+    brought = set(zip(projects["ags"], projects["year"], strict=True))
+    stored = stored[[pair in brought for pair in zip(stored["ags"], stored["year"], strict=True)]]
+    if stored.empty:
+        return []
+    exact = set(zip(stored["ags"], stored["year"], stored["project"], strict=True))
+    spellings = _spellings(stored)
+    problems = []
+    for position, row in enumerate(projects.itertuples(index=False)):
+        if (row.ags, row.year, row.project) in exact:
+            continue
+        other = spellings.get((row.ags, row.year, values.name_key(row.project)))
+        if other is not None:
+            expected = (
+                f"Gespeichert ist für {district_label(row.ags)} {row.year} das Projekt „{values.spelled(other)}“ "
+                f"({LOOK_ALIKE}); diese Schreibweise zählt als anderes Projekt – bitte dieselbe verwenden"
+            )
+            problems.append(at.warn("projects", position, "project", values.spelled(row.project), expected))
+    return problems
+
+
 def plausibility_problems(result: WorkbookResult, context: AqbData | None = None) -> list[Problem]:
     """Warnings for implausible figures in a read workbook; `context` is the data stored so far."""
     at = _Locator(result)
@@ -59,6 +97,7 @@ def plausibility_problems(result: WorkbookResult, context: AqbData | None = None
     projects, progress = result.tables["projects"], result.tables["progress"]
     agreements = _with_context(result, context, "agreements")
     all_projects = _with_context(result, context, "projects")
+    problems += _stored_look_alikes(result, context, at)
 
     if len(result.tables["agreements"]) and projects.empty and len(all_projects):
         # Only budgets in the file: check them against the stored plans, at the budget's cell.
@@ -89,17 +128,29 @@ def plausibility_problems(result: WorkbookResult, context: AqbData | None = None
         keys = ["ags", "year", "project"]
         planned_by_project = all_projects.drop_duplicates(keys).set_index(keys)["planned_eur"]
         known = set(planned_by_project.index)
+        spellings: dict[tuple[str, int, str], str] | None = None  # built on the first name not known as written
         for position, row in enumerate(progress.itertuples(index=False)):
             key = (row.ags, row.year, row.project)
             if row.as_of.year != row.year:
                 expected = f"Der Stichtag liegt nicht im Jahr {row.year}"
                 problems.append(at.warn("progress", position, "as_of", format_date(row.as_of), expected))
+            other = None
             if key not in known:
+                spellings = _spellings(all_projects) if spellings is None else spellings
+                other = spellings.get((row.ags, row.year, values.name_key(row.project)))
+            if other is not None:
                 expected = (
-                    f"Kein Projekt „{row.project}“ für {district_label(row.ags)} {row.year} bekannt "
+                    f"Das Projekt heißt für {district_label(row.ags)} {row.year} „{values.spelled(other)}“ "
+                    f"({LOOK_ALIKE}); bitte dieselbe Schreibweise verwenden, sonst zählt der Umsetzungsstand "
+                    "zu keinem Projekt"
+                )
+                problems.append(at.warn("progress", position, "project", values.spelled(row.project), expected))
+            elif key not in known:
+                expected = (
+                    f"Kein Projekt „{values.spelled(row.project)}“ für {district_label(row.ags)} {row.year} bekannt "
                     "(weder im Blatt Projekte noch in den gespeicherten Daten)"
                 )
-                problems.append(at.warn("progress", position, "project", row.project, expected))
+                problems.append(at.warn("progress", position, "project", values.spelled(row.project), expected))
             else:
                 planned = planned_by_project[key]
                 if pd.notna(row.spent_eur) and pd.notna(planned) and round(row.spent_eur - planned, 2) > 0:

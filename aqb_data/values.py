@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 EXPECTED_MONEY = "ein Betrag in Euro, z. B. 773.920,00 oder 773920"
@@ -20,6 +21,9 @@ TOO_LARGE_MONEY = f"{EXPECTED_MONEY} (höchstens 1.000.000.000.000 €)"
 TOO_LARGE_COUNT = f"{EXPECTED_COUNT} (höchstens 1.000.000.000)"
 EXPECTED_YEAR = "eine Jahreszahl zwischen 2000 und 2100, z. B. 2025"
 EXPECTED_DATE = "ein Datum wie 13.08.2025"
+# "13.08.99" may be 1999 or 2099: the reader does not guess the century.
+EXPECTED_FOUR_DIGIT_YEAR = f"{EXPECTED_DATE} (das Jahr bitte vierstellig schreiben)"
+EXPECTED_CENTS = EXPECTED_MONEY + " (höchstens zwei Nachkommastellen)"
 
 _EMPTY_MARKS = {"", "-", "–", "—", "./.", "k.a.", "k. a.", "n.v."}
 _CURRENCY_AT_ENDS = re.compile(r"^\s*(€|eur(?:o)?\b)|(€|eur(?:o)?)\s*$", re.IGNORECASE)
@@ -46,6 +50,45 @@ def forbidden_character(text: str) -> str | None:
 def visible(text: str) -> str:
     """Text with forbidden characters spelled out (<U+0000>), so that a message can show where they are."""
     return _FORBIDDEN_CHARACTERS.sub(lambda match: f"<U+{ord(match.group(0)):04X}>", text)
+
+
+# Characters that show nothing: the format characters of Unicode (zero-width space and joiners U+200B–U+200D,
+# word joiner U+2060, byte order mark U+FEFF, soft hyphen U+00AD, direction marks, tags), variation selectors,
+# the combining grapheme joiner and the blank Hangul fillers. They are dropped, not read as a space, because
+# "Projekt\u200bA" shows as "ProjektA".
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x115F, 0x1160), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0),
+    (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
+)  # fmt: skip
+_INVISIBLE = dict.fromkeys(code for first, last in _INVISIBLE_RANGES for code in range(first, last + 1))
+
+
+def name_key(text: str) -> str:
+    """The form in which two names count as the same: NFKC, invisibles dropped, whitespace collapsed, casefolded.
+
+    "Projekt A", "Projekt\u00a0A", "Projekt  A", "projekt a" and "Projekt A\u200b" share a key. A name is stored
+    as the file spells it (NFC, trimmed); the key only decides what counts as a duplicate.
+    """
+    if not text.isascii():  # ASCII is its own NFKC and holds no invisible characters
+        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return " ".join(text.split()).casefold()
+
+
+def spelled(text: str) -> str:
+    """Text with every character a reader cannot see spelled out as <U+XXXX>: invisible characters, spaces other
+    than U+0020, and a space beside another space or at either end, so that two look-alike spellings differ visibly.
+    """
+    parts: list[str] = []
+    for index, char in enumerate(text):
+        invisible = ord(char) in _INVISIBLE or unicodedata.category(char) == "Cc"
+        odd_space = char.isspace() and (
+            char != " " or index in (0, len(text) - 1) or text[index - 1].isspace() or text[index + 1].isspace()
+        )
+        parts.append(f"<U+{ord(char):04X}>" if invisible or odd_space else char)
+    return "".join(parts)
 
 
 MONTHS = {
@@ -79,7 +122,7 @@ MONTHS = {
 }
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]00:00(?::00)?)?$")
-_NAMED_DATE = re.compile(r"^(\d{1,2})\.?\s*([a-zäöü]+)\.?\s*(\d{4})$")
+_NAMED_DATE = re.compile(r"^(\d{1,2})\.?\s*([a-zäöü]+)\.?\s*(\d{2}|\d{4})$")
 
 
 def is_empty(value: object) -> bool:
@@ -113,6 +156,10 @@ def parse_money(value: object) -> float | None:
         if abs(value) > MAX_MONEY_EUR:
             raise ValueError(TOO_LARGE_MONEY)
         amount = round(float(value), 2)
+        # Excel's arithmetic leaves 0.1 + 0.2 = 0.30000000000000004: a few units in the last place off a cent
+        # amount is that amount. 1234.567 is not: it is refused as the same text would be, never rounded.
+        if abs(float(value) - amount) > max(1e-9, 16 * math.ulp(float(value))):
+            raise ValueError(EXPECTED_CENTS)
     else:
         text = _CURRENCY_AT_ENDS.sub("", str(value).strip()).strip()
         negative = text.startswith(("-", "−", "–"))
@@ -122,7 +169,7 @@ def parse_money(value: object) -> float | None:
         except ValueError:
             raise ValueError(EXPECTED_MONEY) from None
         if len(decimals) > 2:
-            raise ValueError(EXPECTED_MONEY + " (höchstens zwei Nachkommastellen)")
+            raise ValueError(EXPECTED_CENTS)
         if whole > MAX_MONEY_EUR:
             raise ValueError(TOO_LARGE_MONEY)
         amount = round(whole + int(decimals.ljust(2, "0")) / 100, 2)
@@ -169,10 +216,6 @@ def parse_year(value: object) -> int | None:
     return year
 
 
-def _two_digit_year(year: int) -> int:
-    return 2000 + year if year < 100 else year
-
-
 def parse_date(value: object) -> date | None:
     """A date from a cell or German text (`13.08.2025`, `2. 8. 2025`, `13. Aug. 2025`, ISO); None if empty."""
     if is_empty(value):
@@ -190,15 +233,20 @@ def parse_date(value: object) -> date | None:
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise ValueError(EXPECTED_DATE)
     text = re.sub(r"\s+", " ", str(value).strip().lower())
+    numeric, named = _NUMERIC_DATE.match(text), _NAMED_DATE.match(text)
+    if named and named.group(2) not in MONTHS:
+        named = None
+    if any(match and len(match.group(3)) == 2 for match in (numeric, named)):
+        raise ValueError(EXPECTED_FOUR_DIGIT_YEAR)
     try:
-        if match := _NUMERIC_DATE.match(text):
-            day, month, year = (int(g) for g in match.groups())
-            return date(_two_digit_year(year), month, day)
+        if numeric:
+            day, month, year = (int(g) for g in numeric.groups())
+            return date(year, month, day)
         if match := _ISO_DATE.match(text):
             year, month, day = (int(g) for g in match.groups())
             return date(year, month, day)
-        if (match := _NAMED_DATE.match(text)) and match.group(2) in MONTHS:
-            return date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))
+        if named:
+            return date(int(named.group(3)), MONTHS[named.group(2)], int(named.group(1)))
     except ValueError:
         raise ValueError(EXPECTED_DATE + " (diesen Tag gibt es nicht)") from None
     raise ValueError(EXPECTED_DATE)

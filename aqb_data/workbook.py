@@ -29,7 +29,17 @@ from aqb_data.xlsx_package import MAX_COLUMNS, MAX_ROWS, PackageError, as_utf8, 
 
 HEADER_SEARCH_ROWS = 30
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_TOTAL_ROW = re.compile(r"^\s*(summe|gesamt|insgesamt|gesamtsumme|total)\b", re.IGNORECASE)
+_TOTAL_WORDS = "summe|summen|zwischensumme|endsumme|gesamt|insgesamt|gesamtsumme|gesamtbetrag|total"
+# A line that may be a total: its first text begins with one of the words ("Summe MA 1", "Total E-Quality").
+_TOTAL_START = re.compile(rf"^\s*({_TOTAL_WORDS})\b", re.IGNORECASE)
+# A line that is a total by its label alone: the word, perhaps with a colon or a year ("Summe:", "Insgesamt 2025").
+_TOTAL_LABEL = re.compile(rf"^({_TOTAL_WORDS})\s*:?\s*(\d{{4}})?\s*:?$")
+# What a data row has and a total line lacks; a line that begins like a total but has it is data.
+_ROW_CONTENT = {
+    "agreements": (("ags", "district"), "keine Gebietskörperschaft", "AGS oder Gebietskörperschaft"),
+    "projects": (("measure_type",), "keine Maßnahmenart", "die Maßnahmenart"),
+    "progress": (("as_of",), "keinen Stichtag", "den Stichtag"),
+}
 
 
 class Severity(Enum):
@@ -37,6 +47,7 @@ class Severity(Enum):
 
     ERROR = "Fehler"
     WARNING = "Warnung"
+    NOTE = "Hinweis"  # what the reader did and the analyst should know, e.g. a total line it did not read
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,11 @@ class ProblemList:
     def warnings(self) -> list[Problem]:
         """The problems that are reported but do not block."""
         return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def notes(self) -> list[Problem]:
+        """What the reader did without anything being wrong, e.g. a total line it did not read as data."""
+        return [p for p in self.problems if p.severity is Severity.NOTE]
 
 
 @dataclass
@@ -210,6 +226,7 @@ class _SheetReader:
         self.problems: list[Problem] = []
         # Where each canonical column stands in this file: its heading as written and its letter.
         self.headings: dict[str, tuple[str, str]] = {}
+        self.mapping: dict[int, Column] = {}
         self.record_rows: list[int] = []  # the Excel row of each record read
 
     def problem(self, severity: Severity, kind: str, expected: str, **where: object) -> None:
@@ -300,20 +317,27 @@ class _SheetReader:
             )
             return empty_table(self.table)
         header, mapping = found
+        self.mapping = mapping
         if not self.check_columns(header, rows[header], mapping):
             return empty_table(self.table)
         if not self.check_merged(header, merged) or not self.check_cells_without_value(header + 1, cells_without_value):
             return empty_table(self.table)
         records: list[dict[str, object]] = []
         record_rows: list[int] = []
+        stray_rows: list[tuple[int, int, object]] = []  # rows with values only outside the read columns
         block_start, block_complete = 0, True
         for offset, row in enumerate(rows[header + 1 :], start=header + 2):
             cells = {column: row[i] if i < len(row) else None for i, column in mapping.items()}
             if all(values.is_empty(v) for v in cells.values()):
+                stray = next(((i, v) for i, v in enumerate(row) if not values.is_empty(v)), None)
+                if stray is not None:
+                    stray_rows.append((offset, *stray))
                 continue
-            if self.is_total_row(row, cells):
-                if block_complete:
-                    self.check_total(offset, cells, records[block_start:], records)
+            marker = self.total_marker(row, cells)
+            if marker is not None:
+                at = len(self.problems)  # the note on the line goes before the warnings on its cells
+                compared = self.check_total(offset, cells, records[block_start:], records) if block_complete else None
+                self.report_total(offset, row, cells, marker, compared, at)
                 block_start, block_complete = len(records), True
                 continue
             record = self.read_row(offset, cells)
@@ -322,6 +346,7 @@ class _SheetReader:
             else:
                 records.append(record)
                 record_rows.append(offset)
+        self.report_stray_rows(stray_rows)
         self.check_duplicates(records, record_rows)
         self.record_rows = record_rows
         frame = pd.DataFrame.from_records(records, columns=self.table.column_names)
@@ -372,21 +397,78 @@ class _SheetReader:
             self.problem(Severity.ERROR, kind, expected, row=int(row), column=by_letter.get(letter), cell=cell)
         return not cells
 
-    @staticmethod
-    def is_total_row(row: list[object], cells: dict[Column, object]) -> bool:
-        """A `Summe`/`Gesamt` line: the word comes first and the row names no year, district or project.
+    def total_marker(self, row: list[object], cells: dict[Column, object]) -> str | None:
+        """The text that makes this row a total line (`Summe`, `Gesamt: …`), or None for a data row.
 
-        A project called "Total E-Quality" in a row with its year and AGS stays a data row.
+        The row's first text must begin with a total word, and the row must name no other project. Then the
+        label alone decides ("Summe", "Gesamt:", "Insgesamt 2025"); a longer text ("Summe MA 1") only where the
+        row lacks what every data row has (projects: a Maßnahmenart). "Total E-Quality" with its Maßnahmenart
+        is a project.
         """
-        first_text = next((c for c in row if isinstance(c, str) and c.strip()), "")
-        if not _TOTAL_ROW.match(first_text):
-            return False
-        identifying = (Kind.YEAR, Kind.AGS, Kind.DISTRICT_NAME) if "project" not in {c.name for c in cells} else ()
-        return all(
-            values.is_empty(value) or value == first_text
-            for column, value in cells.items()
-            if column.kind in identifying or column.name == "project"
+        marker = next((c for c in row if isinstance(c, str) and c.strip()), "")
+        if not _TOTAL_START.match(marker):
+            return None
+        by_name = {column.name: value for column, value in cells.items()}
+        project = by_name.get("project")
+        if not (values.is_empty(project) or project == marker):
+            return None
+        if _TOTAL_LABEL.match(values.name_key(marker)):
+            return marker
+        content, _, _ = _ROW_CONTENT[self.table.name]
+        if any(not values.is_empty(by_name.get(name)) and by_name.get(name) != marker for name in content):
+            return None
+        return marker
+
+    def report_total(
+        self,
+        row_number: int,
+        row: list[object],
+        cells: dict[Column, object],
+        marker: str,
+        compared: int | None,
+        at: int,
+    ) -> None:
+        """Say that a total line was not read as data, why, and how it compared with the rows above."""
+        if _TOTAL_LABEL.match(values.name_key(marker)):
+            why, severity = "", Severity.NOTE
+        else:
+            _, lacking, wanted = _ROW_CONTENT[self.table.name]
+            word = _TOTAL_START.match(marker).group(1)  # type: ignore[union-attr]
+            why = f", weil sie mit „{word}“ beginnt und {lacking} hat (ist sie keine, bitte {wanted} eintragen)"
+            # A year or district beside such a label looks like a data row that lost a value: worth a warning.
+            identifying = (Kind.YEAR, Kind.AGS, Kind.DISTRICT_NAME)
+            named = any(not values.is_empty(v) and v != marker for c, v in cells.items() if c.kind in identifying)
+            severity = Severity.WARNING if named and self.table.name != "agreements" else Severity.NOTE
+        if compared is None:
+            outcome = "; nicht mit den Zeilen darüber verglichen, weil dort fehlerhafte Zeilen stehen"
+        elif compared < 0:
+            outcome = "; sie enthält keine Beträge oder Anzahlen zum Vergleichen"
+        elif compared:
+            outcome = ", sondern mit den Zeilen darüber verglichen – weicht ab (siehe Warnung)"
+        else:
+            outcome = ", sondern mit den Zeilen darüber verglichen – stimmt überein"
+        expected = f"Summenzeile{why}: nicht als Daten gelesen{outcome}"
+        index = row.index(marker)
+        column = self.mapping.get(index)
+        heading = self.headings.get(column.name, (column.heading, ""))[0] if column else None
+        cell = f"{_column_letter(index)}{row_number}"
+        shown = values.visible(marker)
+        self.problems.insert(
+            at, Problem(self.file, severity, "Summenzeile", expected, self.sheet, row_number, heading, shown, cell)
         )
+
+    def report_stray_rows(self, stray: list[tuple[int, int, object]]) -> None:
+        """One note for the rows below the headings whose values all stand outside the read columns."""
+        if not stray:
+            return
+        first_row, index, value = stray[0]
+        numbers = _row_ranges([row for row, _, _ in stray])
+        rows = f"Zeile {numbers}" if len(stray) == 1 else f"Zeilen {numbers}"
+        expected = f"{rows}: Werte nur in Spalten ohne bekannte Überschrift; nicht als Daten gelesen"
+        text = values.visible(_cell_text(value))
+        shown = text if len(text) <= 80 else text[:79] + "…"
+        cell = f"{_column_letter(index)}{first_row}"
+        self.problem(Severity.NOTE, "Nicht gelesen", expected, row=first_row, value=shown, cell=cell)
 
     def read_row(self, row_number: int, cells: dict[Column, object]) -> dict[str, object] | None:
         record: dict[str, object] = {}
@@ -440,20 +522,34 @@ class _SheetReader:
         return None
 
     def check_duplicates(self, records: list[dict[str, object]], record_rows: list[int]) -> None:
-        first_row: dict[tuple[object, ...], int] = {}
+        """Two rows with the same key are an error, also where the names differ only in what a reader cannot see.
+
+        Names are compared by `values.name_key` (case, spaces, no-break and zero-width characters); the
+        message shows both spellings with the invisible characters spelled out.
+        """
+        first: dict[tuple[object, ...], tuple[int, tuple[object, ...]]] = {}
         for record, row_number in zip(records, record_rows, strict=True):
-            key = tuple(record[k] for k in self.table.key)
-            if key in first_row:
-                headings = ", ".join(c.heading for c in self.table.columns if c.name in self.table.key)
-                self.problem(
-                    Severity.ERROR,
-                    "Doppelte Zeile",
-                    f"gleiche Kombination aus {headings} wie in Zeile {first_row[key]}",
-                    row=row_number,
-                    value=" / ".join(_cell_text(v) for v in key),
+            spelling = tuple(record[k] for k in self.table.key)
+            key = tuple(values.name_key(v) if isinstance(v, str) else v for v in spelling)
+            if key not in first:
+                first[key] = (row_number, spelling)
+                continue
+            first_row, first_spelling = first[key]
+            headings = ", ".join(c.heading for c in self.table.columns if c.name in self.table.key)
+            expected = f"gleiche Kombination aus {headings} wie in Zeile {first_row}"
+            if spelling != first_spelling:
+                differing = [(a, b) for a, b in zip(first_spelling, spelling, strict=True) if a != b]
+                shown = "; ".join(
+                    f"dort „{values.spelled(str(a))}“, hier „{values.spelled(str(b))}“" for a, b in differing
                 )
-            else:
-                first_row[key] = row_number
+                expected += f" ({shown}: gleich bis auf Groß-/Kleinschreibung, Leerzeichen oder unsichtbare Zeichen)"
+            self.problem(
+                Severity.ERROR,
+                "Doppelte Zeile",
+                expected,
+                row=row_number,
+                value=" / ".join(values.spelled(_cell_text(v)) for v in spelling),
+            )
 
     def check_total(
         self,
@@ -461,11 +557,11 @@ class _SheetReader:
         cells: dict[Column, object],
         block: list[dict[str, object]],
         everything: list[dict[str, object]],
-    ) -> None:
-        """A `Summe` row is not data; its amounts must equal the rows since the last total, or all rows above.
-
-        The second form admits a grand total below subtotals.
+    ) -> int:
+        """How many of a total line's amounts differ from the rows since the last total and from all rows above
+        (each with a warning); -1 if it states none. The second form admits a grand total below subtotals.
         """
+        compared, differing = 0, 0
         for column, raw in cells.items():
             if column.kind not in (Kind.MONEY, Kind.COUNT):
                 continue
@@ -475,6 +571,7 @@ class _SheetReader:
                 continue
             if stated is None:
                 continue
+            compared += 1
             actual = round(sum(r[column.name] or 0 for r in block), 2)  # type: ignore[misc]
             overall = round(sum(r[column.name] or 0 for r in everything), 2)  # type: ignore[misc]
             if abs(stated - actual) >= 0.005 and abs(stated - overall) >= 0.005:
@@ -482,6 +579,8 @@ class _SheetReader:
                 fmt = (lambda v: format_eur(v, 2)) if money else format_number
                 expected = f"Summenzeile weicht ab: angegeben {fmt(stated)}, die Zeilen darüber ergeben {fmt(actual)}"
                 self.cell_problem(Severity.WARNING, "Summenzeile", expected, row_number, column, raw)
+                differing += 1
+        return differing if compared else -1
 
 
 def _column_index(letter: str) -> int:
@@ -490,6 +589,17 @@ def _column_index(letter: str) -> int:
     for char in letter:
         index = index * 26 + ord(char) - 64
     return index - 1
+
+
+def _row_ranges(rows: list[int]) -> str:
+    """Ascending row numbers as ranges: 4, 7–9, 12."""
+    ranges: list[list[int]] = []
+    for row in rows:
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in ranges)
 
 
 def _column_letter(index: int) -> str:
@@ -599,6 +709,8 @@ def read_workbook(
             result.problems.append(Problem(file_name, Severity.ERROR, "Zu groß", expected, sheet_name))
             continue
         try:
+            if sheet_name not in package.sheet_rows:  # the package check could not read its part: never read unchecked
+                raise ValueError(sheet_name)
             sheet = workbook.get_sheet_by_name(sheet_name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or []

@@ -63,10 +63,17 @@ def test_money(value, amount):
 
 @pytest.mark.parametrize(
     ("value", "amount"),
-    [(773919.999, 773920.0), (0.1 + 0.2, 0.3), (12.344999, 12.34), (1140300.004, 1140300.0)],
+    [(0.1 + 0.2, 0.3), (sum([0.1] * 10), 1.0), (773919.6 + 0.1, 773919.7), (999_999_999_999.99, 999_999_999_999.99)],
 )
-def test_money_floats_are_rounded_to_cents(value, amount):
+def test_money_floats_off_by_excel_arithmetic_are_the_cent_amount(value, amount):
     assert parse_money(value) == amount
+
+
+@pytest.mark.parametrize("value", [1234.567, 773919.999, 12.344999, 1140300.004, 0.001])
+def test_money_floats_with_more_than_two_decimals_are_refused_not_rounded(value):
+    with pytest.raises(ValueError) as caught:
+        parse_money(value)
+    assert str(caught.value) == EXPECTED_MONEY + " (höchstens zwei Nachkommastellen)"
 
 
 @pytest.mark.parametrize(("value", "amount"), [("4,94 €", 4.94), ("1,14", 1.14), ("7,69", 7.69)])
@@ -164,7 +171,6 @@ def test_empty_year_is_none():
         ("13. August 2025", AUG_13_2025),
         ("20. März 2024", date(2024, 3, 20)),
         ("2025-08-13", AUG_13_2025),
-        ("13.08.25", AUG_13_2025),
         (" 13.8.2025 ", AUG_13_2025),
         (45882, AUG_13_2025),
         (45882.0, AUG_13_2025),
@@ -176,6 +182,13 @@ def test_date(value, day):
     parsed = parse_date(value)
     assert parsed == day
     assert type(parsed) is date
+
+
+@pytest.mark.parametrize("value", ["13.08.99", "1.1.25", "13.08.25", "13. Aug. 25"])
+def test_date_with_a_two_digit_year_is_refused_asking_for_four_digits(value):
+    with pytest.raises(ValueError) as caught:
+        parse_date(value)
+    assert str(caught.value) == "ein Datum wie 13.08.2025 (das Jahr bitte vierstellig schreiben)"
 
 
 def test_day_that_does_not_exist_is_refused_with_a_message():

@@ -129,8 +129,24 @@ def messy():
     return read_workbook(make_workbook(MESSY_WORKBOOK), "messy.xlsx")
 
 
-def test_messy_workbook_loads_without_problems(messy):
-    assert messy.problems == []
+def test_messy_workbook_loads_without_problems_and_notes_its_total_rows(messy):
+    assert messy.errors == [] and messy.warnings == []
+    assert [(p.sheet, p.row, p.cell, p.value, p.expected) for p in messy.notes] == [
+        (
+            "Zielvereinbarungen ",
+            7,
+            "A7",
+            "Summe",
+            "Summenzeile: nicht als Daten gelesen, sondern mit den Zeilen darüber verglichen – stimmt überein",
+        ),
+        (
+            "Projekte",
+            7,
+            "A7",
+            "Summe",
+            "Summenzeile: nicht als Daten gelesen, sondern mit den Zeilen darüber verglichen – stimmt überein",
+        ),
+    ]
     assert not messy.unreadable
     assert messy.sheets_read == ["agreements", "projects", "progress"]
 
@@ -312,7 +328,9 @@ def test_summe_row_that_does_not_match_gives_a_warning():
             ]
         }
     )
-    (problem,) = result.problems
+    note, problem = result.problems
+    assert (note.severity, note.row, note.value) == (Severity.NOTE, 4, "Summe")
+    assert note.expected.endswith("verglichen – weicht ab (siehe Warnung)")
     assert problem.severity is Severity.WARNING
     assert (problem.row, problem.column, problem.value) == (4, "Geplante Mittel (EUR)", "400,00 €")
     assert problem.expected == "Summenzeile weicht ab: angegeben 400,00 €, die Zeilen darüber ergeben 300,00 €"
@@ -333,8 +351,9 @@ def test_subtotal_rows_are_each_checked_against_their_own_block():
             ]
         }
     )
-    assert located(result.problems) == [("Warnung", 6, "Geplante Mittel (EUR)", "60")]
-    assert "angegeben 60,00 €, die Zeilen darüber ergeben 50,00 €" in result.problems[0].expected
+    assert located(result.warnings) == [("Warnung", 6, "Geplante Mittel (EUR)", "60")]
+    assert "angegeben 60,00 €, die Zeilen darüber ergeben 50,00 €" in result.warnings[0].expected
+    assert [(p.row, p.value) for p in result.notes] == [(4, "Summe MA 1"), (6, "Summe MA 2")]
 
 
 def test_grand_total_below_subtotals_that_matches_gives_no_warning():
@@ -351,7 +370,9 @@ def test_grand_total_below_subtotals_that_matches_gives_no_warning():
             ]
         }
     )
-    assert result.problems == []
+    assert result.errors == [] and result.warnings == []
+    assert all(p.expected.endswith("stimmt überein") for p in result.notes)
+    assert [p.row for p in result.notes] == [4, 6, 7]
 
 
 def test_duplicate_key_is_an_error_naming_the_first_row():
