@@ -528,9 +528,11 @@ class _SheetReader:
         message shows both spellings with the invisible characters spelled out.
         """
         first: dict[tuple[object, ...], tuple[int, tuple[object, ...]]] = {}
+        names = [self.table.column(k).kind is Kind.TEXT for k in self.table.key]  # the AGS is already canonical
         for record, row_number in zip(records, record_rows, strict=True):
             spelling = tuple(record[k] for k in self.table.key)
-            key = tuple(values.name_key(v) if isinstance(v, str) else v for v in spelling)
+            pairs = zip(spelling, names, strict=True)
+            key = tuple(values.name_key(v) if name and isinstance(v, str) else v for v, name in pairs)
             if key not in first:
                 first[key] = (row_number, spelling)
                 continue
