@@ -96,16 +96,14 @@ def _validate(files: list[str], report: Path | None = None) -> int:
         errors = sum(p.severity is Severity.ERROR for p in problems)
         warnings = len(problems) - errors
         print(
-            f"{_shown(report)}: Prüfbericht mit {errors} Fehler{'' if errors == 1 else 'n'} und {warnings} "
-            f"Warnung{'' if warnings == 1 else 'en'} aus {len(files)} Datei{'' if len(files) == 1 else 'en'} "
-            "geschrieben."
+            f"{_shown(report)}: Prüfbericht mit {_counted(errors, 'Fehler', 'Fehlern')} und "
+            f"{_counted(warnings, 'Warnung', 'Warnungen')} aus {_counted(len(files), 'Datei', 'Dateien')} geschrieben."
         )
     return worst
 
 
-def _shown(path: Path) -> str:
-    """A path as a message shows it: control characters from the shell spelled out."""
-    return visible(str(path))
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 def _output_refusal(path: Path, inputs: Sequence[str] = ()) -> str | None:
@@ -382,8 +380,9 @@ def _export_state(output: Path, as_of: int | None, db: str | None) -> int:
         print(f"Fehler: {failure}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(
-        f"{_shown(output)}: {state} mit {len(data.agreements)} Zielvereinbarungen, {len(data.projects)} Projekten "
-        f"und {len(data.progress)} Umsetzungsständen geschrieben."
+        f"{_shown(output)}: {state} mit {_counted(len(data.agreements), 'Zielvereinbarung', 'Zielvereinbarungen')}, "
+        f"{_counted(len(data.projects), 'Projekt', 'Projekten')} und "
+        f"{_counted(len(data.progress), 'Umsetzungsstand', 'Umsetzungsständen')} geschrieben."
     )
     return EXIT_OK
 
