@@ -7,7 +7,6 @@ import io
 import json
 import re
 import sys
-import zipfile
 from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -305,34 +304,10 @@ def _parse_agreement(file: str) -> int:
     return EXIT_OK
 
 
-def _is_workbook(path: Path) -> bool:
-    """True if the file is an Excel workbook (a zip package with a workbook part), so it may be overwritten."""
-    try:
-        with zipfile.ZipFile(path) as package:
-            names = set(package.namelist())
-    except (OSError, zipfile.BadZipFile, ValueError):
-        return False
-    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
-
-
 def _template(output: Path) -> int:
-    """Write the empty report template; never over a file that is not an .xlsx workbook."""
-    if output.suffix.lower() != ".xlsx":
-        print(
-            f"Fehler: {_shown(output)}: Die Vorlage ist eine Excel-Arbeitsmappe; bitte einen Dateinamen mit der "
-            "Endung .xlsx angeben.",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEMS
-    if output.is_dir():
-        print(f"Fehler: {_shown(output)} ist ein Ordner; bitte einen Dateinamen angeben.", file=sys.stderr)
-        return EXIT_PROBLEMS
-    if output.exists() and not _is_workbook(output):
-        print(
-            f"Fehler: {_shown(output)} gibt es schon, und es ist keine Excel-Arbeitsmappe; die Datei wird nicht "
-            "überschrieben. Bitte einen anderen Namen wählen.",
-            file=sys.stderr,
-        )
+    """Write the empty report template; only to .xlsx, never over a file that is not an xlsx workbook."""
+    if refusal := _output_refusal(output):
+        print(f"Fehler: {refusal}", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
         write_template(output)
