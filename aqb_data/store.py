@@ -384,7 +384,8 @@ class Store:
         if not head:
             raise StoreError(
                 f"Die Datenbank {self.shown_path} ist leer (0 Byte), etwa nach einem abgebrochenen Kopieren oder "
-                f"auf einem vollen Datenträger. Sie wird nicht neu angelegt, damit nichts überschrieben wird. {_REMEDY}"
+                "auf einem vollen Datenträger. Sie wird nicht neu angelegt, damit nichts überschrieben wird. "
+                f"{_REMEDY} Wer neu mit den Demodaten beginnen will, löscht die leere Datei."
             )
         if head != SQLITE_HEADER:
             raise StoreError(
