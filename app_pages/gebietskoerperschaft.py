@@ -75,7 +75,9 @@ with st.container(border=True):
         st.markdown("**§ 5 Projekte nach Maßnahmenarten**")
         for code, measure in MEASURE_TYPES.items():
             names = projects.loc[projects["measure_type"] == code, "project"].tolist()
-            listed = "".join(f"\n   - {escape_markdown(project)}" for project in names) if names else " – keine Projekte"
+            listed = (
+                "".join(f"\n   - {escape_markdown(project)}" for project in names) if names else " – keine Projekte"
+            )
             st.markdown(f"{code}. {measure.label}{listed}")
         label = "Demodaten (synthetisch)" if is_demo(agreement) else agreement["source"]
         st.caption(f"Quelle: {escape_markdown(label)}")

@@ -9,6 +9,7 @@ from aqb_data.imports import UploadCheck, check_upload, import_checked
 from aqb_data.store import TABLE_LABELS, StoreError
 from aqb_data.workbook import XLSX_MIME, Severity, problems_frame, problems_workbook
 from ui.data import get_store, template_bytes
+from ui.text import escape_markdown
 from ui.widgets import table
 
 MESSAGE = "upload_message"
@@ -22,17 +23,18 @@ def _check(data: bytes, file_name: str, version: tuple[int, int]) -> UploadCheck
 def _import(data: bytes, file_name: str, version: tuple[int, int]) -> None:
     """Button callback: import the file exactly as previewed (on the data of `version`)."""
     check = _check(data, file_name, version)
+    name = escape_markdown(file_name)
     try:
         record = import_checked(check, get_store())
     except StoreError as error:
-        st.session_state[MESSAGE] = ("error", f"{file_name}: {error}")
+        st.session_state[MESSAGE] = ("error", f"{name}: {escape_markdown(error)}")
         return
     if record is None:
-        st.session_state[MESSAGE] = ("info", f"{file_name}: keine Änderungen – dieser Stand ist bereits gespeichert.")
+        st.session_state[MESSAGE] = ("info", f"{name}: keine Änderungen – dieser Stand ist bereits gespeichert.")
     else:
         st.session_state[MESSAGE] = (
             "success",
-            f"{file_name} ist übernommen (Import Nr. {record.id}). Alle Seiten zeigen ab sofort die neuen Zahlen; "
+            f"{name} ist übernommen (Import Nr. {record.id}). Alle Seiten zeigen ab sofort die neuen Zahlen; "
             "unter *Verlauf* lässt sich der Import rückgängig machen.",
         )
 
@@ -42,10 +44,13 @@ def _problems(check: UploadCheck, file_name: str, key: str) -> None:
     for problem in check.problems:
         groups.setdefault((problem.severity.value, problem.kind), []).append(problem)
     for (severity, kind), problems in sorted(groups.items()):
-        with st.expander(f"{severity}: {kind} ({len(problems)})", expanded=severity == Severity.ERROR.value):
-            # A static table: long explanations wrap instead of being cut off.
+        with st.expander(
+            f"{severity}: {escape_markdown(kind)} ({len(problems)})", expanded=severity == Severity.ERROR.value
+        ):
+            # A static table: long explanations wrap instead of being cut off. Its cells are Markdown, and
+            # sheet names, values and explanations come from the file: each is shown as text.
             frame = problems_frame(problems).drop(columns=["Art", "Kategorie", "Datei"])
-            st.table(frame.astype("string").fillna(""), hide_index=True)
+            st.table(frame.astype("string").fillna("").map(escape_markdown), hide_index=True)
     st.download_button(
         "Prüfbericht herunterladen (.xlsx)",
         data=problems_workbook(check.problems),
@@ -134,7 +139,7 @@ for position, upload in enumerate(uploads or []):
     check = _check(data, upload.name, version)
     key = f"{position}_{check.digest[:12]}"  # the same file twice must not share widget keys
     with st.container(border=True):
-        st.subheader(upload.name)
+        st.subheader(escape_markdown(upload.name))
         read = ", ".join(
             f"{TABLE_LABELS[t]}: {rows_text(len(check.result.tables[t]))}" for t in check.result.sheets_read
         )

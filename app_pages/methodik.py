@@ -6,6 +6,7 @@ from aqb_data.achievement import thresholds_text
 from aqb_data.formatting import NOT_AVAILABLE, format_date, format_eur
 from aqb_data.sources import known_figures_check, method_text
 from ui.data import get_data
+from ui.text import escape_markdown
 from ui.widgets import table
 
 data = get_data()
@@ -21,7 +22,7 @@ st.markdown(thresholds_text())
 st.header("Datenstand")
 as_of = data.data_date()
 st.markdown(
-    f"- Gelesene Datei(en): {', '.join(data.files) or NOT_AVAILABLE}\n"
+    f"- Gelesene Datei(en): {', '.join(escape_markdown(name) for name in data.files) or NOT_AVAILABLE}\n"
     f"- Jahre: {', '.join(str(y) for y in data.years)}\n"
     f"- Letzter Stichtag eines Umsetzungsberichts: {format_date(as_of)}\n"
     f"- Zeilen: {len(data.agreements)} Zielvereinbarungen, {len(data.projects)} Projekte, "

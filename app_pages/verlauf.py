@@ -10,6 +10,7 @@ from aqb_data.indicators import LAND_LABEL, Selection, budget_trend
 from aqb_data.store import KIND_LABELS, TABLE_LABELS, StoreError
 from aqb_data.workbook import XLSX_MIME, write_workbook
 from ui.data import data_as_of, get_data, get_store
+from ui.text import escape_markdown
 from ui.widgets import table
 
 MESSAGE = "history_message"
@@ -19,10 +20,12 @@ def _undo(import_id: int) -> None:
     try:
         record = get_store().undo_last(import_id)
     except StoreError as error:
-        st.session_state[MESSAGE] = ("error", str(error))
+        st.session_state[MESSAGE] = ("error", escape_markdown(error))
         return
     done = (
-        f"Import Nr. {record.id} ({record.file_name}) ist rückgängig gemacht." if record else "Nichts zurückzunehmen."
+        f"Import Nr. {record.id} ({escape_markdown(record.file_name)}) ist rückgängig gemacht."
+        if record
+        else "Nichts zurückzunehmen."
     )
     st.session_state[MESSAGE] = ("success", done)
 
@@ -31,7 +34,7 @@ def _remove_demo() -> None:
     try:
         record = get_store().remove_synthetic()
     except StoreError as error:
-        st.session_state[MESSAGE] = ("error", str(error))
+        st.session_state[MESSAGE] = ("error", escape_markdown(error))
         return
     removed = "Die Demodaten sind entfernt; „Letzten Import rückgängig machen“ holt sie zurück."
     st.session_state[MESSAGE] = ("success", removed if record else "Es gibt keine Demodaten (mehr).")
@@ -68,7 +71,7 @@ active = [r for r in records if r.undone_at is None]
 undo_col, demo_col = st.columns(2)
 with undo_col.popover("Letzten Import rückgängig machen", icon=":material/undo:", disabled=not active):
     if active:
-        st.write(f"Nr. {active[0].id} · {active[0].file_name} · {active[0].imported_at:%d.%m.%Y %H:%M}")
+        st.text(f"Nr. {active[0].id} · {active[0].file_name} · {active[0].imported_at:%d.%m.%Y %H:%M}")
         st.write("Seine Zeilen werden entfernt; die Zeilen, die er ersetzt hatte, gelten wieder.")
         st.button("Ja, rückgängig machen", type="primary", on_click=_undo, args=(active[0].id,))
 data = get_data()

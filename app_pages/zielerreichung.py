@@ -19,6 +19,7 @@ from aqb_data.formatting import format_date, format_eur, format_percent, format_
 from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection, select_district
+from ui.text import link_value
 from ui.widgets import DEVIATION_COLUMNS, chart, synthetic_notice, table
 
 data = get_data()
@@ -73,7 +74,9 @@ if not days:
 linked = st.query_params.get("stichtag")
 if linked and "stichtag" not in st.session_state and linked not in {format_date(d) for d in days}:
     latest = format_date(days[-1])
-    st.warning(f"Den Stichtag „{linked}“ aus dem Link gibt es für {selection.year} nicht; gezeigt wird {latest}.")
+    st.warning(
+        f"Den Stichtag „{link_value(linked)}“ aus dem Link gibt es für {selection.year} nicht; gezeigt wird {latest}."
+    )
 as_of = st.select_slider(
     "Stichtag",
     options=days,

@@ -13,6 +13,7 @@ from aqb_data.sandbox import read_agreement_isolated
 from aqb_data.store import KIND_AGREEMENT, StoreError, sha256
 from aqb_data.values import parse_money
 from ui.data import get_data, get_store
+from ui.text import escape_markdown
 
 MESSAGE, ROUND = "agreement_message", "agreement_round"
 MEASURE_OPTIONS = [f"{code} {mt.short_label}" for code, mt in MEASURE_TYPES.items()]
@@ -39,7 +40,7 @@ def _corrected(reading: AgreementReading, key: str, projects: pd.DataFrame) -> A
     try:
         budget = parse_money(values[f"{key}_budget"])
     except ValueError as error:
-        st.error(f"Haushaltsmittel: {error}")
+        st.error(f"Haushaltsmittel: {escape_markdown(error)}")
         return None
     if not budget:
         st.error("Haushaltsmittel: Bitte einen Betrag angeben.")
@@ -50,7 +51,7 @@ def _corrected(reading: AgreementReading, key: str, projects: pd.DataFrame) -> A
         name = str(row.Projekt or "").strip()
         code = parse_measure_type(row.Maßnahmenart)
         if name in seen:
-            st.error(f"Das Projekt „{name}“ steht zweimal in der Liste; bitte nur einmal angeben.")
+            st.error(f"Das Projekt „{escape_markdown(name)}“ steht zweimal in der Liste; bitte nur einmal angeben.")
             return None
         if name and code:
             seen.add(name)
@@ -79,10 +80,12 @@ def _add(reading: AgreementReading, data: bytes, key: str, projects: pd.DataFram
     try:
         record = get_store().import_tables(tables, reading.file, sha256(data), KIND_AGREEMENT)
     except StoreError as error:
-        st.error(str(error))
+        st.error(escape_markdown(error))
         return
     if record is None:
-        st.session_state[MESSAGE] = f"{reading.file}: keine Änderungen – diese Vereinbarung ist bereits gespeichert."
+        st.session_state[MESSAGE] = (
+            f"{escape_markdown(reading.file)}: keine Änderungen – diese Vereinbarung ist bereits gespeichert."
+        )
     else:
         st.session_state[MESSAGE] = (
             f"Zielvereinbarung {agreement.year} {agreement.district} ist übernommen (Import Nr. {record.id}). "
@@ -117,7 +120,9 @@ def _form(reading: AgreementReading, data: bytes, key: str) -> None:
                 format="DD.MM.YYYY",
                 min_value=date(2000, 1, 1),
                 key=f"{key}_{suffix}",
-                help=f"Gelesen: {signature.place}, {signature.name or 'ohne Namen'}" if signature else None,
+                help=escape_markdown(f"Gelesen: {signature.place}, {signature.name or 'ohne Namen'}")
+                if signature
+                else None,
             )
         st.markdown("**§ 5 Projekte nach Maßnahmenarten** (Zeilen lassen sich ändern, ergänzen und löschen)")
         edited = st.data_editor(
@@ -135,21 +140,23 @@ def _form(reading: AgreementReading, data: bytes, key: str) -> None:
 
 
 def _summary(reading: AgreementReading) -> None:
+    """What was read, as Markdown: everything taken from the document is shown as text."""
     read = reading.agreement
+    text = escape_markdown
     lines = [
-        f"**{read.district}** (AGS {read.ags}) · **{read.year}** · § 4: **{format_eur(read.budget_eur)}**",
+        f"**{text(read.district)}** (AGS {text(read.ags)}) · **{read.year}** · § 4: **{format_eur(read.budget_eur)}**",
         *(
-            f"- {code}. {mt.short_label}: " + ("; ".join(read.measures[code]) or "keine Projekte")
+            f"- {code}. {mt.short_label}: " + ("; ".join(map(text, read.measures[code])) or "keine Projekte")
             for code, mt in MEASURE_TYPES.items()
         ),
     ]
     for label, signature in (("HMSI", read.signed_ministry), ("Kreis/Stadt", read.signed_district)):
         if signature:
-            who = ", ".join(part for part in (signature.name, signature.role) if part)
+            who = ", ".join(text(part) for part in (signature.name, signature.role) if part)
             when = signature.date.strftime("%d.%m.%Y") if signature.date else "ohne Datum"
-            lines.append(f"- Unterzeichnung {label}: {signature.place}, {when}" + (f" ({who})" if who else ""))
+            lines.append(f"- Unterzeichnung {label}: {text(signature.place)}, {when}" + (f" ({who})" if who else ""))
     if read.grant_authority:
-        lines.append(f"- Bescheid: {read.grant_authority}")
+        lines.append(f"- Bescheid: {text(read.grant_authority)}")
     st.markdown("\n".join(lines))
 
 
@@ -173,11 +180,12 @@ for position, document in enumerate(documents or []):
     data = document.getvalue()
     reading = _read(data, document.name)
     with st.container(border=True):
-        st.subheader(document.name)
+        st.subheader(escape_markdown(document.name))
+        # The reader's messages quote the document (names, amounts, places): shown as text.
         for error in reading.errors:
-            st.error(error)
+            st.error(escape_markdown(error))
         for warning in reading.warnings:
-            st.warning(warning)
+            st.warning(escape_markdown(warning))
         read_col, text_col = st.columns([3, 2])
         with text_col:
             st.caption("Text des Dokuments")

@@ -10,6 +10,7 @@ from aqb_data.dataset import AqbData
 from aqb_data.districts import REGIERUNGSBEZIRKE, district_label, load_districts
 from aqb_data.indicators import Selection
 from aqb_data.model import MEASURE_TYPES
+from ui.text import link_value
 
 # URL parameter names (the widgets' keys).
 YEAR, REGIERUNGSBEZIRK, DISTRICT, MEASURES = "jahr", "rb", "kreis", "ma"
@@ -49,17 +50,21 @@ def _on_district_change() -> None:
 
 
 def _check_link(years: list[int]) -> None:
-    """On opening a link: values that do not exist are said, not silently replaced; a district also
-    selects its Regierungsbezirk (the district wins where the two disagree)."""
+    """On opening a link: values that do not exist are said (as text, cut short), not silently replaced; a
+    district also selects its Regierungsbezirk (the district wins where the two disagree)."""
     if DISTRICT in st.session_state:  # not the first run of this session: the widgets hold the state
         return
     year = st.query_params.get(YEAR)
     if year and year not in {str(y) for y in years}:
-        st.sidebar.warning(f"Das Jahr „{year}“ aus dem Link gibt es in den Daten nicht; gezeigt wird {max(years)}.")
+        st.sidebar.warning(
+            f"Das Jahr „{link_value(year)}“ aus dem Link gibt es in den Daten nicht; gezeigt wird {max(years)}."
+        )
     linked = st.query_params.get(DISTRICT)
     labels = load_districts().set_index("label")
     if linked and linked not in labels.index:
-        st.sidebar.warning(f"„{linked}“ aus dem Link ist keine Gebietskörperschaft; gezeigt wird ganz Hessen.")
+        st.sidebar.warning(
+            f"„{link_value(linked)}“ aus dem Link ist keine Gebietskörperschaft; gezeigt wird ganz Hessen."
+        )
     elif linked:
         st.session_state[REGIERUNGSBEZIRK] = labels.loc[linked, "regierungsbezirk"]
 

@@ -26,6 +26,7 @@ from aqb_data.sources import data_status
 from aqb_data.table_export import Columns, table_csv, table_xlsx, view_metadata
 from ui.data import get_data
 from ui.filters import current_selection
+from ui.text import escape_markdown
 
 TOOLBAR_FORMAT = "bildformat"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -229,5 +230,5 @@ def synthetic_notice(share: float) -> None:
 
 def data_caption(data: AqbData, year: int) -> None:
     """The data date and the files the figures come from, under a page's title."""
-    files = ", ".join(data.files) or "–"
+    files = ", ".join(escape_markdown(name) for name in data.files) or "–"
     st.caption(f"Datenstand {year}: {data_status(data, year)} · Datei: {files}")
