@@ -6,6 +6,7 @@ toolbar's image export and a server-side export look the same.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -56,6 +57,16 @@ pio.templates["aqb"] = go.layout.Template(
     )
 )
 
+# Plotly reads a small HTML subset in the texts it draws (titles, ticks, hover labels, annotations): `<a href>`
+# becomes a link, `<b>` and `<br>` format. Names and file names from the data are shown as text.
+_CHARACTER_REFERENCE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
+def plain_text(text: object) -> str:
+    """`text` as Plotly shows it literally: `<`, `>` and the `&` of a character reference written as entities."""
+    return _CHARACTER_REFERENCE.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
+
+
 MEASURE_COLOURS = {code: mt.colour for code, mt in MEASURE_TYPES.items()} | {UNALLOCATED_CODE: UNALLOCATED_COLOUR}
 _MEASURE_ORDER = [*MEASURE_TYPES, UNALLOCATED_CODE]
 
@@ -68,7 +79,7 @@ def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
         # Room under the axis for every line of the note (13 px each) besides the axis' own labels.
         fig.update_layout(margin={"b": 50 + 14 * len(lines)})
         fig.add_annotation(
-            text="<br>".join(lines),
+            text="<br>".join(plain_text(line) for line in lines),
             xref="paper",
             yref="paper",
             # Right-aligned under the plot: long category labels on the left cannot push it out of view.
@@ -257,7 +268,8 @@ def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go
     """Spending rate minus the elapsed share of the year per unit, in percentage points; status as colour,
     symbol and text (colour never carries the meaning alone)."""
     shown = frame.dropna(subset=["deviation"]).sort_values("deviation")
-    labels = [f"{STATUS_SYMBOL[s]} {label}" for s, label in zip(shown["status"], shown["unit_label"], strict=True)]
+    names = [plain_text(label) for label in shown["unit_label"]]  # projects' names come from the files
+    labels = [f"{STATUS_SYMBOL[s]} {name}" for s, name in zip(shown["status"], names, strict=True)]
     fig = go.Figure(
         go.Bar(
             x=shown["deviation"] * 100,
@@ -271,10 +283,10 @@ def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go
             textposition="outside",
             cliponaxis=False,
             hovertext=[
-                f"<b>{label}</b><br>Mittelabfluss {format_percent(r)} bei erwartet {format_percent(e)}"
+                f"<b>{name}</b><br>Mittelabfluss {format_percent(r)} bei erwartet {format_percent(e)}"
                 f"<br>Auslastung {format_percent(o)}<br>Status: {s}"
-                for label, r, e, o, s in zip(
-                    shown["unit_label"],
+                for name, r, e, o, s in zip(
+                    names,
                     shown["spending_rate"],
                     shown["expected_rate"],
                     shown["occupancy"],
