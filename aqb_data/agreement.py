@@ -5,6 +5,11 @@ The agreements follow one template: a title naming the year and the district, §
 Regierungspräsidium that issues the grant. What cannot be read is said, never guessed.
 PDF text comes from pypdf: pure Python, BSD licence, actively maintained, no native dependencies; the
 agreements are born-digital PDFs, so their text layer is all that is needed (a scan is refused).
+
+Every step is linear in the length of the text (no regular expression backtracks over a long line, no text
+is built by repeated concatenation), and a PDF is read under budgets of pages, decoded bytes, operations
+and CPU time. A hostile document therefore ends quickly with a German message that says what is wrong, well
+inside the limits of the isolated reader (`aqb_data.sandbox`).
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,6 +31,15 @@ from aqb_data.model import AGREEMENTS, MEASURE_TYPES, PROJECTS, measure_type_of_
 from aqb_data.workbook import canonical_table
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# An agreement has a few pages and about 20.000 characters; the budgets leave room for fifty times that.
+MAX_TEXT_CHARS = 1_000_000
+MAX_PROJECTS = 500
+MAX_PDF_PAGES = 50
+MAX_PDF_STREAM_BYTES = 8 * 1024 * 1024  # any one decoded stream (an embedded font may be large)
+MAX_PDF_CONTENT_BYTES = 2 * 1024 * 1024  # page contents and forms parsed for text; a page needs some 50 KB
+MAX_PDF_OPERATIONS = 300_000  # drawing operations and their values visited for text; a page has a few thousand
+MAX_PDF_CPU_SECONDS = 8  # a backstop well below the isolated reader's 20 seconds
+MAX_LISTED = 10  # problems of one kind spelled out in a message; the rest are counted
 _BULLET = re.compile(r"^(?:[-–—•·*▪◦●○■□➢►✓]|o(?=\s)|\d+\.\d+\.?|[a-z]\))\s*(.+)$")
 _NUMBERED = re.compile(r"^(?:\(?([1-4])[.)]|([1-4])\s)\s*(.+)$")
 _SECTION = re.compile(r"^§\s*(\d+)\b")
@@ -156,52 +172,272 @@ def document_text(data: bytes, file_name: str) -> str:
     return text
 
 
+_UNREADABLE_PDF = "Das PDF ist beschädigt und lässt sich nicht lesen; bitte das Dokument erneut als PDF speichern"
+_PDF_BEYOND_LIMITS = (
+    "Das PDF lässt sich nicht lesen: Es überschreitet die Grenzen des Lesers (ein Datenstrom ist entpackt größer "
+    f"als {MAX_PDF_STREAM_BYTES // 1024 // 1024} MB, oder das Dokument ist zu groß oder zu tief verschachtelt); "
+    "bitte das Dokument erneut als PDF speichern"
+)
+# A bullet glyph often comes out of a PDF as a control or private-use character (\x7f, U+F0B7).
+_BULLET_GLYPH = re.compile(r"^[\x00-\x08\x0b-\x1f\x7f\ue000-\uf8ff]+", re.MULTILINE)
+
+
+class _PdfBudgetExceeded(BaseException):  # BaseException: pypdf catches every Exception of a form XObject
+    """Raised from inside pypdf's text extraction when the document needs more work than an agreement does."""
+
+
+class _PdfBudget:
+    """What reading the text layer has cost so far: decoded content bytes, operations visited, CPU time."""
+
+    def __init__(self) -> None:
+        self.page = 0
+        self.content_bytes = 0
+        self.operations = 0
+        self.forms: dict[str, int] = {}  # the decoded size of each form XObject the current page can draw
+        self.started = time.thread_time()
+
+    def start_page(self, number: int, page: Any) -> None:
+        """Charge the page's content streams and learn the sizes of the forms it may draw."""
+        self.page = number
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        for stream in contents if isinstance(contents, list) else [contents]:
+            self.charge(_decoded_size(stream))
+        self.forms = _form_sizes(page.get("/Resources"))
+
+    def charge(self, size: int) -> None:
+        """Count decoded bytes that text extraction parses; stop beyond what a few pages of text need."""
+        self.content_bytes += size
+        if self.content_bytes > MAX_PDF_CONTENT_BYTES:
+            raise _PdfBudgetExceeded(
+                f"Das PDF ist zu groß zum Lesen: Bis Seite {self.page} enthält es entpackt mehr als "
+                f"{MAX_PDF_CONTENT_BYTES // 1024 // 1024} MB Seiteninhalt (eine Zielvereinbarung braucht "
+                "wenige hundert KB); bitte das Dokument erneut als PDF speichern"
+            )
+
+    def visit(self, operator: object, operands: Any, cm: object, tm: object) -> None:  # noqa: ARG002 - pypdf's visitor
+        """pypdf's `visitor_operand_before`: one operation and its values (an array's elements each count)."""
+        self.operations += 1
+        for operand in operands if isinstance(operands, list) else ():
+            self.operations += len(operand) if isinstance(operand, list) else 1
+        if self.operations > MAX_PDF_OPERATIONS:
+            raise _PdfBudgetExceeded(
+                f"Das PDF ist zu aufwendig aufgebaut: Bis Seite {self.page} enthält es mehr als "
+                f"{MAX_PDF_OPERATIONS:,} Zeichenbefehle (eine Zielvereinbarung hat wenige Seiten Text); bitte das "
+                "Dokument erneut als PDF speichern".replace(",", ".")
+            )
+        if operator == b"Do" and operands:
+            self.charge(self.forms.get(str(operands[0]), 0))  # each drawing of a form parses it again
+        if self.operations % 256 < 8:
+            self.check_time()
+
+    def check_time(self) -> None:
+        """Stop once reading the text layer has taken more CPU time than an agreement ever needs."""
+        if time.thread_time() - self.started > MAX_PDF_CPU_SECONDS:
+            raise _PdfBudgetExceeded(
+                f"Das PDF ist zu aufwendig aufgebaut: Sein Text war nach {MAX_PDF_CPU_SECONDS} Sekunden Rechenzeit "
+                f"erst bis Seite {self.page} gelesen; bitte das Dokument erneut als PDF speichern"
+            )
+
+
+def _decoded_size(reference: Any) -> int:
+    """The decoded length of a stream (pypdf keeps the decoded data, so extraction does not decode it again)."""
+    from pypdf.generic import StreamObject
+
+    stream = reference.get_object() if reference is not None else None
+    return len(stream.get_data()) if isinstance(stream, StreamObject) else 0
+
+
+def _form_sizes(resources: Any, most: int = 200) -> dict[str, int]:
+    """The decoded size of every form XObject reachable from a page's resources, by name (the largest if two
+    forms share a name); a cycle of forms is walked once, and only the first `most` forms are decoded."""
+    from pypdf.generic import DictionaryObject
+
+    sizes: dict[str, int] = {}
+    seen: set[int] = set()
+    pending = [resources]
+    while pending and len(seen) < most:
+        found = pending.pop()
+        found = found.get_object() if found is not None else None
+        xobjects = found.get("/XObject") if isinstance(found, DictionaryObject) else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        if not isinstance(xobjects, DictionaryObject):
+            continue
+        for name, reference in list(xobjects.items())[:most]:
+            form = reference.get_object() if reference is not None else None
+            if not isinstance(form, DictionaryObject) or form.get("/Subtype") != "/Form" or id(form) in seen:
+                continue
+            seen.add(id(form))
+            sizes[str(name)] = max(sizes.get(str(name), 0), _decoded_size(form))
+            pending.append(form.get("/Resources"))
+    return sizes
+
+
+def _pdf_limits() -> dict[str, int]:
+    """pypdf's own limits (pypdf.Configuration), tightened to what an agreement of a few pages needs."""
+    stream = MAX_PDF_STREAM_BYTES
+    return {
+        "maximum_declared_stream_length": MAX_DOCUMENT_BYTES,
+        "array_based_stream_maximum_output_length": stream,
+        "zlib_maximum_output_length": stream,
+        "lzw_maximum_output_length": stream,
+        "run_length_maximum_output_length": stream,
+        "brotli_maximum_output_length": stream,
+        "jbig2_maximum_output_length": stream,
+        "image_maximum_buffer_size": stream,
+        "stream_decoding_work_maximum_length": 4 * stream,
+        "stream_parsing_work_maximum_count": 150_000,
+        "page_tree_maximum_entries": 20 * MAX_PDF_PAGES,
+        "page_tree_maximum_page_entries": 20 * MAX_PDF_PAGES,
+        "xform_maximum_invocations_per_extraction": 100,
+        "xmp_maximum_input_length": stream,
+        "outline_maximum_entries": 1000,
+        "named_destinations_maximum_entries": 1000,
+        "form_fields_maximum_entries": 1000,
+    }
+
+
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """The text layer of a PDF, page by page under the budgets; AgreementError (German) for anything else.
+
+    Whatever pypdf raises on a malformed file (its own errors, but also RecursionError, AssertionError,
+    IndexError, struct.error, zlib.error, UnicodeDecodeError …) means the same to the analyst: not readable.
+    """
+    import pypdf
+    from pypdf.errors import LimitReachedError
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its English remarks; the reasons are said in German
+    budget = _PdfBudget()
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise AgreementError("Das PDF ist verschlüsselt; bitte eine unverschlüsselte Fassung verwenden")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        with pypdf.apply_configuration(**_pdf_limits()):
+            return _pdf_pages_text(pypdf.PdfReader(io.BytesIO(data), strict=False), budget)
     except AgreementError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-        raise AgreementError(
-            "Das PDF ist beschädigt und lässt sich nicht lesen; bitte das Dokument erneut als PDF speichern"
-        ) from None
+    except _PdfBudgetExceeded as exceeded:
+        raise AgreementError(str(exceeded)) from None
+    except LimitReachedError:
+        raise AgreementError(_PDF_BEYOND_LIMITS) from None
+    except MemoryError:
+        raise  # the isolated reader says how much memory was allowed
+    except Exception:  # see the docstring: any failure of the parser means an unreadable file
+        raise AgreementError(_UNREADABLE_PDF) from None
+
+
+def _pdf_pages_text(reader: Any, budget: _PdfBudget) -> str:
+    """The text of every page, joined by line breaks; refuses too many pages, bytes, characters or symbols."""
+    if reader.is_encrypted:
+        raise AgreementError("Das PDF ist verschlüsselt; bitte eine unverschlüsselte Fassung verwenden")
+    too_many = (
+        "Das PDF hat {count} Seiten; eine Zielvereinbarung hat wenige Seiten, gelesen werden höchstens "
+        f"{MAX_PDF_PAGES}. Bitte nur die Zielvereinbarung hochladen"
+    )
+    declared = reader.trailer["/Root"]["/Pages"].get("/Count")
+    if isinstance(declared, int) and declared > MAX_PDF_PAGES:  # refused before the page tree is walked
+        raise AgreementError(too_many.format(count=f"{declared:,}".replace(",", ".")))
+    count = len(reader.pages)
+    if count > MAX_PDF_PAGES:
+        raise AgreementError(too_many.format(count=f"{count:,}".replace(",", ".")))
+    texts: list[str] = []
+    chars = 0
+    for number, page in enumerate(reader.pages, start=1):
+        budget.start_page(number, page)
+        text = _BULLET_GLYPH.sub("• ", page.extract_text(visitor_operand_before=budget.visit) or "")
+        budget.check_time()
+        chars += len(text) + 1
+        if chars > MAX_TEXT_CHARS:
+            raise AgreementError(_too_long(f"Bis Seite {number} enthält das PDF", chars))
+        refused = _forbidden_lines(text, f"Seite {number}, Zeile")
+        if refused:
+            raise AgreementError(refused)
+        texts.append(text)
+    text = "\n".join(texts)
     if not text.strip():
         raise AgreementError("Das PDF enthält keinen Text (vermutlich eingescannt); bitte eine Textfassung verwenden")
     return text
 
 
+def _too_long(what: str, chars: int) -> str:
+    return (
+        f"{what} mehr als {MAX_TEXT_CHARS:,} Zeichen Text ({chars:,}); eine Zielvereinbarung hat wenige Seiten. "
+        "Bitte nur die Zielvereinbarung hochladen"
+    ).replace(",", ".")
+
+
+def _forbidden_lines(text: str, where: str = "Zeile") -> str | None:
+    """A German refusal naming each line that holds a control or direction character, or None if none does."""
+    if values.forbidden_character(text) is None:
+        return None
+    listed, count = [], 0
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        character = values.forbidden_character(line)
+        if character is not None:
+            count += 1
+            if count <= MAX_LISTED:
+                listed.append(f"{where} {number} (gefunden: {character}): „{_excerpt(line, character)}“")
+    more = f"; dazu {count - MAX_LISTED} weitere Zeilen" if count > MAX_LISTED else ""
+    return (
+        "Das Dokument enthält Steuer- oder Richtungszeichen, die nicht zu sehen sind und einen Namen verfälschen "
+        f"oder die Ausgabe als Excel-Datei verhindern würden: {'; '.join(listed)}{more}. Erwartet ist Text ohne "
+        "Steuer- oder Richtungszeichen; bitte diese Stellen im Dokument neu eintippen und es erneut hochladen"
+    )
+
+
+def _excerpt(line: str, character: str, width: int = 40) -> str:
+    """The line around the character (`U+202E`), every forbidden character spelled out (<U+202E>)."""
+    at = line.index(chr(int(character.removeprefix("U+"), 16)))
+    start, end = max(0, at - width), at + width
+    return ("…" if start else "") + values.visible(line[start:end]) + ("…" if end < len(line) else "")
+
+
+_HYPHENATED = re.compile(r"[A-Za-zäöüß]-$")
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_QUOTE = re.compile(r"^\s*>\s?")
+_SPACES = re.compile(r"\s+")
+_CONJUNCTION = re.compile(r"^(und|oder|bzw\.?|sowie)\b")
+
+
+class _Wrapped:
+    """A line being joined from the pieces a PDF wrapped; kept as pieces, so that joining stays linear."""
+
+    def __init__(self, first: str) -> None:
+        self.pieces = [first]
+
+    def ending(self) -> str:
+        """The last two characters of the joined line (every piece holds at least one)."""
+        last = self.pieces[-1]
+        return last[-2:] if len(last) >= 2 or len(self.pieces) == 1 else self.pieces[-2][-1:] + last
+
+    def drop_hyphen(self) -> None:
+        self.pieces[-1] = self.pieces[-1][:-1]
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
 def _lines(text: str) -> list[str]:
     """Clean lines: Markdown marks removed, words split at line ends joined again, blank lines dropped."""
     raw = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        # A bullet glyph often comes out of a PDF as a control or private-use character (\x7f, U+F0B7).
-        line = re.sub(r"^[\x00-\x08\x0b-\x1f\x7f\ue000-\uf8ff]+", "• ", line)
-        line = re.sub(r"^\s*#{1,6}\s*", "", line)
-        line = re.sub(r"^\s*>\s?", "", line)
+    for line in re.split(r"\r\n|\r|\n", text):
+        line = _BULLET_GLYPH.sub("• ", line)
+        line = _QUOTE.sub("", _MARKDOWN_HEADING.sub("", line))
         line = line.replace("**", "").replace("__", "").replace("\u00a0", " ").replace("\u00ad", "")
-        line = re.sub(r"\s+", " ", line).strip()
+        line = _SPACES.sub(" ", line).strip()
         if line:
             raw.append(line)
-    joined: list[str] = []
+    joined: list[_Wrapped] = []
     for line in raw:
-        if joined and re.search(r"[A-Za-zäöüß]-$", joined[-1]) and not _starts_item(line):
+        if joined and _HYPHENATED.search(joined[-1].ending()) and not _starts_item(line):
             previous = joined[-1]
-            if re.match(r"^(und|oder|bzw\.?|sowie)\b", line):
-                joined[-1] = f"{previous} {line}"  # "Berufs-" + "und Sprachscout": the hyphen stays
+            if _CONJUNCTION.match(line):
+                previous.pieces.append(f" {line}")  # "Berufs-" + "und Sprachscout": the hyphen stays
             elif line[:1].islower():
-                joined[-1] = previous[:-1] + line  # "Arbeitsmarkt-" + "integration"
+                previous.drop_hyphen()  # "Arbeitsmarkt-" + "integration"
+                previous.pieces.append(line)
             else:
-                joined[-1] = previous + line  # "Waldeck-" + "Frankenberg"
+                previous.pieces.append(line)  # "Waldeck-" + "Frankenberg"
         else:
-            joined.append(line)
-    return joined
+            joined.append(_Wrapped(line))
+    return [line.text() for line in joined]
 
 
 def _starts_item(line: str) -> bool:
@@ -232,13 +468,20 @@ def _is_heading(title: str) -> bool:
 # --- fields --------------------------------------------------------------------------------------------
 
 
+# A district's wording is short; bounded, the lazy `.{1,N}?` tries at most N places after each "und dem",
+# so that a text full of them is still read in linear time.
+_DISTRICT_IN_TITLE = re.compile(
+    r"\bund\s+((?:dem|der|des)\s+.{1,120}?)\s+(?:zur\s+Umsetzung|über\s+die|für\s+das|$)", re.DOTALL
+)
+_DISTRICT_AFTER_MINISTRY = re.compile(r"Soziales\s+und\s+(.{1,120}?)\s+zur\s+Umsetzung", re.DOTALL)
+_DISTRICT_IN_BUDGET = re.compile(r"stellt\s+((?:dem|der)\s+.{1,120}?)\s+im\s+Jahr", re.DOTALL)
+
+
 def _district(sections: dict[int, list[str]], errors: list[str]) -> str | None:
     head = " ".join(sections.get(0, []))
-    match = re.search(r"\bund\s+((?:dem|der|des)\s+.+?)\s+(?:zur\s+Umsetzung|über\s+die|für\s+das|$)", head)
-    match = match or re.search(r"Soziales\s+und\s+(.+?)\s+zur\s+Umsetzung", head)
+    match = _DISTRICT_IN_TITLE.search(head) or _DISTRICT_AFTER_MINISTRY.search(head)
     candidates = [match.group(1)] if match else []
-    budget_text = " ".join(sections.get(4, []))
-    match = re.search(r"stellt\s+((?:dem|der)\s+.+?)\s+im\s+Jahr", budget_text)
+    match = _DISTRICT_IN_BUDGET.search(" ".join(sections.get(4, [])))
     if match:
         candidates.append(match.group(1))
     if not candidates:
@@ -261,8 +504,13 @@ def _district(sections: dict[int, list[str]], errors: list[str]) -> str | None:
     return next(iter(found))
 
 
+# The year on a line of its own under the title. Possessive quantifiers: a run of blank lines is crossed once,
+# never split again and again (`\s*\n+\s*` took hours on 100.000 line breaks).
+_TITLE_YEAR = re.compile(r"Zielvereinbarung(?:en)?[^\S\n]*+\n\s*+(?:\*\*)?((?:19|20|21)\d{2})(?:\*\*)?[^\S\n]*+\n")
+
+
 def _year(text: str, errors: list[str]) -> int | None:
-    title = re.search(r"Zielvereinbarung(?:en)?\s*\n+\s*(?:\*\*)?((?:19|20|21)\d{2})(?:\*\*)?\s*\n", text)
+    title = _TITLE_YEAR.search(text)
     seen: dict[int, str] = {}
     if title:
         seen.setdefault(int(title.group(1)), f"Zielvereinbarung {title.group(1)}")
@@ -295,7 +543,8 @@ def _budget(sections: dict[int, list[str]], errors: list[str], warnings: list[st
         number, unit = match.group(1), match.group(2)
         prefixed = match.group(0).lstrip().startswith(("EUR", "€"))
         if unit or prefixed:
-            if after[: match.start()].rstrip().endswith(("-", "−", "–")):
+            # The lines are joined with single spaces: a sign sits within a few characters before the amount.
+            if after[max(0, match.start() - 8) : match.start()].rstrip().endswith(("-", "−", "–")):
                 errors.append(f"§ 4 nennt einen negativen Betrag (-{number}); Haushaltsmittel sind nie negativ")
                 return None
             try:
@@ -308,9 +557,18 @@ def _budget(sections: dict[int, list[str]], errors: list[str], warnings: list[st
         errors.append("In § 4 steht kein Betrag der Haushaltsmittel (erwartet z. B. „773.920 Euro“)")
         return None
     if len(set(amounts)) > 1:
-        others = ", ".join(f"{a:,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".") for a in amounts[1:])
+        others = ", ".join(
+            f"{a:,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".") for a in amounts[1 : MAX_LISTED + 1]
+        )
+        if len(amounts) > MAX_LISTED + 1:
+            others += f" und {len(amounts) - MAX_LISTED - 1} weitere"
         warnings.append(f"§ 4 nennt weitere Beträge ({others}); übernommen ist der erste")
     return amounts[0]
+
+
+_LABEL_STARTS = tuple(
+    {label.lower()[:8] for measure in MEASURE_TYPES.values() for label in (measure.label, measure.short_label)}
+)
 
 
 def _measure_heading(line: str) -> tuple[int, str] | None:
@@ -319,31 +577,42 @@ def _measure_heading(line: str) -> tuple[int, str] | None:
     label = match.group(3) if match else line
     number = int(match.group(1) or match.group(2)) if match else None
     head, _, inline = label.partition(":")
+    if not head.lstrip()[:8].lower().startswith(_LABEL_STARTS):
+        return None  # cheaply: most lines of § 5 are projects, and folding each one costs
     code = measure_type_of_label(head)
     if code is None or (number is not None and number != code):
         return None
     return code, inline.strip()
 
 
-def _continues_label(code: int, heading: str, line: str) -> bool:
-    """True if the line is the rest of a measure type's wording that the PDF wrapped onto a new line."""
-    long_labels = {
+def _letters(text: str) -> str:
+    """Only the lower-case letters and digits: a wording compared without spaces, punctuation or line breaks."""
+    return _NOT_LETTER.sub("", text.lower())
+
+
+_NOT_LETTER = re.compile(r"[^a-zäöüß0-9]")
+# The wording of each measure type as the agreements spell it out (1 and 4 longer than the model's label).
+_FULL_LABELS = {
+    code: _letters(label)
+    for code, label in {
+        **{code: measure.label for code, measure in MEASURE_TYPES.items()},
         1: "Ausbildungsvorbereitung einschließlich gesundheitsfördernder Maßnahmen",
         4: (
             "Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte in der fachlichen "
             "Verantwortung für Benachteiligte im Kontext der Arbeitsmarktförderung"
         ),
-    }
+    }.items()
+}
 
-    def fold(text: str) -> str:
-        return re.sub(r"[^a-zäöüß0-9]", "", text.lower())
 
-    full = fold(long_labels.get(code, MEASURE_TYPES[code].label))
-    return full.startswith(fold(f"{heading} {line}")) and len(fold(heading)) < len(full)
+def _continues_label(code: int, heading: str, line: str) -> bool:
+    """True if the line is the rest of a measure type's wording that the PDF wrapped onto a new line."""
+    full = _FULL_LABELS[code]
+    return full.startswith(_letters(f"{heading} {line}")) and len(_letters(heading)) < len(full)
 
 
 def _measures(sections: dict[int, list[str]], warnings: list[str]) -> dict[int, list[str]]:
-    measures: dict[int, list[str]] = {code: [] for code in MEASURE_TYPES}
+    measures: dict[int, list[_Wrapped]] = {code: [] for code in MEASURE_TYPES}
     lines = sections.get(5, [])
     current: int | None = None
     heading = ""
@@ -356,7 +625,7 @@ def _measures(sections: dict[int, list[str]], warnings: list[str]) -> dict[int, 
             named.add(current)
             bulleted = False
             heading = re.sub(r"^\(?\d[.)]?\s*", "", line).split(":")[0]
-            measures[current] += [p.strip() for p in inline.split(";") if p.strip()]
+            measures[current] += [_Wrapped(p.strip()) for p in inline.split(";") if p.strip()]
             continue
         if current is None:
             continue  # the lines before the first measure type: heading and introduction
@@ -370,28 +639,41 @@ def _measures(sections: dict[int, list[str]], warnings: list[str]) -> dict[int, 
         if not bullet and (text.endswith((".", ":")) or any(w in f" {text} " for w in _SENTENCE_WORDS)):
             break  # the closing paragraph of § 5
         if not bullet and bulleted and measures[current]:
-            measures[current][-1] = _join_wrapped(measures[current][-1], text)  # a list item the PDF wrapped
+            _join_wrapped(measures[current][-1], text)  # a list item the PDF wrapped
             continue
         bulleted = bulleted or bool(bullet)
-        measures[current].append(text)
-    seen: dict[str, int] = {}
-    for code in MEASURE_TYPES:
-        for name in list(measures[code]):
-            if name in seen:
-                measures[code].remove(name)
-                warnings.append(
-                    f"Das Projekt „{name}“ steht unter Maßnahmenart {seen[name]} und {code}; "
-                    f"übernommen unter {seen[name]}"
-                )
-            else:
-                seen[name] = code
+        measures[current].append(_Wrapped(text))
+    projects = _without_repeats({code: [item.text() for item in items] for code, items in measures.items()}, warnings)
     missing = [code for code in MEASURE_TYPES if code not in named]
     if not named:
         warnings.append("In § 5 ist keine der vier Maßnahmenarten zu erkennen; es werden keine Projekte übernommen")
     elif missing:
         listed = ", ".join(f"{code} ({MEASURE_TYPES[code].short_label})" for code in missing)
         warnings.append(f"§ 5 nennt die Maßnahmenart(en) {listed} nicht; dort stehen keine Projekte")
-    return measures
+    return projects
+
+
+def _without_repeats(measures: dict[int, list[str]], warnings: list[str]) -> dict[int, list[str]]:
+    """Each project once, under the first measure type that names it; every repeat is said."""
+    seen: dict[str, int] = {}
+    kept: dict[int, list[str]] = {}
+    repeats = 0
+    for code in MEASURE_TYPES:
+        kept[code] = []
+        for name in measures[code]:
+            if name not in seen:
+                seen[name] = code
+                kept[code].append(name)
+                continue
+            repeats += 1
+            if repeats <= MAX_LISTED:
+                warnings.append(
+                    f"Das Projekt „{name}“ steht unter Maßnahmenart {seen[name]} und {code}; "
+                    f"übernommen unter {seen[name]}"
+                )
+    if repeats > MAX_LISTED:
+        warnings.append(f"§ 5 nennt {repeats - MAX_LISTED} weitere Projekte mehrfach; übernommen ist jedes einmal")
+    return kept
 
 
 def _signatures(lines: list[str], warnings: list[str]) -> tuple[Signature | None, Signature | None]:
@@ -422,15 +704,23 @@ def _signatures(lines: list[str], warnings: list[str]) -> tuple[Signature | None
     return ministry, district
 
 
-def _join_wrapped(first: str, rest: str) -> str:
+def _join_wrapped(first: _Wrapped, rest: str) -> None:
     """An item continued on the next line: hyphenated word breaks joined, otherwise a space."""
-    if re.search(r"[a-zäöüß]-$", first) and rest[:1].islower() and not re.match(r"(und|oder|bzw)\b", rest):
-        return first[:-1] + rest
-    return f"{first} {rest}"
+    if re.search(r"[a-zäöüß]-$", first.ending()) and rest[:1].islower() and not re.match(r"(und|oder|bzw)\b", rest):
+        first.drop_hyphen()
+        first.pieces.append(rest)
+    else:
+        first.pieces.append(f" {rest}")
 
 
 def read_agreement_text(text: str, file_name: str = "Dokument") -> AgreementReading:
     """Read an agreement from its text; errors say in German what could not be read."""
+    if len(text) > MAX_TEXT_CHARS:
+        return AgreementReading(file_name, "", errors=[_too_long("Das Dokument enthält", len(text))])
+    refused = _forbidden_lines(text)
+    if refused:
+        # Shown beside the message with the characters spelled out, so that the analyst sees where they are.
+        return AgreementReading(file_name, values.visible(text), errors=[refused])
     reading = AgreementReading(file_name, text)
     flat = text.lower()
     if "zielvereinbarung" not in flat and "qualifizierungsbudget" not in flat:
@@ -452,6 +742,12 @@ def read_agreement_text(text: str, file_name: str = "Dokument") -> AgreementRead
     measures = _measures(sections, reading.warnings)
     ministry, district = _signatures(lines, reading.warnings)
     authority = _GRANT_AUTHORITY.search(re.sub(r"\s+", " ", text))
+    projects = sum(len(names) for names in measures.values())
+    if projects > MAX_PROJECTS:
+        reading.errors.append(
+            f"§ 5 nennt {projects} Projekte; eine Zielvereinbarung nennt wenige, übernommen werden höchstens "
+            f"{MAX_PROJECTS}. Bitte prüfen, ob § 5 nur die Projekte aufzählt"
+        )
     if reading.errors or ags is None or year is None or budget is None:
         return reading
     reading.agreement = Agreement(
