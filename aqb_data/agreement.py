@@ -174,9 +174,9 @@ def document_text(data: bytes, file_name: str) -> str:
 
 _UNREADABLE_PDF = "Das PDF ist beschädigt und lässt sich nicht lesen; bitte das Dokument erneut als PDF speichern"
 _PDF_BEYOND_LIMITS = (
-    "Das PDF lässt sich nicht lesen: Es überschreitet die Grenzen des Lesers (ein Datenstrom ist entpackt größer "
-    f"als {MAX_PDF_STREAM_BYTES // 1024 // 1024} MB, oder das Dokument ist zu groß oder zu tief verschachtelt); "
-    "bitte das Dokument erneut als PDF speichern"
+    "Das PDF lässt sich nicht lesen: Es ist größer oder tiefer verschachtelt, als der Leser erlaubt (etwa ein "
+    f"Datenstrom, der entpackt mehr als {MAX_PDF_STREAM_BYTES // 1024 // 1024} MB ergibt, oder Verweise, die im "
+    "Kreis führen); bitte das Dokument erneut als PDF speichern"
 )
 # A bullet glyph often comes out of a PDF as a control or private-use character (\x7f, U+F0B7).
 _BULLET_GLYPH = re.compile(r"^[\x00-\x08\x0b-\x1f\x7f\ue000-\uf8ff]+", re.MULTILINE)
@@ -325,6 +325,8 @@ def _pdf_text(data: bytes) -> str:
 
 def _pdf_pages_text(reader: Any, budget: _PdfBudget) -> str:
     """The text of every page, joined by line breaks; refuses too many pages, bytes, characters or symbols."""
+    from pypdf.errors import LimitReachedError
+
     if reader.is_encrypted:
         raise AgreementError("Das PDF ist verschlüsselt; bitte eine unverschlüsselte Fassung verwenden")
     too_many = (
@@ -334,7 +336,13 @@ def _pdf_pages_text(reader: Any, budget: _PdfBudget) -> str:
     declared = reader.trailer["/Root"]["/Pages"].get("/Count")
     if isinstance(declared, int) and declared > MAX_PDF_PAGES:  # refused before the page tree is walked
         raise AgreementError(too_many.format(count=f"{declared:,}".replace(",", ".")))
-    count = len(reader.pages)
+    try:
+        count = len(reader.pages)
+    except LimitReachedError:
+        raise AgreementError(
+            f"Das PDF hat mehr als {MAX_PDF_PAGES} Seiten oder einen Seitenbaum, der sich selbst enthält; eine "
+            "Zielvereinbarung hat wenige Seiten. Bitte nur die Zielvereinbarung als PDF speichern"
+        ) from None
     if count > MAX_PDF_PAGES:
         raise AgreementError(too_many.format(count=f"{count:,}".replace(",", ".")))
     texts: list[str] = []
@@ -474,7 +482,8 @@ _DISTRICT_IN_TITLE = re.compile(
     r"\bund\s+((?:dem|der|des)\s+.{1,120}?)\s+(?:zur\s+Umsetzung|über\s+die|für\s+das|$)", re.DOTALL
 )
 _DISTRICT_AFTER_MINISTRY = re.compile(r"Soziales\s+und\s+(.{1,120}?)\s+zur\s+Umsetzung", re.DOTALL)
-_DISTRICT_IN_BUDGET = re.compile(r"stellt\s+((?:dem|der)\s+.{1,120}?)\s+im\s+Jahr", re.DOTALL)
+# The nearest "stellt dem" before "im Jahr" names the district (the candidate never spans another "stellt").
+_DISTRICT_IN_BUDGET = re.compile(r"stellt\s+((?:dem|der)\s+(?:(?!stellt\s).){1,120}?)\s+im\s+Jahr", re.DOTALL)
 
 
 def _district(sections: dict[int, list[str]], errors: list[str]) -> str | None:
