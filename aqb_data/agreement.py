@@ -614,10 +614,14 @@ _FULL_LABELS = {
 }
 
 
-def _continues_label(code: int, heading: str, line: str) -> bool:
-    """True if the line is the rest of a measure type's wording that the PDF wrapped onto a new line."""
+def _continued_label(code: int, heading: str, line: str) -> str | None:
+    """The letters of heading and line if the line is the rest of a measure type's wording that the PDF wrapped
+    onto a new line, else None; `heading` holds the letters of the wording so far."""
     full = _FULL_LABELS[code]
-    return full.startswith(_letters(f"{heading} {line}")) and len(_letters(heading)) < len(full)
+    if len(heading) >= len(full):
+        return None  # complete (or a long line that only begins with it): nothing can continue it
+    letters = heading + _letters(line)
+    return letters if full.startswith(letters) else None
 
 
 def _measures(sections: dict[int, list[str]], warnings: list[str]) -> dict[int, list[str]]:
@@ -633,13 +637,14 @@ def _measures(sections: dict[int, list[str]], warnings: list[str]) -> dict[int, 
             current, inline = found
             named.add(current)
             bulleted = False
-            heading = re.sub(r"^\(?\d[.)]?\s*", "", line).split(":")[0]
+            heading = _letters(re.sub(r"^\(?\d[.)]?\s*", "", line).split(":")[0])
             measures[current] += [_Wrapped(p.strip()) for p in inline.split(";") if p.strip()]
             continue
         if current is None:
             continue  # the lines before the first measure type: heading and introduction
-        if _continues_label(current, heading, line):
-            heading = f"{heading} {line}"
+        continued = _continued_label(current, heading, line)
+        if continued is not None:
+            heading = continued
             continue
         bullet = _BULLET.match(line)
         text = (bullet.group(1) if bullet else line).strip()

@@ -165,6 +165,13 @@ def test_fifty_thousand_repeated_projects_are_taken_once_with_a_few_warnings() -
     assert summary == f"§ 5 nennt {49_999 - len(said)} weitere Projekte mehrfach; übernommen ist jedes einmal"
 
 
+def test_a_measure_type_heading_of_300_kb_before_thousands_of_projects_is_read_in_linear_time() -> None:
+    projects = "1. Ausbildungsvorbereitung " + "und mehr " * 33_000 + "\n" + repeated("- Startklar\n", 240_000)
+    reading = read_agreement_isolated(agreement(projects=projects).encode(), "zv.md")
+    assert_fulda_2025(reading)
+    assert reading.agreement.measures[1] == ["Startklar"]
+
+
 def test_thousands_of_different_projects_are_refused() -> None:
     projects = "1. Ausbildungsvorbereitung\n" + "".join(f"- Projekt {number}\n" for number in range(5000))
     reading = read_agreement_isolated(agreement(projects=projects).encode(), "zv.md")
