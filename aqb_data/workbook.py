@@ -25,7 +25,7 @@ from aqb_data import values, xlsx_writer
 from aqb_data.districts import DistrictError, district_label, load_districts, resolve_ags, resolve_name
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
-from aqb_data.xlsx_package import MAX_COLUMNS, MAX_ROWS, PackageError, as_utf8, inspect_package
+from aqb_data.xlsx_package import MAX_COLUMNS, MAX_ROWS, PackageError, checked_package, inspect_package
 
 HEADER_SEARCH_ROWS = 30
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -669,7 +669,7 @@ def read_workbook(
         return unreadable_result(file_name, reason)
     try:
         package = inspect_package(data)
-        readable = as_utf8(data, package.utf16_parts) if package.utf16_parts else data
+        readable = checked_package(data, package)
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(readable))
     except PackageError as error:
         return unreadable_result(file_name, str(error))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -54,6 +55,7 @@ class PackageInfo:
     too_wide: set[str] = field(default_factory=set)
     cells_without_value: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
     utf16_parts: set[str] = field(default_factory=set)  # XML parts in UTF-16 (allowed, but the cell reader needs UTF-8)
+    parts: list[str] = field(default_factory=list)  # every part parsed and checked, as the archive names it
 
 
 class _DoctypeError(Exception):
@@ -130,6 +132,18 @@ class _Sheet:
     cells_without_value: list[tuple[str, str | None]] = field(default_factory=list)
 
 
+def _directory_counts_agree(data: bytes, members: int) -> bool:
+    """True if the zip's closing record counts the entries its directory holds (ZIP64 counts are not checked).
+
+    A reader that trusts the count and one that walks the directory would otherwise see different files.
+    """
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 12 > len(data):
+        return False
+    on_disk, total = struct.unpack_from("<HH", data, end + 8)
+    return 0xFFFF in (on_disk, total) or on_disk == total == members
+
+
 class _Package:
     """The zip archive and the parts read from it so far."""
 
@@ -139,6 +153,8 @@ class _Package:
             members = self.archive.infolist()
         except (zipfile.BadZipFile, EOFError, ValueError):
             raise PackageError("Die Datei ist beschädigt oder unvollständig (kein gültiges .xlsx-Archiv)") from None
+        if not _directory_counts_agree(data, len(members)):
+            raise PackageError(_DAMAGED)
         unpacked = sum(member.file_size for member in members)
         packed = max(1, sum(member.compress_size for member in members))
         if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
@@ -163,6 +179,7 @@ class _Package:
                     "bitte in Excel als Arbeitsmappe (.xlsx) speichern"
                 )
         self.utf16_parts: set[str] = set()
+        self.parsed: list[str] = []
 
     def find(self, path: str) -> zipfile.ZipInfo | None:
         """The member the cell reader opens for `path`, or None if there is none."""
@@ -189,6 +206,7 @@ class _Package:
                         limit = MAX_TOKEN_BYTES // 1024 // 1024
                         raise _MalformedError(f"ein einzelnes Element ist größer als {limit} MB")
                 parser.Parse(b"", True)
+            self.parsed.append(member.filename)
         except _DoctypeError:
             raise PackageError(
                 f"Die Datei enthält unzulässige XML-Definitionen (DOCTYPE/ENTITY in {member.filename}) "
@@ -380,21 +398,25 @@ def _scan_sheet(package: _Package, member: zipfile.ZipInfo) -> _Sheet:
     return _Sheet(rows, columns, cells)
 
 
-def as_utf8(data: bytes, parts: set[str]) -> bytes:
-    """The package with these XML parts rewritten from UTF-16 to UTF-8 (their declaration too)."""
+def checked_package(data: bytes, info: PackageInfo) -> bytes:
+    """The package rebuilt from exactly the parts the check parsed, uncompressed, UTF-16 parts as UTF-8.
+
+    The cell reader then sees the bytes that were checked and nothing else: no second reading of the zip's
+    headers (a local header may disagree with the directory) and no part the check did not look at.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            content = source.read(member)
-            codec = _encoding_of(content[:2]) if member.filename in parts else None
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
+        for name in dict.fromkeys(info.parts):
+            content = source.read(name)
+            codec = _encoding_of(content[:2]) if name in info.utf16_parts else None
             if codec:
                 text = content.decode(codec).removeprefix("\ufeff")
                 if text.startswith("<?xml"):  # only the declaration, never a `<?xml` further on
                     end = text.find("?>") + 2
                     text = re.sub(r"(?i)utf-16", "UTF-8", text[:end], count=1) + text[end:]
                 content = text.encode("utf-8")
-            target.writestr(member, content)
+            target.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 
@@ -434,4 +456,5 @@ def inspect_package(data: bytes) -> PackageInfo:
         if found.cells_without_value:
             info.cells_without_value[name] = found.cells_without_value
     info.utf16_parts = package.utf16_parts
+    info.parts = package.parsed
     return info
