@@ -156,6 +156,8 @@ for position, upload in enumerate(uploads or []):
             )
         else:
             st.success("Keine Fehler, keine Warnungen.")
+        if check.notes:
+            read += f" · {len(check.notes)} {'Hinweis' if len(check.notes) == 1 else 'Hinweise'} (unten)"
         if read:
             st.caption(f"Gelesen: {read}")
         if check.problems:

@@ -1,5 +1,6 @@
 """Zielvereinbarung einlesen: agreement documents in; what was read beside the text; corrected, then added."""
 
+import unicodedata
 from datetime import date
 
 import pandas as pd
@@ -11,7 +12,7 @@ from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, parse_measure_type
 from aqb_data.sandbox import read_agreement_isolated
 from aqb_data.store import KIND_AGREEMENT, StoreError, sha256
-from aqb_data.values import parse_money
+from aqb_data.values import forbidden_character, name_key, parse_money, spelled, visible
 from ui.data import get_data, get_store
 from ui.text import escape_markdown
 
@@ -46,15 +47,23 @@ def _corrected(reading: AgreementReading, key: str, projects: pd.DataFrame) -> A
         st.error("Haushaltsmittel: Bitte einen Betrag angeben.")
         return None
     measures: dict[int, list[str]] = {code: [] for code in MEASURE_TYPES}
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for row in projects.itertuples():
-        name = str(row.Projekt or "").strip()
+        name = unicodedata.normalize("NFC", str(row.Projekt or "").strip())
         code = parse_measure_type(row.Maßnahmenart)
-        if name in seen:
-            st.error(f"Das Projekt „{escape_markdown(name)}“ steht zweimal in der Liste; bitte nur einmal angeben.")
+        found = forbidden_character(name)
+        if found:
+            shown = escape_markdown(visible(name))
+            st.error(f"Das Projekt „{shown}“ enthält ein Steuer- oder Richtungszeichen ({found}); bitte neu eintippen.")
+            return None
+        first = seen.get(name_key(name))
+        if first is not None:
+            both = f" (einmal „{spelled(first)}“, einmal „{spelled(name)}“)" if first != name else ""
+            twice = f"Das Projekt „{first}“ steht zweimal in der Liste{both}; bitte nur einmal angeben."
+            st.error(escape_markdown(twice))
             return None
         if name and code:
-            seen.add(name)
+            seen[name_key(name)] = name
             measures[code].append(name)
     return Agreement(
         ags=values[f"{key}_ags"],

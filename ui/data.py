@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 from typing import NoReturn
 
 import streamlit as st
@@ -12,6 +11,7 @@ import streamlit as st
 from aqb_data.dataset import AqbData
 from aqb_data.store import Store, StoreError, default_path, open_store
 from aqb_data.workbook import write_template
+from ui.text import escape_markdown
 
 
 @st.cache_resource(show_spinner="Datenbank wird geöffnet …")
@@ -29,12 +29,9 @@ def _load_as_of(path: str, version: tuple[int, int], import_id: int) -> AqbData:
     return _store(path).load(as_of=import_id)
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
 def _refuse(error: Exception) -> NoReturn:
     """Say on the page, in German and as plain text, why the data cannot be shown, and stop the page."""
-    st.error(_MARKDOWN.sub(r"\\\1", f"Die Daten des Dashboards können nicht gelesen werden: {error}"))
+    st.error(f"Die Daten des Dashboards können nicht gelesen werden: {escape_markdown(error)}")
     st.stop()
 
 
