@@ -452,17 +452,9 @@ def _meeting_pack(district: str | None, year: int, outputs: list[str], db: str |
     if pack.image_problem:
         print(f"Warnung: Diagramme sind durch ihre Zahlentabellen ersetzt. {pack.image_problem}", file=sys.stderr)
     for path in paths:
-        content = meeting_pack.render(pack, path.suffix.lower().lstrip("."))
-        try:
-            path.write_bytes(content)
-        except OSError as error:
-            reasons = {
-                PermissionError: "keine Schreibrechte",
-                IsADirectoryError: "das ist ein Ordner",
-                FileNotFoundError: "Ordner nicht gefunden",
-            }
-            reason = reasons.get(type(error), error.strerror or error.__class__.__name__)
-            print(f"Fehler: {path} kann nicht geschrieben werden ({reason}).", file=sys.stderr)
+        refusal = _write_output(path, meeting_pack.render(pack, path.suffix.lower().lstrip(".")))
+        if refusal:
+            print(f"Fehler: {refusal}", file=sys.stderr)
             return EXIT_UNREADABLE
         kind = "PowerPoint" if path.suffix.lower() == ".pptx" else "PDF"
         print(f"{path}: {pack.title} als {kind} mit {len(pack.slides)} Folien geschrieben.")

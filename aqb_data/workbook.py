@@ -25,7 +25,14 @@ from aqb_data import values, xlsx_writer
 from aqb_data.districts import DistrictError, district_label, load_districts, resolve_ags, resolve_name
 from aqb_data.formatting import format_eur, format_number
 from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
-from aqb_data.xlsx_package import MAX_COLUMNS, MAX_ROWS, PackageError, checked_package, inspect_package
+from aqb_data.xlsx_package import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    PackageError,
+    checked_package,
+    column_letters,
+    inspect_package,
+)
 
 HEADER_SEARCH_ROWS = 30
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -267,13 +274,13 @@ class _SheetReader:
                     self.problem(
                         Severity.ERROR,
                         "Spalten",
-                        f"Spalte doppelt vorhanden (auch in Spalte {_column_letter(seen[column.name])})",
+                        f"Spalte doppelt vorhanden (auch in Spalte {column_letters(seen[column.name])})",
                         row=header + 1,
                         column=_cell_text(cell),
                     )
                     ok = False
                 seen[column.name] = i
-                self.headings[column.name] = (_cell_text(cell), _column_letter(i))
+                self.headings[column.name] = (_cell_text(cell), column_letters(i))
             elif _cell_text(cell):
                 self.problem(
                     Severity.WARNING,
@@ -359,7 +366,7 @@ class _SheetReader:
         for (first_row, first_col), (last_row, last_col) in merged:
             if last_row < header or not read_columns & set(range(first_col, last_col + 1)):
                 continue  # a merged title above the headings, or cells in columns that are not read, are fine
-            cells = f"{_column_letter(first_col)}{first_row + 1}:{_column_letter(last_col)}{last_row + 1}"
+            cells = f"{column_letters(first_col)}{first_row + 1}:{column_letters(last_col)}{last_row + 1}"
             self.problem(
                 Severity.ERROR,
                 "Verbundene Zellen",
@@ -451,7 +458,7 @@ class _SheetReader:
         index = row.index(marker)
         column = self.mapping.get(index)
         heading = self.headings.get(column.name, (column.heading, ""))[0] if column else None
-        cell = f"{_column_letter(index)}{row_number}"
+        cell = f"{column_letters(index)}{row_number}"
         shown = values.visible(marker)
         self.problems.insert(
             at, Problem(self.file, severity, "Summenzeile", expected, self.sheet, row_number, heading, shown, cell)
@@ -467,7 +474,7 @@ class _SheetReader:
         expected = f"{rows}: Werte nur in Spalten ohne bekannte Überschrift; nicht als Daten gelesen"
         text = values.visible(_cell_text(value))
         shown = text if len(text) <= 80 else text[:79] + "…"
-        cell = f"{_column_letter(index)}{first_row}"
+        cell = f"{column_letters(index)}{first_row}"
         self.problem(Severity.NOTE, "Nicht gelesen", expected, row=first_row, value=shown, cell=cell)
 
     def read_row(self, row_number: int, cells: dict[Column, object]) -> dict[str, object] | None:
@@ -604,15 +611,6 @@ def _row_ranges(rows: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in ranges)
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _sniff(data: bytes) -> str | None:
     """Why the bytes are not an xlsx file, or None if they look like one."""
     if not data:
@@ -706,7 +704,7 @@ def read_workbook(
             result.problems.append(too_many)
             continue
         if sheet_name in package.too_wide:
-            last = _column_letter(MAX_COLUMNS - 1)
+            last = column_letters(MAX_COLUMNS - 1)
             expected = f"Das Blatt hat Zellen jenseits von Spalte {last}; ein Bericht hat etwa 15 Spalten"
             result.problems.append(Problem(file_name, Severity.ERROR, "Zu groß", expected, sheet_name))
             continue

@@ -79,8 +79,8 @@ def _local(name: str) -> str:
     return name[name.find(":") + 1 :]
 
 
-def _letters(number: int) -> str:
-    """Column letters for a 0-based column index."""
+def column_letters(number: int) -> str:
+    """Excel's column letters for a 0-based column index (0 → A, 99 → CV)."""
     letters = ""
     number += 1
     while number:
@@ -394,7 +394,7 @@ def _scan_sheet(package: _Package, member: zipfile.ZipInfo) -> _Sheet:
         parser.EndElementHandler = end  # type: ignore[attr-defined]
 
     package.parse(member, setup)
-    cells = [(f"{_letters(c)}{r + 1}", error) for (r, c), error in found]
+    cells = [(f"{column_letters(c)}{r + 1}", error) for (r, c), error in found]
     return _Sheet(rows, columns, cells)
 
 

@@ -175,8 +175,8 @@ def test_the_dashboard_says_what_is_wrong_with_the_database_instead_of_a_traceba
     at.run()
     assert not at.exception
     (error,) = at.error
-    assert error.value.startswith(r"Die Daten des Dashboards können nicht gelesen werden\: ")
-    assert r"aqb\_\*daten\*\.sqlite" in error.value  # escaped, so the page shows the name as it is
+    assert error.value.startswith("Die Daten des Dashboards können nicht gelesen werden: ")
+    assert r"aqb\_\*daten\*.sqlite" in error.value  # escaped, so the page shows the name as it is
     assert not at.metric  # the page stopped: no figures from anywhere else
     assert path.read_bytes() == before
 
