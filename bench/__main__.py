@@ -97,7 +97,7 @@ def _median(samples: list[float]) -> float | None:
 def ingest_result(rows: int, repeat: int) -> Result:
     result = Result(
         f"Einlesen Umsetzungsstand, {format_number(rows)} Zeilen",
-        "read_workbook(path), validiert",
+        "read_workbook_isolated(path): validiert, im Prüfprozess",
         'pandas.read_excel(path, sheet_name=None, engine="openpyxl")',
         INGEST_TARGET,
     )

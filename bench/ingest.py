@@ -19,7 +19,8 @@ import pandas as pd
 from aqb_data.demo import DEMO_WORKBOOK, generate_demo
 from aqb_data.districts import load_districts
 from aqb_data.model import PROGRESS
-from aqb_data.workbook import canonical_table, read_workbook, write_workbook
+from aqb_data.sandbox import read_workbook_isolated
+from aqb_data.workbook import canonical_table, write_workbook
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -114,8 +115,9 @@ def ensure_workbook(rows: int) -> tuple[Path, float | None]:
 
 
 def validated_load(path: Path, rows: int) -> None:
-    """The system under test: `read_workbook`; it must find no errors and exactly `rows` progress rows."""
-    result = read_workbook(path)
+    """The system under test: the upload's reading (`read_workbook` in its isolated worker, as pages and CLI
+    run it); it must find no errors and exactly `rows` progress rows."""
+    result = read_workbook_isolated(path)
     if result.errors:
         shown = "\n".join(p.text() for p in result.errors[:5])
         raise InvalidBenchmarkError(f"read_workbook meldet {len(result.errors)} Fehler, z. B.:\n{shown}")
@@ -148,7 +150,7 @@ class IngestTiming:
 
 def warm_up() -> None:
     """Import and cache everything both loaders need, on the small demo workbook."""
-    read_workbook(DEMO_WORKBOOK)
+    read_workbook_isolated(DEMO_WORKBOOK)
     pandas_load(DEMO_WORKBOOK)
 
 
