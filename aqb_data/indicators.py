@@ -158,7 +158,6 @@ def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
     """
     frame = district_budgets(data, selection)
     frame = frame[frame["budget_eur"].notna()]  # planned money without a budget has no share to be part of
-    comparable = frame[frame["budget_prev_eur"].notna()]
     budget = _sum(frame["budget_eur"])
     totals: dict[str, float | int] = {
         "budget_eur": budget,
@@ -171,13 +170,10 @@ def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
         "n_districts": len(frame),
         "n_over_committed": int(frame["over_committed"].sum()),
         "projects_without_amount": int(frame["projects_without_amount"].sum()),
-        "budget_prev_eur": _sum(comparable["budget_prev_eur"]),
-        "n_comparable": len(comparable),
     }
+    totals.update(year_on_year_change(data, selection, selection.year))
     totals["planned_share"] = ratio(totals["planned_eur"], budget)
     totals["budget_per_inhabitant"] = ratio(budget, totals["population"])
-    totals["change_eur"] = round(_sum(comparable["budget_eur"]) - totals["budget_prev_eur"], 2)
-    totals["change_share"] = ratio(totals["change_eur"], totals["budget_prev_eur"])
     return totals
 
 
@@ -239,10 +235,53 @@ def measure_label(code: int) -> str:
 
 
 @over_the_years
-def budget_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
-    """Budget per year over the selected districts (all years), with € per inhabitant.
+def budget_changes(data: AqbData, selection: Selection) -> pd.DataFrame:
+    """The change of the budget against the previous year, like for like, for every year with an agreement.
 
-    Columns: year, budget_eur, n_districts, budget_per_inhabitant, change_eur.
+    The one definition of "Veränderung gegenüber dem Vorjahr": over the selected districts that have an
+    agreement in both the year and the year before, change_eur = Σ budget of the year − Σ budget of the
+    year before (to the cent), change_share = change_eur ÷ Σ budget of the year before; both NaN where no
+    district has an agreement in both years. A district missing in one of the years is neither a cut nor a
+    rise. Columns: year, budget_prev_eur, change_eur, change_share, n_comparable.
+    """
+    chosen = data.agreements["ags"].isin(selection.districts()["ags"])
+    agreements = data.agreements.loc[chosen, ["year", "ags", "budget_eur"]].astype({"year": "int64"})
+    previous = agreements.assign(year=agreements["year"] + 1).rename(columns={"budget_eur": "budget_prev_eur"})
+    both = agreements.merge(previous, on=["year", "ags"], how="inner", validate="1:1")
+    compared = both.groupby("year").agg(
+        budget_eur=("budget_eur", "sum"), budget_prev_eur=("budget_prev_eur", "sum"), n_comparable=("ags", "size")
+    )
+    years = pd.DataFrame({"year": sorted(agreements["year"].unique())}, dtype="int64")
+    changes = years.merge(compared.reset_index(), on="year", how="left", validate="1:1")
+    changes["n_comparable"] = changes["n_comparable"].fillna(0).astype("int64")
+    changes["budget_prev_eur"] = _cents(changes["budget_prev_eur"])
+    changes["change_eur"] = _cents(_cents(changes["budget_eur"]) - changes["budget_prev_eur"])
+    changes["change_share"] = ratio(changes["change_eur"], changes["budget_prev_eur"])
+    return changes[["year", "budget_prev_eur", "change_eur", "change_share", "n_comparable"]]
+
+
+def year_on_year_change(data: AqbData, selection: Selection, year: int) -> dict[str, float | int]:
+    """`budget_changes` for one year: budget_prev_eur, change_eur, change_share, n_comparable (NaN and 0 if
+    the year has no agreement)."""
+    changes = budget_changes(data, selection).set_index("year")
+    if year not in changes.index:
+        nothing = float("nan")
+        return {"budget_prev_eur": nothing, "change_eur": nothing, "change_share": nothing, "n_comparable": 0}
+    row = changes.loc[year]
+    return {
+        "budget_prev_eur": float(row["budget_prev_eur"]),
+        "change_eur": float(row["change_eur"]),
+        "change_share": float(row["change_share"]),
+        "n_comparable": int(row["n_comparable"]),
+    }
+
+
+@over_the_years
+def budget_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
+    """Budget per year over the selected districts (all years), with € per inhabitant and the like-for-like
+    change against the previous year (`budget_changes`).
+
+    Columns: year, budget_eur, n_districts, budget_per_inhabitant, change_eur, change_share, n_comparable.
     """
     districts = selection.districts()
     agreements = data.agreements[data.agreements["ags"].isin(districts["ags"])]
@@ -255,7 +294,8 @@ def budget_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     trend["year"] = trend["year"].astype("int64")
     trend["budget_eur"] = _cents(trend["budget_eur"])
     trend["budget_per_inhabitant"] = ratio(trend["budget_eur"], trend["population"])
-    trend["change_eur"] = _cents(trend["budget_eur"].diff())
+    changes = budget_changes(data, selection)[["year", "change_eur", "change_share", "n_comparable"]]
+    trend = trend.merge(changes, on="year", how="left", validate="1:1")
     return trend.drop(columns="population")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +12,8 @@ from aqb_data.dataset import AqbData, memoised
 from aqb_data.demo import KNOWN_FIGURES_CSV
 from aqb_data.districts import district_label, population_date
 from aqb_data.formatting import format_date
-from aqb_data.indicators import Selection, budget_trend, synthetic_share
+from aqb_data.indicators import Selection, budget_trend
+from aqb_data.model import demo_mask
 
 TEXTS_DIR = Path(__file__).resolve().parent / "texts"
 
@@ -21,30 +24,106 @@ def method_text(name: str) -> str:
 
 
 DEMO_LABEL = "DEMODATEN (synthetisch, keine amtlichen Werte)"
+ALL_TABLES = ("agreements", "projects", "progress")
 
 
-def data_status(data: AqbData, year: int | None) -> str:
-    """The data date in words: the latest Stichtag of the year's (or all) reports, or that there is none yet."""
-    as_of = data.data_date(year)
-    return f"Stichtag {format_date(as_of)}" if as_of else "noch kein Umsetzungsbericht"
+@dataclass(frozen=True)
+class Rows:
+    """A part of what a view draws: the rows of `tables` in the selection's districts and year (every year if
+    the selection's year is None)."""
+
+    selection: Selection
+    tables: tuple[str, ...] = ALL_TABLES
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The rows a view draws (its own selection first, then what it draws beside it: comparison districts,
+    Hessen as context, the previous year a change compares with) and the Stichtag it shows (None: the
+    latest of its year). Demo label, Datenstand and source line are counted on exactly these rows."""
+
+    parts: tuple[Rows, ...]
+    as_of: date | None = None
+
+    @classmethod
+    def of(
+        cls,
+        selection: Selection,
+        tables: tuple[str, ...] = ALL_TABLES,
+        also: tuple[Rows, ...] = (),
+        as_of: date | None = None,
+    ) -> Shown:
+        """A view of `selection`'s rows in `tables`, with the further rows `also` drawn beside them."""
+        return cls((Rows(selection, tables), *also), as_of)
+
+    @property
+    def selection(self) -> Selection:
+        """The view's own selection (its year names the Datenstand and the span of the source line)."""
+        return self.parts[0].selection
+
+
+def _shown(view: Selection | Shown) -> Shown:
+    return view if isinstance(view, Shown) else Shown.of(view)
 
 
 @memoised
-def source_line(data: AqbData, selection: Selection) -> str:
+def demo_rows(data: AqbData, view: Selection | Shown) -> tuple[int, int]:
+    """(synthetic rows, all rows) a view draws; a row drawn by two parts of it counts once. Progress rows
+    count up to the view's Stichtag."""
+    shown = _shown(view)
+    chosen: dict[str, pd.Series] = {}
+    for part in shown.parts:
+        ags = set(part.selection.districts()["ags"])
+        for name in part.tables:
+            frame = data.table(name)
+            rows = frame["ags"].isin(ags)
+            if part.selection.year is not None:
+                rows &= frame["year"] == part.selection.year
+            if name == "progress" and shown.as_of is not None:
+                rows &= frame["as_of"] <= pd.Timestamp(shown.as_of)
+            chosen[name] = chosen[name] | rows if name in chosen else rows
+    synthetic = sum(int((demo_mask(data.table(name)) & rows).sum()) for name, rows in chosen.items())
+    total = sum(int(rows.sum()) for rows in chosen.values())
+    return synthetic, total
+
+
+def demo_share(data: AqbData, view: Selection | Shown) -> float:
+    """The share of the rows a view draws that are synthetic demo data (0–1; 0 when it draws none)."""
+    synthetic, total = demo_rows(data, view)
+    return synthetic / total if total else 0.0
+
+
+def data_status(data: AqbData, year: int | None, as_of: date | None = None) -> str:
+    """The data date in words: the chosen Stichtag, else the latest Stichtag of the year's (or all) reports,
+    or that there is none yet."""
+    as_of = as_of or data.data_date(year)
+    return f"Stichtag {format_date(as_of)}" if as_of else "noch kein Umsetzungsbericht"
+
+
+def view_data_status(data: AqbData, view: Selection | Shown) -> str:
+    """`data_status` of a view: its chosen Stichtag, else the latest of its year."""
+    shown = _shown(view)
+    return data_status(data, shown.selection.year, shown.as_of)
+
+
+@memoised
+def source_line(data: AqbData, view: Selection | Shown) -> str:
     """The source line under every chart, kept in its exports: files, data date, population, and a demo
-    label where any of the selected rows is synthetic. `; ` separates the parts (a chart breaks lines there).
-    For every year (`Selection.every_year`) it names the span of years and the latest Stichtag of all."""
+    label where any of the rows the view draws is synthetic. `; ` separates the parts (a chart breaks lines
+    there). For every year (`Selection.every_year`) it names the span of years and the latest Stichtag of all."""
+    shown = _shown(view)
+    year = shown.selection.year
     files = ", ".join(data.files) or "–"
     years = data.years
-    if selection.year is not None:
-        span = str(selection.year)
+    if year is not None:
+        span = str(year)
     else:
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "–")
     line = (
         f"Quelle: Zielvereinbarungen und Projektlisten {span} ({files}); "
-        f"Datenstand: {data_status(data, selection.year)}; Einwohner: Destatis {population_date()}"
+        f"Datenstand: {view_data_status(data, shown)}; Einwohner: Destatis {population_date()}"
     )
-    if synthetic_share(data, selection, ("agreements", "projects", "progress")) > 0:
+    if demo_rows(data, shown)[0] > 0:
         line = f"{DEMO_LABEL}; {line}"
     return line
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,7 +23,7 @@ from aqb_data.formatting import (
     safe_file_stem,
 )
 from aqb_data.indicators import Selection
-from aqb_data.sources import data_status
+from aqb_data.sources import Shown, data_status
 from aqb_data.table_export import Columns, table_csv, table_xlsx, view_metadata
 from ui.data import get_data
 from ui.filters import current_selection
@@ -65,10 +66,16 @@ def _draw_table(
 
 
 def chart(
-    fig: go.Figure, file_stem: str, numbers: pd.DataFrame, columns: Columns, view: Selection | None = None
+    fig: go.Figure,
+    file_stem: str,
+    numbers: pd.DataFrame,
+    columns: Columns,
+    view: Selection | None = None,
+    provenance: Shown | None = None,
 ) -> None:
     """A Plotly chart in the project's own look (theme=None) with a meeting-ready image export, and its
-    numbers as a table one click away (a chart is never the only way to read them). `view`: see `table`."""
+    numbers as a table one click away (a chart is never the only way to read them). `view`, `provenance`:
+    see `table`."""
     stem = safe_file_stem(file_stem, "aqb_grafik")
     toolbar_format = (st.session_state.get(TOOLBAR_FORMAT) or "PNG").lower()
     # A figure is plain data: its traces and layout are what the chart shows.
@@ -78,7 +85,8 @@ def chart(
     with st.container(horizontal=True, vertical_alignment="top"):
         with st.expander("Zahlen zum Diagramm", key=key, on_change="rerun"):
             if st.session_state.get(key):
-                table(numbers, columns, f"Zahlen zum Diagramm: {fig.layout.title.text}", file_stem=stem, view=view)
+                title = f"Zahlen zum Diagramm: {fig.layout.title.text}"
+                table(numbers, columns, title, file_stem=stem, view=view, provenance=provenance)
         with st.popover("Bild herunterladen", icon=":material/image:", width="content"):
             _image_downloads(fig, stem)
 
@@ -161,6 +169,7 @@ def table(
     filtered: bool = True,
     file_stem: str | None = None,
     view: Selection | None = None,
+    provenance: Shown | None = None,
     **selection: object,
 ) -> None:
     """A table with German headings and German number formats (sorting works on the underlying numbers),
@@ -168,7 +177,8 @@ def table(
 
     `columns` maps a column of `frame` to its heading and formatter (None: shown as is); `title` names the
     table in its files; `filtered=False` for tables the sidebar filters do not apply to; `view` for a table
-    whose selection is not the sidebar's (e.g. every year, `Selection.every_year`); `selection`
+    whose selection is not the sidebar's (e.g. every year, `Selection.every_year`); `provenance` for the rows
+    and Stichtag its demo label, Datenstand and source rest on, where they are more than `view`; `selection`
     passes row selection on to st.dataframe (on_select, selection_mode, key).
     """
     selected = frame[list(columns)]  # what the screen shows is what the files hold
@@ -180,7 +190,9 @@ def table(
         identity = [(heading, _formatter_identity(fmt)) for heading, fmt in columns.values()]
         _drawn_table(content_digest(shown, identity, height), shown, formats, height)
     stem = file_stem or safe_file_stem(f"AQB {title}", "aqb_tabelle")
-    export = _TableFile(selected, columns, title, get_data(), (view or current_selection()) if filtered else None)
+    export = _TableFile(
+        selected, columns, title, get_data(), (view or current_selection()) if filtered else None, provenance
+    )
     with st.container(horizontal=True, gap="small"):
         for fmt, label, mime in (("xlsx", "Excel", XLSX_MIME), ("csv", "CSV", "text/csv")):
             st.download_button(
@@ -201,20 +213,38 @@ class _TableFile:
     they need is kept here)."""
 
     def __init__(
-        self, frame: pd.DataFrame, columns: Columns, title: str, data: AqbData, selection: Selection | None
+        self,
+        frame: pd.DataFrame,
+        columns: Columns,
+        title: str,
+        data: AqbData,
+        selection: Selection | None,
+        shown: Shown | None = None,
     ) -> None:
         self.frame, self.columns, self.title, self.data, self.selection = frame, columns, title, data, selection
+        self.shown = shown if selection is not None else None
 
     def xlsx(self) -> bytes:
-        return table_xlsx(self.frame, self.columns, view_metadata(self.title, self.data, self.selection))
+        metadata = view_metadata(self.title, self.data, self.selection, shown=self.shown)
+        return table_xlsx(self.frame, self.columns, metadata)
 
     def csv(self) -> bytes:
         return table_csv(self.frame, self.columns)
 
 
+def demo_share_text(share: float) -> str:
+    """A share of synthetic rows strictly between 0 and 1 in whole percent, never rounded to 0 % or 100 %."""
+    if share < 0.005:
+        return "unter 1 %"
+    if share >= 0.995:
+        return "über 99 %"
+    return format_percent(share, 0)
+
+
 def synthetic_notice(share: float) -> None:
-    """Say plainly when what is shown is (partly) synthetic demo data."""
-    if share >= 0.999:
+    """Say plainly when what is shown is (partly) synthetic demo data: all of it only when every row drawn is
+    (`sources.demo_share` of the view)."""
+    if share >= 1:
         st.warning(
             "**Demodaten:** Die angezeigten Zahlen sind synthetisch erzeugt (Quelle „synthetisch“) und "
             "keine amtlichen Werte. Welche Zahlen echt sind, steht auf der Seite *Methodik & Quellen*.",
@@ -222,13 +252,14 @@ def synthetic_notice(share: float) -> None:
         )
     elif share > 0:
         st.warning(
-            f"**Teilweise Demodaten:** {format_percent(share, 0)} der angezeigten Zeilen sind synthetisch "
+            f"**Teilweise Demodaten:** {demo_share_text(share)} der angezeigten Zeilen sind synthetisch "
             "erzeugt (Quelle „synthetisch“); die übrigen stammen aus den genannten Dokumenten.",
             icon=":material/science:",
         )
 
 
-def data_caption(data: AqbData, year: int) -> None:
-    """The data date and the files the figures come from, under a page's title."""
+def data_caption(data: AqbData, year: int, as_of: date | None = None) -> None:
+    """The data date (the chosen Stichtag, if the page has one) and the files the figures come from, under a
+    page's title."""
     files = ", ".join(escape_markdown(name) for name in data.files) or "–"
-    st.caption(f"Datenstand {year}: {data_status(data, year)} · Datei: {files}")
+    st.caption(f"Datenstand {year}: {data_status(data, year, as_of)} · Datei: {files}")
