@@ -17,7 +17,7 @@ import pandas as pd
 
 from aqb_data.dataset import AqbData, memoised
 from aqb_data.districts import district_label
-from aqb_data.formatting import format_number
+from aqb_data.formatting import format_eur, format_number, format_percent
 from aqb_data.indicators import (
     LAND_LABEL,
     Selection,
@@ -245,7 +245,9 @@ def achievement(
 
     Columns: unit, unit_label (and for projects: ags, measure_type, project), planned_eur, spent_eur,
     spending_rate, expected_rate, deviation, occupancy, transition_rate, dropout_rate, cost_per_participant,
-    first_as_of, last_as_of (the report dates the figures rest on), n_projects, n_reported, status.
+    first_as_of, last_as_of (the report dates the figures rest on), n_projects, n_reported, status; for
+    districts, Regierungsbezirke and the Land also the spending against the § 4 budget (`BUDGET_COLUMNS`,
+    see `_budget_sums`).
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
@@ -266,6 +268,11 @@ def achievement(
         last_as_of=grouping["as_of"].max(),
     ).reset_index()
     frame = _with_rates(_every_unit(frame, selection, level))
+    budget_columns = BUDGET_COLUMNS if level in _BUDGET_KEYS else []
+    if budget_columns:
+        key = _BUDGET_KEYS[level]
+        budgets = _with_budget_rates(_budget_sums(data, selection, as_of, key), thresholds)
+        frame = frame.merge(budgets, on=key or "_all", how="left", validate="1:1")
     frame["status"] = [status_of(d, o, thresholds) for d, o in zip(frame["deviation"], frame["occupancy"], strict=True)]
     frame = _label(frame, rows, level)
     columns = [
@@ -286,6 +293,7 @@ def achievement(
         "n_projects",
         "n_reported",
         "status",
+        *budget_columns,
     ]
     for money in ("planned_eur", "spent_eur"):
         frame[money] = frame[money].round(2)
@@ -302,6 +310,132 @@ def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     frame["dropout_rate"] = ratio(frame["n_dropouts"], frame["d_exits_dropouts"])
     frame["cost_per_participant"] = ratio(frame["n_cost"], frame["d_cost_entries"])
     return frame
+
+
+_BUDGET_KEYS = {"district": "ags", "regierungsbezirk": "regierungsbezirk", "land": None}
+BUDGET_COLUMNS = [
+    "budget_eur",
+    "budget_counted_eur",
+    "budget_spent_eur",
+    "budget_spent_share",
+    "budget_expected_share",
+    "budget_deviation",
+    "budget_gap_eur",
+    "budget_status",
+    "n_budget_districts",
+    "n_budget_left_out",
+]
+
+
+@memoised
+def _budget_sums(data: AqbData, selection: Selection, as_of: date | None, key: str | None) -> pd.DataFrame:
+    """Per unit (`key`: "ags", "regierungsbezirk", or None for the whole selection) the sums behind the spending
+    against the § 4 budget, over the districts that have both a budget and a report up to the Stichtag.
+
+    The budget exists per district, so every sum is built from districts: its pro-rata path is its budget times
+    the share of the year elapsed at its latest report up to the Stichtag (reports of earlier dates make it look
+    further behind, never on track), in cents, so that districts add up to Regierungsbezirke and the Land to the
+    cent. With measure types filtered out nothing counts: their spending is not the budget's.
+    Columns: the key ("_all" for None), budget_eur (every district with an agreement), budget_counted_eur,
+    budget_spent_eur, budget_expected_eur (cents), n_budget_expected (unrounded), n_budget_districts,
+    n_budget_left_out (districts of the unit without budget or without report)."""
+    districts = selection.districts()[["ags", "regierungsbezirk"]]
+    agreements = data.agreements
+    budgets = agreements.loc[agreements["year"] == selection.year, ["ags", "budget_eur"]]
+    rows = _project_rows(data, selection, as_of)
+    grouped = rows.groupby("ags")
+    reported = pd.DataFrame(
+        {"spent": grouped["spent_eur"].sum(min_count=1), "reported_as_of": grouped["as_of"].max()}
+    ).reset_index()
+    frame = districts.merge(budgets, on="ags", how="left", validate="1:1").merge(
+        reported, on="ags", how="left", validate="1:1"
+    )
+    budget = frame["budget_eur"].astype("float64")
+    counted = budget.notna() & frame["spent"].notna() & frame["reported_as_of"].notna()
+    counted &= selection.all_measure_types
+    path = budget * elapsed_share(pd.to_datetime(frame["reported_as_of"]))
+    frame["budget_eur"] = budget
+    frame["budget_counted_eur"] = budget.where(counted)
+    frame["budget_spent_eur"] = frame["spent"].astype("float64").where(counted).round(2)
+    frame["budget_expected_eur"] = path.round(2).where(counted)
+    frame["n_budget_expected"] = path.where(counted)
+    frame["n_budget_districts"] = counted.astype("int64")
+    frame["n_budget_left_out"] = (~counted).astype("int64")
+    grouping = frame.assign(_all=LAND_LABEL).groupby(key or "_all")
+    money = ["budget_eur", "budget_counted_eur", "budget_spent_eur", "budget_expected_eur", "n_budget_expected"]
+    sums = grouping[money].sum(min_count=1).round(dict.fromkeys(money[:-1], 2))
+    counts = grouping[["n_budget_districts", "n_budget_left_out"]].sum()
+    return sums.join(counts).reset_index()
+
+
+def _with_budget_rates(frame: pd.DataFrame, thresholds: StatusThresholds = THRESHOLDS) -> pd.DataFrame:
+    """Spent as a share of the counted budget, the share the pro-rata path expects, their difference, the € gap
+    (path − spent, positive: behind) and the status of that difference by the spending thresholds."""
+    frame["budget_spent_share"] = ratio(frame["budget_spent_eur"], frame["budget_counted_eur"])
+    frame["budget_expected_share"] = ratio(frame["n_budget_expected"], frame["budget_counted_eur"])
+    frame["budget_deviation"] = frame["budget_spent_share"] - frame["budget_expected_share"]
+    frame["budget_gap_eur"] = (frame["budget_expected_eur"] - frame["budget_spent_eur"]).round(2)
+    frame["budget_status"] = [
+        NO_DATA if pd.isna(d) else _level(d, thresholds.spending_behind, thresholds.spending_watch)
+        for d in frame["budget_deviation"]
+    ]
+    return frame.drop(columns=["budget_expected_eur", "n_budget_expected"])
+
+
+def budget_note(row: Mapping[str, object] | pd.Series, all_measure_types: bool = True) -> str:
+    """The spending against the § 4 budget of a unit (a row of `achievement` at district level or above) in one
+    German sentence, e.g. "gegenüber § 4: ■ im Verzug – 24,8 % der Haushaltsmittel verausgabt, erwartet 49,6 %;
+    123.456,78 € hinter dem anteiligen Pfad", or why it is not available."""
+    prefix = "gegenüber § 4:"
+    if not all_measure_types:
+        return f"{prefix} – (nur mit allen Maßnahmenarten: das Budget gilt für alle)"
+    share = row.get("budget_spent_share", np.nan)
+    left_out = int(row.get("n_budget_left_out", 0) or 0)
+    counted = int(row.get("n_budget_districts", 0) or 0)
+    if pd.isna(share):
+        budget = row.get("budget_eur", np.nan)
+        if pd.isna(budget):
+            return f"{prefix} – (keine Zielvereinbarung)"
+        if counted == 0 and left_out > 1:
+            return f"{prefix} – (keine Gebietskörperschaft mit Zielvereinbarung und Bericht bis zum Stichtag)"
+        if float(budget) == 0:  # type: ignore[arg-type]
+            return f"{prefix} – (Haushaltsmittel 0 €)"
+        return f"{prefix} – (kein Bericht mit verausgabten Mitteln bis zum Stichtag)"
+    gap = float(row["budget_gap_eur"])  # type: ignore[arg-type]
+    status = str(row.get("budget_status", NO_DATA))
+    where = (
+        "genau auf dem anteiligen Pfad"
+        if round(gap, 2) == 0
+        else f"{format_eur(abs(gap), 2)} {'hinter dem' if gap > 0 else 'vor dem'} anteiligen Pfad"
+    )
+    text = (
+        f"{prefix} {STATUS_SYMBOL[status]} {status} – {format_percent(share)} der Haushaltsmittel verausgabt, "
+        f"erwartet {format_percent(row['budget_expected_share'])}; {where}"
+    )
+    if left_out:
+        districts = "Gebietskörperschaft" if left_out == 1 else "Gebietskörperschaften"
+        text += f" (ohne {left_out} {districts} ohne Zielvereinbarung oder ohne Bericht)"
+    return text
+
+
+def budget_mismatch(frame: pd.DataFrame) -> pd.DataFrame:
+    """The units (rows of `achievement`) that look better against plan than against the § 4 budget: their
+    status is better than their § 4 status, which is "beobachten" or "im Verzug" (too little planned)."""
+    worse = frame["budget_status"].isin([WATCH, BEHIND])
+    return frame[worse & (frame["status"].map(STATUS_ORDER) > frame["budget_status"].map(STATUS_ORDER))]
+
+
+def budget_mismatch_text(frame: pd.DataFrame) -> str:
+    """One German sentence naming the units of `budget_mismatch`, or "" if there are none."""
+    mismatched = budget_mismatch(frame)
+    if mismatched.empty:
+        return ""
+    names = ", ".join(
+        f"{row.unit_label} ({STATUS_SYMBOL[row.status]} {row.status}, § 4: "
+        f"{STATUS_SYMBOL[row.budget_status]} {row.budget_status})"
+        for row in mismatched.itertuples()
+    )
+    return f"Gegenüber der Planung besser als gegenüber § 4 (zu wenig verplant oder verausgabt): {names}."
 
 
 def _every_unit(frame: pd.DataFrame, selection: Selection, level: str) -> pd.DataFrame:
