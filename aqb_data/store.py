@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from aqb_data.achievement import latest_reports
 from aqb_data.dataset import AqbData
 from aqb_data.districts import district_label
-from aqb_data.model import DEMO_FLAG, SYNTHETIC_SOURCE, TABLES, Kind, Table, synthetic_mask
+from aqb_data.model import DEMO_FLAG, SYNTHETIC_SOURCE, TABLE_BY_NAME, TABLES, Kind, Table, synthetic_mask
 from aqb_data.values import visible
 from aqb_data.workbook import canonical_table
 
@@ -298,15 +299,22 @@ def _diff(table: Table, old: pd.DataFrame, new: pd.DataFrame, compare_source: bo
 
 
 def _money(table: Table, frame: pd.DataFrame) -> pd.Series:
-    """The euro figure a table contributes per (ags, year): budget, planned, or the latest spent."""
+    """The euro figure a table contributes per (ags, year): budget or planned (spent: see `_spent`)."""
     if frame.empty:
         return pd.Series(dtype="float64")
-    if table.name == "agreements":
-        return frame.groupby(["ags", "year"])["budget_eur"].sum()
-    if table.name == "projects":
-        return frame.groupby(["ags", "year"])["planned_eur"].sum()
-    latest = frame.sort_values("as_of").groupby(["ags", "year", "project"]).tail(1)
-    return latest.groupby(["ags", "year"])["spent_eur"].sum()
+    return frame.groupby(["ags", "year"])["budget_eur" if table.name == "agreements" else "planned_eur"].sum()
+
+
+def _spent(projects: pd.DataFrame, progress: pd.DataFrame) -> pd.Series:
+    """Spent money per (ags, year) as Zielerreichung counts it: per project of the year's project list its latest
+    report (`achievement.latest_reports`); reports of projects that are not on the list do not count."""
+    if projects.empty or progress.empty:
+        return pd.Series(dtype="float64")
+    latest = latest_reports(AqbData(pd.DataFrame(), projects, progress), None)[["year", "ags", "project", "spent_eur"]]
+    counted = projects[["year", "ags", "project"]].merge(
+        latest, on=["year", "ags", "project"], how="inner", validate="1:1"
+    )
+    return counted.groupby(["ags", "year"])["spent_eur"].sum()
 
 
 _MONEY_LABELS = {
@@ -554,6 +562,8 @@ class Store:
     ) -> ChangePreview:
         changes, rows, money = {}, [], []
         basis: dict[tuple[str, str, int], str] = {}
+        everything: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}  # per table: its rows before and after
+        spent_touched: set[tuple[str, int]] = set()
         for table in TABLES:
             new = tables.get(table.name)
             if new is None or new.empty:
@@ -581,13 +591,22 @@ class Store:
                 if len(old_touched)
                 else old_touched
             )
-            before = _money(table, old_touched).reindex(touched).fillna(0.0)
-            after = _money(table, pd.concat([stays, new], ignore_index=True)).reindex(touched).fillna(0.0)
-            money.append(
-                pd.DataFrame({"Kennzahl": _MONEY_LABELS[table.name], "vorher": before, "nachher": after}).reset_index()
-            )
+            kept = old[~pd.MultiIndex.from_frame(old[list(table.replaces)]).isin(change.units)] if len(old) else old
+            everything[table.name] = (old, pd.concat([kept, new], ignore_index=True))
+            if table.name == "agreements" or table.name == "projects":
+                before = _money(table, old_touched).reindex(touched).fillna(0.0)
+                after = _money(table, pd.concat([stays, new], ignore_index=True)).reindex(touched).fillna(0.0)
+                money.append(
+                    pd.DataFrame(
+                        {"Kennzahl": _MONEY_LABELS[table.name], "vorher": before, "nachher": after}
+                    ).reset_index()
+                )
+            if table.name != "agreements":  # a new project list changes which reports count as well
+                spent_touched |= set(touched)
             for ags, year in touched:
                 basis[(table.name, str(ags), int(year))] = self._basis(connection, table, ags, year)
+        if spent_touched:
+            money.append(self._spent_change(connection, everything, spent_touched))
         same = connection.execute(
             "SELECT file_name, imported_at FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC",
             (digest,),
@@ -602,6 +621,29 @@ class Store:
             same_file={"file_name": same[0], "imported_at": datetime.fromisoformat(same[1])} if same else None,
             basis=basis,
         )
+
+    def _spent_change(
+        self,
+        connection: sqlite3.Connection,
+        everything: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
+        touched: set[tuple[str, int]],
+    ) -> pd.DataFrame:
+        """Spent money before and after the import per touched (ags, year), counted as Zielerreichung counts it:
+        from the project list and the reports in effect before, and from those the import leaves."""
+        index = pd.MultiIndex.from_tuples(sorted(touched), names=["ags", "year"])
+        frames = {}
+        for name in ("projects", "progress"):
+            if name not in everything:  # the file leaves this sheet as it is
+                stored = self._table(connection, TABLE_BY_NAME[name]).drop(columns=DEMO_FLAG)
+                everything[name] = (stored, stored)
+            frames[name] = [
+                frame[pd.MultiIndex.from_frame(frame[["ags", "year"]]).isin(index)] if len(frame) else frame
+                for frame in everything[name]
+            ]
+        (projects_before, projects_after), (progress_before, progress_after) = frames["projects"], frames["progress"]
+        before = _spent(projects_before, progress_before).reindex(index).fillna(0.0)
+        after = _spent(projects_after, progress_after).reindex(index).fillna(0.0)
+        return pd.DataFrame({"Kennzahl": _MONEY_LABELS["progress"], "vorher": before, "nachher": after}).reset_index()
 
     @staticmethod
     def _basis(connection: sqlite3.Connection, table: Table, ags: str, year: int) -> str:

@@ -251,6 +251,7 @@ def test_a_new_source_counts_as_a_change_only_where_the_file_gives_its_own(store
 
 
 def test_money_preview_of_a_report_for_one_stichtag_counts_the_others_that_stay(store: Store) -> None:
+    store.import_tables(projects([2025, WALDECK, 1, "A", 1_000], [2025, WALDECK, 1, "B", 1_000]), "liste.xlsx", "l")
     june = [[2025, WALDECK, "A", "30.06.2025", 100, 1, 0], [2025, WALDECK, "B", "30.06.2025", 200, 1, 0]]
     store.import_tables(tables({"Umsetzungsstand": [PROGRESS_HEADINGS, *june]}), "juni.xlsx", "j")
     september = tables({"Umsetzungsstand": [PROGRESS_HEADINGS, [2025, WALDECK, "A", "30.09.2025", 150, 2, 1]]})
