@@ -13,14 +13,18 @@ from aqb_data.comparison import (
     ranking,
 )
 from aqb_data.formatting import format_percent
-from aqb_data.sources import source_line
+from aqb_data.sources import Shown, demo_share, source_line
+from aqb_data.table_export import FormatByRow
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import ALLOCATION_COLUMNS, chart, synthetic_notice, table
 
 data = get_data()
 selection = current_selection()
-note = source_line(data, selection)
+everywhere = ind.Selection(selection.year, measure_types=selection.measure_types)  # all 26 districts
+# Map, ranking, context and small multiples all draw the 26 districts, whichever one is chosen.
+shown = Shown.of(everywhere)
+note = source_line(data, shown)
 
 st.title(f"Vergleich {selection.year}")
 key = st.selectbox(
@@ -33,8 +37,7 @@ key = st.selectbox(
 )
 indicator = INDICATORS[key]
 value_format = charts.indicator_formatter(indicator.kind)
-everywhere = ind.Selection(selection.year, measure_types=selection.measure_types)  # all 26 districts
-synthetic_notice(ind.synthetic_share(data, everywhere))
+synthetic_notice(demo_share(data, shown))
 chosen_text = (
     f" Gewählt: {ind.scope_label(selection)} (im Ranking mit ▶)." if selection.ags or selection.regierungsbezirk else ""
 )
@@ -52,6 +55,7 @@ with left:
         f"aqb_karte_{key}_{selection.year}",
         ranked,
         {"label": ("Gebietskörperschaft", None), key: (indicator.label, value_format)},
+        provenance=shown,
     )
 with right:
     st.markdown(f"**Ranking: {indicator.label}**")
@@ -65,25 +69,25 @@ with right:
         },
         f"Ranking {indicator.label} {selection.year}",
         height=35 * 27 + 3,
+        provenance=shown,
     )
 
 if selection.ags:
     st.subheader(f"{ind.scope_label(selection)} im Vergleich")
     context = district_against_context(data, selection)
-    for column in ("district", "regierungsbezirk", "land"):
-        context[column] = [
-            charts.format_indicator(v, INDICATORS[k].kind)
-            for k, v in zip(context["indicator"], context[column], strict=True)
-        ]
+    # Each row an indicator of its own kind: numbers stay numbers, each formatted (and exported) by its row.
+    context["kind"] = [INDICATORS[k].kind for k in context["indicator"]]
+    by_row = FormatByRow("kind", {kind: charts.indicator_formatter(kind) for kind in set(context["kind"])})
     table(
         context,
         {
             "label": ("Kennzahl", None),
-            "district": (ind.scope_label(selection), None),
-            "regierungsbezirk": (f"Regierungsbezirk {context.attrs['regierungsbezirk']}", None),
-            "land": ("Hessen", None),
+            "district": (ind.scope_label(selection), by_row),
+            "regierungsbezirk": (f"Regierungsbezirk {context.attrs['regierungsbezirk']}", by_row),
+            "land": ("Hessen", by_row),
         },
         f"{ind.scope_label(selection)} im Vergleich {selection.year}",
+        provenance=shown,
     )
     st.caption(
         "Regierungsbezirk und Hessen: Summen über ihre Gebietskörperschaften, geteilt – keine Durchschnitte von Quoten."
@@ -96,6 +100,7 @@ chart(
     f"aqb_anteile_massnahmenarten_{selection.year}",
     allocation,
     ALLOCATION_COLUMNS,
+    provenance=shown,
 )
 share = ind.land_totals(data, everywhere)["planned_share"]
 by = "" if everywhere.all_measure_types else " durch die gewählten Maßnahmenarten"

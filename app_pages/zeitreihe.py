@@ -6,7 +6,7 @@ from aqb_data import charts
 from aqb_data import indicators as ind
 from aqb_data.achievement import achievement_trend, with_expectation
 from aqb_data.formatting import format_date, format_eur, format_eur_cents, format_percent
-from aqb_data.sources import source_line
+from aqb_data.sources import Rows, Shown, demo_share, source_line
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import TREND_COLUMNS, chart, synthetic_notice
@@ -16,14 +16,18 @@ selection = current_selection()
 scope = ind.scope_label(selection)
 # The page shows every year: only the highlighted bar depends on the year chosen.
 every_year = selection.every_year()
-note = source_line(data, every_year)
+# What the page draws: the selection in every year and, in the line charts, Hessen in every year beside it.
+context = (Rows(ind.Selection(None)),) if scope != ind.LAND_LABEL else ()
+shown = Shown.of(every_year, also=context)
+note = source_line(data, shown)
 
 st.title(f"Zeitreihe – {scope}")
 st.caption(
     "Haushaltsmittel und geplante Mittel sind Jahreswerte. Umsetzungsstände gelten je Jahr bis zu seinem letzten "
-    "Stichtag und werden nie über Jahre addiert. In den Liniendiagrammen steht Hessen gestrichelt zum Vergleich."
+    "Stichtag und werden nie über Jahre addiert. In den Liniendiagrammen steht Hessen gestrichelt zum Vergleich. "
+    "Die Veränderung zum Vorjahr zählt nur Gebietskörperschaften mit einer Zielvereinbarung in beiden Jahren."
 )
-synthetic_notice(ind.synthetic_share(data, every_year, ("agreements", "projects", "progress")))
+synthetic_notice(demo_share(data, shown))
 
 st.subheader("Haushaltsmittel")
 budgets = ind.budget_trend(data, selection)
@@ -31,8 +35,9 @@ chart(
     charts.budget_trend_bars(budgets, f"Haushaltsmittel {scope} je Jahr", selection.year, note),
     f"aqb_zeitreihe_haushaltsmittel_{scope}",
     budgets,
-    TREND_COLUMNS,
+    {**TREND_COLUMNS, "n_comparable": ("Gebietskörperschaften im Vorjahresvergleich", str)},
     view=every_year,
+    provenance=shown,
 )
 per_inhabitant = ind.per_inhabitant_trend(data, selection)
 chart(
@@ -45,6 +50,7 @@ chart(
         "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
     },
     view=every_year,
+    provenance=shown,
 )
 
 st.subheader("Geplante Mittel nach Maßnahmenarten")
@@ -55,6 +61,7 @@ chart(
     allocation,
     {"year": ("Jahr", str), "measure_label": ("Maßnahmenart", None), "planned_eur": ("Geplante Mittel", format_eur)},
     view=every_year,
+    provenance=shown,
 )
 
 st.subheader("Zielerreichung am letzten Stichtag jedes Jahres")
@@ -76,6 +83,7 @@ chart(
     progress,
     progress_columns,
     view=every_year,
+    provenance=shown,
 )
 chart(
     charts.trend_lines(progress, "transition_rate", "Übergangsquote", as_percent=True, source_note=note),
@@ -83,4 +91,5 @@ chart(
     progress,
     progress_columns,
     view=every_year,
+    provenance=shown,
 )
