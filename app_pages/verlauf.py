@@ -5,7 +5,7 @@ import io
 import pandas as pd
 import streamlit as st
 
-from aqb_data.formatting import format_eur, format_number
+from aqb_data.formatting import format_eur, format_number, format_timestamp
 from aqb_data.indicators import LAND_LABEL, Selection, budget_trend
 from aqb_data.store import KIND_LABELS, TABLE_LABELS, StoreError
 from aqb_data.workbook import XLSX_MIME, write_workbook
@@ -55,7 +55,7 @@ log = pd.DataFrame(
     [
         {
             "Nr.": r.id,
-            "Zeitpunkt": r.imported_at.strftime("%d.%m.%Y %H:%M"),
+            "Zeitpunkt": r.imported_at,
             "Art": KIND_LABELS[r.kind],
             "Datei": r.file_name,
             "Änderungen": r.describe(),
@@ -65,7 +65,12 @@ log = pd.DataFrame(
     ],
     columns=["Nr.", "Zeitpunkt", "Art", "Datei", "Änderungen", "Status"],
 )
-table(log, {c: (c, None) for c in log.columns}, "Importprotokoll", filtered=False)
+table(
+    log,
+    {c: (c, format_timestamp if c == "Zeitpunkt" else None) for c in log.columns},
+    "Importprotokoll",
+    filtered=False,
+)
 
 active = [r for r in records if r.undone_at is None]
 undo_col, demo_col = st.columns(2)

@@ -23,22 +23,33 @@ def _group(text: str) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def rounded(value: float, decimals: int) -> Decimal:
+    """`value` rounded as the screen shows it: commercially (half up), on the decimal value as written, not
+    its binary approximation; never -0."""
+    number = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return abs(number) if number == 0 else number
+
+
+def money_decimals(value: float) -> int:
+    """How many decimals an amount is shown with: none when it is whole to the cent, else its two cents
+    (773.920 €, but 1.312.450,50 €): an amount keeps its cents where it has them, on screen, in files, on slides."""
+    return 0 if rounded(value, 2) == rounded(value, 0) else 2
+
+
 def format_number(value: object, decimals: int = 0) -> str:
     """A number with German separators, e.g. 1.234 or 4,94; `–` if missing."""
     if _missing(value):
         return NOT_AVAILABLE
-    # Commercial rounding (half up), on the decimal value as written, not its binary approximation.
-    number = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)  # type: ignore[arg-type]
-    if number == 0:
-        number = abs(number)  # no "-0"
-    return _group(f"{number:,.{decimals}f}")
+    return _group(f"{rounded(float(value), decimals):,.{decimals}f}")  # type: ignore[arg-type]
 
 
-def format_eur(value: object, decimals: int = 0) -> str:
-    """Money the German way, e.g. 773.920 € or 4,94 €; `–` if missing."""
+def format_eur(value: object, decimals: int | None = None) -> str:
+    """Money the German way: 773.920 €, 1.312.450,50 € (cents where the amount has them, see `money_decimals`)
+    or with as many decimals as given (4,94 €); `–` if missing."""
     if _missing(value):
         return NOT_AVAILABLE
-    return f"{format_number(value, decimals)} €"
+    places = money_decimals(float(value)) if decimals is None else decimals  # type: ignore[arg-type]
+    return f"{format_number(value, places)} €"
 
 
 def format_percent(value: object, decimals: int = 1) -> str:
@@ -67,6 +78,15 @@ def format_eur_cents(value: object) -> str:
 def format_change_percent(value: object) -> str:
     """A signed change in percent, e.g. +3,5 %; `–` if missing."""
     return format_change(value, "percent")
+
+
+def format_timestamp(value: object) -> str:
+    """A point in time as 13.08.2025 14:30; `–` if missing."""
+    if _missing(value):
+        return NOT_AVAILABLE
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    return format_date(value)
 
 
 def format_date(value: object) -> str:

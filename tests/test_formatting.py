@@ -39,7 +39,8 @@ def test_missing_values_show_as_dash(formatter, value):
         (12_000, "eur", "+12.000 €"),
         (-3_500, "eur", "-3.500 €"),
         (0, "eur", "±0 €"),
-        (-0.4, "eur", "±0 €"),
+        (-0.004, "eur", "±0 €"),  # less than a cent
+        (-0.4, "eur", "-0,40 €"),  # an amount keeps its cents
         (0.035, "percent", "+3,5 %"),
         (-0.035, "percent", "-3,5 %"),
         (0.0001, "percent", "±0,0 %"),
@@ -79,3 +80,22 @@ def test_format_date_pads_day_and_month():
 )
 def test_safe_file_stem(text: str, expected: str) -> None:
     assert safe_file_stem(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1_312_450.50, "1.312.450,50 €"),
+        (773_920, "773.920 €"),
+        (773_920.0000001, "773.920 €"),  # whole to the cent: no cents
+        (0.1 + 0.2, "0,30 €"),
+        (-49_999.9, "-49.999,90 €"),
+    ],
+)
+def test_an_amount_keeps_its_cents_where_it_has_them(value: float, text: str) -> None:
+    assert format_eur(value) == text
+
+
+def test_explicit_decimals_still_rule() -> None:
+    assert format_eur(4.9375, 2) == "4,94 €"
+    assert format_eur(1_312_450.50, 0) == "1.312.451 €"

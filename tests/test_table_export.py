@@ -46,7 +46,10 @@ def test_xlsx_keeps_numbers_as_numbers_with_german_formats() -> None:
     sheet = _sheet(table_xlsx(FRAME, COLUMNS, [("Ansicht", "Test")]))
     assert [c.value for c in sheet[1]] == [heading for heading, _ in COLUMNS.values()]
     assert sheet["B2"].value == 773920 and sheet["B2"].number_format == '#,##0 "€"'
-    assert sheet["C2"].value == pytest.approx(4.9375) and sheet["C2"].number_format == '#,##0.00 "€"'
+    # Rounded as the screen shows it (4,94 €), so that sums in Excel add what the screen shows.
+    assert sheet["C2"].value == 4.94 and sheet["C2"].number_format == '#,##0.00 "€"'
+    # An amount with cents keeps them, in a cell format with cents; whole amounts have none.
+    assert sheet["B3"].value == 1234.5 and sheet["B3"].number_format == '#,##0.00 "€"'
     assert sheet["D2"].value == pytest.approx(0.646) and sheet["D2"].number_format == "0.0 %"
     # Percentage points have no Excel format: stored as the points the screen shows (-9,7 Pp.).
     assert sheet["E2"].value == pytest.approx(-9.7) and sheet["E2"].number_format == '0.0 "Pp."'
@@ -93,10 +96,11 @@ def test_csv_is_for_german_excel() -> None:
     assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, so Excel reads the umlauts
     lines = content.decode("utf-8-sig").split("\r\n")
     assert lines[0] == (
-        "Projekt;Geplante Mittel (€);€ je Einwohner/in (€);Mittelabfluss (%);Abweichung (Pp.);Veränderung (€);Jahr;"
+        "Projekt;Geplante Mittel (€);€ je Einwohner/in;Mittelabfluss (%);Abweichung (Pp.);Veränderung (€);Jahr;"
         "Stichtag"
     )
-    assert lines[1] == "Jugendwerkstatt;773920;4,9375;64,6;-9,7;-12000;2025;13.08.2025"
+    assert lines[1] == "Jugendwerkstatt;773920;4,94;64,6;-9,7;-12000;2025;13.08.2025"
+    assert lines[2].endswith(";1234,50;0,10;0,0;12,0;500;2025;30.09.2025")  # rounded as shown, cents kept
     assert lines[3] == "'-Kurs;;;;;;2024;"
     frame = pd.read_csv(io.BytesIO(content), sep=";", decimal=",", encoding="utf-8-sig")
     assert frame["Geplante Mittel (€)"].tolist()[:2] == [773920, 1234.5]
@@ -120,7 +124,9 @@ def _numbers_equal(left: object, right: object) -> bool:
     if pd.isna(left) or left is None:
         return pd.isna(right) or right is None
     if isinstance(left, int | float) and not isinstance(left, bool):
-        return right == pytest.approx(left)
+        # The file holds the value rounded as shown: to the cent, or to a tenth of a percent of a share
+        # (exactly as shown: tests/test_table_files.py).
+        return right == pytest.approx(left, abs=0.005)
     return str(left) == str(right)
 
 

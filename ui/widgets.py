@@ -24,7 +24,7 @@ from aqb_data.formatting import (
 )
 from aqb_data.indicators import Selection
 from aqb_data.sources import Shown, data_status
-from aqb_data.table_export import Columns, table_csv, table_xlsx, view_metadata
+from aqb_data.table_export import Columns, FormatByRow, table_csv, table_xlsx, view_metadata
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.text import escape_markdown
@@ -57,10 +57,19 @@ def _drawn_table(fingerprint: str, _shown: pd.DataFrame, _formats: dict, height:
 
 
 def _draw_table(
-    shown: pd.DataFrame, formats: dict[str, Callable[[object], str]], height: int | str, **selection: object
+    shown: pd.DataFrame,
+    formats: dict[str, Callable[[object], str] | list[Callable[[object], str] | None]],
+    height: int | str,
+    **selection: object,
 ) -> None:
     # First a default for every column (missing text shows as "–"), then the German formats on top.
-    styler = shown.style.format(na_rep=NOT_AVAILABLE).format(formats, na_rep=NOT_AVAILABLE)
+    plain = {heading: fmt for heading, fmt in formats.items() if not isinstance(fmt, list)}
+    styler = shown.style.format(na_rep=NOT_AVAILABLE).format(plain, na_rep=NOT_AVAILABLE)
+    for heading, per_row in formats.items():
+        if isinstance(per_row, list):  # a column whose rows differ in kind: each group of rows its formatter
+            for formatter in {f for f in per_row if f is not None}:
+                rows = shown.index[[i for i, f in enumerate(per_row) if f is formatter]]
+                styler = styler.format(formatter, subset=pd.IndexSlice[rows, [heading]], na_rep=NOT_AVAILABLE)
     # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
     st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
 
@@ -175,20 +184,27 @@ def table(
     """A table with German headings and German number formats (sorting works on the underlying numbers),
     and under it its download as Excel and CSV: the same rows and columns, under the same filters.
 
-    `columns` maps a column of `frame` to its heading and formatter (None: shown as is); `title` names the
+    `columns` maps a column of `frame` to its heading and formatter (None: shown as is; `FormatByRow` where
+    the rows differ in kind), and the files take each column's kind and rounding from it; `title` names the
     table in its files; `filtered=False` for tables the sidebar filters do not apply to; `view` for a table
     whose selection is not the sidebar's (e.g. every year, `Selection.every_year`); `provenance` for the rows
     and Stichtag its demo label, Datenstand and source rest on, where they are more than `view`; `selection`
     passes row selection on to st.dataframe (on_select, selection_mode, key).
     """
-    selected = frame[list(columns)]  # what the screen shows is what the files hold
-    shown = selected.rename(columns={name: heading for name, (heading, _) in columns.items()})
-    formats = {heading: fmt for heading, fmt in columns.values() if fmt is not None}
+    # What the screen shows is what the files hold (with the column naming each row's format, if any).
+    by_row = {f.column for _, f in columns.values() if isinstance(f, FormatByRow)} - set(columns)
+    selected = frame[list(columns) + sorted(by_row)]
+    shown = selected[list(columns)].rename(columns={name: heading for name, (heading, _) in columns.items()})
+    formats = {
+        heading: [fmt.formatter(key) for key in selected[fmt.column]] if isinstance(fmt, FormatByRow) else fmt
+        for heading, fmt in columns.values()
+        if fmt is not None
+    }
     if selection:  # a table with row selection is a widget: drawn on every run
         _draw_table(shown, formats, height, **selection)
     else:
         identity = [(heading, _formatter_identity(fmt)) for heading, fmt in columns.values()]
-        _drawn_table(content_digest(shown, identity, height), shown, formats, height)
+        _drawn_table(content_digest(selected, identity, height), shown, formats, height)
     stem = file_stem or safe_file_stem(f"AQB {title}", "aqb_tabelle")
     export = _TableFile(
         selected, columns, title, get_data(), (view or current_selection()) if filtered else None, provenance
