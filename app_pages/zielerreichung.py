@@ -48,14 +48,15 @@ COLUMNS = {
     "cost_per_participant": ("Kosten je TN", format_eur),
     "planned_eur": ("Geplant", format_eur),
     "spent_eur": ("Verausgabt", format_eur),
-    "datenstand": ("Stichtag", None),
+    # The dates the figures rest on, as dates (a unit's projects may have reported on different days).
+    "first_as_of": ("Erster Stichtag", format_date),
+    "last_as_of": ("Letzter Stichtag", format_date),
 }
 
 
 def _table(level: str, first: tuple[str, None], title: str, **row_selection: object) -> None:
     """Units behind plan first, with the dates their figures rest on."""
     shown = behind_first_achievement(data, selection, level, as_of)
-    shown["datenstand"] = [_data_date(a, b) for a, b in zip(shown["first_as_of"], shown["last_as_of"], strict=True)]
     title = f"Zielerreichung {title} – {scope} {selection.year}, Stichtag {format_date(as_of)}"
     table(shown, {"unit_label": first, **COLUMNS}, title, **row_selection)
 
