@@ -182,9 +182,9 @@ def _cell(value: object, formatter: object) -> tuple[object, NumberKind | None]:
         return (value, kind) if isinstance(value, date) else (str(value), None)  # text in a date column stays text
     if kind is not None and _is_number(value):
         return kind.excel_value(float(value)), kind
-    if formatter is not None and kind is None:
+    if formatter is not None and kind is None and not _is_number(value):
         return formatter(value), None  # type: ignore[operator]
-    return value, None
+    return value, None  # a number under a text formatter stays a number: a file never holds a number as text
 
 
 def export_table(frame: pd.DataFrame, columns: Columns) -> tuple[list[ExportColumn], list[list[object]]]:

@@ -263,3 +263,26 @@ def test_hand_built_tables_pass_the_check_and_text_numbers_do_not() -> None:
     ]
     unformatted = problems_of(Drawn("Roh", MONEY, {**MONEY_COLUMNS, "per_head": ("€ je Einwohner/in", None)}))
     assert unformatted[0].startswith("€ je Einwohner/in: Zahl 5.867346 ohne Zahlenformat")
+
+
+def test_a_number_under_a_text_formatter_stays_a_number_in_the_file() -> None:
+    frame = pd.DataFrame({"value": [5.867346]})
+    sheet = load_workbook(io.BytesIO(table_xlsx(frame, {"value": ("Wert", lambda v: f"{v} Stück")}, [])))["Daten"]
+    assert sheet["A2"].data_type == "n" and sheet["A2"].value == pytest.approx(5.867346)
+
+
+def test_rows_of_different_kinds_are_each_stored_in_their_own_format() -> None:
+    frame = pd.DataFrame(
+        {"label": ["Haushaltsmittel", "Mittelabfluss", "Abweichung"], "kind": ["eur", "percent", "points"]}
+    ).assign(value=[1_312_450.5, 0.6458, -0.09749])
+    by_row = FormatByRow("kind", {"eur": format_eur, "percent": format_percent, "points": format_points})
+    columns: Columns = {"label": ("Kennzahl", None), "value": ("Waldeck-Frankenberg", by_row)}
+    sheet = load_workbook(io.BytesIO(table_xlsx(frame, columns, [])))["Daten"]
+    assert [sheet[f"B{r}"].value for r in (2, 3, 4)] == [1_312_450.5, 0.646, -9.7]
+    assert [sheet[f"B{r}"].number_format for r in (2, 3, 4)] == ['#,##0.00 "€"', "0.0 %", '0.0 "Pp."']
+    assert csv_lines(Drawn("Hand", frame, columns)) == [
+        ["Kennzahl", "Einheit", "Waldeck-Frankenberg"],
+        ["Haushaltsmittel", "€", "1312450,50"],
+        ["Mittelabfluss", "%", "64,6"],
+        ["Abweichung", "Pp.", "-9,7"],
+    ]
