@@ -13,13 +13,15 @@ from aqb_data.achievement import (
     WATCH,
     achievement,
     behind_first_achievement,
+    budget_mismatch_text,
+    budget_note,
     stichtage,
 )
-from aqb_data.formatting import format_date, format_eur, format_percent, format_points
+from aqb_data.formatting import format_date, format_eur, format_eur_cents, format_percent, format_points
 from aqb_data.sources import source_line
 from ui.data import get_data
 from ui.filters import current_selection, select_district
-from ui.text import link_value
+from ui.text import escape_markdown, link_value
 from ui.widgets import DEVIATION_COLUMNS, chart, synthetic_notice, table
 
 data = get_data()
@@ -52,13 +54,29 @@ COLUMNS = {
     "first_as_of": ("Erster Stichtag", format_date),
     "last_as_of": ("Letzter Stichtag", format_date),
 }
+# Districts have a § 4 budget: beside the rate against plan, the spending against the budget, so that a
+# district that planned too little cannot look on track (its own light next to the status).
+_DATES = ("first_as_of", "last_as_of")
+DISTRICT_COLUMNS = {
+    "status": COLUMNS["status"],
+    "budget_status": ("Status ggü. § 4", _status),
+    "spending_rate": COLUMNS["spending_rate"],
+    "expected_rate": COLUMNS["expected_rate"],
+    "deviation": COLUMNS["deviation"],
+    "budget_spent_share": ("Abfluss ggü. § 4", format_percent),
+    "budget_gap_eur": ("Rückstand zum § 4-Pfad", format_eur_cents),
+    **{name: spec for name, spec in list(COLUMNS.items())[4:] if name not in _DATES},
+    "budget_eur": ("Haushaltsmittel", format_eur),
+    **{name: COLUMNS[name] for name in _DATES},
+}
 
 
 def _table(level: str, first: tuple[str, None], title: str, **row_selection: object) -> None:
-    """Units behind plan first, with the dates their figures rest on."""
+    """Units behind plan first, with the dates their figures rest on (districts also against § 4)."""
     shown = behind_first_achievement(data, selection, level, as_of)
     title = f"Zielerreichung {title} – {scope} {selection.year}, Stichtag {format_date(as_of)}"
-    table(shown, {"unit_label": first, **COLUMNS}, title, **row_selection)
+    columns = DISTRICT_COLUMNS if level == "district" else COLUMNS
+    table(shown, {"unit_label": first, **columns}, title, **row_selection)
 
 
 def _pick_district() -> None:
@@ -111,6 +129,32 @@ st.caption(
     f"{scope}: {land['n_reported']} von {land['n_projects']} Projekten mit Bericht; Stichtag der Berichte "
     f"{_data_date(land['first_as_of'], land['last_as_of'])}. Status „{land['status']}“."
 )
+budget_cols = st.columns(5)
+budget_cols[0].metric(
+    "Abfluss ggü. § 4",
+    format_percent(land["budget_spent_share"]),
+    help="Verausgabte Mittel ÷ Haushaltsmittel nach § 4, über die Gebietskörperschaften mit Zielvereinbarung "
+    "und Bericht bis zum Stichtag. Zeigt, ob zu wenig verplant wurde: Der Mittelabfluss misst nur gegen die Planung.",
+)
+budget_cols[1].metric(
+    "anteiliger § 4-Pfad",
+    format_percent(land["budget_expected_share"]),
+    help="Anteil des Jahres am letzten Stichtag der Berichte jeder Gebietskörperschaft, nach Haushaltsmitteln "
+    "gewichtet.",
+)
+budget_cols[2].metric(
+    "Rückstand zum § 4-Pfad",
+    format_eur_cents(land["budget_gap_eur"]),
+    help="Haushaltsmittel × Anteil des Jahres − verausgabte Mittel; negativ: vor dem Pfad.",
+)
+budget_cols[3].metric("Haushaltsmittel (§ 4)", format_eur(land["budget_eur"]), help="Alle Zielvereinbarungen.")
+budget_cols[4].metric(
+    "davon mit Bericht",
+    format_eur(land["budget_counted_eur"]),
+    help="Haushaltsmittel der Gebietskörperschaften mit Zielvereinbarung und Bericht bis zum Stichtag: die Basis "
+    "von Abfluss und Rückstand ggü. § 4.",
+)
+st.caption(f"{escape_markdown(scope)} {budget_note(land, selection.all_measure_types)}.")
 
 if selection.ags:
     up = f"Regierungsbezirk {selection.regierungsbezirk}" if selection.regierungsbezirk else "Hessen"
@@ -137,6 +181,9 @@ else:
         " · ".join(f"{STATUS_SYMBOL[s]} **{counts.get(s, 0)}** {s}" for s in (BEHIND, WATCH, ON_TRACK, NO_DATA))
         + " (Gebietskörperschaften)"
     )
+    mismatch = budget_mismatch_text(districts)
+    if mismatch:
+        st.caption(escape_markdown(mismatch))
     st.subheader("Gebietskörperschaften")
     st.caption("Eine Zeile wählen, um in die Gebietskörperschaft zu gehen.")
     ordered = behind_first_achievement(data, selection, "district", as_of)

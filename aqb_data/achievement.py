@@ -435,7 +435,10 @@ def budget_mismatch_text(frame: pd.DataFrame) -> str:
         f"{STATUS_SYMBOL[row.budget_status]} {row.budget_status})"
         for row in mismatched.itertuples()
     )
-    return f"Gegenüber der Planung besser als gegenüber § 4 (zu wenig verplant oder verausgabt): {names}."
+    return (
+        "Gegenüber der Planung besser als gegenüber § 4 (weniger verplant als die Haushaltsmittel oder Projekte "
+        f"ohne Bericht): {names}."
+    )
 
 
 def _every_unit(frame: pd.DataFrame, selection: Selection, level: str) -> pd.DataFrame:

@@ -32,6 +32,8 @@ from aqb_data.achievement import (
     WATCH,
     achievement,
     behind_first,
+    budget_mismatch,
+    budget_note,
     status_reason,
     stichtage,
 )
@@ -647,8 +649,11 @@ def _allocation_slide(data: AqbData, year: int, ags: str, name: str, note: str) 
 _ACHIEVEMENT_COLUMNS = ["Status", "Begründung", "Mittelabfluss", "erwartet", "Auslastung", "Übergangsquote"]
 
 
-def _achievement_rows(frame: pd.DataFrame, unit: str, reports: bool = True) -> pd.DataFrame:
-    columns = ["Status", unit, *_ACHIEVEMENT_COLUMNS[1:]] + (["Berichte"] if reports else [])
+def _achievement_rows(frame: pd.DataFrame, unit: str, reports: bool = True, budget: bool = False) -> pd.DataFrame:
+    """The rows of an achievement table; with `budget` (districts) also the spending against § 4 beside the rate
+    against plan, with its own light, so that a district that planned too little does not look on track."""
+    columns = ["Status", unit, *_ACHIEVEMENT_COLUMNS[1:4], *(["ggü. § 4"] if budget else [])]
+    columns += [*_ACHIEVEMENT_COLUMNS[4:], *(["Berichte"] if reports else [])]
     rows = [
         {
             "Status": _status(row["status"]),
@@ -656,6 +661,9 @@ def _achievement_rows(frame: pd.DataFrame, unit: str, reports: bool = True) -> p
             "Begründung": status_reason(row),
             "Mittelabfluss": format_percent(row["spending_rate"]),
             "erwartet": format_percent(row["expected_rate"]),
+            "ggü. § 4": f"{STATUS_SYMBOL[row['budget_status']]} {format_percent(row['budget_spent_share'])}"
+            if budget
+            else "",
             "Auslastung": format_percent(row["occupancy"]),
             "Übergangsquote": format_percent(row["transition_rate"]),
             "Berichte": f"{int(row['n_reported'])} von {int(row['n_projects'])}",
@@ -713,6 +721,7 @@ def _district_achievement_slides(data: AqbData, year: int, ags: str, name: str, 
         f"Berichte zu {int(total['n_reported'])} von {int(total['n_projects'])} Projekten · Mittelabfluss "
         f"{format_percent(total['spending_rate'])} bei erwartet {format_percent(total['expected_rate'])} · "
         f"Auslastung {format_percent(total['occupancy'])} · Übergangsquote {format_percent(total['transition_rate'])}",
+        f"{name} {budget_note(total)}",
         "Nach Maßnahmenarten:",
     ]
     by_type = achievement(data, selection, "measure_type", as_of)
@@ -728,6 +737,56 @@ def _district_achievement_slides(data: AqbData, year: int, ags: str, name: str, 
         chart_title = f"{name}: Mittelabfluss gegenüber dem Jahresfortschritt"
         slides.append(_deviation_slide(projects, "Projekt", chart_title, "der Projekte ", as_of, note))
     return slides
+
+
+def _budget_spending_slides(
+    data: AqbData, selection: ind.Selection, districts: pd.DataFrame, as_of: date, note: str
+) -> list[Slide]:
+    """Every district's spending against its § 4 budget beside its rate against plan: first those that look
+    better against plan than against the budget (they planned too little), then by the € gap to the path."""
+    land = achievement(data, selection, "land", as_of).iloc[0]
+    mismatched = set(budget_mismatch(districts)["unit"])
+    order = districts.assign(
+        _first=~districts["unit"].isin(mismatched), _gap=-districts["budget_gap_eur"].fillna(-math.inf)
+    ).sort_values(["_first", "_gap", "unit_label"])
+    columns = [
+        "Gebietskörperschaft",
+        "Status",
+        "Status ggü. § 4",
+        "Mittelabfluss",
+        "Abfluss ggü. § 4",
+        "erwartet",
+        "Rückstand zum § 4-Pfad",
+        "Haushaltsmittel",
+    ]
+    rows = [
+        {
+            "Gebietskörperschaft": row["unit_label"],
+            "Status": _status(row["status"]),
+            "Status ggü. § 4": _status(row["budget_status"]),
+            "Mittelabfluss": format_percent(row["spending_rate"]),
+            "Abfluss ggü. § 4": format_percent(row["budget_spent_share"]),
+            "erwartet": format_percent(row["budget_expected_share"]),
+            "Rückstand zum § 4-Pfad": format_eur_cents(row["budget_gap_eur"]),
+            "Haushaltsmittel": format_eur(row["budget_eur"]),
+        }
+        for _, row in order.iterrows()
+    ]
+    lines = [
+        f"Hessen {budget_note(land)}.",
+        (
+            "Zuerst die Gebietskörperschaft, die"
+            if len(mismatched) == 1
+            else f"Zuerst die {len(mismatched)} Gebietskörperschaften, die"
+        )
+        + " gegenüber der Planung besser dastehen als gegenüber § 4; dann nach Rückstand zum anteiligen Pfad "
+        "(Haushaltsmittel × Anteil des Jahres am Stichtag ihrer Berichte − verausgabt; negativ: vor dem Pfad)."
+        if mismatched
+        else "Nach Rückstand zum anteiligen Pfad (Haushaltsmittel × Anteil des Jahres am Stichtag ihrer Berichte − "
+        "verausgabt; negativ: vor dem Pfad).",
+    ]
+    title = f"Mittelabfluss gegenüber § 4 zum Stichtag {format_date(as_of)}"
+    return _table_slides(title, lines, _frame(rows, columns), note, TABLE_ROWS_PER_SLIDE)
 
 
 def _deviation_slide(frame: pd.DataFrame, unit: str, chart_title: str, of: str, as_of: date, note: str) -> Slide:
@@ -969,9 +1028,9 @@ def _land_achievement_slides(data: AqbData, year: int, note: str) -> list[Slide]
     selection = ind.Selection(year)
     districts = achievement(data, selection, "district", as_of)
     lines = [_status_counts(districts, "Gebietskörperschaften") + "; im Verzug zuerst"]
-    slides = _table_slides(
-        title, lines, _achievement_rows(districts, "Gebietskörperschaft"), note, TABLE_ROWS_PER_SLIDE
-    )
+    rows = _achievement_rows(districts, "Gebietskörperschaft", budget=True)
+    slides = _table_slides(title, lines, rows, note, TABLE_ROWS_PER_SLIDE)
+    slides += _budget_spending_slides(data, selection, districts, as_of, note)
     by_type = achievement(data, selection, "measure_type", as_of)
     slides += _table_slides(f"{title}: Maßnahmenarten", [], _achievement_rows(by_type, "Maßnahmenart"), note)
     if districts["deviation"].notna().any():

@@ -1,11 +1,17 @@
 """Spending against the § 4 budget beside spending against plan: tiny hand-built tables, cent-exact figures,
 and the same figures on the Zielerreichung page, in its files and in the meeting pack."""
 
+import io
 import math
+import re
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
 
 from aqb_data.achievement import (
     BEHIND,
@@ -15,10 +21,15 @@ from aqb_data.achievement import (
     budget_mismatch_text,
     budget_note,
 )
-from aqb_data.dataset import AqbData
+from aqb_data.dataset import AqbData, bundled_data
+from aqb_data.formatting import format_eur_cents, format_percent, safe_file_stem
 from aqb_data.indicators import Selection
+from aqb_data.meeting_pack import district_pack, land_pack, pack_pptx
 from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS
 from aqb_data.workbook import canonical_table
+from tests.screen import Downloads
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Regierungsbezirk Kassel: Waldeck-Frankenberg, Kassel (Stadt), Fulda; Darmstadt: Darmstadt (Stadt), Bergstraße.
 WALDECK, KASSEL_CITY, FULDA, DARMSTADT, BERGSTRASSE = "06635", "06611", "06631", "06411", "06431"
@@ -166,3 +177,109 @@ def test_units_that_look_better_against_plan_than_against_the_budget_are_named(d
     assert text.startswith("Gegenüber der Planung besser als gegenüber § 4")
     assert "Waldeck-Frankenberg (● im Plan, § 4: ■ im Verzug)" in text
     assert "Kassel (Stadt)" not in text  # within the thresholds on both paths
+
+
+# --- the bundled data on the page, in its files and in the meeting pack -------------------------------------
+
+
+def _open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/zielerreichung.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_the_page_shows_spending_against_the_budget_in_cards_table_and_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    at = _open_page()
+    data = bundled_data()
+    land = achievement(data, Selection(2025), "land").iloc[0]
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Abfluss ggü. § 4"] == format_percent(land["budget_spent_share"])
+    assert shown["anteiliger § 4-Pfad"] == format_percent(land["budget_expected_share"])
+    assert shown["Rückstand zum § 4-Pfad"] == format_eur_cents(land["budget_gap_eur"])
+    assert shown["Haushaltsmittel (§ 4)"] == "28.300.000 €"  # every agreement, as on Übersicht
+    captions = [c.value for c in at.caption]
+    assert f"Hessen {budget_note(land)}." in captions
+    assert "(ohne 1 Gebietskörperschaft ohne Zielvereinbarung oder ohne Bericht)" in budget_note(land)
+    mismatch = budget_mismatch_text(achievement(data, Selection(2025), "district"))
+    assert "Darmstadt (▲ beobachten, § 4: ■ im Verzug)" in mismatch
+    assert any(c.startswith("Gegenüber der Planung besser als gegenüber § 4") for c in captions)
+
+    engine = achievement(data, Selection(2025), "district").set_index("unit_label")
+    table = at.dataframe[0].value.set_index("Gebietskörperschaft")
+    darmstadt = table.loc["Darmstadt"]
+    assert darmstadt["Status"] == "beobachten" and darmstadt["Status ggü. § 4"] == "im Verzug"
+    assert darmstadt["Rückstand zum § 4-Pfad"] == engine.loc["Darmstadt", "budget_gap_eur"] == 224_758.92
+    assert darmstadt["Abfluss ggü. § 4"] == engine.loc["Darmstadt", "budget_spent_share"]
+    assert pd.isna(table.loc["Waldeck-Frankenberg", "Abfluss ggü. § 4"])  # its agreement, no report yet
+
+    title = "Zielerreichung der Gebietskörperschaften – Hessen 2025, Stichtag 30.09.2025"
+    stem = safe_file_stem(f"AQB {title}")
+    sheet = load_workbook(io.BytesIO(downloads.file(at, f"table_xlsx_{stem}"))).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(row for row in rows if row and "Gebietskörperschaft" in row)
+    by_name = {row[header.index("Gebietskörperschaft")]: row for row in rows[rows.index(header) + 1 :]}
+    assert by_name["Darmstadt"][header.index("Rückstand zum § 4-Pfad")] == 224_758.92  # a number, with its cents
+    assert by_name["Darmstadt"][header.index("Status ggü. § 4")] == "■ im Verzug"
+    csv = downloads.file(at, f"table_csv_{stem}").decode("utf-8-sig")
+    assert "Rückstand zum § 4-Pfad" in csv.splitlines()[0]
+    assert "224758,92" in csv
+
+
+def test_a_district_page_says_where_it_stands_against_its_budget() -> None:
+    at = _open_page(kreis="Darmstadt")
+    row = achievement(bundled_data(), Selection(2025, ags=DARMSTADT), "land").iloc[0]
+    assert row["budget_gap_eur"] == 224_758.92
+    assert f"Darmstadt {budget_note(row)}." in [c.value for c in at.caption]
+    assert {m.label: m.value for m in at.metric}["Rückstand zum § 4-Pfad"] == "224.758,92 €"
+
+
+def test_the_meeting_pack_shows_spending_against_the_budget() -> None:
+    data = bundled_data()
+    pack = land_pack(data, 2025, created=date(2025, 10, 15))
+    slides = list(Presentation(io.BytesIO(pack_pptx(pack))).slides)
+
+    def texts(slide: object) -> list[str]:
+        found = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                found.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                found += [cell.text for row in shape.table.rows for cell in row.cells]
+        return found
+
+    budget = [
+        texts(s) for s in slides if any(t.startswith("Mittelabfluss gegenüber § 4 zum Stichtag") for t in texts(s))
+    ]
+    assert len(budget) == 2  # 26 districts
+    land = achievement(data, Selection(2025), "land").iloc[0]
+    assert f"Hessen {budget_note(land)}." in "\n".join(budget[0])
+    cells = budget[0]
+    first = cells.index("Darmstadt")  # better against plan than against § 4: first, largest gap first
+    assert cells[first : first + 8] == [
+        "Darmstadt",
+        "▲ beobachten",
+        "■ im Verzug",
+        "56,8 %",
+        "50,2 %",
+        "74,8 %",
+        "224.758,92 €",
+        "913.830 €",
+    ]
+    status = [texts(s) for s in slides if any(re.match(r"Zielerreichung zum Stichtag [\d.]+ \(", t) for t in texts(s))]
+    assert "ggü. § 4" in status[0]
+    assert "■ 50,2 %" in {cell for part in status for cell in part}  # Darmstadt's light and share against § 4
+
+
+def test_a_district_pack_says_where_the_district_stands_against_its_budget() -> None:
+    data = bundled_data()
+    pack = district_pack(data, 2025, DARMSTADT, created=date(2025, 10, 15))
+    slides = list(Presentation(io.BytesIO(pack_pptx(pack))).slides)
+    text = "\n".join(shape.text_frame.text for s in slides for shape in s.shapes if shape.has_text_frame)
+    row = achievement(data, Selection(2025, ags=DARMSTADT), "district").iloc[0]
+    assert f"Darmstadt {budget_note(row)}" in text
+    assert "224.758,92 € hinter dem anteiligen Pfad" in text
