@@ -97,11 +97,20 @@ with left:
             allocation,
             ALLOCATION_COLUMNS,
         )
-    st.caption(
-        f"Verplant: {format_eur(budgets['planned_eur'])} von {format_eur(budgets['budget_eur'])}; "
-        f"nicht verplant: {format_eur(budgets['unallocated_eur'])}"
-        + (" – **die Planung übersteigt das Budget**." if budgets["over_committed"] else ".")
-    )
+    if pd.notna(budgets["budget_eur"]):
+        parts = ind.scope_decomposition(data, all_types)
+        reading = {
+            "none": " Die Projekte nennen keine Beträge: Das Budget zählt als „ohne Projektbeträge“, nicht als frei.",
+            "partial": " Einige Projekte nennen keinen Betrag: Der Rest des Budgets zählt als „ohne Projektbeträge“.",
+            "no_projects": " Es gibt keine Projektliste: Das Budget zählt als „ohne Projektbeträge“, nicht als frei.",
+        }.get(budgets["project_amounts"], "")
+        st.caption(
+            ind.budget_parts_sentence(parts)
+            + (" **Die Planung übersteigt das Budget.**" if budgets["over_committed"] else "")
+            + reading
+        )
+    else:
+        st.caption(f"Ohne Zielvereinbarung {selection.year} gibt es kein Budget, gegen das geplant wird.")
 with right:
     every_year = all_types.every_year()  # the chart shows every year: its source and files say so
     trend = ind.budget_trend(data, every_year)

@@ -67,26 +67,54 @@ col_inhabitant.metric(
     help=f"Haushaltsmittel geteilt durch die Einwohnerzahl (Destatis, {population_date()}).",
     border=True,
 )
-over = totals["n_over_committed"]
 col_unallocated.metric(
     "Nicht verplant",
-    format_eur(totals["unallocated_eur"]),
-    delta=f"{over} überplant" if over else None,
+    format_eur(totals["unplanned_eur"]),
+    delta=f"{format_eur(totals['over_planned_eur'])} überplant" if totals["over_planned_eur"] else None,
     delta_color="inverse",
     delta_arrow="off",
-    help="Haushaltsmittel minus geplante Mittel aller Projekte. Nur bei allen vier Maßnahmenarten berechnet; "
-    "überplant heißt: die geplanten Mittel übersteigen das Budget."
-    + (
-        f" Ohne {totals['n_rest_unknown']} Gebietskörperschaft(en), deren Projekte noch keine geplanten Mittel haben."
-        if totals["n_rest_unknown"]
-        else ""
-    ),
+    help="Freie Mittel: Haushaltsmittel minus geplante Mittel in den Gebietskörperschaften, deren Projekte alle "
+    "einen Betrag haben – immer über alle vier Maßnahmenarten. Überplanung einer Gebietskörperschaft wird nicht "
+    "mit freien Mitteln einer anderen verrechnet.",
     border=True,
 )
+
+# The parts of the budget (one decomposition for page, files, CLI and slides): every part that is not 0.
+parts = [("Geplante Mittel", totals["planned_total_eur"], "")]
+if totals["over_planned_eur"]:
+    parts.append(
+        (
+            "Überplant",
+            -totals["over_planned_eur"],
+            f"{totals['n_over_planned']} Gebietskörperschaft(en) über dem Budget",
+        )
+    )
+if totals["unplanned_eur"]:
+    parts.append(("Nicht verplant", totals["unplanned_eur"], "freie Mittel"))
+if totals["unknown_eur"]:
+    parts.append(
+        (
+            "Ohne Projektbeträge",
+            totals["unknown_eur"],
+            f"{totals['n_unknown']} Gebietskörperschaft(en) ohne Beträge je Projekt oder ohne Projektliste",
+        )
+    )
+if totals["n_districts"]:
+    lines = ["| Teil des Budgets | Betrag | |", "|---|--:|---|"]
+    lines += [
+        f"| {'− ' if amount < 0 else ''}{label} | {format_eur(abs(amount))} | {why} |" for label, amount, why in parts
+    ]
+    lines.append(f"| **= Haushaltsmittel** | **{format_eur(totals['budget_eur'])}** | |")
+    st.markdown("\n".join(lines))
+    if not selection.all_measure_types:
+        st.caption(
+            "Die Teile zählen immer alle vier Maßnahmenarten: Ein Filter macht keine Mittel frei. Davon in den "
+            f"gewählten Maßnahmenarten geplant: {format_eur(totals['planned_eur'])}."
+        )
 if totals["projects_without_amount"]:
     st.info(
-        f"{totals['projects_without_amount']} Projekte haben noch keine geplanten Mittel; "
-        "sie fehlen in den Summen der geplanten Mittel."
+        f"{totals['projects_without_amount']} Projekte haben noch keine geplanten Mittel; ihre Gebietskörperschaften "
+        "zählen den Rest ihres Budgets als „ohne Projektbeträge“, nicht als nicht verplant."
     )
 
 st.subheader("Verteilung auf die Maßnahmenarten")
@@ -125,15 +153,22 @@ else:
 
 st.subheader("Haushaltsmittel je Gebietskörperschaft")
 budgets = ind.district_budgets(data, selection).sort_values("budget_eur", ascending=False)
-budgets["status"] = budgets["over_committed"].map({True: "überplant", False: ""})
+budgets["status"] = (
+    budgets["project_amounts"]
+    .map({key: label for key, label in ind.PROJECT_AMOUNTS_LABELS.items() if key != "complete"})
+    .fillna("")
+)
+budgets.loc[budgets["over_committed"], "status"] = "überplant"
 table(
     budgets,
     {
         "label": ("Gebietskörperschaft", None),
         "regierungsbezirk": ("Regierungsbezirk", None),
         "budget_eur": ("Haushaltsmittel", format_eur),
-        "planned_eur": ("Geplante Mittel", format_eur),
-        "unallocated_eur": ("Nicht verplant", format_eur_cents),
+        "planned_total_eur": ("Geplante Mittel", format_eur),
+        "over_planned_eur": ("Überplant", format_eur),
+        "unplanned_eur": ("Nicht verplant", format_eur),
+        "unknown_eur": ("Ohne Projektbeträge", format_eur),
         "status": ("Hinweis", None),
         "n_projects": ("Projekte", format_number),
         "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
@@ -142,8 +177,17 @@ table(
         "source": ("Quelle", None),
     },
     f"Haushaltsmittel je Gebietskörperschaft – {scope} {selection.year}",
+    provenance=shown,
 )
 st.caption(
-    f"Summe: {format_eur(totals['budget_eur'])} Haushaltsmittel, davon {format_eur(totals['planned_eur'])} verplant "
-    f"({format_percent(totals['planned_share'])})."
+    f"Summe: {format_eur(totals['budget_eur'])} Haushaltsmittel = {format_eur(totals['planned_total_eur'])} "
+    f"geplant − {format_eur(totals['over_planned_eur'])} überplant + "
+    f"{format_eur(totals['unplanned_eur'])} nicht verplant + {format_eur(totals['unknown_eur'])} ohne "
+    f"Projektbeträge. Geplante Mittel und die Teile zählen alle vier Maßnahmenarten"
+    + (
+        f"; davon in den gewählten Maßnahmenarten {format_eur(totals['planned_eur'])} "
+        f"({format_percent(totals['planned_share'])})."
+        if not selection.all_measure_types
+        else f" ({format_percent(ind.ratio(totals['planned_total_eur'], totals['budget_eur']))} der Haushaltsmittel)."
+    )
 )

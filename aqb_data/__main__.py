@@ -17,13 +17,22 @@ from aqb_data.dataset import AqbData, DataError, load_workbooks
 from aqb_data.demo import DEFAULT_SEED, real_agreement, write_demo
 from aqb_data.districts import load_districts
 from aqb_data.imports import UploadCheck, check_upload, import_checked
-from aqb_data.indicators import Selection, allocation_by_measure_type, district_budgets, land_totals, ratio
+from aqb_data.indicators import (
+    LAND_LABEL,
+    LEVELS,
+    Selection,
+    allocation_by_measure_type,
+    budget_decomposition,
+    district_budgets,
+    land_totals,
+    ratio,
+)
 from aqb_data.model import MEASURE_TYPES, TABLES
 from aqb_data.sandbox import read_agreement_isolated, read_workbook_isolated
 from aqb_data.store import KIND_LABELS, TABLE_LABELS, StoreError, open_store
 from aqb_data.values import visible
 from aqb_data.workbook import Problem, Severity, problems_workbook, write_template, write_workbook
-from aqb_data.xlsx_writer import is_xlsx_file
+from aqb_data.xlsx_writer import is_xlsx_file, neutralise
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -157,12 +166,30 @@ def _round(value: float, digits: int) -> float | None:
     return None if pd.isna(value) else round(float(value), digits)
 
 
+def _sources(data: AqbData, year: int, ags: str) -> list[str]:
+    """The sources named by a district's agreement and projects of the year, each once, agreement first."""
+    named: list[str] = []
+    for frame in (data.agreements, data.projects):
+        rows = frame[(frame["year"] == year) & (frame["ags"] == ags)]
+        named += [str(source) for source in rows["source"].dropna()]
+    return list(dict.fromkeys(named))
+
+
+# The fields of every level of the summary: the parts of the budget (budget = planned − over_planned + unplanned
+# + unknown, to the cent; see `budget_decomposition`) and the counts that explain them.
+_PART_FIELDS = ("budget_eur", "planned_eur", "over_planned_eur", "unplanned_eur", "unknown_eur")
+IDENTITY = "budget_eur = planned_eur - over_planned_eur + unplanned_eur + unknown_eur"
+
+
 def summary_table(data: AqbData, year: int) -> dict[str, object]:
-    """The allocation summary of a year as plain data: year, land totals, one entry per district."""
+    """The allocation summary of a year as plain data: year, the identity, files, the Land, each
+    Regierungsbezirk and each district with the parts of its budget (`_PART_FIELDS`), its measure types,
+    sources (districts) and demo flag. Amounts are euros to the cent; null where there is no value (no
+    agreement, a measure type whose projects have no amounts)."""
     selection = Selection(year)
-    budgets = district_budgets(data, selection)
-    allocation = allocation_by_measure_type(data, selection, "district")
-    land_allocation = allocation_by_measure_type(data, selection, "land")
+    decomposition = budget_decomposition(data, selection)
+    budgets = district_budgets(data, selection).set_index("ags")
+    allocation = {level: allocation_by_measure_type(data, selection, level) for level in LEVELS}
 
     def by_type(rows: pd.DataFrame, budget: float) -> dict[str, dict[str, float | None]]:
         """Planned euros and share of the budget per measure type; a type without projects has 0."""
@@ -175,44 +202,79 @@ def summary_table(data: AqbData, year: int) -> dict[str, object]:
             for code in MEASURE_TYPES
         }
 
-    totals = land_totals(data, selection)
+    def entry(row: pd.Series, level: str, per_inhabitant: float) -> dict[str, object]:
+        shown = allocation[level]
+        key = row["unit"] if level != "regierungsbezirk" else row["regierungsbezirk"]
+        return {
+            **{field: _round(row[field], 2) for field in _PART_FIELDS},
+            "planned_without_agreement_eur": _round(row["planned_without_agreement_eur"], 2),
+            "n_districts": int(row["n_districts"]),
+            "n_over_planned": int(row["n_over_planned"]),
+            "n_unknown": int(row["n_unknown"]),
+            "projects_without_amount": int(row["projects_without_amount"]),
+            "budget_per_inhabitant": _round(per_inhabitant, 4),
+            "by_measure_type": by_type(shown[shown["unit"] == key], row["budget_eur"]),
+            "demo": bool(row["demo"]),
+        }
+
+    land_row = decomposition[decomposition["level"] == "land"].iloc[0]
+    land = {"label": LAND_LABEL} | entry(land_row, "land", land_totals(data, selection)["budget_per_inhabitant"])
+    land["n_demo_districts"] = int(land_row["n_demo"])
+    regions = []
+    for _, row in decomposition[decomposition["level"] == "regierungsbezirk"].iterrows():
+        totals = land_totals(data, Selection(year, regierungsbezirk=row["unit"]))
+        region = {"name": row["unit"], "label": row["unit_label"]}
+        region |= entry(row, "regierungsbezirk", totals["budget_per_inhabitant"])
+        region["n_demo_districts"] = int(row["n_demo"])
+        regions.append(region)
     districts = []
-    for row in budgets.itertuples():
-        districts.append(
-            {
-                "ags": row.ags,
-                "name": row.name,
-                "budget_eur": _round(row.budget_eur, 2),
-                "planned_eur": _round(row.planned_eur, 2),
-                "unallocated_eur": _round(row.unallocated_eur, 2),
-                "budget_per_inhabitant": _round(row.budget_per_inhabitant, 4),
-                "by_measure_type": by_type(allocation[allocation["unit"] == row.ags], row.budget_eur),
-            }
-        )
+    for _, row in decomposition[decomposition["level"] == "district"].iterrows():
+        district = budgets.loc[row["unit"]]
+        head = {"ags": row["unit"], "name": district["name"], "label": row["unit_label"]}
+        head |= {"regierungsbezirk": row["regierungsbezirk"], "project_amounts": row["project_amounts"]}
+        body = entry(row, "district", district["budget_per_inhabitant"])
+        for field in ("n_districts", "n_over_planned", "n_unknown"):
+            del body[field]
+        districts.append(head | body | {"sources": _sources(data, year, row["unit"])})
     return {
         "year": year,
-        "land": {
-            "budget_eur": totals["budget_eur"],
-            "planned_eur": _round(totals["planned_eur"], 2),
-            "unallocated_eur": _round(totals["unallocated_eur"], 2),
-            "budget_per_inhabitant": _round(totals["budget_per_inhabitant"], 4),
-            "by_measure_type": by_type(land_allocation, totals["budget_eur"]),
-        },
+        "identity": IDENTITY,
+        "files": list(data.files),
+        "land": land,
+        "regierungsbezirke": regions,
         "districts": districts,
     }
 
 
+_CSV_FIRST = ("level", "ags", "name", "label", "regierungsbezirk")
+
+
 def summary_csv(summary: dict[str, object]) -> str:
-    """The district rows of a summary as CSV for German Excel (`;`, decimal comma)."""
+    """The Land, Regierungsbezirk and district rows of a summary as CSV for German Excel (`;`, decimal comma):
+    one row each with its `level`; sources joined by ` | `; text a spreadsheet could take for a formula starts
+    with an apostrophe."""
     rows = []
-    for district in summary["districts"]:  # type: ignore[union-attr]
-        row = {k: v for k, v in district.items() if k != "by_measure_type"}
-        for code, values in district["by_measure_type"].items():
-            row[f"planned_eur_{code}"] = values["planned_eur"]
-            row[f"share_{code}"] = values["share"]
-        rows.append(row)
+    levels = [("land", [summary["land"]]), ("regierungsbezirk", summary["regierungsbezirke"])]
+    levels.append(("district", summary["districts"]))
+    for level, entries in levels:
+        for entry in entries:  # type: ignore[union-attr]
+            row: dict[str, object] = {"level": level}
+            for key, value in entry.items():
+                if key == "by_measure_type":
+                    continue
+                if key == "sources":
+                    value = " | ".join(value)
+                if key == "demo":
+                    value = "ja" if value else "nein"
+                row[key] = neutralise(value) if isinstance(value, str) else value
+            for code, values in entry["by_measure_type"].items():
+                row[f"planned_eur_{code}"] = values["planned_eur"]
+                row[f"share_{code}"] = values["share"]
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame = frame[[*_CSV_FIRST, *[c for c in frame.columns if c not in _CSV_FIRST]]]
     buffer = io.StringIO()
-    pd.DataFrame(rows).to_csv(buffer, sep=";", decimal=",", index=False)
+    frame.to_csv(buffer, sep=";", decimal=",", index=False)
     return buffer.getvalue()
 
 

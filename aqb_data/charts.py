@@ -25,7 +25,10 @@ from aqb_data.formatting import (
     safe_file_stem,
 )
 from aqb_data.indicators import (
+    OTHER_TYPES_CODE,
+    OVER_PLANNED_CODE,
     UNALLOCATED_CODE,
+    UNKNOWN_CODE,
     Selection,
     allocation_by_levels,
     allocation_by_measure_type,
@@ -67,8 +70,18 @@ def plain_text(text: object) -> str:
     return _CHARACTER_REFERENCE.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
 
 
-MEASURE_COLOURS = {code: mt.colour for code, mt in MEASURE_TYPES.items()} | {UNALLOCATED_CODE: UNALLOCATED_COLOUR}
-_MEASURE_ORDER = [*MEASURE_TYPES, UNALLOCATED_CODE]
+UNKNOWN_COLOUR = "#E4E7EB"
+OTHER_TYPES_COLOUR = "#9FB3C8"
+MEASURE_COLOURS = {code: mt.colour for code, mt in MEASURE_TYPES.items()} | {
+    UNALLOCATED_CODE: UNALLOCATED_COLOUR,
+    UNKNOWN_CODE: UNKNOWN_COLOUR,
+    OTHER_TYPES_CODE: OTHER_TYPES_COLOUR,
+}
+# Free money hatched, money of districts without project amounts cross-hatched: both are no planning.
+PATTERNS = {UNALLOCATED_CODE: "/", UNKNOWN_CODE: "x"}
+# Over-planning is the one negative row of an allocation: no segment (a bar cannot end before it starts), but
+# every hover of its unit names it.
+_MEASURE_ORDER = [*MEASURE_TYPES, OTHER_TYPES_CODE, UNALLOCATED_CODE, UNKNOWN_CODE]
 
 
 def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
@@ -112,12 +125,16 @@ def image_config(file_stem: str, fmt: str = "png") -> dict[str, object]:
 
 @kept(FIGURES_KEPT)
 def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "", as_share: bool = False) -> go.Figure:
-    """Stacked horizontal bars: per unit the planned money of each measure type and the unallocated rest.
+    """Stacked horizontal bars: per unit the planned money of each measure type and the residuals (other
+    measure types, free money hatched, "ohne Projektbeträge" cross-hatched), so that a bar reaches the budget
+    unless the unit is over-planned (its hover says by how much).
 
     With `as_share` the bars show percent of each unit's budget instead of euros.
     """
     fig = go.Figure()
     units = list(dict.fromkeys(allocation.sort_values("budget_eur")["unit_label"]))
+    over_rows = allocation[allocation["measure_type"] == OVER_PLANNED_CODE]
+    over = dict(zip(over_rows["unit_label"], -over_rows["planned_eur"], strict=True))
     for code in _MEASURE_ORDER:
         part = allocation[allocation["measure_type"] == code]
         if part.empty:
@@ -125,6 +142,7 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "",
         hover = [
             f"<b>{unit}</b><br>{measure_label(code)}: {format_eur(eur)}<br>{format_percent(share)} des Budgets"
             f" ({format_eur(budget)})"
+            + (f"<br>überplant: {format_eur(over[unit])} über dem Budget" if unit in over else "")
             for unit, eur, share, budget in zip(
                 part["unit_label"], part["planned_eur"], part["share"], part["budget_eur"], strict=True
             )
@@ -136,7 +154,7 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "",
                 x=part["share"] * 100 if as_share else part["planned_eur"],
                 orientation="h",
                 marker={"color": MEASURE_COLOURS[code], "line": {"color": "white", "width": 0.5}},
-                marker_pattern_shape="/" if code == UNALLOCATED_CODE else "",
+                marker_pattern_shape=PATTERNS.get(code, ""),
                 hovertext=hover,
                 hoverinfo="text",
             )
@@ -151,9 +169,12 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "",
 def measure_type_bars(
     allocation: pd.DataFrame, title: str, measure_types: tuple[int, ...] = tuple(MEASURE_TYPES), source_note: str = ""
 ) -> go.Figure:
-    """One unit's allocation: a labelled bar per measure type (amount and share of the budget), then the rest."""
+    """One unit's allocation: a labelled bar per measure type (amount and share of the budget), then the
+    residuals that are not 0 (other measure types, free money, "ohne Projektbeträge"; over-planning has no bar)."""
     with_projects = set(allocation["measure_type"])
-    frame = allocation.set_index("measure_type").reindex([*measure_types, UNALLOCATED_CODE])
+    frame = allocation.set_index("measure_type").reindex(
+        [*measure_types, OTHER_TYPES_CODE, UNALLOCATED_CODE, UNKNOWN_CODE]
+    )
     frame = frame[frame["planned_eur"].notna() | frame.index.isin(measure_types)]
 
     def label(code: int, eur: float) -> str:
@@ -172,7 +193,7 @@ def measure_type_bars(
             y=labels,
             orientation="h",
             marker={"color": [MEASURE_COLOURS[code] for code in frame.index]},
-            marker_pattern_shape=["/" if code == UNALLOCATED_CODE else "" for code in frame.index],
+            marker_pattern_shape=[PATTERNS.get(code, "") for code in frame.index],
             text=texts,
             textposition="outside",
             cliponaxis=False,
@@ -478,7 +499,7 @@ def measure_type_small_multiples(allocation: pd.DataFrame, title: str, source_no
     Built from graph objects in one go (plotly express with facets takes five times as long): side by side
     panels with a common scale, the districts in the order of their budgets, the first panel naming them.
     """
-    shown = allocation[allocation["measure_type"] != UNALLOCATED_CODE]
+    shown = allocation[allocation["measure_type"].isin(MEASURE_TYPES)]
     order = list(dict.fromkeys(allocation.sort_values("budget_eur")["unit_label"]))
     gap, panels = 0.02, len(MEASURE_TYPES)
     width = (1 - gap * (panels - 1)) / panels

@@ -7,7 +7,7 @@ NaN (shown as `–`), never 0 or infinity.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -16,11 +16,30 @@ import pandas as pd
 
 from aqb_data.dataset import AqbData, memoised
 from aqb_data.districts import district_label, load_districts
+from aqb_data.formatting import format_eur
 from aqb_data.model import MEASURE_TYPES, UNALLOCATED_LABEL, demo_mask
 
 UNALLOCATED_CODE = 0
+# The residual rows of an allocation beside the measure types 1–4 (see `allocation_by_measure_type`): with them
+# the rows of a unit add up to its budget, to the cent.
+UNKNOWN_CODE = -1
+OTHER_TYPES_CODE = -2
+OVER_PLANNED_CODE = -3
+UNKNOWN_LABEL = "ohne Projektbeträge"
+OTHER_TYPES_LABEL = "andere Maßnahmenarten"
+OVER_PLANNED_LABEL = "über dem Budget (überplant)"
 LEVELS = ("land", "regierungsbezirk", "district")
 LAND_LABEL = "Hessen"
+# The parts of a budget: budget_eur = planned_eur − over_planned_eur + unplanned_eur + unknown_eur (to the cent).
+BUDGET_PARTS = ("budget_eur", "planned_eur", "over_planned_eur", "unplanned_eur", "unknown_eur")
+# What a district's project list says about its amounts (`project_amounts`), in German.
+PROJECT_AMOUNTS_LABELS = {
+    "complete": "alle Projekte mit Betrag",
+    "partial": "einige Projekte ohne Betrag",
+    "none": "Projekte ohne Beträge",
+    "no_projects": "keine Projektliste",
+    "no_agreement": "keine Zielvereinbarung",
+}
 
 
 @dataclass(frozen=True)
@@ -106,13 +125,75 @@ def _planned_per_district(data: AqbData, selection: Selection) -> pd.DataFrame:
     ).reset_index()
 
 
+def _cents_int(series: pd.Series) -> pd.Series:
+    """Euros as whole cents (Int64, missing stays missing): sums of cents are exact."""
+    return (series.astype("float64") * 100).round().astype("Int64")
+
+
+def _budget_parts(data: AqbData, selection: Selection, budget_eur: pd.Series, ags: pd.Series) -> pd.DataFrame:
+    """The decomposition of each district's budget (aligned with `ags`); see `district_budgets`."""
+    projects = data.projects[(data.projects["year"] == selection.year) & data.projects["ags"].isin(ags)]
+    amount = _cents_int(projects["planned_eur"])
+    per_project = pd.DataFrame(
+        {
+            "ags": projects["ags"].astype(str),
+            "known": amount.fillna(0),
+            "missing": amount.isna().astype("int64"),
+            "selected": amount.where(projects["measure_type"].isin(selection.measure_types), 0).fillna(0),
+        }
+    )
+    per_district = per_project.groupby("ags").agg(
+        known=("known", "sum"), n_all=("known", "size"), n_missing=("missing", "sum"), selected=("selected", "sum")
+    )
+    per_district = per_district.reindex(ags.astype(str).tolist())
+    n_all = per_district["n_all"].fillna(0).astype("int64").to_numpy()
+    n_missing = per_district["n_missing"].fillna(0).astype("int64").to_numpy()
+    known = per_district["known"].fillna(0).astype("int64").to_numpy()
+    selected = per_district["selected"].fillna(0).astype("int64").to_numpy()
+    budget = _cents_int(budget_eur).to_numpy(dtype="float64", na_value=np.nan)
+    has_budget = ~np.isnan(budget)
+    complete = (n_all > 0) & (n_missing == 0)
+    status = np.select(
+        [~has_budget, n_all == 0, n_missing == n_all, n_missing > 0],
+        ["no_agreement", "no_projects", "none", "partial"],
+        default="complete",
+    )
+    # Free money only where every project names its amount; elsewhere the rest of the budget is not known
+    # to be free: the projects without an amount may use it (or more).
+    over = np.maximum(known - budget, 0)
+    rest = np.maximum(budget - known, 0)
+    parts = pd.DataFrame(
+        {
+            "project_amounts": status,
+            "planned_total_eur": known / 100,
+            "over_planned_eur": np.where(has_budget, over, np.nan) / 100,
+            "unplanned_eur": np.where(has_budget, np.where(complete, rest, 0), np.nan) / 100,
+            "unknown_eur": np.where(has_budget, np.where(complete, 0, rest), np.nan) / 100,
+            "planned_selected_eur": selected / 100,
+            "planned_other_eur": (known - selected) / 100,
+            "projects_without_amount_all": n_missing,
+        },
+        index=budget_eur.index,
+    )
+    parts["project_amounts"] = parts["project_amounts"].astype(str)
+    return parts
+
+
 @memoised
 def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
     """One row per selected district for the year.
 
     Columns: ags, name, label, kind, regierungsbezirk, population, budget_eur, planned_eur (of the selected
-    measure types), unallocated_eur, over_committed, budget_per_inhabitant, n_projects,
-    projects_without_amount, budget_prev_eur, change_eur, change_share, source.
+    measure types, NaN when none of their projects has an amount), over_committed, budget_per_inhabitant,
+    n_projects, projects_without_amount (of the selected measure types), budget_prev_eur, change_eur,
+    change_share, source, demo (the agreement or a project of the year is synthetic); and the decomposition of
+    the budget, always over all four measure types, NaN without an agreement:
+    budget_eur = planned_total_eur − over_planned_eur + unplanned_eur + unknown_eur, to the cent, with
+    planned_total_eur = planned_selected_eur + planned_other_eur (the amounts that are known), project_amounts
+    (`PROJECT_AMOUNTS_LABELS`) and projects_without_amount_all. A district whose projects all have amounts has
+    free money (`unplanned_eur`) or is over-planned; one with a project without an amount, or with no project
+    list, has `unknown_eur` = budget − its known amounts instead of free money (never less than 0: known amounts
+    beyond the budget are over-planned all the same).
     """
     districts = selection.districts()[["ags", "name", "label", "kind", "regierungsbezirk", "population"]]
     agreements = data.agreements
@@ -125,15 +206,10 @@ def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
     )
     frame["n_projects"] = frame["n_projects"].fillna(0).astype("int64")
     frame["projects_without_amount"] = frame["projects_without_amount"].fillna(0).astype("int64")
-    # Unallocated money is measured against the whole budget, so only when all measure types count, and
-    # only where every project has its amount: a project without one leaves the rest unknown, not free.
-    if selection.all_measure_types:
-        planned = frame["planned_eur"].where(frame["n_projects"] > 0, 0.0)
-        known = frame["projects_without_amount"] == 0
-        frame["unallocated_eur"] = _cents(frame["budget_eur"] - planned).where(known)
-    else:
-        frame["unallocated_eur"] = np.nan
-    frame["over_committed"] = frame["unallocated_eur"] <= -0.005
+    # The parts of the budget count every measure type: a filter on measure types cannot make money free.
+    frame = pd.concat([frame, _budget_parts(data, selection, frame["budget_eur"], frame["ags"])], axis=1)
+    frame["over_committed"] = frame["over_planned_eur"] > 0
+    frame["demo"] = frame["ags"].isin(_demo_districts(data, selection.year))
     frame["budget_per_inhabitant"] = ratio(frame["budget_eur"], frame["population"])
     frame["change_eur"] = _cents(frame["budget_eur"] - frame["budget_prev_eur"])
     frame["change_share"] = ratio(frame["change_eur"], frame["budget_prev_eur"])
@@ -146,15 +222,130 @@ def _sum(series: pd.Series) -> float:
     return round(float(total), 2) if pd.notna(total) else float("nan")
 
 
+def _demo_districts(data: AqbData, year: int | None) -> set[str]:
+    """The districts whose agreement or a project of the year is synthetic demo data."""
+    found: set[str] = set()
+    for frame in (data.agreements, data.projects):
+        shown = frame[frame["year"] == year]
+        found |= set(shown.loc[demo_mask(shown), "ags"].astype(str))
+    return found
+
+
+_LEVEL_ORDER = {"district": 0, "regierungsbezirk": 1, "land": 2}
+
+
+@memoised
+def budget_decomposition(data: AqbData, selection: Selection) -> pd.DataFrame:
+    """The parts of the budget for every district, every Regierungsbezirk and the Land in the selection's year.
+
+    Computed once from the district rows of `district_budgets` (all 26, whatever district or Regierungsbezirk
+    the selection names) and summed in whole cents, so that on every row, to the cent,
+    budget_eur = planned_eur − over_planned_eur + unplanned_eur + unknown_eur. Over-planning and free money
+    are summed separately, never netted against each other. A Regierungsbezirk or the Land adds up its
+    districts with an agreement; planned money of districts without one stands outside the identity in
+    planned_without_agreement_eur. With a measure-type filter the parts stay those of the whole budget and
+    planned_eur = planned_selected_eur + planned_other_eur.
+
+    Columns: level (district, regierungsbezirk, land), unit (AGS, Regierungsbezirk, `Hessen`), unit_label,
+    regierungsbezirk, budget_eur, planned_eur, over_planned_eur, unplanned_eur, unknown_eur,
+    planned_selected_eur, planned_other_eur, planned_without_agreement_eur, n_districts (with an agreement),
+    n_over_planned, n_unknown (districts with unknown money), n_projects, projects_without_amount (all measure
+    types), project_amounts (districts only), demo (a synthetic row counts), n_demo.
+    """
+    everywhere = Selection(selection.year, measure_types=selection.measure_types)
+    districts = district_budgets(data, everywhere)
+    has = districts["budget_eur"].notna()
+    rows = pd.DataFrame(
+        {
+            "level": "district",
+            "unit": districts["ags"].astype(str),
+            "unit_label": districts["label"].astype(str),
+            "regierungsbezirk": districts["regierungsbezirk"].astype(str),
+            "budget_eur": districts["budget_eur"],
+            "planned_eur": districts["planned_total_eur"].where(has),
+            "over_planned_eur": districts["over_planned_eur"],
+            "unplanned_eur": districts["unplanned_eur"],
+            "unknown_eur": districts["unknown_eur"],
+            "planned_selected_eur": districts["planned_selected_eur"].where(has),
+            "planned_other_eur": districts["planned_other_eur"].where(has),
+            "planned_without_agreement_eur": districts["planned_total_eur"].where(~has, 0.0),
+            "n_districts": has.astype("int64"),
+            "n_over_planned": (districts["over_planned_eur"] > 0).astype("int64"),
+            "n_unknown": (districts["unknown_eur"] > 0).astype("int64"),
+            "n_projects": _project_counts(data, selection.year, districts["ags"].astype(str)).where(has, 0),
+            "projects_without_amount": districts["projects_without_amount_all"].where(has, 0).astype("int64"),
+            "project_amounts": districts["project_amounts"],
+            "demo": districts["demo"].astype(bool),
+            "n_demo": districts["demo"].astype("int64"),
+        }
+    )
+    money = [*BUDGET_PARTS, "planned_selected_eur", "planned_other_eur", "planned_without_agreement_eur"]
+    counts = ["n_districts", "n_over_planned", "n_unknown", "n_projects", "projects_without_amount", "n_demo"]
+    cents = rows[money].apply(_cents_int)
+
+    def summed(keys: pd.Series) -> pd.DataFrame:
+        grouped = pd.concat([cents, rows[counts]], axis=1).groupby(keys.to_numpy(), sort=True)
+        total = grouped.sum(min_count=1)
+        total[money] = total[money].astype("float64") / 100
+        total[counts] = total[counts].fillna(0).astype("int64")
+        return total
+
+    by_rb = summed(rows["regierungsbezirk"]).reset_index(names="unit")
+    by_rb = by_rb.assign(level="regierungsbezirk", unit_label="Regierungsbezirk " + by_rb["unit"])
+    by_rb["regierungsbezirk"] = by_rb["unit"]
+    land = summed(pd.Series(LAND_LABEL, index=rows.index)).reset_index(names="unit")
+    land = land.assign(level="land", unit_label=LAND_LABEL, regierungsbezirk="")
+    for unit in (by_rb, land):
+        unit["project_amounts"] = ""
+        unit["demo"] = unit["n_demo"] > 0
+    frame = pd.concat([rows, by_rb, land], ignore_index=True)
+    frame["project_amounts"] = frame["project_amounts"].astype(str)
+    return frame[list(rows.columns)]
+
+
+def _project_counts(data: AqbData, year: int | None, ags: pd.Series) -> pd.Series:
+    """The number of projects (all measure types) of each district in the year, aligned with `ags`."""
+    projects = data.projects[data.projects["year"] == year]
+    counts = projects["ags"].astype(str).value_counts()
+    return ags.map(counts).fillna(0).astype("int64")
+
+
+def scope_decomposition(data: AqbData, selection: Selection) -> dict[str, object]:
+    """The row of `budget_decomposition` for what the selection covers: its district, Regierungsbezirk or Hessen."""
+    frame = budget_decomposition(data, selection)
+    if selection.ags:
+        row = frame[(frame["level"] == "district") & (frame["unit"] == selection.ags)]
+    elif selection.regierungsbezirk:
+        row = frame[(frame["level"] == "regierungsbezirk") & (frame["unit"] == selection.regierungsbezirk)]
+    else:
+        row = frame[frame["level"] == "land"]
+    return row.iloc[0].to_dict()
+
+
+def budget_parts_sentence(parts: Mapping[str, object]) -> str:
+    """The parts of a budget as one German sentence naming every part that is not 0 (for a page, a file or a
+    slide), from a row of `budget_decomposition`, e.g. `Haushaltsmittel 773.920 € = 0 € geplant + 773.920 € ohne
+    Projektbeträge.`"""
+    terms = [f"{format_eur(parts['planned_eur'])} geplant"]
+    if parts["over_planned_eur"]:
+        terms.append(f"− {format_eur(parts['over_planned_eur'])} überplant")
+    if parts["unplanned_eur"]:
+        terms.append(f"+ {format_eur(parts['unplanned_eur'])} nicht verplant")
+    if parts["unknown_eur"]:
+        terms.append(f"+ {format_eur(parts['unknown_eur'])} ohne Projektbeträge")
+    return f"Haushaltsmittel {format_eur(parts['budget_eur'])} = " + " ".join(terms) + "."
+
+
 @memoised
 def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
     """Totals over the selected districts that have an agreement in the year.
 
-    Keys: budget_eur, planned_eur, planned_share, unallocated_eur (over the districts whose projects all
-    have amounts; n_rest_unknown counts the others), population, budget_per_inhabitant, n_projects,
-    n_districts, n_over_committed, projects_without_amount; and the change against the previous
-    year over the districts with an agreement in both years only (like for like): budget_prev_eur,
-    change_eur, change_share, n_comparable.
+    Keys: budget_eur, planned_eur (of the selected measure types), planned_share, population,
+    budget_per_inhabitant, n_projects, n_districts, projects_without_amount (both of the selected measure
+    types); the parts of the budget from `scope_decomposition` (over all measure types): planned_total_eur,
+    over_planned_eur, unplanned_eur, unknown_eur, n_over_planned, n_unknown, planned_without_agreement_eur;
+    and the change against the previous year over the districts with an agreement in both years only (like
+    for like): budget_prev_eur, change_eur, change_share, n_comparable.
     """
     frame = district_budgets(data, selection)
     frame = frame[frame["budget_eur"].notna()]  # planned money without a budget has no share to be part of
@@ -162,15 +353,17 @@ def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
     totals: dict[str, float | int] = {
         "budget_eur": budget,
         "planned_eur": _sum(frame["planned_eur"]),
-        "unallocated_eur": _sum(frame["unallocated_eur"]) if selection.all_measure_types else float("nan"),
-        # Districts left out of the unallocated sum because some of their projects have no amount yet.
-        "n_rest_unknown": int((frame["projects_without_amount"] > 0).sum()),
         "population": int(frame["population"].sum()),
         "n_projects": int(frame["n_projects"].sum()),
         "n_districts": len(frame),
-        "n_over_committed": int(frame["over_committed"].sum()),
         "projects_without_amount": int(frame["projects_without_amount"].sum()),
     }
+    parts = scope_decomposition(data, selection)
+    totals["planned_total_eur"] = float(parts["planned_eur"]) if len(frame) else float("nan")
+    for key in ("over_planned_eur", "unplanned_eur", "unknown_eur", "planned_without_agreement_eur"):
+        totals[key] = float(parts[key]) if len(frame) or key == "planned_without_agreement_eur" else float("nan")
+    totals["n_over_planned"] = int(parts["n_over_planned"])
+    totals["n_unknown"] = int(parts["n_unknown"])
     totals.update(year_on_year_change(data, selection, selection.year))
     totals["planned_share"] = ratio(totals["planned_eur"], budget)
     totals["budget_per_inhabitant"] = ratio(budget, totals["population"])
@@ -179,11 +372,14 @@ def land_totals(data: AqbData, selection: Selection) -> dict[str, float | int]:
 
 @memoised
 def allocation_by_measure_type(data: AqbData, selection: Selection, level: str = "land") -> pd.DataFrame:
-    """Planned money per unit and measure type, with the unallocated rest as code 0.
+    """Planned money per unit and selected measure type, then the residual rows that make a unit's rows add
+    up to its budget, to the cent (from `budget_decomposition`; only those that are not 0):
+    `OTHER_TYPES_CODE` (the measure types a filter leaves out), `UNALLOCATED_CODE` (free money),
+    `UNKNOWN_CODE` (ohne Projektbeträge) and `OVER_PLANNED_CODE` (planning beyond the budget, negative).
 
-    `level` is `land`, `regierungsbezirk` or `district`. Columns: unit, unit_label, measure_type (0 =
-    not allocated), measure_label, planned_eur, budget_eur (of the unit), share (of the budget).
-    Over-committed units have no code-0 row.
+    `level` is `land`, `regierungsbezirk` or `district`. Columns: unit, unit_label, measure_type,
+    measure_label, planned_eur, budget_eur (of the unit), share (of the budget). A Regierungsbezirk or the Land
+    counts the projects of its districts with an agreement only (as its budget does).
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
@@ -198,6 +394,8 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     budgets = data.agreements[(data.agreements["year"] == selection.year) & data.agreements["ags"].isin(unit_of)]
     budget_by_unit = _cents(budgets.assign(unit=budgets["ags"].map(unit_of)).groupby("unit")["budget_eur"].sum())
     projects = selected_projects(data, selection)
+    if level != "district":
+        projects = projects[projects["ags"].isin(budgets["ags"])]
     planned = (
         projects.assign(unit=projects["ags"].map(unit_of))
         .groupby(["unit", "measure_type"])["planned_eur"]
@@ -206,20 +404,29 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
         .reset_index()
     )
     planned["measure_type"] = planned["measure_type"].astype("int64")
-    if selection.all_measure_types:
-        # The rest of each district whose planning is complete (see district_budgets), added up per unit.
-        by_district = district_budgets(data, selection)
-        rest = by_district.groupby(by_district["ags"].map(unit_of))["unallocated_eur"].sum(min_count=1).round(2)
-        rest = rest[rest > 0]
-        unallocated = pd.DataFrame({"unit": rest.index, "measure_type": UNALLOCATED_CODE, "planned_eur": rest.values})
-        planned = pd.concat([planned, unallocated], ignore_index=True)
+    parts = budget_decomposition(data, selection)
+    parts = parts[(parts["level"] == level) & parts["unit"].isin(set(unit_of.values()))].set_index("unit")
+    residuals = [
+        (OTHER_TYPES_CODE, parts["planned_other_eur"]),
+        (UNALLOCATED_CODE, parts["unplanned_eur"]),
+        (UNKNOWN_CODE, parts["unknown_eur"]),
+        (OVER_PLANNED_CODE, -parts["over_planned_eur"]),
+    ]
+    rest = [
+        pd.DataFrame({"unit": amount.index, "measure_type": code, "planned_eur": amount.to_numpy()})
+        for code, amount in residuals
+    ]
+    rest = [frame[frame["planned_eur"].abs() >= 0.005] for frame in rest]
+    planned = pd.concat([planned, *rest], ignore_index=True)
+    planned["measure_type"] = planned["measure_type"].astype("int64")
     planned["planned_eur"] = _cents(planned["planned_eur"])
     planned["budget_eur"] = planned["unit"].map(budget_by_unit)
     planned["share"] = ratio(planned["planned_eur"], planned["budget_eur"])
     planned["unit_label"] = planned["unit"].map(label_of) if label_of else planned["unit"]
     planned["measure_label"] = planned["measure_type"].map(measure_label)
     columns = ["unit", "unit_label", "measure_type", "measure_label", "planned_eur", "budget_eur", "share"]
-    return planned.sort_values(["unit", "measure_type"], ignore_index=True)[columns]
+    planned["order"] = planned["measure_type"].map(ALLOCATION_ORDER.index)
+    return planned.sort_values(["unit", "order"], ignore_index=True)[columns]
 
 
 @memoised
@@ -229,9 +436,19 @@ def allocation_by_levels(data: AqbData, selection: Selection, levels: tuple[str,
     return pd.concat(parts, ignore_index=True)
 
 
+# The rows of an allocation in the order they are read: measure types, then the residuals.
+ALLOCATION_ORDER = (*MEASURE_TYPES, OTHER_TYPES_CODE, UNALLOCATED_CODE, UNKNOWN_CODE, OVER_PLANNED_CODE)
+_RESIDUAL_LABELS = {
+    UNALLOCATED_CODE: UNALLOCATED_LABEL,
+    UNKNOWN_CODE: UNKNOWN_LABEL,
+    OTHER_TYPES_CODE: OTHER_TYPES_LABEL,
+    OVER_PLANNED_CODE: OVER_PLANNED_LABEL,
+}
+
+
 def measure_label(code: int) -> str:
-    """The short German label of a measure type, or `Nicht verplant` for code 0."""
-    return UNALLOCATED_LABEL if code == UNALLOCATED_CODE else MEASURE_TYPES[int(code)].short_label
+    """The short German label of a measure type or of a residual row (`Nicht verplant`, `ohne Projektbeträge` …)."""
+    return _RESIDUAL_LABELS.get(int(code)) or MEASURE_TYPES[int(code)].short_label
 
 
 @over_the_years

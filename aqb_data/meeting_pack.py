@@ -616,33 +616,35 @@ def _allocation_slide(data: AqbData, year: int, ags: str, name: str, note: str) 
                 "Anteil am Budget": format_percent(ind.ratio(eur, budget)),
             }
         )
-    unallocated = budgets["unallocated_eur"]
-    rows.append(
-        {
-            "Maßnahmenart": "Nicht verplant",
-            "Geplante Mittel": format_eur(unallocated),
-            "Anteil am Budget": format_percent(ind.ratio(unallocated, budget)),
-        }
-    )
+    # The residual lines of the decomposition, each only where it is not 0: the rows add up to the budget.
+    residuals = allocation[~allocation["measure_type"].isin(MEASURE_TYPES)]
+    for residual in residuals.itertuples():
+        rows.append(
+            {
+                "Maßnahmenart": residual.measure_label,
+                "Geplante Mittel": format_eur(residual.planned_eur),
+                "Anteil am Budget": format_percent(residual.share),
+            }
+        )
     rows.append(
         {"Maßnahmenart": "Haushaltsmittel (§ 4)", "Geplante Mittel": format_eur(budget), "Anteil am Budget": "100,0 %"}
     )
-    lines = [
-        f"Verplant: {format_eur(budgets['planned_eur'])} von {format_eur(budget)}; "
-        f"nicht verplant: {format_eur(unallocated)}"
-        + (" – die Planung übersteigt das Budget." if budgets["over_committed"] else ".")
-    ]
+    lines = []
+    if pd.notna(budget):
+        parts = ind.scope_decomposition(data, selection)
+        lines.append(
+            ind.budget_parts_sentence(parts)
+            + (" Die Planung übersteigt das Budget." if budgets["over_committed"] else "")
+        )
     if budgets["projects_without_amount"]:
         lines.append(
             f"{int(budgets['projects_without_amount'])} Projekte haben noch keine geplanten Mittel (–); "
-            "der nicht verplante Rest ist deshalb noch offen."
+            "der Rest des Budgets zählt deshalb als „ohne Projektbeträge“, nicht als nicht verplant."
         )
     chart = None
     if allocation["planned_eur"].notna().any():
         figure = charts.measure_type_bars(allocation, f"Verteilung der Mittel {year}", tuple(MEASURE_TYPES), note)
         chart = Chart(figure)
-    else:
-        lines.append("Ohne geplante Mittel je Projekt lässt sich die Verteilung noch nicht als Diagramm zeigen.")
     return Slide(title, lines, _frame(rows, columns), chart, footer=note)
 
 
@@ -885,14 +887,34 @@ def district_pack(
     return Pack(f"Umsetzungsbesprechung {year} – {name}", slides, stem, bool(synthetic), problem)
 
 
+def _budget_part_rows(totals: dict[str, float | int]) -> list[tuple[str, str, str]]:
+    """The parts of the budget beside the planned money, each where it is not 0 (never netted)."""
+    rows = []
+    if totals["over_planned_eur"]:
+        rows.append(
+            (
+                "Überplant",
+                format_eur(totals["over_planned_eur"]),
+                f"{totals['n_over_planned']} Gebietskörperschaft(en) planen über ihr Budget hinaus",
+            )
+        )
+    rows.append(
+        ("Nicht verplant", format_eur(totals["unplanned_eur"]), "freie Mittel, nicht mit Überplanung verrechnet")
+    )
+    if totals["unknown_eur"]:
+        rows.append(
+            (
+                "Ohne Projektbeträge",
+                format_eur(totals["unknown_eur"]),
+                f"{totals['n_unknown']} Gebietskörperschaft(en) ohne Beträge je Projekt oder ohne Projektliste",
+            )
+        )
+    return rows
+
+
 def _key_figures_slide(data: AqbData, year: int, note: str) -> Slide:
     selection = ind.Selection(year)
     totals = ind.land_totals(data, selection)
-    rest = (
-        f"; ohne {totals['n_rest_unknown']} Gebietskörperschaft(en) mit Projekten ohne Betrag"
-        if totals["n_rest_unknown"]
-        else ""
-    )
     rows = [
         (
             "Haushaltsmittel (§ 4)",
@@ -912,7 +934,7 @@ def _key_figures_slide(data: AqbData, year: int, note: str) -> Slide:
             format_eur(totals["planned_eur"]),
             f"{format_percent(totals['planned_share'])} der Haushaltsmittel",
         ),
-        ("Nicht verplant", format_eur(totals["unallocated_eur"]), f"{totals['n_over_committed']} überplant{rest}"),
+        *_budget_part_rows(totals),
         ("Projekte", format_number(totals["n_projects"]), f"{totals['projects_without_amount']} ohne geplante Mittel"),
         (
             "€ je Einwohner/in",
@@ -958,24 +980,32 @@ def _land_allocation_slide(data: AqbData, year: int, note: str) -> Slide:
     )
     figure = charts.allocation_bars(top, f"Hessen: geplante Mittel {year}", note)
     # One column per area, one row per measure type: narrow enough to stand beside the chart.
-    labels = {code: mt.short_label for code, mt in MEASURE_TYPES.items()} | {ind.UNALLOCATED_CODE: "Nicht verplant"}
+    shown = [code for code in ind.ALLOCATION_ORDER if code in set(top["measure_type"]) or code in MEASURE_TYPES]
+    labels = {code: ind.measure_label(code) for code in shown}
     units = list(dict.fromkeys(top["unit_label"]))
     headings = {unit: unit if unit == ind.LAND_LABEL else f"RB {unit}" for unit in units}
     planned = top.set_index(["unit_label", "measure_type"])["planned_eur"]
     budget = top.groupby("unit_label")["budget_eur"].first()
     rows: list[dict[str, object]] = [
-        {"Maßnahmenart": label} | {headings[u]: format_eur(planned.get((u, code), float("nan"))) for u in units}
+        {"Maßnahmenart": label}
+        | {
+            headings[u]: format_eur(planned.get((u, code), float("nan" if code in MEASURE_TYPES else 0.0)))
+            for u in units
+        }
         for code, label in labels.items()
     ]
     rows.append({"Maßnahmenart": "Haushaltsmittel"} | {headings[u]: format_eur(budget.get(u)) for u in units})
     columns = ["Maßnahmenart", *headings.values()]
-    lines = ["Geplante Mittel je Maßnahmenart für Hessen und die Regierungsbezirke (RB); der Rest ist nicht verplant."]
+    lines = [
+        "Geplante Mittel je Maßnahmenart für Hessen und die Regierungsbezirke (RB), darunter die Teile, die jede "
+        "Spalte zu ihren Haushaltsmitteln ergänzen (Überplanung negativ, nie mit freien Mitteln verrechnet).",
+        ind.budget_parts_sentence(ind.scope_decomposition(data, selection)),
+    ]
     return Slide("Verteilung der Mittel nach Maßnahmenarten", lines, _frame(rows, columns), Chart(figure), footer=note)
 
 
 def _district_budget_slides(data: AqbData, year: int, note: str) -> list[Slide]:
     selection = ind.Selection(year)
-    totals = ind.land_totals(data, selection)
     budgets = ind.district_budgets(data, selection).sort_values(["budget_eur", "label"], ascending=[False, True])
     columns = [
         "Gebietskörperschaft",
@@ -983,6 +1013,7 @@ def _district_budget_slides(data: AqbData, year: int, note: str) -> list[Slide]:
         "Haushaltsmittel",
         "Geplante Mittel",
         "Nicht verplant",
+        "Ohne Projektbeträge",
         "Projekte",
         "€ je Einwohner/in",
         "Veränderung ggü. Vorjahr",
@@ -1002,18 +1033,16 @@ def _district_budget_slides(data: AqbData, year: int, note: str) -> list[Slide]:
                 "Gebietskörperschaft": row.label,
                 "Regierungsbezirk": row.regierungsbezirk,
                 "Haushaltsmittel": format_eur(row.budget_eur),
-                "Geplante Mittel": format_eur(row.planned_eur),
-                "Nicht verplant": format_eur(row.unallocated_eur),
+                "Geplante Mittel": format_eur(row.planned_total_eur),
+                "Nicht verplant": format_eur(row.unplanned_eur),
+                "Ohne Projektbeträge": format_eur(row.unknown_eur),
                 "Projekte": format_number(row.n_projects),
                 "€ je Einwohner/in": format_eur_cents(row.budget_per_inhabitant),
                 "Veränderung ggü. Vorjahr": format_change(row.change_eur),
                 "Hinweis": ", ".join(hints),
             }
         )
-    lines = [
-        f"Summe: {format_eur(totals['budget_eur'])} Haushaltsmittel, davon {format_eur(totals['planned_eur'])} "
-        f"verplant ({format_percent(totals['planned_share'])}); nach Haushaltsmitteln absteigend."
-    ]
+    lines = [ind.budget_parts_sentence(ind.scope_decomposition(data, selection)) + " Nach Haushaltsmitteln absteigend."]
     return _table_slides(
         f"Haushaltsmittel je Gebietskörperschaft {year}", lines, _frame(rows, columns), note, TABLE_ROWS_PER_SLIDE
     )

@@ -35,11 +35,13 @@ def test_allocation_bars_as_share_show_percent_of_each_budget() -> None:
     for trace in fig.data:
         stacked = pd.concat([stacked, pd.DataFrame({"y": trace.y, "x": trace.x})])
     totals = stacked.groupby("y")["x"].sum()
-    # Each district's bar reaches 100 % of its budget unless it is over-committed (then more) - except
-    # Waldeck-Frankenberg, whose signed agreement names no amounts: nothing is drawn rather than a guess.
-    assert totals.pop("Waldeck-Frankenberg") == 0
-    assert len(totals) == 25
+    # Each district's bar reaches 100 % of its budget unless it is over-planned (then more) - Waldeck-Frankenberg,
+    # whose signed agreement names no amounts, too: its whole bar is the cross-hatched "ohne Projektbeträge".
+    assert len(totals) == 26
     assert (totals.round(6) >= 100).all()
+    drawn = [(t, x) for t in fig.data for y, x in zip(t.y, t.x, strict=True) if y == "Waldeck-Frankenberg" and x > 0]
+    assert [(t.name, x) for t, x in drawn] == [("ohne Projektbeträge", 100.0)]
+    assert drawn[0][0].marker.pattern.shape == "x"
     assert fig.layout.xaxis.ticksuffix == " %"
 
 
@@ -52,7 +54,9 @@ def test_measure_type_bars_say_which_types_have_no_projects_or_no_amounts() -> N
         "Ausbildung & Coaching (keine Projekte)",
         "Qualifizierung (ohne geplante Mittel)",
         "Weiterbildung Personal (keine Projekte)",
-    ]  # no "Nicht verplant": with amounts missing, the rest is unknown
+        "ohne Projektbeträge",
+    ]  # no "Nicht verplant": with amounts missing, the budget is not known to be free
+    assert fig.data[0].x[-1] == 773_920
 
 
 def test_measure_type_bars_show_amount_share_and_rest() -> None:

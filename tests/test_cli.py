@@ -84,15 +84,22 @@ def test_summary_json_of_the_bundled_data_matches_the_engine() -> None:
     waldeck = next(d for d in summary["districts"] if d["ags"] == "06635")
     assert waldeck["name"] == "Waldeck-Frankenberg"
     assert waldeck["budget_eur"] == 773_920.0
-    # The signed agreement names no amounts: unknown (null), not 0.
-    assert waldeck["planned_eur"] is None and waldeck["unallocated_eur"] is None
+    # The signed agreement names no amounts: its budget is "ohne Projektbeträge", not free; per type unknown (null).
+    assert (waldeck["planned_eur"], waldeck["unplanned_eur"], waldeck["unknown_eur"]) == (0.0, 0.0, 773_920.0)
+    assert waldeck["project_amounts"] == "none" and waldeck["demo"] is False
+    assert waldeck["label"] == "Waldeck-Frankenberg" and waldeck["sources"][0].startswith("Zielvereinbarung 2025")
     assert waldeck["by_measure_type"]["1"] == {"planned_eur": None, "share": None}
     assert waldeck["by_measure_type"]["2"] == {"planned_eur": 0.0, "share": 0.0}
     kassel = next(d for d in summary["districts"] if d["ags"] == "06611")
     assert set(kassel["by_measure_type"]) == {"1", "2", "3", "4"}
     planned = sum(v["planned_eur"] for v in kassel["by_measure_type"].values())
     assert round(planned, 2) == kassel["planned_eur"]
-    assert round(kassel["planned_eur"] + kassel["unallocated_eur"], 2) == kassel["budget_eur"]
+    assert kassel["label"] == "Kassel (Stadt)" and kassel["demo"] is True and kassel["sources"] == ["synthetisch"]
+    for entry in [summary["land"], *summary["regierungsbezirke"], *summary["districts"]]:
+        parts = entry["planned_eur"] - entry["over_planned_eur"] + entry["unplanned_eur"] + entry["unknown_eur"]
+        assert round(parts, 2) == entry["budget_eur"]
+    land = summary["land"]
+    assert (land["over_planned_eur"], land["unplanned_eur"], land["unknown_eur"]) == (42_080.0, 1_776_160.0, 773_920.0)
 
 
 def test_summary_from_files_as_german_csv(messy_but_valid: Path, tmp_path: Path) -> None:
@@ -103,9 +110,14 @@ def test_summary_from_files_as_german_csv(messy_but_valid: Path, tmp_path: Path)
     result = run("summary", "--year", "2025", "--format", "csv", str(agreements), str(messy_but_valid))
     assert result.returncode == 0
     header, *rows = result.stdout.splitlines()
-    assert header.startswith("ags;name;budget_eur;planned_eur;unallocated_eur;budget_per_inhabitant;planned_eur_1")
-    waldeck = next(r for r in rows if r.startswith("06635;"))
-    assert waldeck.startswith("06635;Waldeck-Frankenberg;773920,0;220000,0;553920,0;")
+    assert header.startswith(
+        "level;ags;name;label;regierungsbezirk;budget_eur;planned_eur;over_planned_eur;unplanned_eur;unknown_eur;"
+    )
+    assert rows[0].startswith("land;;;Hessen;;773920,0;220000,0;0,0;553920,0;0,0;")
+    waldeck = next(r for r in rows if r.startswith("district;06635;"))
+    assert waldeck.startswith(
+        "district;06635;Waldeck-Frankenberg;Waldeck-Frankenberg;Kassel;773920,0;220000,0;0,0;553920,0;0,0;"
+    )
 
 
 def test_summary_of_a_year_without_data_explains_and_exits_1() -> None:
@@ -146,7 +158,8 @@ def test_import_history_undo_against_a_database(messy_but_valid: Path, tmp_path:
     assert waldeck["planned_eur"] == 220_000.0  # the two projects of the report
     assert "Rückgängig gemacht: Nr. 2 (bericht_waldeck.xlsx" in run("undo", "--db", db).stdout
     summary = json.loads(run("summary", "--year", "2025", "--db", db).stdout)
-    assert next(d for d in summary["districts"] if d["ags"] == "06635")["planned_eur"] is None  # as signed
+    waldeck = next(d for d in summary["districts"] if d["ags"] == "06635")
+    assert (waldeck["planned_eur"], waldeck["unknown_eur"]) == (0.0, 773_920.0)  # as signed: no amounts
 
 
 def test_import_with_an_error_writes_nothing(broken: Path, messy_but_valid: Path, tmp_path: Path) -> None:

@@ -108,7 +108,7 @@ def test_district_budgets_cover_all_26_districts_and_compute_exact_cents(data: A
     waldeck = _row(budgets, WALDECK)
     assert waldeck["budget_eur"] == 773_920.00
     assert waldeck["planned_eur"] == 773_920.00  # 120.000,10 + 300.000,20 + 353.919,70, not 773.919,99…
-    assert waldeck["unallocated_eur"] == 0.0
+    assert (waldeck["unplanned_eur"], waldeck["over_planned_eur"], waldeck["unknown_eur"]) == (0.0, 0.0, 0.0)
     assert not waldeck["over_committed"]
     assert waldeck["budget_per_inhabitant"] == pytest.approx(BUDGET_WALDECK_2025 / WALDECK_POPULATION)
     assert waldeck["change_eur"] == 73_920.00
@@ -116,9 +116,10 @@ def test_district_budgets_cover_all_26_districts_and_compute_exact_cents(data: A
     assert waldeck["n_projects"] == 3
 
 
-def test_over_committed_district_is_flagged_with_negative_rest(data: AqbData) -> None:
+def test_over_committed_district_is_flagged_with_its_over_planning(data: AqbData) -> None:
     kassel = _row(district_budgets(data, Selection(2025)), KASSEL_CITY)
-    assert kassel["unallocated_eur"] == -49_999.90
+    assert kassel["over_planned_eur"] == 49_999.90
+    assert kassel["unplanned_eur"] == 0.0
     assert kassel["over_committed"]
     assert math.isnan(kassel["change_eur"])  # no 2024 agreement: no change, not 0
 
@@ -134,8 +135,9 @@ def test_land_totals_sum_before_dividing(data: AqbData) -> None:
     totals = land_totals(data, Selection(2025))
     assert totals["budget_eur"] == 1_773_920.10
     assert totals["planned_eur"] == 1_823_920.00
-    assert totals["unallocated_eur"] == -49_999.90
-    assert totals["n_over_committed"] == 1
+    assert totals["over_planned_eur"] == 49_999.90
+    assert totals["unplanned_eur"] == 0.0
+    assert totals["n_over_planned"] == 1
     assert totals["n_projects"] == 5
     assert totals["n_districts"] == 2
     # Population only of the districts with an agreement, summed, then divided.
@@ -148,7 +150,9 @@ def test_measure_type_filter_narrows_planned_but_not_budget(data: AqbData) -> No
     totals = land_totals(data, Selection(2025, measure_types=(1,)))
     assert totals["budget_eur"] == 1_773_920.10
     assert totals["planned_eur"] == round(AVIA + KASSEL_PLAN_1, 2)
-    assert math.isnan(totals["unallocated_eur"])  # only meaningful against all measure types
+    # The parts stay those of the whole budget: a filter frees no money.
+    assert totals["planned_total_eur"] == 1_823_920.00
+    assert totals["over_planned_eur"] == 49_999.90
 
 
 def test_allocation_by_measure_type_for_the_land_has_amounts_shares_and_rest(data: AqbData) -> None:
@@ -243,20 +247,21 @@ def test_planned_money_without_an_agreement_does_not_count_against_other_budgets
 def test_a_cent_over_is_over_committed_but_float_noise_is_not(data: AqbData) -> None:
     data.projects.loc[data.projects["project"] == "Restart", "planned_eur"] = RESTART + 0.01
     waldeck = _row(district_budgets(data, Selection(2025)), WALDECK)
-    assert waldeck["unallocated_eur"] == -0.01
+    assert waldeck["over_planned_eur"] == 0.01
     assert waldeck["over_committed"]
 
 
 def test_a_project_without_amount_leaves_the_rest_unknown_not_free(data: AqbData) -> None:
     data.projects.loc[data.projects["project"] == "Restart", "planned_eur"] = None
     waldeck = _row(district_budgets(data, Selection(2025)), WALDECK)
-    assert math.isnan(waldeck["unallocated_eur"])
+    assert waldeck["unplanned_eur"] == 0.0
+    assert waldeck["unknown_eur"] == RESTART
     assert not waldeck["over_committed"]
     allocation = allocation_by_measure_type(data, Selection(2025, ags=WALDECK), "district")
     assert UNALLOCATED_CODE not in set(allocation["measure_type"])
     totals = land_totals(data, Selection(2025))
-    assert totals["n_rest_unknown"] == 1
-    assert totals["unallocated_eur"] == -49_999.90  # Kassel (Stadt) alone: the only complete planning
+    assert totals["n_unknown"] == 1
+    assert (totals["over_planned_eur"], totals["unplanned_eur"], totals["unknown_eur"]) == (49_999.90, 0.0, RESTART)
 
 
 def test_allocation_and_per_inhabitant_trends(data: AqbData) -> None:

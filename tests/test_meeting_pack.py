@@ -146,7 +146,10 @@ def test_agreement_slide_shows_the_budget_and_every_project(waldeck: Opened, dat
 def test_no_report_and_no_amounts_are_said_plainly_not_drawn(waldeck: Opened) -> None:
     allocation = waldeck.text(2)
     assert "noch keine geplanten Mittel" in allocation
-    assert waldeck.pictures(2) == 0  # no empty chart
+    # The budget of an agreement without project amounts is its own part, drawn as such, never an empty chart.
+    assert "Haushaltsmittel 773.920 € = 0 € geplant + 773.920 € ohne Projektbeträge." in allocation
+    assert "Nicht verplant" not in allocation
+    assert waldeck.pictures(2) == 1
     achievement_text = waldeck.text(3)
     assert "Für Waldeck-Frankenberg liegt für 2025 noch kein Umsetzungsbericht vor" in achievement_text
     assert waldeck.pictures(3) == 0
@@ -182,7 +185,7 @@ def test_no_nan_none_or_nat_anywhere(waldeck: Opened, land: Opened, without_brow
 @pytest.mark.skipif(not images.available(), reason=NO_BROWSER)
 def test_charts_are_pictures_in_both_files(waldeck: Opened, land: Opened) -> None:
     trend = waldeck.slide_with("Entwicklung über die Jahre")
-    assert waldeck.pictures(trend) == 1 and waldeck.pictures() == 1
+    assert waldeck.pictures(trend) == 1 and waldeck.pictures() == 2  # allocation ("ohne Projektbeträge") and trend
     assert len(waldeck.pages[trend].images) == 1
     assert land.pictures() == land.pack.n_charts == 4
     assert sum(len(page.images) for page in land.pages) == 4
@@ -273,7 +276,7 @@ def test_progress_runs_from_0_to_1_in_german(progress_calls: list[tuple[float, s
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
     assert fractions == sorted(fractions)
     assert progress_calls[-1][1] == "Unterlage fertig"
-    assert any("Diagramm 1 von 1" in text for _, text in progress_calls)
+    assert any("Diagramm 2 von 2" in text for _, text in progress_calls)
 
 
 def test_real_data_only_carries_no_demo_label(data: AqbData) -> None:
