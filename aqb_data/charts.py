@@ -70,7 +70,7 @@ def plain_text(text: object) -> str:
     return _CHARACTER_REFERENCE.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
 
 
-UNKNOWN_COLOUR = "#E4E7EB"
+UNKNOWN_COLOUR = "#CBD2D9"  # darker than white with its cross-hatching: never read as an empty bar
 OTHER_TYPES_COLOUR = "#9FB3C8"
 MEASURE_COLOURS = {code: mt.colour for code, mt in MEASURE_TYPES.items()} | {
     UNALLOCATED_CODE: UNALLOCATED_COLOUR,
@@ -155,6 +155,7 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "",
                 orientation="h",
                 marker={"color": MEASURE_COLOURS[code], "line": {"color": "white", "width": 0.5}},
                 marker_pattern_shape=PATTERNS.get(code, ""),
+                marker_pattern_fgcolor="#52606d" if code == UNKNOWN_CODE else None,
                 hovertext=hover,
                 hoverinfo="text",
             )
