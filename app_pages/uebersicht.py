@@ -15,7 +15,7 @@ from aqb_data.formatting import (
     format_number,
     format_percent,
 )
-from aqb_data.sources import source_line
+from aqb_data.sources import Rows, Shown, demo_share, source_line
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import (
@@ -30,11 +30,14 @@ from ui.widgets import (
 data = get_data()
 selection = current_selection()
 scope = ind.scope_label(selection)
-note = source_line(data, selection)
+# Besides the year's agreements and projects, the page draws the previous year's budgets its change compares with.
+previous_year = Rows(ind.Selection(selection.year - 1, selection.regierungsbezirk, selection.ags), ("agreements",))
+shown = Shown.of(selection, ("agreements", "projects"), also=(previous_year,))
+note = source_line(data, shown)
 
 st.title(f"Übersicht {selection.year} – {scope}")
 data_caption(data, selection.year)
-synthetic_notice(ind.synthetic_share(data, selection))
+synthetic_notice(demo_share(data, shown))
 
 totals = ind.land_totals(data, selection)
 col_budget, col_projects, col_inhabitant, col_unallocated = st.columns(4)

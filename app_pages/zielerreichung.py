@@ -18,7 +18,7 @@ from aqb_data.achievement import (
     stichtage,
 )
 from aqb_data.formatting import format_date, format_eur, format_eur_cents, format_percent, format_points
-from aqb_data.sources import source_line
+from aqb_data.sources import Shown, demo_share, source_line
 from ui.data import get_data
 from ui.filters import current_selection, select_district
 from ui.text import escape_markdown, link_value
@@ -76,7 +76,7 @@ def _table(level: str, first: tuple[str, None], title: str, **row_selection: obj
     shown = behind_first_achievement(data, selection, level, as_of)
     title = f"Zielerreichung {title} – {scope} {selection.year}, Stichtag {format_date(as_of)}"
     columns = DISTRICT_COLUMNS if level == "district" else COLUMNS
-    table(shown, {"unit_label": first, **columns}, title, **row_selection)
+    table(shown, {"unit_label": first, **columns}, title, provenance=provenance, **row_selection)
 
 
 def _pick_district() -> None:
@@ -105,8 +105,10 @@ as_of = st.select_slider(
     bind="query-params",
     help="Es zählt je Projekt der letzte Bericht bis zu diesem Tag. Der Stichtag steht im Link.",
 )
-synthetic_notice(ind.synthetic_share(data, selection, ("projects", "progress")))
-note = source_line(data, selection)
+# Demo label, Datenstand and source of the rows as of the chosen Stichtag, in the charts, images and files.
+provenance = Shown.of(selection, ("projects", "progress"), as_of=as_of)
+synthetic_notice(demo_share(data, provenance))
+note = source_line(data, provenance)
 
 land = achievement(data, selection, "land", as_of).iloc[0]
 cols = st.columns(5)
@@ -173,6 +175,7 @@ if selection.ags:
             f"aqb_zielerreichung_{scope}_{selection.year}",
             projects,
             DEVIATION_COLUMNS,
+            provenance=provenance,
         )
 else:
     districts = achievement(data, selection, "district", as_of)
@@ -201,6 +204,7 @@ else:
         f"aqb_zielerreichung_{scope}_{selection.year}",
         ordered,
         DEVIATION_COLUMNS,
+        provenance=provenance,
     )
     st.subheader("Nach Maßnahmenarten")
     _table("measure_type", ("Maßnahmenart", None), "nach Maßnahmenarten")

@@ -529,6 +529,10 @@ def _notes_slide(note: str) -> Slide:
     return Slide("Notizen zur Besprechung", footer=note, notes_area=True)
 
 
+# The change on the trend slide is `indicators.budget_changes`, as on Übersicht and Zeitreihe.
+LIKE_FOR_LIKE_NOTE = "Veränderung: nur Gebietskörperschaften mit einer Zielvereinbarung in beiden Jahren."
+
+
 def _trend_slide(data: AqbData, selection: ind.Selection, name: str, with_districts: bool) -> Slide:
     trend = ind.budget_trend(data, selection)
     footer = source_line(data, selection.every_year())  # every year's files, data date and demo rows
@@ -549,7 +553,8 @@ def _trend_slide(data: AqbData, selection: ind.Selection, name: str, with_distri
         for row in trend.itertuples()
     ]
     figure = charts.budget_trend_bars(trend, f"Haushaltsmittel {name} über die Jahre", selection.year, footer)
-    return Slide(title, [], _frame(rows, columns), Chart(figure), footer=footer)
+    lines = [LIKE_FOR_LIKE_NOTE] if with_districts else []
+    return Slide(title, lines, _frame(rows, columns), Chart(figure), footer=footer)
 
 
 def _agreement_slides(data: AqbData, year: int, ags: str, name: str, note: str) -> list[Slide]:
