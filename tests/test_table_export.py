@@ -96,8 +96,7 @@ def test_csv_is_for_german_excel() -> None:
     assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, so Excel reads the umlauts
     lines = content.decode("utf-8-sig").split("\r\n")
     assert lines[0] == (
-        "Projekt;Geplante Mittel (€);€ je Einwohner/in;Mittelabfluss (%);Abweichung (Pp.);Veränderung (€);Jahr;"
-        "Stichtag"
+        "Projekt;Geplante Mittel (€);€ je Einwohner/in;Mittelabfluss (%);Abweichung (Pp.);Veränderung (€);Jahr;Stichtag"
     )
     assert lines[1] == "Jugendwerkstatt;773920;4,94;64,6;-9,7;-12000;2025;13.08.2025"
     assert lines[2].endswith(";1234,50;0,10;0,0;12,0;500;2025;30.09.2025")  # rounded as shown, cents kept
