@@ -1,5 +1,6 @@
 """Daten hochladen: district reports in, every problem shown, changes previewed and confirmed."""
 
+import functools
 from datetime import datetime
 
 import streamlit as st
@@ -45,7 +46,8 @@ def _problems(check: UploadCheck, file_name: str, key: str) -> None:
         groups.setdefault((problem.severity.value, problem.kind), []).append(problem)
     for (severity, kind), problems in sorted(groups.items()):
         with st.expander(
-            f"{severity}: {escape_markdown(kind)} ({len(problems)})", expanded=severity == Severity.ERROR.value
+            f"{severity}: {escape_markdown(kind)} ({format_number(sum(p.stands_for for p in problems))})",
+            expanded=severity == Severity.ERROR.value,
         ):
             # A static table: long explanations wrap instead of being cut off. Its cells are Markdown, and
             # sheet names, values and explanations come from the file: each is shown as text.
@@ -53,7 +55,7 @@ def _problems(check: UploadCheck, file_name: str, key: str) -> None:
             st.table(frame.astype("string").fillna("").map(escape_markdown), hide_index=True)
     st.download_button(
         "Prüfbericht herunterladen (.xlsx)",
-        data=problems_workbook(check.problems),
+        data=functools.partial(problems_workbook, check.problems),  # built on the click, not on every run
         file_name=f"Pruefbericht_{file_name}",
         mime=XLSX_MIME,
         on_click="ignore",
@@ -143,21 +145,20 @@ for position, upload in enumerate(uploads or []):
         read = ", ".join(
             f"{TABLE_LABELS[t]}: {rows_text(len(check.result.tables[t]))}" for t in check.result.sheets_read
         )
+        errors, warnings, notes = (format_number(check.count(severity)) for severity in Severity)
         if check.errors:
             st.error(
-                f"**{len(check.errors)} Fehler, {len(check.warnings)} Warnungen** – die Datei wird nicht übernommen. "
+                f"**{errors} Fehler, {warnings} Warnungen** – die Datei wird nicht übernommen. "
                 "Bitte die Stellen unten korrigieren und die Datei erneut hochladen."
             )
         elif check.empty:
             st.warning("Die Datei enthält keine Datenzeilen – nur Überschriften. Es gibt nichts zu übernehmen.")
         elif check.warnings:
-            st.warning(
-                f"**{len(check.warnings)} Warnungen** – bitte prüfen; die Datei kann trotzdem übernommen werden."
-            )
+            st.warning(f"**{warnings} Warnungen** – bitte prüfen; die Datei kann trotzdem übernommen werden.")
         else:
             st.success("Keine Fehler, keine Warnungen.")
         if check.notes:
-            read += f" · {len(check.notes)} {'Hinweis' if len(check.notes) == 1 else 'Hinweise'} (unten)"
+            read += f" · {notes} {'Hinweis' if notes == '1' else 'Hinweise'} (unten)"
         if read:
             st.caption(f"Gelesen: {read}")
         if check.problems:

@@ -16,6 +16,7 @@ import pandas as pd
 from aqb_data.dataset import AqbData, DataError, load_workbooks
 from aqb_data.demo import DEFAULT_SEED, real_agreement, write_demo
 from aqb_data.districts import load_districts
+from aqb_data.formatting import format_number
 from aqb_data.imports import UploadCheck, check_upload, import_checked
 from aqb_data.indicators import (
     LAND_LABEL,
@@ -38,13 +39,16 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
 # What a terminal acts on instead of showing: C0 and C1 controls (ESC starts colour, cursor and title sequences;
 # U+009B is a one-character CSI), and the direction marks and overrides that show a name reversed.
-_TERMINAL_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# A byte of a file name that is not UTF-8 arrives as a lone surrogate (U+DC80–U+DCFF) and would leave as that
+# raw byte: 0x9B alone is a CSI on terminals that read 8-bit controls.
+_TERMINAL_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff"
 _IN_OUTPUT = re.compile(f"[{_TERMINAL_CONTROLS}]")  # line breaks and tabs of the messages themselves pass
 _IN_NAMES = re.compile(f"[{_TERMINAL_CONTROLS}\t\n]")  # a name is one line
 
 
 def _spelled(match: re.Match[str]) -> str:
-    return f"<U+{ord(match.group(0)):04X}>"
+    code = ord(match.group(0))
+    return f"<0x{code - 0xDC00:02X}>" if 0xDC80 <= code <= 0xDCFF else f"<U+{code:04X}>"
 
 
 def _shown(name: object) -> str:
@@ -94,15 +98,16 @@ def _validate(files: list[str], report: Path | None = None) -> int:
             ", ".join(f"{sheets[t]}: {len(result.tables[t])} Zeilen" for t in result.sheets_read) or "keine Blätter"
         )
         status = "nicht lesbar" if result.unreadable else "Fehler" if result.errors else "gültig"
-        print(f"{file}: {status} ({counts}; {len(result.errors)} Fehler, {len(result.warnings)} Warnungen)")
+        errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+        print(f"{file}: {status} ({counts}; {format_number(errors)} Fehler, {format_number(warnings)} Warnungen)")
         for problem in result.problems:
             print(f"  {problem.text()}")
     if report is not None:
         if failure := _write_output(report, problems_workbook(problems)):
             print(f"Fehler: {failure}", file=sys.stderr)
             return EXIT_UNREADABLE
-        errors = sum(p.severity is Severity.ERROR for p in problems)
-        warnings = len(problems) - errors
+        errors = sum(p.stands_for for p in problems if p.severity is Severity.ERROR)
+        warnings = sum(p.stands_for for p in problems if p.severity is Severity.WARNING)
         print(
             f"{_shown(report)}: Prüfbericht mit {_counted(errors, 'Fehler', 'Fehlern')} und "
             f"{_counted(warnings, 'Warnung', 'Warnungen')} aus {_counted(len(files), 'Datei', 'Dateien')} geschrieben."
@@ -317,7 +322,7 @@ def _import(files: list[str], db: str | None) -> int:
         checked.append((data, check_upload(data, path.name, store)))
     errors = 0
     for _, check in checked:
-        errors += len(check.errors)
+        errors += check.count(Severity.ERROR)
         for problem in check.problems:
             print(problem.text(), file=sys.stderr if problem.severity is Severity.ERROR else sys.stdout)
     if errors:
@@ -604,9 +609,17 @@ def _main(argv: Sequence[str] | None) -> int:
     note = real_agreement()[1]
     if note:
         print(note, file=sys.stderr)
-    tables = write_demo(Path(args.output), args.seed)
+    output = Path(args.output)
+    if refusal := _output_refusal(output):
+        print(f"Fehler: {refusal}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    buffer = io.BytesIO()
+    tables = write_demo(buffer, args.seed)
+    if failure := _write_output(output, buffer.getvalue()):
+        print(f"Fehler: {failure}", file=sys.stderr)
+        return EXIT_UNREADABLE
     print(
-        f"{args.output}: {len(tables['agreements'])} Zielvereinbarungen, {len(tables['projects'])} Projekte, "
+        f"{_shown(output)}: {len(tables['agreements'])} Zielvereinbarungen, {len(tables['projects'])} Projekte, "
         f"{len(tables['progress'])} Umsetzungsstände für {load_districts()['ags'].nunique()} Gebietskörperschaften"
     )
     return EXIT_OK

@@ -39,6 +39,10 @@ class AqbData:
     # Figures computed from these tables (see `memoised`); a new version of the data starts empty.
     memo: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (to a reading worker) with the tables only: the figures remembered here belong to this process."""
+        return {**self.__dict__, "memo": {}}
+
     @property
     def years(self) -> list[int]:
         """The years that have an agreement, ascending."""

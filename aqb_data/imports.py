@@ -9,7 +9,6 @@ import pandas as pd
 
 from aqb_data.dataset import AqbData
 from aqb_data.model import TABLE_BY_NAME
-from aqb_data.plausibility import plausibility_problems
 from aqb_data.sandbox import read_workbook_isolated
 from aqb_data.store import ChangePreview, ImportRecord, Store, sha256
 from aqb_data.workbook import Problem, ProblemList, Severity, WorkbookResult, canonical_table
@@ -62,15 +61,15 @@ def keep_stored_values(result: WorkbookResult, current: AqbData) -> None:
 
 def check_upload(data: bytes, file_name: str, store: Store, when: datetime | None = None) -> UploadCheck:
     """Read the file (in an isolated worker), check it against itself and the stored data, preview the changes."""
-    result = read_workbook_isolated(data, file_name, upload_source(file_name, when or datetime.now()))
+    source = upload_source(file_name, when or datetime.now())
     digest = sha256(data)
-    given = frozenset(name for name in result.sheets_read if "source" in result.headings.get(name, {}))
     for _attempt in range(CHECK_ATTEMPTS):
         version = store.version()
         current = store.load()
-        problems = list(result.problems)
+        result = read_workbook_isolated(data, file_name, source, current)  # plausibility against `current` too
+        given = frozenset(name for name in result.sheets_read if "source" in result.headings.get(name, {}))
+        problems = result.problems
         if not result.unreadable:
-            problems += plausibility_problems(result, current)
             keep_stored_values(result, current)
         blocked = any(p.severity is Severity.ERROR for p in problems)
         preview = None if blocked else store.preview(result.tables, digest, given)

@@ -22,14 +22,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from aqb_data.agreement import AgreementReading, read_agreement
-from aqb_data.workbook import WorkbookResult, read_workbook, unreadable_result
+from aqb_data.dataset import AqbData
+from aqb_data.plausibility import plausibility_problems
+from aqb_data.workbook import WorkbookResult, limit_problems, read_workbook, unreadable_result
 
 MAX_ADDRESS_SPACE_MB = 1024  # the reader may map this much beyond what the loaded program maps already
 MAX_CPU_SECONDS = 20
 MAX_PARALLEL = 2
 QUEUE_SECONDS = 120  # how long a reading waits for a free slot before the analyst is asked to retry
 NICENESS = 10  # a reader yields the processor to the server's sessions
-PRELOAD = ["aqb_data.workbook", "aqb_data.agreement"]
+# "__main__" as multiprocessing preloads it by default: a child then need not import the main script again.
+PRELOAD = ["__main__", "aqb_data.sandbox"]
 # The operators' settings (README, "Betrieb"): the environment may tighten or widen the limits.
 ENV_MEMORY, ENV_CPU, ENV_PARALLEL = "AQB_READER_MEMORY_MB", "AQB_READER_CPU_SECONDS", "AQB_READER_PARALLEL"
 
@@ -187,12 +190,26 @@ def _name(source: bytes | str | Path, file_name: str | None, default: str) -> st
     return file_name or (Path(source).name if isinstance(source, str | Path) else default)
 
 
-def read_workbook_isolated(
-    source: bytes | str | Path, file_name: str | None = None, default_source: str | None = None
+def read_and_check(
+    source: bytes | str | Path, file_name: str | None, default_source: str | None, stored: AqbData | None
 ) -> WorkbookResult:
-    """`read_workbook` in a child process under the limits; a file that breaks them is unreadable, in German."""
+    """`read_workbook`, and with `stored` data also the plausibility checks against it, problems limited: all
+    that depends on the file's content, so that it runs under the worker's limits, never in the server."""
+    result = read_workbook(source, file_name, default_source)
+    if stored is not None and not result.unreadable:
+        result.problems = limit_problems(result.problems + plausibility_problems(result, stored))
+    return result
+
+
+def read_workbook_isolated(
+    source: bytes | str | Path,
+    file_name: str | None = None,
+    default_source: str | None = None,
+    stored: AqbData | None = None,
+) -> WorkbookResult:
+    """`read_and_check` in a child process under the limits; a file that breaks them is unreadable, in German."""
     try:
-        return run_isolated(read_workbook, source, file_name, default_source)
+        return run_isolated(read_and_check, source, file_name, default_source, stored)
     except IsolationError as error:
         name = _name(source, file_name, "Datei")
         advice = "Bitte nur die Blätter des Berichts schicken oder einen großen Bericht auf mehrere Dateien verteilen"

@@ -70,6 +70,7 @@ class Problem:
     column: str | None = None
     value: str | None = None
     cell: str | None = None
+    stands_for: int = 1  # a summary line of problems not listed one by one stands for that many
 
     def location(self) -> str:
         """Where the problem is, in German: file, sheet, row, column (and the cell, e.g. G7)."""
@@ -95,6 +96,10 @@ class ProblemList:
 
     problems: list[Problem]
 
+    def count(self, severity: Severity) -> int:
+        """How many problems of this severity there are, counting those only summarised (see `limit_problems`)."""
+        return sum(p.stands_for for p in self.problems if p.severity is severity)
+
     @property
     def errors(self) -> list[Problem]:
         """The problems that block an import."""
@@ -109,6 +114,32 @@ class ProblemList:
     def notes(self) -> list[Problem]:
         """What the reader did without anything being wrong, e.g. a total line it did not read as data."""
         return [p for p in self.problems if p.severity is Severity.NOTE]
+
+
+MAX_LISTED_PROBLEMS = 1000  # per file and severity: a report with more is summarised, not listed to the end
+
+
+def limit_problems(problems: list[Problem], limit: int = MAX_LISTED_PROBLEMS) -> list[Problem]:
+    """The first `limit` problems of each severity, and for the rest one line per file, severity and kind that
+    counts them: a file broken in every row must not make the page, the Prüfbericht or the server carry millions."""
+    kept: list[Problem] = []
+    listed: dict[Severity, int] = {}
+    rest: dict[tuple[str, Severity, str], int] = {}
+    for problem in problems:
+        if listed.get(problem.severity, 0) < limit:
+            listed[problem.severity] = listed.get(problem.severity, 0) + 1
+            kept.append(problem)
+        else:
+            key = (problem.file, problem.severity, problem.kind)
+            rest[key] = rest.get(key, 0) + problem.stands_for
+    for (file, severity, kind), count in rest.items():
+        what = {Severity.ERROR: "Fehler", Severity.WARNING: "Warnungen", Severity.NOTE: "Hinweise"}[severity]
+        expected = (
+            f"Weitere {format_number(count)} {what} dieser Art sind nicht einzeln aufgeführt (es werden höchstens "
+            f"{format_number(limit)} gezeigt); bitte die aufgeführten Stellen beheben und die Datei erneut prüfen"
+        )
+        kept.append(Problem(file, severity, kind, expected, stands_for=count))
+    return kept
 
 
 @dataclass
@@ -742,6 +773,7 @@ def read_workbook(
         result.problems.append(
             Problem(file_name, Severity.ERROR, "Blätter", f"Keines der Blätter {wanted} gefunden (vorhanden: {found})")
         )
+    result.problems = limit_problems(result.problems)
     return result
 
 

@@ -337,3 +337,25 @@ def test_export_state_spells_out_a_control_character_stored_before_the_reader_re
     )
     row = next(load_workbook(output)["Projekte"].iter_rows(min_row=2, values_only=True))
     assert (row[4], row[9]) == ("Jugend<U+0007>werkstatt", DDE)
+
+
+def test_demo_writes_only_an_xlsx_and_never_over_a_file_that_is_not_one(tmp_path, capsys):
+    text = tmp_path / "notizen.xlsx"
+    text.write_text("hallo", encoding="utf-8")
+    assert main(["demo", str(text)]) == 2
+    assert "gibt es schon, und es ist keine Excel-Arbeitsmappe" in capsys.readouterr().err
+    assert text.read_text(encoding="utf-8") == "hallo"
+    assert main(["demo", str(tmp_path / "fehlt" / "demo.xlsx")]) == 2
+    assert "den Ordner" in capsys.readouterr().err
+    folder = tmp_path / "ordner.xlsx"
+    folder.mkdir()
+    assert main(["demo", str(folder)]) == 2
+    assert "(das ist ein Ordner)" in capsys.readouterr().err
+
+
+def test_a_file_name_byte_that_is_not_utf8_never_reaches_the_terminal_raw(tmp_path, capsys):
+    name = "\udc9b31mROT\udc9b0m.xlsx"  # the bytes 0x9B (an 8-bit CSI) as a shell hands them to Python
+    assert main(["validate", str(tmp_path / name)]) == 2
+    printed = capsys.readouterr()
+    assert "<0x9B>31mROT<0x9B>0m.xlsx" in printed.out + printed.err
+    assert "\udc9b" not in printed.out + printed.err
