@@ -26,7 +26,7 @@ from pyexpat import ExpatError, ParserCreate
 MAX_FILE_BYTES = 20 * 1024 * 1024  # as the upload limit in .streamlit/config.toml
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-MAX_ROWS = 200_000
+MAX_ROWS = 100_000  # a report of this size is checked well within the reader's 20 s of CPU (sandbox.py)
 MAX_COLUMNS = 100  # up to column CV; a report has about 15
 # expat before 2.6 scans an unfinished tag or comment again with every chunk fed to it: a tag of megabytes
 # would cost quadratic time. No tag, comment or processing instruction of a workbook comes near this size.
