@@ -108,7 +108,7 @@ def test_a_workbook_read_in_isolation_gives_exactly_what_reading_in_process_give
 
 def test_a_workbook_that_breaks_the_limits_is_unreadable_with_the_reason(monkeypatch):
     monkeypatch.setenv(sandbox.ENV_MEMORY, "200")
-    monkeypatch.setattr(sandbox, "read_workbook", allocate_without_bound)  # stands for a reader on a huge sheet
+    monkeypatch.setattr(sandbox, "read_and_check", allocate_without_bound)  # stands for a reader on a huge sheet
     result = read_workbook_isolated(DEMO.read_bytes(), "bericht.xlsx")
     assert result.unreadable
     assert [p.text() for p in result.errors] == [
@@ -131,7 +131,7 @@ def test_an_agreement_that_breaks_the_limits_gets_the_reason(monkeypatch):
 
 def test_the_cli_reports_a_file_that_breaks_the_limits_and_exits_2(monkeypatch, capsys):
     monkeypatch.setenv(sandbox.ENV_MEMORY, "200")
-    monkeypatch.setattr(sandbox, "read_workbook", allocate_without_bound)
+    monkeypatch.setattr(sandbox, "read_and_check", allocate_without_bound)
     assert main(["validate", str(DEMO)]) == 2
     out = capsys.readouterr().out
     assert "aqb_demo.xlsx: nicht lesbar" in out
