@@ -131,7 +131,8 @@ st.caption(
     f"{scope}: {land['n_reported']} von {land['n_projects']} Projekten mit Bericht; Stichtag der Berichte "
     f"{_data_date(land['first_as_of'], land['last_as_of'])}. Status „{land['status']}“."
 )
-budget_cols = st.columns(5)
+# Three cards: five amounts with cents do not fit one row (28.300.000,00 € was cut off); the budgets go below.
+budget_cols = st.columns(3)
 budget_cols[0].metric(
     "Abfluss ggü. § 4",
     format_percent(land["budget_spent_share"]),
@@ -149,12 +150,9 @@ budget_cols[2].metric(
     format_eur_cents(land["budget_gap_eur"]),
     help="Haushaltsmittel × Anteil des Jahres − verausgabte Mittel; negativ: vor dem Pfad.",
 )
-budget_cols[3].metric("Haushaltsmittel (§ 4)", format_eur(land["budget_eur"]), help="Alle Zielvereinbarungen.")
-budget_cols[4].metric(
-    "davon mit Bericht",
-    format_eur(land["budget_counted_eur"]),
-    help="Haushaltsmittel der Gebietskörperschaften mit Zielvereinbarung und Bericht bis zum Stichtag: die Basis "
-    "von Abfluss und Rückstand ggü. § 4.",
+st.caption(
+    f"Haushaltsmittel (§ 4): {format_eur(land['budget_eur'])} (alle Zielvereinbarungen), davon mit Bericht bis zum "
+    f"Stichtag {format_eur(land['budget_counted_eur'])}: die Basis von Abfluss und Rückstand ggü. § 4."
 )
 st.caption(f"{escape_markdown(scope)} {budget_note(land, selection.all_measure_types)}.")
 

@@ -22,7 +22,7 @@ from aqb_data.achievement import (
     budget_note,
 )
 from aqb_data.dataset import AqbData, bundled_data
-from aqb_data.formatting import format_eur_cents, format_percent, safe_file_stem
+from aqb_data.formatting import format_eur, format_eur_cents, format_percent, safe_file_stem
 from aqb_data.indicators import Selection
 from aqb_data.meeting_pack import district_pack, land_pack, pack_pptx
 from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS
@@ -201,8 +201,12 @@ def test_the_page_shows_spending_against_the_budget_in_cards_table_and_files(mon
     assert shown["Abfluss ggü. § 4"] == format_percent(land["budget_spent_share"])
     assert shown["anteiliger § 4-Pfad"] == format_percent(land["budget_expected_share"])
     assert shown["Rückstand zum § 4-Pfad"] == format_eur_cents(land["budget_gap_eur"])
-    assert shown["Haushaltsmittel (§ 4)"] == "28.300.000 €"  # every agreement, as on Übersicht
     captions = [c.value for c in at.caption]
+    counted = format_eur(land["budget_counted_eur"])
+    assert (
+        f"Haushaltsmittel (§ 4): 28.300.000 € (alle Zielvereinbarungen), davon mit Bericht bis zum Stichtag {counted}"
+        in " ".join(captions)
+    )  # every agreement, as on Übersicht
     assert f"Hessen {budget_note(land)}." in captions
     assert "(ohne 1 Gebietskörperschaft ohne Zielvereinbarung oder ohne Bericht)" in budget_note(land)
     mismatch = budget_mismatch_text(achievement(data, Selection(2025), "district"))
