@@ -160,7 +160,7 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "",
                 hoverinfo="text",
             )
         )
-    fig.update_layout(barmode="stack", height=max(300, 140 + 26 * len(units)), legend={"traceorder": "normal"})
+    fig.update_layout(barmode="stack", height=max(340, 140 + 26 * len(units)), legend={"traceorder": "normal"})
     fig.update_xaxes(title=None, tickformat=",.0f", ticksuffix=" %" if as_share else " €")
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=units)
     return _finish(fig, title, source_note)
