@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from aqb_data import images
-from aqb_data import indicators as ind
-from aqb_data.meeting_pack import district_pack, land_pack, pack_pdf, pack_pptx
+from aqb_data.analysis import indicators as ind
+from aqb_data.export import images
+from aqb_data.export.meeting_pack import district_pack, land_pack, pack_pdf, pack_pptx
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import synthetic_notice

@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from aqb_data import charts
-from aqb_data import indicators as ind
-from aqb_data.districts import load_districts
-from aqb_data.formatting import format_date, format_eur, format_number, format_percent
-from aqb_data.model import MEASURE_TYPES, is_demo
-from aqb_data.sources import source_line
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.provenance import source_line
+from aqb_data.domain.districts import load_districts
+from aqb_data.domain.formatting import format_date, format_eur, format_number, format_percent
+from aqb_data.domain.model import MEASURE_TYPES, is_demo
+from aqb_data.present import charts
 from ui.data import get_data
 from ui.filters import current_selection, select_district
 from ui.text import escape_markdown

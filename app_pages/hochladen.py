@@ -5,10 +5,12 @@ from datetime import datetime
 
 import streamlit as st
 
-from aqb_data.formatting import format_change, format_date, format_eur, format_number, rows_text
-from aqb_data.imports import UploadCheck, check_upload, import_checked
-from aqb_data.store import TABLE_LABELS, StoreError
-from aqb_data.workbook import XLSX_MIME, Severity, problems_frame, problems_workbook
+from aqb_data.domain.formatting import format_change, format_date, format_eur, format_number, rows_text
+from aqb_data.domain.problems import Severity, problems_frame
+from aqb_data.export.workbooks import problems_workbook
+from aqb_data.read.workbook import XLSX_MIME
+from aqb_data.store.database import TABLE_LABELS, StoreError
+from aqb_data.store.intake import UploadCheck, check_upload, import_checked
 from ui.data import get_store, template_bytes
 from ui.text import escape_markdown
 from ui.widgets import table

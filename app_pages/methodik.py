@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from aqb_data.achievement import thresholds_text
-from aqb_data.formatting import NOT_AVAILABLE, format_date, format_eur
-from aqb_data.sources import known_figures_check, method_text
+from aqb_data.analysis.achievement import thresholds_text
+from aqb_data.analysis.provenance import known_figures_check, method_text
+from aqb_data.domain.formatting import NOT_AVAILABLE, format_date, format_eur
 from ui.data import get_data
 from ui.text import escape_markdown
 from ui.widgets import table

@@ -4,10 +4,10 @@ import math
 
 import streamlit as st
 
-from aqb_data import charts
-from aqb_data import indicators as ind
-from aqb_data.districts import population_date
-from aqb_data.formatting import (
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.provenance import Rows, Shown, demo_share, source_line
+from aqb_data.domain.districts import population_date
+from aqb_data.domain.formatting import (
     format_change,
     format_change_percent,
     format_eur,
@@ -15,7 +15,7 @@ from aqb_data.formatting import (
     format_number,
     format_percent,
 )
-from aqb_data.sources import Rows, Shown, demo_share, source_line
+from aqb_data.present import charts
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import (

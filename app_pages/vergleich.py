@@ -3,18 +3,18 @@ Regierungsbezirk and the Land; each measure type's share side by side."""
 
 import streamlit as st
 
-from aqb_data import charts
-from aqb_data import indicators as ind
-from aqb_data.comparison import (
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.comparison import (
     INDICATORS,
     district_against_context,
     district_comparison,
     indicator_label,
     ranking,
 )
-from aqb_data.formatting import format_percent
-from aqb_data.sources import Shown, demo_share, source_line
-from aqb_data.table_export import FormatByRow
+from aqb_data.analysis.provenance import Shown, demo_share, source_line
+from aqb_data.domain.formatting import format_percent
+from aqb_data.export.tables import FormatByRow
+from aqb_data.present import charts
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import ALLOCATION_COLUMNS, chart, synthetic_notice, table

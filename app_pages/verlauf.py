@@ -5,10 +5,11 @@ import io
 import pandas as pd
 import streamlit as st
 
-from aqb_data.formatting import format_eur, format_number, format_timestamp
-from aqb_data.indicators import LAND_LABEL, Selection, budget_trend
-from aqb_data.store import KIND_LABELS, TABLE_LABELS, StoreError
-from aqb_data.workbook import XLSX_MIME, write_workbook
+from aqb_data.analysis.indicators import LAND_LABEL, Selection, budget_trend
+from aqb_data.domain.formatting import format_eur, format_number, format_timestamp
+from aqb_data.export.workbooks import write_workbook
+from aqb_data.read.workbook import XLSX_MIME
+from aqb_data.store.database import KIND_LABELS, TABLE_LABELS, StoreError
 from ui.data import data_as_of, get_data, get_store
 from ui.text import escape_markdown
 from ui.widgets import table

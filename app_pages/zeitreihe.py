@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from aqb_data import charts
-from aqb_data import indicators as ind
-from aqb_data.achievement import achievement_trend, with_expectation
-from aqb_data.formatting import format_date, format_eur, format_eur_cents, format_percent
-from aqb_data.sources import Rows, Shown, demo_share, source_line
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.achievement import achievement_trend, with_expectation
+from aqb_data.analysis.provenance import Rows, Shown, demo_share, source_line
+from aqb_data.domain.formatting import format_date, format_eur, format_eur_cents, format_percent
+from aqb_data.present import charts
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import TREND_COLUMNS, chart, synthetic_notice

@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from aqb_data import charts
-from aqb_data import indicators as ind
-from aqb_data.achievement import (
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.achievement import (
     BEHIND,
     NO_DATA,
     ON_TRACK,
@@ -17,8 +16,9 @@ from aqb_data.achievement import (
     budget_note,
     stichtage,
 )
-from aqb_data.formatting import format_date, format_eur, format_eur_cents, format_percent, format_points
-from aqb_data.sources import Shown, demo_share, source_line
+from aqb_data.analysis.provenance import Shown, demo_share, source_line
+from aqb_data.domain.formatting import format_date, format_eur, format_eur_cents, format_percent, format_points
+from aqb_data.present import charts
 from ui.data import get_data
 from ui.filters import current_selection, select_district
 from ui.text import escape_markdown, link_value

@@ -6,13 +6,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from aqb_data.agreement import Agreement, AgreementReading, Signature, agreement_tables
-from aqb_data.districts import district_label, load_districts
-from aqb_data.formatting import format_eur, format_number
-from aqb_data.model import MEASURE_TYPES, parse_measure_type
-from aqb_data.sandbox import read_agreement_isolated
-from aqb_data.store import KIND_AGREEMENT, StoreError, sha256
-from aqb_data.values import forbidden_character, name_key, parse_money, spelled, visible
+from aqb_data.domain.districts import district_label, load_districts
+from aqb_data.domain.formatting import format_eur, format_number
+from aqb_data.domain.model import MEASURE_TYPES, parse_measure_type
+from aqb_data.domain.values import forbidden_character, name_key, parse_money, spelled, visible
+from aqb_data.read.agreement import Agreement, AgreementReading, Signature, agreement_tables
+from aqb_data.read.sandbox import read_agreement_isolated
+from aqb_data.store.database import KIND_AGREEMENT, StoreError, sha256
 from ui.data import get_data, get_store
 from ui.text import escape_markdown
 

@@ -13,12 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aqb_data.dataset import AqbData, DataError, load_workbooks
-from aqb_data.demo import DEFAULT_SEED, real_agreement, write_demo
-from aqb_data.districts import load_districts
-from aqb_data.formatting import format_number
-from aqb_data.imports import UploadCheck, check_upload, import_checked
-from aqb_data.indicators import (
+from aqb_data.analysis.indicators import (
     LAND_LABEL,
     LEVELS,
     Selection,
@@ -28,12 +23,19 @@ from aqb_data.indicators import (
     land_totals,
     ratio,
 )
-from aqb_data.model import MEASURE_TYPES, TABLES
-from aqb_data.sandbox import read_agreement_isolated, read_workbook_isolated
-from aqb_data.store import KIND_LABELS, TABLE_LABELS, StoreError, open_store
-from aqb_data.values import visible
-from aqb_data.workbook import Problem, Severity, problems_workbook, write_template, write_workbook
-from aqb_data.xlsx_writer import is_xlsx_file, neutralise
+from aqb_data.domain.dataset import AqbData, DataError
+from aqb_data.domain.districts import load_districts
+from aqb_data.domain.formatting import format_number
+from aqb_data.domain.model import MEASURE_TYPES, TABLES
+from aqb_data.domain.problems import Problem, Severity
+from aqb_data.domain.values import visible
+from aqb_data.export.demo import DEFAULT_SEED, real_agreement, write_demo
+from aqb_data.export.workbooks import problems_workbook, write_template, write_workbook
+from aqb_data.export.xlsx import is_xlsx_file, neutralise
+from aqb_data.read.files import load_workbooks
+from aqb_data.read.sandbox import read_agreement_isolated, read_workbook_isolated
+from aqb_data.store.database import KIND_LABELS, TABLE_LABELS, StoreError, open_store
+from aqb_data.store.intake import UploadCheck, check_upload, import_checked
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -480,8 +482,8 @@ def _remove_demo(db: str | None) -> int:
 
 def _meeting_pack(district: str | None, year: int, outputs: list[str], db: str | None) -> int:
     """Write the meeting pack of a district (or, without one, of the Land) as .pptx and/or .pdf; 2 on any error."""
-    from aqb_data import meeting_pack
-    from aqb_data.districts import DistrictError, normalise_ags, resolve_ags, resolve_name
+    from aqb_data.domain.districts import DistrictError, normalise_ags, resolve_ags, resolve_name
+    from aqb_data.export import meeting_pack
 
     paths = [Path(output) for output in outputs]
     for path in paths:

@@ -22,7 +22,7 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from aqb_data.formatting import format_number
+from aqb_data.domain.formatting import format_number
 from bench.browser import run_browser
 from bench.ingest import RESULTS_DIR, IngestTiming, InvalidBenchmarkError, run_ingest, warm_up, workbook_path
 from bench.pages import FIRST_YEAR, NEW_YEARS, PAGES, SEEN_YEARS, AppRuns, PagesTiming, run_pages

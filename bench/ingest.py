@@ -16,11 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from aqb_data.demo import DEMO_WORKBOOK, generate_demo
-from aqb_data.districts import load_districts
-from aqb_data.model import PROGRESS
-from aqb_data.sandbox import read_workbook_isolated
-from aqb_data.workbook import canonical_table, write_workbook
+from aqb_data.domain.districts import load_districts
+from aqb_data.domain.model import PROGRESS
+from aqb_data.export.demo import generate_demo
+from aqb_data.export.workbooks import write_workbook
+from aqb_data.paths import DEMO_WORKBOOK
+from aqb_data.read.sandbox import read_workbook_isolated
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -93,7 +94,7 @@ def progress_table(rows: int, seed: int = SEED) -> pd.DataFrame:
         frame[column] = pd.array(counts, dtype="Int64")
         frame.loc[no_transitions, column] = pd.NA
     frame["source"] = SOURCE
-    return canonical_table(frame.drop(columns=["month", "project_no"]), PROGRESS)
+    return PROGRESS.conform(frame.drop(columns=["month", "project_no"]))
 
 
 def workbook_path(rows: int) -> Path:

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from aqb_data.achievement import (
+from aqb_data.analysis.achievement import (
     BEHIND,
     EXPECTED_LABEL,
     NO_DATA,
@@ -22,10 +22,10 @@ from aqb_data.achievement import (
     stichtage,
     with_expectation,
 )
-from aqb_data.dataset import AqbData, bundled_data
-from aqb_data.indicators import Selection, scope_label
-from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS
-from aqb_data.workbook import canonical_table
+from aqb_data.analysis.indicators import Selection, scope_label
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.model import AGREEMENTS, PROGRESS, PROJECTS
+from aqb_data.read.files import bundled_data
 
 WALDECK, KASSEL_CITY = "06635", "06611"
 JUNE, SEPTEMBER, DECEMBER = date(2025, 6, 30), date(2025, 9, 30), date(2025, 12, 31)
@@ -34,7 +34,7 @@ ELAPSED_SEPTEMBER = 273 / 365
 
 
 def _frame(rows: list[dict], table) -> pd.DataFrame:
-    return canonical_table(pd.DataFrame(rows, columns=table.column_names), table)
+    return table.conform(pd.DataFrame(rows, columns=table.column_names))
 
 
 def _project(ags: str, code: int, name: str, planned: float | None, places: int | None) -> dict:

@@ -22,9 +22,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aqb_data.agreement import AgreementReading, Signature, agreement_tables, read_agreement
-from aqb_data.model import AGREEMENTS, PROJECTS
-from aqb_data.workbook import canonical_table
+from aqb_data.domain.model import AGREEMENTS, PROJECTS
+from aqb_data.read.agreement import AgreementReading, Signature, agreement_tables, read_agreement
 from tests.documents import (
     DEFAULT_MEASURES,
     DISTRICT_SIGNATORY,
@@ -761,7 +760,7 @@ def test_agreement_tables_without_signatures_have_empty_dates() -> None:
 
 def test_a_known_project_keeps_its_planned_money_places_and_provider() -> None:
     agreement = read_ok("md").agreement  # 06635, 2025; Werkstatt Zukunft under measure type 3
-    known = canonical_table(
+    known = PROJECTS.conform(
         pd.DataFrame(
             [
                 [
@@ -779,8 +778,7 @@ def test_a_known_project_keeps_its_planned_money_places_and_provider() -> None:
                 [2025, "06611", 1, "Startklar (Berufsorientierung für Zugewanderte)", "Stadt", None, 5000.0, 2, "x"],
             ],
             columns=PROJECTS.column_names,
-        ),
-        PROJECTS,
+        )
     )
     projects = agreement_tables(agreement, "zielvereinbarung.md", known)["projects"].set_index("project")
     werkstatt = projects.loc["Werkstatt Zukunft"]

@@ -14,8 +14,8 @@ import zlib
 
 import pytest
 
-from aqb_data.agreement import AgreementReading, read_agreement
-from aqb_data.sandbox import read_agreement_isolated
+from aqb_data.read.agreement import AgreementReading, read_agreement
+from aqb_data.read.sandbox import read_agreement_isolated
 
 MB = 1024 * 1024
 FULDA = "06631"

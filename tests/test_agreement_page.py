@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aqb_data.store import Store, default_path
+from aqb_data.store.database import Store, default_path
 from tests.documents import pdf_from_text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,20 +13,13 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from aqb_data.achievement import (
-    BEHIND,
-    NO_DATA,
-    ON_TRACK,
-    achievement,
-    budget_mismatch_text,
-    budget_note,
-)
-from aqb_data.dataset import AqbData, bundled_data
-from aqb_data.formatting import format_eur, format_eur_cents, format_percent, safe_file_stem
-from aqb_data.indicators import Selection
-from aqb_data.meeting_pack import district_pack, land_pack, pack_pptx
-from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS
-from aqb_data.workbook import canonical_table
+from aqb_data.analysis.achievement import BEHIND, NO_DATA, ON_TRACK, achievement, budget_mismatch_text, budget_note
+from aqb_data.analysis.indicators import Selection
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.formatting import format_eur, format_eur_cents, format_percent, safe_file_stem
+from aqb_data.domain.model import AGREEMENTS, PROGRESS, PROJECTS
+from aqb_data.export.meeting_pack import district_pack, land_pack, pack_pptx
+from aqb_data.read.files import bundled_data
 from tests.screen import Downloads
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +30,7 @@ JUNE, SEPTEMBER = date(2025, 6, 30), date(2025, 9, 30)  # 181 and 273 of 365 day
 
 
 def _frame(rows: list[dict], table) -> pd.DataFrame:
-    return canonical_table(pd.DataFrame(rows, columns=table.column_names), table)
+    return table.conform(pd.DataFrame(rows, columns=table.column_names))
 
 
 def _agreement(ags: str, budget: float) -> dict:

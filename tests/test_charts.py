@@ -5,11 +5,11 @@ import json
 import pandas as pd
 import pytest
 
-from aqb_data import charts
-from aqb_data.dataset import bundled_data
-from aqb_data.formatting import format_eur, format_percent
-from aqb_data.indicators import Selection, allocation_by_measure_type, budget_trend
-from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
+from aqb_data.analysis.indicators import Selection, allocation_by_measure_type, budget_trend
+from aqb_data.domain.formatting import format_eur, format_percent
+from aqb_data.domain.model import MEASURE_TYPES, UNALLOCATED_COLOUR
+from aqb_data.present import charts
+from aqb_data.read.files import bundled_data
 
 
 def _allocation() -> pd.DataFrame:
@@ -85,7 +85,7 @@ def test_image_config_is_a_16_9_png_with_a_safe_file_name() -> None:
 
 
 def test_a_views_figure_is_built_once_per_version_of_the_data_and_equals_a_fresh_build() -> None:
-    from aqb_data.comparison import district_comparison, geojson
+    from aqb_data.analysis.comparison import district_comparison, geojson
 
     data = bundled_data()
     selection = Selection(2025, regierungsbezirk="Gießen")
@@ -125,7 +125,7 @@ def test_small_multiples_show_each_measure_types_share_of_every_budget_on_one_sc
 
 def test_the_map_sends_the_district_outlines_exactly_as_the_file_has_them() -> None:
     """The outlines are held as arrays (cheap to copy on every draw); the chart's JSON is the file's GeoJSON."""
-    from aqb_data.comparison import GEOJSON
+    from aqb_data.paths import GEOJSON
 
     in_file = {f["properties"]["ags"]: f for f in json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]}
     fig = charts.comparison_map(bundled_data(), Selection(2025), "status", "Quelle: Test")

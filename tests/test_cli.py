@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from aqb_data.dataset import bundled_data
-from aqb_data.indicators import Selection, land_totals
+from aqb_data.analysis.indicators import Selection, land_totals
+from aqb_data.read.files import bundled_data
 from tests.workbooks import make_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,9 +17,10 @@ import pytest
 from openpyxl import load_workbook
 
 from aqb_data.__main__ import main
-from aqb_data.model import PROJECTS
-from aqb_data.store import TABLE_LABELS, Store, sha256
-from aqb_data.workbook import canonical_table, problems_workbook, read_workbook, write_workbook
+from aqb_data.domain.model import PROJECTS
+from aqb_data.export.workbooks import problems_workbook, write_workbook
+from aqb_data.read.workbook import read_workbook
+from aqb_data.store.database import TABLE_LABELS, Store, sha256
 from tests.test_xlsx_writer import raw_cells
 
 DDE = "=cmd|' /C calc'!A0"
@@ -328,7 +329,7 @@ def test_export_state_spells_out_a_control_character_stored_before_the_reader_re
     db = tmp_path / "alt.sqlite"
     store = Store(db)
     project = {"year": 2025, "ags": "06635", "measure_type": 1, "project": "Jugend\x07werkstatt", "source": DDE}
-    frame = canonical_table(pd.DataFrame([project]).reindex(columns=PROJECTS.column_names), PROJECTS)
+    frame = PROJECTS.conform(pd.DataFrame([project]).reindex(columns=PROJECTS.column_names))
     store.import_tables({"projects": frame}, "alt.xlsx", sha256(b"alt"))
     output = tmp_path / "stand.xlsx"
     assert main(["export-state", "--db", str(db), str(output)]) == 0

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from aqb_data.dataset import DataError, bundled_data, combine, load_workbooks
-from aqb_data.workbook import read_workbook
+from aqb_data.domain.dataset import DataError
+from aqb_data.read.files import bundled_data, combine, load_workbooks
+from aqb_data.read.workbook import read_workbook
 from tests.workbooks import make_workbook
 
 HEADINGS = ["Jahr", "AGS", "Haushaltsmittel (EUR)"]
@@ -44,7 +45,7 @@ def test_bundled_data_has_five_years_and_a_data_date() -> None:
 
 
 def test_remembered_figures_are_copies_and_belong_to_one_version_of_the_data() -> None:
-    from aqb_data.indicators import Selection, district_budgets, land_totals
+    from aqb_data.analysis.indicators import Selection, district_budgets, land_totals
 
     data = bundled_data()
     selection = Selection(2025, regierungsbezirk="Kassel")
@@ -59,7 +60,7 @@ def test_remembered_figures_are_copies_and_belong_to_one_version_of_the_data() -
 def test_kept_results_are_keyed_by_the_content_of_the_arguments() -> None:
     import pandas as pd
 
-    from aqb_data.dataset import kept
+    from aqb_data.domain.dataset import kept
 
     calls = []
 

@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 
 from aqb_data.__main__ import summary_csv, summary_table
-from aqb_data.dataset import AqbData, bundled_data
-from aqb_data.indicators import (
+from aqb_data.analysis.indicators import (
     OVER_PLANNED_CODE,
     UNALLOCATED_CODE,
     UNKNOWN_CODE,
@@ -17,8 +16,9 @@ from aqb_data.indicators import (
     district_budgets,
     land_totals,
 )
-from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS
-from aqb_data.workbook import canonical_table, empty_table
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.model import AGREEMENTS, PROGRESS, PROJECTS
+from aqb_data.read.files import bundled_data
 from tests.test_pages import metrics, open_app
 
 # Two districts of RB Kassel, one of RB Darmstadt, one of RB Gießen.
@@ -42,7 +42,7 @@ def _data(budgets: dict[str, float], projects: list[tuple[str, int, str, float |
         columns=["year", "ags", "measure_type", "project", "provider", "target_group", "planned_eur"]
         + ["planned_places", "source"],
     )
-    return AqbData(canonical_table(agreements, AGREEMENTS), canonical_table(rows, PROJECTS), empty_table(PROGRESS))
+    return AqbData(AGREEMENTS.conform(agreements), PROJECTS.conform(rows), PROGRESS.empty())
 
 
 def _parts(data: AqbData, level: str, unit: str, measure_types: tuple[int, ...] = (1, 2, 3, 4)) -> list[float]:

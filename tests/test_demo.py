@@ -6,10 +6,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aqb_data.demo import DEMO_WORKBOOK, LAND_TOTALS, WALDECK_FRANKENBERG_2025, YEARS, generate_demo, real_agreement
-from aqb_data.districts import load_districts
-from aqb_data.model import is_synthetic
-from aqb_data.workbook import read_workbook
+from aqb_data.domain.districts import load_districts
+from aqb_data.domain.model import is_synthetic
+from aqb_data.export.demo import LAND_TOTALS, WALDECK_FRANKENBERG_2025, YEARS, generate_demo, real_agreement
+from aqb_data.paths import DEMO_WORKBOOK
+from aqb_data.read.workbook import read_workbook
 
 SEED_AGREEMENT = (
     Path(__file__).resolve().parents[2] / "shared" / "seeds" / "zielvereinbarung-2025-waldeck-frankenberg.md"
@@ -120,7 +121,7 @@ def test_the_reader_gives_the_stored_facts_so_the_demo_does_not_depend_on_shared
 
 
 def test_without_the_seed_the_generator_says_why_and_uses_the_facts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("aqb_data.demo.SEED_AGREEMENT", Path("/nirgends/zielvereinbarung.md"))
+    monkeypatch.setattr("aqb_data.export.demo.SEED_AGREEMENT", Path("/nirgends/zielvereinbarung.md"))
     read, note = real_agreement()
     assert read == WALDECK_FRANKENBERG_2025
     assert note.startswith("Hinweis: /nirgends/zielvereinbarung.md fehlt (Klon ohne shared/)")

@@ -1,4 +1,4 @@
-"""The 26 Hessian districts and resolving the ways they are written (aqb_data.districts)."""
+"""The 26 Hessian districts and resolving the ways they are written (aqb_data.domain.districts)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,8 @@ import csv
 
 import pytest
 
-from aqb_data.districts import (
-    DISTRICTS_CSV,
-    DistrictError,
-    load_districts,
-    resolve_ags,
-    resolve_name,
-)
+from aqb_data.domain.districts import DistrictError, load_districts, resolve_ags, resolve_name
+from aqb_data.paths import DISTRICTS_CSV
 
 WALDECK_FRANKENBERG = "06635"
 KASSEL_CITY, KASSEL_COUNTY = "06611", "06633"

@@ -33,7 +33,7 @@ def test_without_a_district_the_land_overview_is_offered() -> None:
 
 
 def test_without_chromium_the_app_says_so_instead_of_failing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from aqb_data import images
+    from aqb_data.export import images
 
     monkeypatch.setattr(images, "browser_path", lambda: None)
     at = open_app("app_pages/export.py")

@@ -1,4 +1,4 @@
-"""German display formats (aqb_data.formatting)."""
+"""German display formats (aqb_data.domain.formatting)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aqb_data.formatting import (
+from aqb_data.domain.formatting import (
     NOT_AVAILABLE,
     format_change,
     format_date,

@@ -31,10 +31,10 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from aqb_data.__main__ import EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, main
-from aqb_data.agreement import AgreementError, read_agreement
-from aqb_data.model import TABLES
-from aqb_data.store import Store, open_store
-from aqb_data.workbook import read_workbook
+from aqb_data.domain.model import TABLES
+from aqb_data.read.agreement import AgreementError, read_agreement
+from aqb_data.read.workbook import read_workbook
+from aqb_data.store.database import Store, open_store
 from tests.hostile_corpus import BASE_AGREEMENT, FILE, Case, agreement_document, all_cases, base_bytes, fast_subset
 
 FULL = os.environ.get("AQB_HOSTILE_FULL") == "1"

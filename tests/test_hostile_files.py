@@ -26,11 +26,12 @@ import pytest
 from openpyxl import Workbook
 from pandas.testing import assert_frame_equal
 
-from aqb_data.dataset import AqbData
-from aqb_data.model import TABLES
-from aqb_data.store import Store, open_store
-from aqb_data.workbook import Severity, read_workbook
-from aqb_data.xlsx_package import MAX_COLUMNS, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.model import TABLES
+from aqb_data.domain.problems import Severity
+from aqb_data.read.package import MAX_COLUMNS, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES
+from aqb_data.read.workbook import read_workbook
+from aqb_data.store.database import Store, open_store
 from tests.workbooks import make_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -381,7 +382,7 @@ TIMEOUT_S = 120
 _READ_IN_CHILD = """
 import json, sys
 from pathlib import Path
-from aqb_data.workbook import read_workbook
+from aqb_data.read.workbook import read_workbook
 result = read_workbook(Path(sys.argv[1]).read_bytes(), "bericht.xlsx")
 print(json.dumps([[p.severity.name, p.sheet, p.row, p.cell, p.column, p.text()] for p in result.problems]))
 """

@@ -4,10 +4,11 @@ import struct
 
 import pytest
 
-from aqb_data import charts, images
-from aqb_data import indicators as ind
-from aqb_data.dataset import bundled_data
-from aqb_data.sources import source_line
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.provenance import source_line
+from aqb_data.export import images
+from aqb_data.present import charts
+from aqb_data.read.files import bundled_data
 
 needs_browser = pytest.mark.skipif(
     not images.available(), reason="Kein Chromium installiert (apt-get install chromium): Bildexport nicht prüfbar"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from aqb_data.imports import check_upload, import_checked
-from aqb_data.store import open_store
+from aqb_data.store.database import open_store
+from aqb_data.store.intake import check_upload, import_checked
 from tests.workbooks import make_workbook
 
 WALDECK = "06635"

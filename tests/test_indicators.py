@@ -5,9 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from aqb_data.achievement import achievement_trend
-from aqb_data.dataset import AqbData
-from aqb_data.indicators import (
+from aqb_data.analysis.achievement import achievement_trend
+from aqb_data.analysis.indicators import (
     UNALLOCATED_CODE,
     Selection,
     agreement,
@@ -23,8 +22,8 @@ from aqb_data.indicators import (
     selected_projects,
     synthetic_share,
 )
-from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS
-from aqb_data.workbook import canonical_table, empty_table
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.model import AGREEMENTS, PROGRESS, PROJECTS
 
 WALDECK, KASSEL_CITY, DARMSTADT = "06635", "06611", "06411"
 WALDECK_POPULATION, KASSEL_CITY_POPULATION = 156_513, 200_406
@@ -42,7 +41,7 @@ def _agreements(rows: list[tuple[int, str, float, str]]) -> pd.DataFrame:
             for y, a, b, s in rows
         ]
     )
-    return canonical_table(frame, AGREEMENTS)
+    return AGREEMENTS.conform(frame)
 
 
 def _projects(rows: list[tuple[int, str, int, str, float | None]]) -> pd.DataFrame:
@@ -62,7 +61,7 @@ def _projects(rows: list[tuple[int, str, int, str, float | None]]) -> pd.DataFra
             for y, a, m, p, e in rows
         ]
     )
-    return canonical_table(frame, PROJECTS)
+    return PROJECTS.conform(frame)
 
 
 @pytest.fixture
@@ -86,7 +85,7 @@ def data() -> AqbData:
     )
     # Demo rows are told by their flag, which the store sets for the demo seed's generated rows.
     agreements, projects = (frame.assign(demo=frame["source"].eq("synthetisch")) for frame in (agreements, projects))
-    return AqbData(agreements, projects, empty_table(PROGRESS), ("test.xlsx",))
+    return AqbData(agreements, projects, PROGRESS.empty(), ("test.xlsx",))
 
 
 def _row(frame: pd.DataFrame, ags: str) -> pd.Series:

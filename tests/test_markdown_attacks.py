@@ -13,8 +13,8 @@ import pytest
 from google.protobuf.descriptor import FieldDescriptor
 from streamlit.testing.v1 import AppTest
 
-from aqb_data.charts import deviation_bars, plain_text
-from aqb_data.workbook import XLSX_MIME
+from aqb_data.present.charts import deviation_bars, plain_text
+from aqb_data.read.workbook import XLSX_MIME
 from tests.documents import agreement_text
 from tests.markdown_payloads import (
     FILE_NAME,

@@ -13,23 +13,17 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from aqb_data import images
-from aqb_data import indicators as ind
 from aqb_data.__main__ import main
-from aqb_data.achievement import BEHIND, NO_DATA, STATUS_SYMBOL, WATCH, achievement, status_reason, stichtage
-from aqb_data.dataset import AqbData, bundled_data
-from aqb_data.districts import load_districts
-from aqb_data.formatting import format_date, format_eur
-from aqb_data.meeting_pack import (
-    DEMO_NOTICE,
-    Pack,
-    district_pack,
-    land_pack,
-    pack_pdf,
-    pack_pptx,
-)
-from aqb_data.model import MEASURE_TYPES, synthetic_mask
-from aqb_data.sources import DEMO_LABEL
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.achievement import BEHIND, NO_DATA, STATUS_SYMBOL, WATCH, achievement, status_reason, stichtage
+from aqb_data.analysis.provenance import DEMO_LABEL
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.districts import load_districts
+from aqb_data.domain.formatting import format_date, format_eur
+from aqb_data.domain.model import MEASURE_TYPES, synthetic_mask
+from aqb_data.export import images
+from aqb_data.export.meeting_pack import DEMO_NOTICE, Pack, district_pack, land_pack, pack_pdf, pack_pptx
+from aqb_data.read.files import bundled_data
 
 ROOT = Path(__file__).resolve().parents[1]
 WALDECK = "06635"

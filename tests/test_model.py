@@ -1,10 +1,10 @@
-"""Measure types and the canonical table schemas (aqb_data.model)."""
+"""Measure types and the canonical table schemas (aqb_data.domain.model)."""
 
 from __future__ import annotations
 
 import pytest
 
-from aqb_data.model import (
+from aqb_data.domain.model import (
     AGREEMENTS,
     MEASURE_TYPES,
     PROGRESS,

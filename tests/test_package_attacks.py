@@ -12,8 +12,8 @@ import zipfile
 
 import pytest
 
-from aqb_data.sandbox import read_workbook_isolated
-from aqb_data.workbook import read_workbook
+from aqb_data.read.sandbox import read_workbook_isolated
+from aqb_data.read.workbook import read_workbook
 
 FILE = "bericht.xlsx"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -14,11 +14,11 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from aqb_data.charts import ACCENT
-from aqb_data.dataset import bundled_data
-from aqb_data.formatting import format_eur, format_number
-from aqb_data.indicators import Selection, land_totals
-from aqb_data.store import open_store
+from aqb_data.analysis.indicators import Selection, land_totals
+from aqb_data.domain.formatting import format_eur, format_number
+from aqb_data.present.charts import ACCENT
+from aqb_data.read.files import bundled_data
+from aqb_data.store.database import open_store
 from tests.screen import Downloads, shown
 from ui.filters import NO_DATA
 

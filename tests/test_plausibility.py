@@ -1,9 +1,10 @@
 """Plausibility warnings: located at the cell, never blocking, also against the stored data."""
 
-from aqb_data.dataset import bundled_data
-from aqb_data.demo import DEMO_WORKBOOK
-from aqb_data.plausibility import plausibility_problems
-from aqb_data.workbook import Severity, read_workbook
+from aqb_data.domain.problems import Severity
+from aqb_data.paths import DEMO_WORKBOOK
+from aqb_data.read.files import bundled_data
+from aqb_data.read.plausibility import plausibility_problems
+from aqb_data.read.workbook import read_workbook
 from tests.workbooks import make_workbook
 
 WALDECK = "06635"

@@ -8,11 +8,13 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from aqb_data.dataset import bundled_data
-from aqb_data.imports import check_upload
-from aqb_data.sandbox import read_workbook_isolated
-from aqb_data.store import open_store
-from aqb_data.workbook import MAX_LISTED_PROBLEMS, XLSX_MIME, Problem, Severity, limit_problems, problems_workbook
+from aqb_data.domain.problems import MAX_LISTED_PROBLEMS, Problem, Severity, limit_problems
+from aqb_data.export.workbooks import problems_workbook
+from aqb_data.read.files import bundled_data
+from aqb_data.read.sandbox import read_workbook_isolated
+from aqb_data.read.workbook import XLSX_MIME
+from aqb_data.store.database import open_store
+from aqb_data.store.intake import check_upload
 from tests.workbooks import make_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

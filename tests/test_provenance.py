@@ -11,16 +11,17 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from aqb_data import indicators as ind
-from aqb_data.achievement import achievement
-from aqb_data.dataset import AqbData, bundled_data
-from aqb_data.formatting import format_change
-from aqb_data.meeting_pack import _trend_slide
-from aqb_data.model import demo_mask
-from aqb_data.sources import DEMO_LABEL, Rows, Shown, demo_rows, demo_share, source_line
-from aqb_data.store import Store
-from aqb_data.table_export import table_xlsx, view_metadata
-from aqb_data.workbook import read_workbook
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.achievement import achievement
+from aqb_data.analysis.provenance import DEMO_LABEL, Rows, Shown, demo_rows, demo_share, source_line
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.formatting import format_change
+from aqb_data.domain.model import demo_mask
+from aqb_data.export.meeting_pack import _trend_slide
+from aqb_data.export.tables import table_xlsx, view_metadata
+from aqb_data.read.files import bundled_data
+from aqb_data.read.workbook import read_workbook
+from aqb_data.store.database import Store
 from tests.screen import Downloads
 from tests.workbooks import make_workbook
 from ui.widgets import TREND_COLUMNS, demo_share_text

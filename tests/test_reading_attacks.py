@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 
-from aqb_data.dataset import AqbData
-from aqb_data.plausibility import plausibility_problems
-from aqb_data.values import name_key, spelled
-from aqb_data.workbook import Severity, read_workbook
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.problems import Severity
+from aqb_data.domain.values import name_key, spelled
+from aqb_data.read.plausibility import plausibility_problems
+from aqb_data.read.workbook import read_workbook
 from tests.workbooks import make_workbook
 
 FILE = "bericht.xlsx"

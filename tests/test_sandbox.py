@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from aqb_data import sandbox
 from aqb_data.__main__ import main
-from aqb_data.sandbox import IsolationError, Limits, read_agreement_isolated, read_workbook_isolated, run_isolated
-from aqb_data.workbook import read_workbook
+from aqb_data.read import sandbox
+from aqb_data.read.sandbox import IsolationError, Limits, read_agreement_isolated, read_workbook_isolated, run_isolated
+from aqb_data.read.workbook import read_workbook
 
 DEMO = Path(__file__).parents[1] / "data" / "aqb_demo.xlsx"
 

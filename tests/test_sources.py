@@ -2,8 +2,8 @@
 
 import math
 
-from aqb_data.dataset import bundled_data
-from aqb_data.sources import known_figures_check, method_text
+from aqb_data.analysis.provenance import known_figures_check, method_text
+from aqb_data.read.files import bundled_data
 
 
 def test_published_figures_beside_the_dataset() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aqb_data.dataset import bundled_data
-from aqb_data.store import SCHEMA_VERSION, Store, StoreBusyError, StoreError, open_store, sha256
-from aqb_data.workbook import read_workbook
+from aqb_data.read.files import bundled_data
+from aqb_data.read.workbook import read_workbook
+from aqb_data.store.database import SCHEMA_VERSION, Store, StoreBusyError, StoreError, open_store, sha256
 from tests.workbooks import make_workbook
 
 WALDECK, KASSEL_CITY = "06635", "06611"
@@ -161,7 +161,7 @@ def test_a_newer_schema_is_refused_with_a_german_message(tmp_path: Path) -> None
 
 
 def test_a_locked_database_says_try_again_and_changes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("aqb_data.store.BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr("aqb_data.store.database.BUSY_TIMEOUT_S", 0.2)
     blocker = sqlite3.connect(store.path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another import in the middle of its transaction
     try:

@@ -11,9 +11,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aqb_data.__main__ import main
-from aqb_data.imports import UploadCheck, check_upload, import_checked
-from aqb_data.model import is_demo
-from aqb_data.store import SCHEMA_VERSION, Store, StoreConflictError, StoreError, open_store
+from aqb_data.domain.model import is_demo
+from aqb_data.store import database
+from aqb_data.store.database import SCHEMA_VERSION, Store, StoreConflictError, StoreError, open_store
+from aqb_data.store.intake import UploadCheck, check_upload, import_checked
 from tests.workbooks import make_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,7 +258,7 @@ def test_an_interrupted_upgrade_leaves_schema_1_whole(tmp_path: Path, monkeypatc
         connection.execute("ALTER TABLE agreements ADD COLUMN demo INTEGER NOT NULL DEFAULT 0")
         raise KeyboardInterrupt  # as if the process were stopped in the middle
 
-    monkeypatch.setitem(__import__("aqb_data.store").store._UPGRADES, 1, fail_halfway)
+    monkeypatch.setitem(database._UPGRADES, 1, fail_halfway)
     with pytest.raises(KeyboardInterrupt):
         Store(path)
     with sqlite3.connect(path) as connection:

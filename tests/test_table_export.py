@@ -7,10 +7,17 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from aqb_data.dataset import bundled_data
-from aqb_data.formatting import format_change, format_date, format_eur, format_eur_cents, format_percent, format_points
-from aqb_data.indicators import Selection
-from aqb_data.table_export import table_csv, table_xlsx, view_metadata
+from aqb_data.analysis.indicators import Selection
+from aqb_data.domain.formatting import (
+    format_change,
+    format_date,
+    format_eur,
+    format_eur_cents,
+    format_percent,
+    format_points,
+)
+from aqb_data.export.tables import table_csv, table_xlsx, view_metadata
+from aqb_data.read.files import bundled_data
 from tests.screen import Downloads, shown
 from tests.test_pages import open_app
 

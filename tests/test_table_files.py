@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 import ui.widgets
-from aqb_data.formatting import (
+from aqb_data.domain.formatting import (
     format_change,
     format_change_percent,
     format_eur,
@@ -22,15 +22,7 @@ from aqb_data.formatting import (
     format_percent,
     format_points,
 )
-from aqb_data.table_export import (
-    Columns,
-    FormatByRow,
-    ValueKind,
-    export_table,
-    table_csv,
-    table_xlsx,
-    value_kind,
-)
+from aqb_data.export.tables import Columns, FormatByRow, ValueKind, export_table, table_csv, table_xlsx, value_kind
 from tests.test_pages import open_app
 
 UNITS = ("€", "%", "Pp.")

@@ -19,9 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from aqb_data.districts import load_districts
-from aqb_data.model import MEASURE_TYPES, TABLES, Kind, Table
-from aqb_data.workbook import TEMPLATE_ROWS, read_workbook, write_template
+from aqb_data.domain.districts import load_districts
+from aqb_data.domain.model import MEASURE_TYPES, TABLES, Kind, Table
+from aqb_data.export.workbooks import TEMPLATE_ROWS, write_template
+from aqb_data.read.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = "vorlage_kassel.xlsx"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aqb_data.workbook import XLSX_MIME
+from aqb_data.read.workbook import XLSX_MIME
 from tests.workbooks import make_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

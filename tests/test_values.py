@@ -1,4 +1,4 @@
-"""Reading single cell values typed the German way (aqb_data.values)."""
+"""Reading single cell values typed the German way (aqb_data.domain.values)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from aqb_data.values import (
+from aqb_data.domain.values import (
     EXPECTED_COUNT,
     EXPECTED_DATE,
     EXPECTED_MONEY,

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aqb_data import charts
-from aqb_data.comparison import INDICATORS, district_against_context, district_comparison, geojson
-from aqb_data.dataset import bundled_data
-from aqb_data.indicators import Selection, land_totals
+from aqb_data.analysis.comparison import INDICATORS, district_against_context, district_comparison, geojson
+from aqb_data.analysis.indicators import Selection, land_totals
+from aqb_data.present import charts
+from aqb_data.read.files import bundled_data
 from tests.screen import shown
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Reading the districts' workbooks and writing them back (aqb_data.workbook)."""
+"""Reading the districts' workbooks and writing them back (aqb_data.read.workbook)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from aqb_data.districts import load_districts
-from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS, TABLES, Kind, Table
-from aqb_data.workbook import Problem, Severity, problems_frame, problems_workbook, read_workbook, write_workbook
+from aqb_data.domain.districts import load_districts
+from aqb_data.domain.model import AGREEMENTS, PROGRESS, PROJECTS, TABLES, Kind, Table
+from aqb_data.domain.problems import Problem, Severity, problems_frame
+from aqb_data.export.workbooks import problems_workbook, write_workbook
+from aqb_data.read.workbook import read_workbook
 from tests.workbooks import make_workbook
 
 FILE = "bericht.xlsx"

@@ -22,27 +22,13 @@ import pytest
 from defusedxml import ElementTree
 from openpyxl import load_workbook
 
-from aqb_data.formatting import format_date, format_eur
-from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS, Table
-from aqb_data.table_export import table_csv, table_xlsx
-from aqb_data.workbook import (
-    Problem,
-    Severity,
-    canonical_table,
-    problems_workbook,
-    read_workbook,
-    write_template,
-    write_workbook,
-)
-from aqb_data.xlsx_writer import (
-    CUT_MARK,
-    MAX_CELL_TEXT,
-    append_row,
-    is_xlsx_file,
-    new_workbook,
-    save,
-    write_cell,
-)
+from aqb_data.domain.formatting import format_date, format_eur
+from aqb_data.domain.model import AGREEMENTS, PROGRESS, PROJECTS, Table
+from aqb_data.domain.problems import Problem, Severity
+from aqb_data.export.tables import table_csv, table_xlsx
+from aqb_data.export.workbooks import problems_workbook, write_template, write_workbook
+from aqb_data.export.xlsx import CUT_MARK, MAX_CELL_TEXT, append_row, is_xlsx_file, new_workbook, save, write_cell
+from aqb_data.read.workbook import read_workbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -158,7 +144,7 @@ def test_the_pruefbericht_of_no_problems_has_its_headings_only() -> None:
 
 
 def _table(table: Table, values: dict[str, object]) -> pd.DataFrame:
-    return canonical_table(pd.DataFrame([values]).reindex(columns=table.column_names), table)
+    return table.conform(pd.DataFrame([values]).reindex(columns=table.column_names))
 
 
 def _state(text: str) -> dict[str, pd.DataFrame]:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from aqb_data.achievement import achievement, thresholds_text
-from aqb_data.dataset import bundled_data
-from aqb_data.formatting import format_eur, format_percent
-from aqb_data.indicators import Selection
+from aqb_data.analysis.achievement import achievement, thresholds_text
+from aqb_data.analysis.indicators import Selection
+from aqb_data.domain.formatting import format_eur, format_percent
+from aqb_data.read.files import bundled_data
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,9 +8,9 @@ from typing import NoReturn
 
 import streamlit as st
 
-from aqb_data.dataset import AqbData
-from aqb_data.store import Store, StoreError, default_path, open_store
-from aqb_data.workbook import write_template
+from aqb_data.domain.dataset import AqbData
+from aqb_data.export.workbooks import write_template
+from aqb_data.store.database import Store, StoreError, default_path, open_store
 from ui.text import escape_markdown
 
 

@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from aqb_data.dataset import AqbData
-from aqb_data.districts import REGIERUNGSBEZIRKE, district_label, load_districts
-from aqb_data.indicators import Selection
-from aqb_data.model import MEASURE_TYPES
+from aqb_data.analysis.indicators import Selection
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.districts import REGIERUNGSBEZIRKE, district_label, load_districts
+from aqb_data.domain.model import MEASURE_TYPES
 from ui.text import link_value
 
 # URL parameter names (the widgets' keys).

@@ -9,10 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from aqb_data import images
-from aqb_data.charts import image_config
-from aqb_data.dataset import AqbData, content_digest
-from aqb_data.formatting import (
+from aqb_data.analysis.indicators import Selection
+from aqb_data.analysis.provenance import Shown, data_status
+from aqb_data.domain.dataset import AqbData, content_digest
+from aqb_data.domain.formatting import (
     NOT_AVAILABLE,
     format_change,
     format_eur,
@@ -22,9 +22,9 @@ from aqb_data.formatting import (
     format_points,
     safe_file_stem,
 )
-from aqb_data.indicators import Selection
-from aqb_data.sources import Shown, data_status
-from aqb_data.table_export import Columns, FormatByRow, table_csv, table_xlsx, view_metadata
+from aqb_data.export import images
+from aqb_data.export.tables import Columns, FormatByRow, table_csv, table_xlsx, view_metadata
+from aqb_data.present.charts import image_config
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.text import escape_markdown

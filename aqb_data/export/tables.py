@@ -9,7 +9,7 @@ with its symbol); columns without a formatter are exported as their values. A co
 kind (a table of indicators) names each row's formatter through `FormatByRow`.
 
 Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a CR) is neutralised by
-the rule in `xlsx_writer`: in xlsx it is a text cell with Excel's quote prefix, in CSV it gets a leading apostrophe.
+the rule in `xlsx`: in xlsx it is a text cell with Excel's quote prefix, in CSV it gets a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from enum import StrEnum
 
 import pandas as pd
 
-from aqb_data.dataset import AqbData
-from aqb_data.districts import district_label
-from aqb_data.formatting import (
+from aqb_data.analysis.indicators import Selection, measure_label
+from aqb_data.analysis.provenance import DEMO_LABEL, Shown, source_line, view_data_status
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.districts import district_label
+from aqb_data.domain.formatting import (
     format_change,
     format_change_percent,
     format_date,
@@ -40,9 +42,7 @@ from aqb_data.formatting import (
     money_decimals,
     rounded,
 )
-from aqb_data.indicators import Selection, measure_label
-from aqb_data.sources import DEMO_LABEL, Shown, source_line, view_data_status
-from aqb_data.xlsx_writer import append_row, neutralise, new_workbook, save, write_cell
+from aqb_data.export.xlsx import append_row, neutralise, new_workbook, save, write_cell
 
 Formatter = Callable[[object], str]
 

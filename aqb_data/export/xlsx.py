@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from aqb_data.values import visible
+from aqb_data.domain.values import visible
 
 if TYPE_CHECKING:  # openpyxl takes a sixth of a second to load; only a download needs it
     from openpyxl import Workbook

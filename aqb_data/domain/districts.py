@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DISTRICTS_CSV = DATA_DIR / "districts.csv"
+from aqb_data.paths import DISTRICTS_CSV
 
 CITY = "Kreisfreie Stadt"
 COUNTY = "Landkreis"

@@ -21,15 +21,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from aqb_data.achievement import latest_reports
-from aqb_data.dataset import AqbData
-from aqb_data.districts import district_label
-from aqb_data.model import DEMO_FLAG, SYNTHETIC_SOURCE, TABLE_BY_NAME, TABLES, Kind, Table, synthetic_mask
-from aqb_data.values import visible
-from aqb_data.workbook import canonical_table
+from aqb_data.analysis.achievement import latest_reports
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.districts import district_label
+from aqb_data.domain.model import DEMO_FLAG, SYNTHETIC_SOURCE, TABLE_BY_NAME, TABLES, Kind, Table, synthetic_mask
+from aqb_data.domain.values import visible
+from aqb_data.paths import DEFAULT_DB, DEMO_WORKBOOK
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = PROJECT_ROOT / "var" / "aqb.sqlite"
 # 2: every row has a `demo` flag (before, demo rows were told by the word "synthetisch" in their source).
 SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -164,7 +162,7 @@ def _from_sql(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     for name, sql, kind in _columns(table):
         series = frame[sql]
         renamed[name] = (pd.to_numeric(series) / 100).round(2) if kind is Kind.MONEY else series
-    result = canonical_table(pd.DataFrame(renamed), table)
+    result = table.conform(pd.DataFrame(renamed))
     result[DEMO_FLAG] = frame[DEMO_FLAG].astype(bool).to_numpy()
     return result.sort_values(list(table.key), ignore_index=True)
 
@@ -783,8 +781,7 @@ class Store:
 
 def seed_demo(store: Store) -> ImportRecord | None:
     """Fill a new, empty store with the bundled demo workbook (its rows keep their sources)."""
-    from aqb_data.demo import DEMO_WORKBOOK
-    from aqb_data.workbook import read_workbook
+    from aqb_data.read.workbook import read_workbook
 
     data = DEMO_WORKBOOK.read_bytes()
     result = read_workbook(data, DEMO_WORKBOOK.name)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
-from aqb_data.dataset import AqbData, memoised
-from aqb_data.demo import KNOWN_FIGURES_CSV
-from aqb_data.districts import district_label, population_date
-from aqb_data.formatting import format_date
-from aqb_data.indicators import Selection, budget_trend
-from aqb_data.model import demo_mask
-
-TEXTS_DIR = Path(__file__).resolve().parent / "texts"
+from aqb_data.analysis.indicators import Selection, budget_trend
+from aqb_data.domain.dataset import AqbData, memoised
+from aqb_data.domain.districts import district_label, population_date
+from aqb_data.domain.formatting import format_date
+from aqb_data.domain.model import demo_mask
+from aqb_data.paths import KNOWN_FIGURES_CSV, TEXTS_DIR
 
 
 def method_text(name: str) -> str:

@@ -7,11 +7,12 @@ from datetime import datetime
 
 import pandas as pd
 
-from aqb_data.dataset import AqbData
-from aqb_data.model import TABLE_BY_NAME
-from aqb_data.sandbox import read_workbook_isolated
-from aqb_data.store import ChangePreview, ImportRecord, Store, sha256
-from aqb_data.workbook import Problem, ProblemList, Severity, WorkbookResult, canonical_table
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.model import TABLE_BY_NAME
+from aqb_data.domain.problems import Problem, ProblemList, Severity
+from aqb_data.read.sandbox import read_workbook_isolated
+from aqb_data.read.workbook import WorkbookResult
+from aqb_data.store.database import ChangePreview, ImportRecord, Store, sha256
 
 CHECK_ATTEMPTS = 3  # a check is made again when an import landed during it
 
@@ -56,7 +57,7 @@ def keep_stored_values(result: WorkbookResult, current: AqbData) -> None:
         keys = pd.MultiIndex.from_frame(frame[list(table.key)])
         for column in absent:
             frame[column] = stored[column].reindex(keys).to_numpy()
-        result.tables[name] = canonical_table(frame, table)
+        result.tables[name] = table.conform(frame)
 
 
 def check_upload(data: bytes, file_name: str, store: Store, when: datetime | None = None) -> UploadCheck:

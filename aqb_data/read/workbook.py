@@ -1,4 +1,4 @@
-"""Reading the districts' workbooks into the canonical tables, with every problem found; writing them.
+"""Reading the districts' workbooks into the canonical tables, with every problem found.
 
 A workbook holds any of the sheets `Zielvereinbarungen`, `Projekte`, `Umsetzungsstand`. The reader copes
 with what real files look like (title rows, blank rows, `Summe` rows, numbers and dates typed as German
@@ -8,31 +8,23 @@ was expected. It never raises for bad content.
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
 from pathlib import Path
 
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from aqb_data import values, xlsx_writer
-from aqb_data.districts import DistrictError, district_label, load_districts, resolve_ags, resolve_name
-from aqb_data.formatting import format_eur, format_number
-from aqb_data.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
-from aqb_data.xlsx_package import (
-    MAX_COLUMNS,
-    MAX_ROWS,
-    PackageError,
-    checked_package,
-    column_letters,
-    inspect_package,
-)
+from aqb_data.domain import values
+from aqb_data.domain.districts import DistrictError, district_label, resolve_ags, resolve_name
+from aqb_data.domain.formatting import format_eur, format_number
+from aqb_data.domain.model import MEASURE_TYPES, TABLES, Column, Kind, Table, parse_measure_type
+from aqb_data.domain.problems import Problem, ProblemList, Severity, limit_problems
+from aqb_data.read.package import MAX_COLUMNS, MAX_ROWS, PackageError, checked_package, column_letters, inspect_package
 
 HEADER_SEARCH_ROWS = 30
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,99 +39,6 @@ _ROW_CONTENT = {
     "projects": (("measure_type",), "keine Maßnahmenart", "die Maßnahmenart"),
     "progress": (("as_of",), "keinen Stichtag", "den Stichtag"),
 }
-
-
-class Severity(Enum):
-    """Errors block an import; warnings are shown but do not."""
-
-    ERROR = "Fehler"
-    WARNING = "Warnung"
-    NOTE = "Hinweis"  # what the reader did and the analyst should know, e.g. a total line it did not read
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a file, located as precisely as possible."""
-
-    file: str
-    severity: Severity
-    kind: str
-    expected: str
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-    value: str | None = None
-    cell: str | None = None
-    stands_for: int = 1  # a summary line of problems not listed one by one stands for that many
-
-    def location(self) -> str:
-        """Where the problem is, in German: file, sheet, row, column (and the cell, e.g. G7)."""
-        parts = [self.file]
-        if self.sheet:
-            parts.append(f"Blatt „{self.sheet}“")
-        if self.row:
-            parts.append(f"Zeile {self.row}")
-        if self.column:
-            parts.append(f"Spalte „{self.column}“" + (f" (Zelle {self.cell})" if self.cell else ""))
-        elif self.cell:
-            parts.append(f"{'Zellen' if ':' in self.cell else 'Zelle'} {self.cell}")
-        return ", ".join(parts)
-
-    def text(self) -> str:
-        """The whole problem as one German sentence."""
-        found = f"Wert „{self.value}“ – " if self.value not in (None, "") else ""
-        return f"{self.severity.value}: {self.location()}: {found}{self.expected}"
-
-
-class ProblemList:
-    """Errors and warnings of anything that holds `problems`."""
-
-    problems: list[Problem]
-
-    def count(self, severity: Severity) -> int:
-        """How many problems of this severity there are, counting those only summarised (see `limit_problems`)."""
-        return sum(p.stands_for for p in self.problems if p.severity is severity)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The problems that block an import."""
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """The problems that are reported but do not block."""
-        return [p for p in self.problems if p.severity is Severity.WARNING]
-
-    @property
-    def notes(self) -> list[Problem]:
-        """What the reader did without anything being wrong, e.g. a total line it did not read as data."""
-        return [p for p in self.problems if p.severity is Severity.NOTE]
-
-
-MAX_LISTED_PROBLEMS = 1000  # per file and severity: a report with more is summarised, not listed to the end
-
-
-def limit_problems(problems: list[Problem], limit: int = MAX_LISTED_PROBLEMS) -> list[Problem]:
-    """The first `limit` problems of each severity, and for the rest one line per file, severity and kind that
-    counts them: a file broken in every row must not make the page, the Prüfbericht or the server carry millions."""
-    kept: list[Problem] = []
-    listed: dict[Severity, int] = {}
-    rest: dict[tuple[str, Severity, str], int] = {}
-    for problem in problems:
-        if listed.get(problem.severity, 0) < limit:
-            listed[problem.severity] = listed.get(problem.severity, 0) + 1
-            kept.append(problem)
-        else:
-            key = (problem.file, problem.severity, problem.kind)
-            rest[key] = rest.get(key, 0) + problem.stands_for
-    for (file, severity, kind), count in rest.items():
-        what = {Severity.ERROR: "Fehler", Severity.WARNING: "Warnungen", Severity.NOTE: "Hinweise"}[severity]
-        expected = (
-            f"Weitere {format_number(count)} {what} dieser Art sind nicht einzeln aufgeführt (es werden höchstens "
-            f"{format_number(limit)} gezeigt); bitte die aufgeführten Stellen beheben und die Datei erneut prüfen"
-        )
-        kept.append(Problem(file, severity, kind, expected, stands_for=count))
-    return kept
 
 
 @dataclass
@@ -183,34 +82,6 @@ _SHEET_NAMES = {
 
 
 RESAVE = "Bitte die Datei in Excel öffnen und erneut als .xlsx speichern."
-
-
-def empty_table(table: Table) -> pd.DataFrame:
-    """An empty canonical table with the right columns and dtypes (a fresh copy: callers may fill it)."""
-    return _empty_table(table).copy()
-
-
-@functools.cache
-def _empty_table(table: Table) -> pd.DataFrame:
-    # Made once per table: building the dtypes costs a few milliseconds, which every small file would pay.
-    return canonical_table(pd.DataFrame({name: [] for name in table.column_names}), table)
-
-
-def canonical_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Canonical dtypes: Int64 years, codes and counts; float euros; str text; datetime64 dates."""
-    for column in table.columns:
-        if column.name not in frame:
-            continue
-        series = frame[column.name]
-        if column.kind in (Kind.YEAR, Kind.MEASURE_TYPE, Kind.COUNT):
-            frame[column.name] = pd.array(series, dtype="Int64")
-        elif column.kind is Kind.MONEY:
-            frame[column.name] = pd.to_numeric(series, errors="raise").astype("float64")
-        elif column.kind is Kind.DATE:
-            frame[column.name] = pd.to_datetime(series).astype("datetime64[us]")
-        else:
-            frame[column.name] = series.astype("str").where(series.notna())
-    return frame[table.column_names]
 
 
 def _cell_text(value: object) -> str:
@@ -353,13 +224,13 @@ class _SheetReader:
                 "Spalten",
                 f"Keine Überschriftenzeile gefunden; erwartet werden Überschriften wie {headings}",
             )
-            return empty_table(self.table)
+            return self.table.empty()
         header, mapping = found
         self.mapping = mapping
         if not self.check_columns(header, rows[header], mapping):
-            return empty_table(self.table)
+            return self.table.empty()
         if not self.check_merged(header, merged) or not self.check_cells_without_value(header + 1, cells_without_value):
-            return empty_table(self.table)
+            return self.table.empty()
         records: list[dict[str, object]] = []
         record_rows: list[int] = []
         stray_rows: list[tuple[int, int, object]] = []  # rows with values only outside the read columns
@@ -388,7 +259,7 @@ class _SheetReader:
         self.check_duplicates(records, record_rows)
         self.record_rows = record_rows
         frame = pd.DataFrame.from_records(records, columns=self.table.column_names)
-        return canonical_table(frame, self.table)
+        return self.table.conform(frame)
 
     def check_merged(self, header: int, merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> bool:
         """Merged cells in the headings or the data leave it unclear which column or row a value is for."""
@@ -692,7 +563,7 @@ def read_workbook(
     else:
         data = source
     file_name = file_name or "Datei"
-    tables = {table.name: empty_table(table) for table in TABLES}
+    tables = {table.name: table.empty() for table in TABLES}
     reason = _sniff(data)
     if reason:
         return unreadable_result(file_name, reason)
@@ -791,196 +662,6 @@ def _too_many_rows(file_name: str, sheet_name: str, rows: int) -> Problem | None
 
 def unreadable_result(file_name: str, reason: str) -> WorkbookResult:
     """A result with no tables and one error: the file cannot be read, for `reason` (German)."""
-    tables = {table.name: empty_table(table) for table in TABLES}
+    tables = {table.name: table.empty() for table in TABLES}
     problem = Problem(file_name, Severity.ERROR, "Datei unlesbar", reason)
     return WorkbookResult(file_name, tables, [problem], unreadable=True)
-
-
-def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
-    """Problems as a table with German headings, for display and download."""
-    rows = [
-        {
-            "Art": p.severity.value,
-            "Kategorie": p.kind,
-            "Datei": p.file,
-            "Blatt": p.sheet or "",
-            "Zeile": p.row,
-            "Spalte": p.column or "",
-            "Zelle": p.cell or "",
-            "Wert": p.value or "",
-            "Erwartet / Hinweis": p.expected,
-        }
-        for p in problems
-    ]
-    columns = ["Art", "Kategorie", "Datei", "Blatt", "Zeile", "Spalte", "Zelle", "Wert", "Erwartet / Hinweis"]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame["Zeile"] = pd.array(frame["Zeile"], dtype="Int64")
-    return frame
-
-
-_NUMBER_FORMATS = {
-    Kind.MONEY: '#,##0.00 "€"',
-    Kind.COUNT: "#,##0",
-    Kind.YEAR: "0",
-    Kind.DATE: "DD.MM.YYYY",
-    Kind.MEASURE_TYPE: "0",
-}
-
-
-def write_workbook(tables: dict[str, pd.DataFrame], target: str | Path | io.BytesIO) -> None:
-    """Write canonical tables as a workbook in the upload format (German headings, number formats); text from
-    the files stays text (see `xlsx_writer`)."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    labels = load_districts().set_index("ags")["label"]
-    workbook = xlsx_writer.new_workbook()
-    for table in TABLES:
-        if table.name not in tables:
-            continue
-        frame = tables[table.name]
-        sheet = workbook.create_sheet(table.sheet)
-        xlsx_writer.append_row(sheet, [column.heading for column in table.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in frame.itertuples(index=False):
-            record = row._asdict()
-            record["district"] = labels.get(record["ags"])
-            xlsx_writer.append_row(sheet, [record.get(column.name) for column in table.columns])
-        for index, column in enumerate(table.columns, start=1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = max(12, min(60, len(column.heading) + 4))
-            number_format = _NUMBER_FORMATS.get(column.kind)
-            if number_format:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    cell.number_format = number_format
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-    xlsx_writer.save(workbook, target, reproducible=True)
-
-
-TEMPLATE_ROWS = 2000
-_EXAMPLES = {
-    "year": "2025",
-    "ags": "06635",
-    "district": "Waldeck-Frankenberg",
-    "budget_eur": "773.920,00",
-    "signed_ministry": "02.08.2025",
-    "signed_district": "13.08.2025",
-    "measure_type": "Ausbildungsvorbereitung",
-    "project": "AVIA (Aktivierung und Vermittlung von Migranten)",
-    "as_of": "30.06.2025",
-    "planned_eur": "120.000,00",
-    "spent_eur": "60.000,00",
-}
-
-
-def write_template(target: str | Path | io.BytesIO) -> None:
-    """The empty workbook for the districts: three sheets, drop-down lists, formats, and a `Hinweise` sheet."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    districts = load_districts().sort_values("label")
-    workbook = xlsx_writer.new_workbook()
-    heading_font, heading_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B5394")
-
-    lists = workbook.create_sheet("Listen")
-    xlsx_writer.append_row(lists, ["AGS", "Gebietskörperschaft", "Maßnahmenart"])
-    measure_labels = [mt.short_label for mt in MEASURE_TYPES.values()]
-    for index, row in enumerate(districts.itertuples()):
-        xlsx_writer.append_row(
-            lists, [row.ags, row.label, measure_labels[index] if index < len(measure_labels) else None]
-        )
-    lists.sheet_state = "hidden"
-    last = len(districts) + 1
-    list_ranges = {
-        Kind.AGS: f"Listen!$A$2:$A${last}",
-        Kind.DISTRICT_NAME: f"Listen!$B$2:$B${last}",
-        Kind.MEASURE_TYPE: f"Listen!$C$2:$C${len(measure_labels) + 1}",
-    }
-    list_messages = {
-        Kind.AGS: "Bitte einen der 26 Kreisschlüssel wählen.",
-        Kind.DISTRICT_NAME: "Bitte eine der 26 Gebietskörperschaften wählen.",
-        Kind.MEASURE_TYPE: "Bitte eine der vier Maßnahmenarten wählen.",
-    }
-
-    for table in TABLES:
-        sheet = workbook.create_sheet(table.sheet)
-        xlsx_writer.append_row(sheet, [column.heading for column in table.columns])
-        for index, column in enumerate(table.columns, start=1):
-            letter = get_column_letter(index)
-            cell = sheet.cell(row=1, column=index)
-            cell.font, cell.fill = heading_font, heading_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            sheet.column_dimensions[letter].width = max(14, min(48, len(column.heading) + 6))
-            cells = f"{letter}2:{letter}{TEMPLATE_ROWS}"
-            if column.kind in list_ranges:
-                validation = DataValidation(
-                    type="list",
-                    formula1=list_ranges[column.kind],
-                    allow_blank=True,
-                    showErrorMessage=True,
-                    errorTitle="Unbekannter Wert",
-                    error=list_messages[column.kind],
-                )
-                sheet.add_data_validation(validation)
-                validation.add(cells)
-            number_format = {**_NUMBER_FORMATS, Kind.AGS: "@", Kind.TEXT: "@"}.get(column.kind)
-            if number_format:
-                for (data_cell,) in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS, min_col=index, max_col=index):
-                    data_cell.number_format = number_format
-        sheet.row_dimensions[1].height = 32
-        sheet.freeze_panes = "A2"
-
-    notes = workbook.create_sheet("Hinweise", 0)
-    xlsx_writer.append_row(notes, ["AQB-Berichtsvorlage: so wird sie ausgefüllt"])
-    notes["A1"].font = Font(bold=True, size=14)
-    for line in (
-        "Eine Zeile je Zielvereinbarung, je Projekt bzw. je Projekt und Stichtag. Leere Blätter dürfen fehlen.",
-        "Beträge in Euro (z. B. 773.920,00), Daten als TT.MM.JJJJ. Eine Zeile „Summe“ am Ende ist erlaubt.",
-        "AGS oder Gebietskörperschaft genügt; steht beides da, gilt der AGS.",
-        "Eine Datei ersetzt beim Einlesen die Zeilen derselben Gebietskörperschaft und desselben Jahres im "
-        "jeweiligen Blatt, im Umsetzungsstand die desselben Stichtags; frühere Stände bleiben im Verlauf erhalten.",
-    ):
-        xlsx_writer.append_row(notes, [line])
-    xlsx_writer.append_row(notes, [])
-    xlsx_writer.append_row(notes, ["Blatt", "Spalte", "Pflicht", "Bedeutung", "Beispiel"])
-    for cell in notes[notes.max_row]:
-        cell.font, cell.fill = heading_font, heading_fill
-    for table in TABLES:
-        for column in table.columns:
-            required = "ja" if column.required else "AGS oder Name" if column.name in ("ags", "district") else "nein"
-            xlsx_writer.append_row(
-                notes, [table.sheet, column.heading, required, column.help, _EXAMPLES.get(column.name, "")]
-            )
-    for letter, width in zip("ABCDE", (22, 30, 16, 70, 44), strict=True):
-        notes.column_dimensions[letter].width = width
-    xlsx_writer.save(workbook, target, reproducible=True)
-
-
-PROBLEMS_SHEET = "Prüfbericht"
-
-
-def problems_workbook(problems: Iterable[Problem]) -> bytes:
-    """The problem list as an .xlsx for the district (sheet `Prüfbericht`): German headings, frozen, filterable;
-    file names and values from the files stay text (see `xlsx_writer`)."""
-    from openpyxl.styles import Font
-
-    # Spelled out first: a file name from a shell may hold a lone surrogate, which a pandas text column refuses.
-    frame = problems_frame(
-        replace(p, **{f.name: xlsx_writer.cell_text(v) for f in fields(p) if isinstance(v := getattr(p, f.name), str)})
-        for p in problems
-    )
-    workbook = xlsx_writer.new_workbook()
-    sheet = workbook.create_sheet(PROBLEMS_SHEET)
-    xlsx_writer.append_row(sheet, frame.columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in frame.itertuples(index=False):
-        xlsx_writer.append_row(sheet, row)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for letter, width in zip("ABCDEFGHI", (10, 22, 24, 20, 8, 28, 10, 24, 90), strict=True):
-        sheet.column_dimensions[letter].width = width
-    return xlsx_writer.save(workbook, reproducible=True)

@@ -14,10 +14,10 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from aqb_data.dataset import AqbData, memoised
-from aqb_data.districts import district_label, load_districts
-from aqb_data.formatting import format_eur
-from aqb_data.model import MEASURE_TYPES, UNALLOCATED_LABEL, demo_mask
+from aqb_data.domain.dataset import AqbData, memoised
+from aqb_data.domain.districts import district_label, load_districts
+from aqb_data.domain.formatting import format_eur
+from aqb_data.domain.model import MEASURE_TYPES, UNALLOCATED_LABEL, demo_mask
 
 UNALLOCATED_CODE = 0
 # The residual rows of an allocation beside the measure types 1–4 (see `allocation_by_measure_type`): with them

@@ -7,17 +7,15 @@ import hashlib
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
 
-from aqb_data.demo import DEMO_WORKBOOK
-from aqb_data.model import TABLE_BY_NAME, TABLES, demo_mask, mark_demo
-from aqb_data.workbook import Problem, WorkbookResult, empty_table, read_workbook
+from aqb_data.domain.model import TABLES, demo_mask
+from aqb_data.domain.problems import Problem
 
 
 class DataError(Exception):
@@ -122,37 +120,3 @@ def kept(limit: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
         return remembered
 
     return decorate
-
-
-def combine(results: Iterable[WorkbookResult]) -> AqbData:
-    """Tables of several files; a later file's rows replace a district's year in each table it brings."""
-    tables = {table.name: empty_table(table) for table in TABLES}
-    files = []
-    for result in results:
-        files.append(result.file)
-        for name, new in result.tables.items():
-            if new.empty:
-                continue
-            old = tables[name]
-            unit = list(TABLE_BY_NAME[name].replaces)
-            replaced = old.set_index(unit).index.isin(new.set_index(unit).index)
-            tables[name] = pd.concat([old[~replaced], new], ignore_index=True)
-    return AqbData(tables["agreements"], tables["projects"], tables["progress"], tuple(files))
-
-
-def load_workbooks(
-    paths: Iterable[str | Path], read: Callable[[str | Path], WorkbookResult] = read_workbook
-) -> AqbData:
-    """The tables of the given workbooks, each read with `read`; DataError listing every error if any has one."""
-    results = [read(path) for path in paths]
-    errors = [problem for result in results for problem in result.errors]
-    if errors:
-        raise DataError(errors)
-    return combine(results)
-
-
-def bundled_data() -> AqbData:
-    """The dataset shipped in data/ (the synthetic demo, anchored on published figures), its generated rows
-    flagged as demo data as the store flags them."""
-    data = load_workbooks([DEMO_WORKBOOK])
-    return AqbData(mark_demo(data.agreements), mark_demo(data.projects), mark_demo(data.progress), data.files)

@@ -15,10 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from aqb_data.dataset import AqbData, memoised
-from aqb_data.districts import district_label
-from aqb_data.formatting import format_eur, format_number, format_percent
-from aqb_data.indicators import (
+from aqb_data.analysis.indicators import (
     LAND_LABEL,
     Selection,
     measure_label,
@@ -27,6 +24,9 @@ from aqb_data.indicators import (
     scope_label,
     selected_projects,
 )
+from aqb_data.domain.dataset import AqbData, memoised
+from aqb_data.domain.districts import district_label
+from aqb_data.domain.formatting import format_eur, format_number, format_percent
 
 LEVELS = ("project", "measure_type", "district", "regierungsbezirk", "land")
 ON_TRACK, WATCH, BEHIND, NO_DATA = "im Plan", "beobachten", "im Verzug", "keine Daten"
@@ -66,7 +66,7 @@ def thresholds_text(thresholds: StatusThresholds = THRESHOLDS) -> str:
         f"- {STATUS_SYMBOL[ON_TRACK]} **{ON_TRACK}**: sonst.\n"
         f"- {STATUS_SYMBOL[NO_DATA]} **{NO_DATA}**: weder Abweichung noch Auslastung berechenbar.\n\n"
         "Es entscheidet die schlechtere der beiden Kennzahlen. Die Schwellen stehen an einer Stelle im Code "
-        "(`aqb_data/achievement.py`, `THRESHOLDS`) und lassen sich dort ändern."
+        "(`aqb_data/analysis/achievement.py`, `THRESHOLDS`) und lassen sich dort ändern."
     )
 
 

@@ -11,12 +11,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from aqb_data.achievement import STATUS_ORDER, achievement
-from aqb_data.dataset import AqbData, memoised
-from aqb_data.districts import DATA_DIR
-from aqb_data.indicators import Selection, district_budgets, land_totals, ratio, selected_projects
+from aqb_data.analysis.achievement import STATUS_ORDER, achievement
+from aqb_data.analysis.indicators import Selection, district_budgets, land_totals, ratio, selected_projects
+from aqb_data.domain.dataset import AqbData, memoised
+from aqb_data.paths import GEOJSON
 
-GEOJSON = DATA_DIR / "hessen_kreise.geojson"
 MAP_ATTRIBUTION = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0 (Daten verändert)"
 
 

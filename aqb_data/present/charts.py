@@ -13,18 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from aqb_data.achievement import BEHIND, EXPECTED_LABEL, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH
-from aqb_data.comparison import INDICATORS, MAP_ATTRIBUTION, district_comparison, geojson
-from aqb_data.dataset import AqbData, kept, memoised
-from aqb_data.formatting import (
-    format_eur,
-    format_eur_cents,
-    format_number,
-    format_percent,
-    format_points,
-    safe_file_stem,
-)
-from aqb_data.indicators import (
+from aqb_data.analysis.achievement import BEHIND, EXPECTED_LABEL, NO_DATA, ON_TRACK, STATUS_SYMBOL, WATCH
+from aqb_data.analysis.comparison import INDICATORS, MAP_ATTRIBUTION, district_comparison, geojson
+from aqb_data.analysis.indicators import (
     OTHER_TYPES_CODE,
     OVER_PLANNED_CODE,
     UNALLOCATED_CODE,
@@ -34,7 +25,16 @@ from aqb_data.indicators import (
     allocation_by_measure_type,
     measure_label,
 )
-from aqb_data.model import MEASURE_TYPES, UNALLOCATED_COLOUR
+from aqb_data.domain.dataset import AqbData, kept, memoised
+from aqb_data.domain.formatting import (
+    format_eur,
+    format_eur_cents,
+    format_number,
+    format_percent,
+    format_points,
+    safe_file_stem,
+)
+from aqb_data.domain.model import MEASURE_TYPES, UNALLOCATED_COLOUR
 
 # Figures kept per builder for a view seen before (see `kept`); a figure is some 10–100 KB.
 FIGURES_KEPT = 128

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from aqb_data.agreement import Agreement, Signature, agreement_tables, read_agreement
-from aqb_data.districts import CITY, DATA_DIR, load_districts
-from aqb_data.model import AGREEMENTS, PROGRESS, PROJECTS, SYNTHETIC_SOURCE, Table
-from aqb_data.workbook import canonical_table, write_workbook
+from aqb_data.domain.districts import CITY, load_districts
+from aqb_data.domain.model import AGREEMENTS, PROGRESS, PROJECTS, SYNTHETIC_SOURCE, Table
+from aqb_data.export.workbooks import write_workbook
+from aqb_data.paths import KNOWN_FIGURES_CSV, SEED_AGREEMENT
+from aqb_data.read.agreement import Agreement, Signature, agreement_tables, read_agreement
 
 DEFAULT_SEED = 2025
 YEARS = (2021, 2022, 2023, 2024, 2025)
-DEMO_WORKBOOK = DATA_DIR / "aqb_demo.xlsx"
-KNOWN_FIGURES_CSV = DATA_DIR / "known_figures.csv"
 
 # Sum of the 26 district budgets per year. 2023 is the published Landesmittel total; the other years
 # are synthetic values of the same order.
@@ -30,7 +29,6 @@ LAND_TOTALS = {2021: 27_200_000, 2022: 27_450_000, 2023: 27_700_000, 2024: 28_00
 # The signed agreement whose figures anchor the demo. Its text is not ours and stays in ../shared/seeds/;
 # the generator reads it there through the agreement reader. Its facts (not its text) are kept here for a
 # clone without ../shared, and a test checks that both give the same record.
-SEED_AGREEMENT = DATA_DIR.parent.parent / "shared" / "seeds" / "zielvereinbarung-2025-waldeck-frankenberg.md"
 REAL_SOURCE = "Zielvereinbarung 2025 HMSI – Landkreis Waldeck-Frankenberg, unterzeichnet 02.08.2025 / 13.08.2025"
 WALDECK_FRANKENBERG_2025 = Agreement(
     ags="06635",
@@ -294,9 +292,9 @@ def generate_demo(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
                 progress.extend(_progress(rng, year, district.ags, row, pace, rng.uniform(0.55, 1.15)))
             projects.append(pd.DataFrame(rows))
     return {
-        "agreements": _sorted(canonical_table(pd.concat(agreements, ignore_index=True), AGREEMENTS), AGREEMENTS),
-        "projects": _sorted(canonical_table(pd.concat(projects, ignore_index=True), PROJECTS), PROJECTS),
-        "progress": _sorted(canonical_table(pd.DataFrame(progress), PROGRESS), PROGRESS),
+        "agreements": _sorted(AGREEMENTS.conform(pd.concat(agreements, ignore_index=True)), AGREEMENTS),
+        "projects": _sorted(PROJECTS.conform(pd.concat(projects, ignore_index=True)), PROJECTS),
+        "progress": _sorted(PROGRESS.conform(pd.DataFrame(progress)), PROGRESS),
     }
 
 

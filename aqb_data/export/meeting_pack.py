@@ -22,9 +22,8 @@ from xml.sax.saxutils import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from aqb_data import charts, images
-from aqb_data import indicators as ind
-from aqb_data.achievement import (
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.achievement import (
     BEHIND,
     NO_DATA,
     ON_TRACK,
@@ -37,9 +36,10 @@ from aqb_data.achievement import (
     status_reason,
     stichtage,
 )
-from aqb_data.dataset import AqbData
-from aqb_data.districts import district_label, load_districts, population_date, resolve_ags
-from aqb_data.formatting import (
+from aqb_data.analysis.provenance import DEMO_LABEL, data_status, source_line
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.districts import district_label, load_districts, population_date, resolve_ags
+from aqb_data.domain.formatting import (
     NOT_AVAILABLE,
     format_change,
     format_date,
@@ -50,8 +50,9 @@ from aqb_data.formatting import (
     format_points,
     safe_file_stem,
 )
-from aqb_data.model import MEASURE_TYPES, demo_mask, is_demo
-from aqb_data.sources import DEMO_LABEL, data_status, source_line
+from aqb_data.domain.model import MEASURE_TYPES, demo_mask, is_demo
+from aqb_data.export import images
+from aqb_data.present import charts
 
 Progress = Callable[[float, str], None]
 

@@ -9,7 +9,7 @@ agreements are born-digital PDFs, so their text layer is all that is needed (a s
 Every step is linear in the length of the text (no regular expression backtracks over a long line, no text
 is built by repeated concatenation), and a PDF is read under budgets of pages, decoded bytes, operations
 and CPU time. A hostile document therefore ends quickly with a German message that says what is wrong, well
-inside the limits of the isolated reader (`aqb_data.sandbox`).
+inside the limits of the isolated reader (`aqb_data.read.sandbox`).
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from aqb_data import values
-from aqb_data.districts import DistrictError, district_label, resolve_name
-from aqb_data.model import AGREEMENTS, MEASURE_TYPES, PROJECTS, measure_type_of_label
-from aqb_data.workbook import canonical_table
+from aqb_data.domain import values
+from aqb_data.domain.districts import DistrictError, district_label, resolve_name
+from aqb_data.domain.model import AGREEMENTS, MEASURE_TYPES, PROJECTS, measure_type_of_label
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # An agreement has a few pages and about 20.000 characters; the budgets leave room for fifty times that.
@@ -838,6 +837,6 @@ def agreement_tables(
             )
     projects = pd.DataFrame(rows, columns=PROJECTS.column_names)
     return {
-        "agreements": canonical_table(pd.DataFrame([agreement_row]), AGREEMENTS),
-        "projects": canonical_table(projects, PROJECTS),
+        "agreements": AGREEMENTS.conform(pd.DataFrame([agreement_row])),
+        "projects": PROJECTS.conform(projects),
     }

@@ -21,10 +21,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TypeVar
 
-from aqb_data.agreement import AgreementReading, read_agreement
-from aqb_data.dataset import AqbData
-from aqb_data.plausibility import plausibility_problems
-from aqb_data.workbook import WorkbookResult, limit_problems, read_workbook, unreadable_result
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.problems import limit_problems
+from aqb_data.read.agreement import AgreementReading, read_agreement
+from aqb_data.read.plausibility import plausibility_problems
+from aqb_data.read.workbook import WorkbookResult, read_workbook, unreadable_result
 
 MAX_ADDRESS_SPACE_MB = 1024  # the reader may map this much beyond what the loaded program maps already
 MAX_CPU_SECONDS = 20
@@ -32,7 +33,7 @@ MAX_PARALLEL = 2
 QUEUE_SECONDS = 120  # how long a reading waits for a free slot before the analyst is asked to retry
 NICENESS = 10  # a reader yields the processor to the server's sessions
 # "__main__" as multiprocessing preloads it by default: a child then need not import the main script again.
-PRELOAD = ["__main__", "aqb_data.sandbox"]
+PRELOAD = ["__main__", "aqb_data.read.sandbox"]
 # The operators' settings (README, "Betrieb"): the environment may tighten or widen the limits.
 ENV_MEMORY, ENV_CPU, ENV_PARALLEL = "AQB_READER_MEMORY_MB", "AQB_READER_CPU_SECONDS", "AQB_READER_PARALLEL"
 

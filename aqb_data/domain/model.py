@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -170,6 +171,27 @@ class Table:
         """The column with this internal name."""
         return next(c for c in self.columns if c.name == name)
 
+    def empty(self) -> pd.DataFrame:
+        """An empty canonical table with the right columns and dtypes (a fresh copy: callers may fill it)."""
+        return _empty_frame(self).copy()
+
+    def conform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The frame's columns in canonical order and dtypes: Int64 years, codes and counts; float euros; str
+        text; datetime64 dates. Changes `frame` in place and returns the canonical columns."""
+        for column in self.columns:
+            if column.name not in frame:
+                continue
+            series = frame[column.name]
+            if column.kind in (Kind.YEAR, Kind.MEASURE_TYPE, Kind.COUNT):
+                frame[column.name] = pd.array(series, dtype="Int64")
+            elif column.kind is Kind.MONEY:
+                frame[column.name] = pd.to_numeric(series, errors="raise").astype("float64")
+            elif column.kind is Kind.DATE:
+                frame[column.name] = pd.to_datetime(series).astype("datetime64[us]")
+            else:
+                frame[column.name] = series.astype("str").where(series.notna())
+        return frame[self.column_names]
+
 
 _YEAR = Column("year", "Jahr", Kind.YEAR, True, ("haushaltsjahr", "förderjahr"), "Haushaltsjahr, z. B. 2025")
 _AGS = Column(
@@ -325,3 +347,9 @@ PROGRESS = Table(
 
 TABLES: tuple[Table, ...] = (AGREEMENTS, PROJECTS, PROGRESS)
 TABLE_BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}
+
+
+@functools.cache
+def _empty_frame(table: Table) -> pd.DataFrame:
+    # Made once per table: building the dtypes costs a few milliseconds, which every small file would pay.
+    return table.conform(pd.DataFrame({name: [] for name in table.column_names}))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aqb_data import values
-from aqb_data.dataset import AqbData
-from aqb_data.districts import district_label
-from aqb_data.formatting import format_date, format_eur, format_number
-from aqb_data.model import TABLE_BY_NAME
-from aqb_data.workbook import Problem, Severity, WorkbookResult
+from aqb_data.domain import values
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.districts import district_label
+from aqb_data.domain.formatting import format_date, format_eur, format_number
+from aqb_data.domain.model import TABLE_BY_NAME
+from aqb_data.domain.problems import Problem, Severity
+from aqb_data.read.workbook import WorkbookResult
 
 KIND = "Plausibilität"
 LOOK_ALIKE = "gleich bis auf Groß-/Kleinschreibung, Leerzeichen oder unsichtbare Zeichen"

@@ -1,0 +1,21 @@
+"""Every file and folder the dashboard reads or writes, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Bundled, read-only data (see data/SOURCE.md for where each file comes from).
+DATA_DIR = PROJECT_ROOT / "data"
+DISTRICTS_CSV = DATA_DIR / "districts.csv"
+GEOJSON = DATA_DIR / "hessen_kreise.geojson"
+KNOWN_FIGURES_CSV = DATA_DIR / "known_figures.csv"
+DEMO_WORKBOOK = DATA_DIR / "aqb_demo.xlsx"
+# The German method texts shown on *Methodik* and in the meeting pack.
+TEXTS_DIR = Path(__file__).resolve().parent / "texts"
+# The real agreement the demo data is anchored on; absent in a clone without the shared folder beside it.
+SEED_AGREEMENT = PROJECT_ROOT.parent / "shared" / "seeds" / "zielvereinbarung-2025-waldeck-frankenberg.md"
+
+# What the dashboard writes: the database with every import (overridden by AQB_DB).
+DEFAULT_DB = PROJECT_ROOT / "var" / "aqb.sqlite"
