@@ -17,5 +17,8 @@ TEXTS_DIR = Path(__file__).resolve().parent / "texts"
 # The real agreement the demo data is anchored on; absent in a clone without the shared folder beside it.
 SEED_AGREEMENT = PROJECT_ROOT.parent / "shared" / "seeds" / "zielvereinbarung-2025-waldeck-frankenberg.md"
 
+# Which identity-provider groups mean which role (optional; see README, "Anmeldung und Rollen").
+ROLES_FILE = PROJECT_ROOT / ".streamlit" / "roles.toml"
+
 # What the dashboard writes: the database with every import (overridden by AQB_DB).
 DEFAULT_DB = PROJECT_ROOT / "var" / "aqb.sqlite"

@@ -16,12 +16,14 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import Enum
 from pathlib import Path
 
 import pandas as pd
 
 from aqb_data.analysis.achievement import latest_reports
+from aqb_data.domain.access import AccessDeniedError, Action, User, operator
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import district_label
 from aqb_data.domain.model import DEMO_FLAG, SYNTHETIC_SOURCE, TABLE_BY_NAME, TABLES, Kind, Table, synthetic_mask
@@ -29,7 +31,8 @@ from aqb_data.domain.values import visible
 from aqb_data.paths import DEFAULT_DB, DEMO_WORKBOOK
 
 # 2: every row has a `demo` flag (before, demo rows were told by the word "synthetisch" in their source).
-SCHEMA_VERSION = 2
+# 3: the audit trail (who did what, when, with which file).
+SCHEMA_VERSION = 3
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 15.0
 KIND_WORKBOOK, KIND_DEMO, KIND_AGREEMENT, KIND_REMOVE_DEMO = "workbook", "demo", "agreement", "remove-demo"
@@ -40,6 +43,38 @@ KIND_LABELS = {
     KIND_REMOVE_DEMO: "Demodaten entfernt",
 }
 TABLE_LABELS = {table.name: table.sheet for table in TABLES}
+DEFAULT_AUDIT_RETENTION_DAYS = 365
+
+
+class AuditEvent(Enum):
+    """What the audit trail records; `label` is the German wording on *Verlauf* and in its download."""
+
+    IMPORT = "Arbeitsmappe eingelesen"
+    AGREEMENT = "Zielvereinbarung übernommen"
+    DEMO = "Demodaten angelegt"
+    UNDO = "Import zurückgenommen"
+    REMOVE_DEMO = "Demodaten entfernt"
+    EXPORT_PACK = "Besprechungsunterlage exportiert"
+    EXPORT_STATE = "Früheren Stand exportiert"
+
+    @property
+    def label(self) -> str:
+        """The German wording."""
+        return self.value
+
+
+_IMPORT_EVENTS = {KIND_WORKBOOK: AuditEvent.IMPORT, KIND_AGREEMENT: AuditEvent.AGREEMENT, KIND_DEMO: AuditEvent.DEMO}
+# Who may cause each event; the store checks it again before it writes.
+_EVENT_ACTIONS = {
+    AuditEvent.IMPORT: Action.UPLOAD,
+    AuditEvent.AGREEMENT: Action.UPLOAD,
+    AuditEvent.DEMO: Action.UPLOAD,
+    AuditEvent.UNDO: Action.UNDO,
+    AuditEvent.REMOVE_DEMO: Action.REMOVE_DEMO,
+    AuditEvent.EXPORT_PACK: Action.READ,
+    AuditEvent.EXPORT_STATE: Action.EXPORT_STATE,
+}
+AUDIT_COLUMNS = ["Zeitpunkt", "Benutzer", "Name", "Rollen", "Vorgang", "Import Nr.", "Datei", "SHA-256", "Änderung"]
 
 
 class StoreError(RuntimeError):
@@ -87,7 +122,8 @@ def _schema() -> str:
             imported_at TEXT NOT NULL,
             summary TEXT NOT NULL,
             undone_at TEXT
-        )"""
+        )""",
+        _AUDIT_SCHEMA,
     ]
     for table in TABLES:
         columns = ", ".join(f"{sql} {_sql_type(kind)}" for _, sql, kind in _columns(table))
@@ -105,6 +141,25 @@ def _schema() -> str:
     return statements
 
 
+_AUDIT_SCHEMA = """CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    login TEXT NOT NULL,
+    name TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    event TEXT NOT NULL,
+    import_id INTEGER REFERENCES imports(id),
+    file_name TEXT NOT NULL DEFAULT '',
+    sha256 TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+)"""
+
+
+def _upgrade_from_2(connection: sqlite3.Connection) -> None:
+    """Schema 2 → 3: an empty audit trail (earlier imports stay in the import log, without a user)."""
+    connection.execute(_AUDIT_SCHEMA)
+
+
 def _upgrade_from_1(connection: sqlite3.Connection) -> None:
     """Schema 1 → 2: the rows the demo seed brought whose source says "synthetisch" become demo rows (schema 1
     told demo rows by that word alone, so a real project called so by its district counted as demo)."""
@@ -117,7 +172,7 @@ def _upgrade_from_1(connection: sqlite3.Connection) -> None:
         )
 
 
-_UPGRADES = {1: _upgrade_from_1}  # from each earlier schema to the next
+_UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2}  # from each earlier schema to the next
 _REMEDY = (
     "Es wurde nichts geändert. Bitte die Datei aus einer Sicherung wiederherstellen oder eine andere Datenbank "
     "wählen (Umgebungsvariable AQB_DB, auf der Kommandozeile --db); eine neue Datenbank mit den Demodaten entsteht "
@@ -325,8 +380,17 @@ _MONEY_LABELS = {
 class Store:
     """The database at one path: a new one is created with the current schema, an existing one is checked."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        require_user: bool = False,
+        audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS,
+    ) -> None:
+        """Open (or create) the database. With `require_user` (the dashboard's server) every write must name its
+        user; otherwise a write without one is the operating-system user's (command line, single seat)."""
         self.path = Path(path) if path else default_path()
+        self.require_user = require_user
+        self.audit_retention_days = audit_retention_days
         self.shown_path = visible(str(self.path))  # a path is text from outside too: never raw in a message
         if not os.path.lexists(self.path):
             self._create()
@@ -533,9 +597,13 @@ class Store:
     def history(self) -> list[ImportRecord]:
         """All imports, newest first."""
         with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT id, file_name, sha256, kind, imported_at, summary, undone_at FROM imports ORDER BY id DESC"
-            ).fetchall()
+            return self._history(connection)
+
+    @staticmethod
+    def _history(connection: sqlite3.Connection) -> list[ImportRecord]:
+        rows = connection.execute(
+            "SELECT id, file_name, sha256, kind, imported_at, summary, undone_at FROM imports ORDER BY id DESC"
+        ).fetchall()
         return [
             ImportRecord(
                 id=row[0],
@@ -673,6 +741,7 @@ class Store:
         sources_given: frozenset[str] = frozenset(),
         expected_version: tuple[int, int] | None = None,
         expected_basis: dict[tuple[str, str, int], str] | None = None,
+        user: User | None = None,
     ) -> ImportRecord | None:
         """Import the tables of one file as one transaction; None if that would change nothing.
 
@@ -680,7 +749,13 @@ class Store:
         the data changed since: the analyst confirmed a preview, not whatever the import would now do. With
         `expected_basis` too (the preview's `basis`), refuse only if the change touched a district's year in a
         table this file touches: imports of different districts all land, one after the other.
+
+        `user` must be allowed to upload (AccessDeniedError otherwise, nothing stored); a district user only rows
+        of their own district. The import is recorded in the audit trail with its user.
         """
+        event = _IMPORT_EVENTS.get(kind, AuditEvent.IMPORT)
+        actor = self._actor(user, event)
+        actor.require_district(ags for frame in tables.values() if "ags" in frame for ags in frame["ags"].dropna())
         with self._write() as connection:
             preview = self._preview(connection, tables, digest, sources_given)
             if expected_version is not None and self._version(connection) != expected_version:
@@ -724,13 +799,16 @@ class Store:
                         for row, flag in zip(_to_sql(frame, table), flags.tolist(), strict=True)
                     ],
                 )
-        return ImportRecord(import_id, file_name, digest, kind, now, summary)
+            record = ImportRecord(import_id, file_name, digest, kind, now, summary)
+            self._audit(connection, actor, event, record)
+        return record
 
-    def undo_last(self, import_id: int | None = None) -> ImportRecord | None:
+    def undo_last(self, import_id: int | None = None, user: User | None = None) -> ImportRecord | None:
         """Undo the newest import still in effect; its rows go, the rows it replaced come back.
 
         With `import_id`, only if that import is still the newest (another analyst may have imported since).
         """
+        actor = self._actor(user, AuditEvent.UNDO)
         with self._write() as connection:
             row = connection.execute(
                 "SELECT id FROM imports WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1"
@@ -750,11 +828,14 @@ class Store:
                 "UPDATE imports SET undone_at = ? WHERE id = ?",
                 (datetime.now().replace(microsecond=0).isoformat(), import_id),
             )
-        return next(record for record in self.history() if record.id == import_id)
+            undone = next(record for record in self._history(connection) if record.id == import_id)
+            self._audit(connection, actor, AuditEvent.UNDO, undone)
+        return undone
 
-    def remove_synthetic(self) -> ImportRecord | None:
+    def remove_synthetic(self, user: User | None = None) -> ImportRecord | None:
         """Retire every demo row (brought by the demo seed, see `DEMO_FLAG`) in one step, recorded as an import
         that can be undone. Rows of any other import stay, whatever their source says."""
+        actor = self._actor(user, AuditEvent.REMOVE_DEMO)
         with self._write() as connection:
             counts = {
                 table.name: connection.execute(
@@ -776,7 +857,77 @@ class Store:
                     f"UPDATE {table.name} SET replaced_by = ? WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1",
                     (import_id,),
                 )
-        return ImportRecord(import_id, "Demodaten entfernen", "", KIND_REMOVE_DEMO, now, summary)
+            record = ImportRecord(import_id, "Demodaten entfernen", "", KIND_REMOVE_DEMO, now, summary)
+            self._audit(connection, actor, AuditEvent.REMOVE_DEMO, record)
+        return record
+
+    # --- who did what ----------------------------------------------------------------------------
+
+    def _actor(self, user: User | None, event: AuditEvent) -> User:
+        """The user a write is done for, after checking they may; without one, the operating-system user, unless
+        this store serves the dashboard (`require_user`), where a write without a user is refused."""
+        if user is None:
+            if self.require_user:
+                raise AccessDeniedError(
+                    f"{event.label}: ohne angemeldeten Benutzer nicht erlaubt. Es wurde nichts geändert."
+                )
+            user = operator()
+        user.require(_EVENT_ACTIONS[event])
+        return user
+
+    def _audit(
+        self,
+        connection: sqlite3.Connection,
+        user: User,
+        event: AuditEvent,
+        record: ImportRecord | None = None,
+        file_name: str = "",
+        digest: str = "",
+        detail: str = "",
+    ) -> None:
+        """One entry of the audit trail, in the transaction of the change it records; entries past the retention
+        period go at the same time (the log holds personal data: DSGVO Art. 5 (1) e)."""
+        now = datetime.now().replace(microsecond=0)
+        roles = ", ".join(sorted(role.label for role in user.roles))
+        connection.execute(
+            "INSERT INTO audit (at, login, name, roles, event, import_id, file_name, sha256, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                now.isoformat(),
+                user.login if user.signed_in else f"{user.login} (ohne Anmeldung)",
+                user.name,
+                roles,
+                event.name,
+                record.id if record else None,
+                record.file_name if record else file_name,
+                record.sha256 if record else digest,
+                record.describe() if record and not detail else detail,
+            ),
+        )
+        cutoff = now - timedelta(days=self.audit_retention_days)
+        connection.execute("DELETE FROM audit WHERE at < ?", (cutoff.isoformat(),))
+
+    def record(
+        self, event: AuditEvent, user: User | None = None, file_name: str = "", digest: str = "", detail: str = ""
+    ) -> None:
+        """Record something that changes no data but must be traceable (a meeting pack or an earlier state
+        exported), after checking the user may do it."""
+        actor = self._actor(user, event)
+        with self._write() as connection:
+            self._audit(connection, actor, event, file_name=file_name, digest=digest, detail=detail)
+
+    def audit_log(self, user: User | None = None) -> pd.DataFrame:
+        """The audit trail, newest first, with German headings (`AUDIT_COLUMNS`); only for the role Verwaltung."""
+        (user or operator()).require(Action.AUDIT)
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT at, login, name, roles, event, import_id, file_name, sha256, detail FROM audit ORDER BY id DESC"
+            ).fetchall()
+        frame = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+        frame["Zeitpunkt"] = pd.to_datetime(frame["Zeitpunkt"])
+        frame["Vorgang"] = frame["Vorgang"].map(lambda name: AuditEvent[name].label)
+        frame["Import Nr."] = pd.array(frame["Import Nr."], dtype="Int64")
+        return frame
 
 
 def seed_demo(store: Store) -> ImportRecord | None:
@@ -787,7 +938,8 @@ def seed_demo(store: Store) -> ImportRecord | None:
     result = read_workbook(data, DEMO_WORKBOOK.name)
     if result.errors:
         raise ValueError("; ".join(p.text() for p in result.errors))
-    return store.import_tables(result.tables, DEMO_WORKBOOK.name, sha256(data), KIND_DEMO)
+    # The dashboard's own service account brings the demo data into a new database.
+    return store.import_tables(result.tables, DEMO_WORKBOOK.name, sha256(data), KIND_DEMO, user=operator())
 
 
 def open_store(path: str | Path | None = None) -> Store:
