@@ -34,7 +34,7 @@ from aqb_data.export.workbooks import problems_workbook, write_template, write_w
 from aqb_data.export.xlsx import is_xlsx_file, neutralise
 from aqb_data.read.files import load_workbooks
 from aqb_data.read.sandbox import read_agreement_isolated, read_workbook_isolated
-from aqb_data.store.database import KIND_LABELS, TABLE_LABELS, StoreError, open_store
+from aqb_data.store.database import KIND_LABELS, TABLE_LABELS, AuditEvent, StoreError, open_store, sha256
 from aqb_data.store.intake import UploadCheck, check_upload, import_checked
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
@@ -423,6 +423,7 @@ def _export_state(output: Path, as_of: int | None, db: str | None) -> int:
     if failure := _write_output(output, buffer.getvalue()):
         print(f"Fehler: {failure}", file=sys.stderr)
         return EXIT_UNREADABLE
+    store.record(AuditEvent.EXPORT_STATE, file_name=output.name, digest=sha256(buffer.getvalue()), detail=state)
     print(
         f"{_shown(output)}: {state} mit {_counted(len(data.agreements), 'Zielvereinbarung', 'Zielvereinbarungen')}, "
         f"{_counted(len(data.projects), 'Projekt', 'Projekten')} und "
@@ -509,7 +510,8 @@ def _meeting_pack(district: str | None, year: int, outputs: list[str], db: str |
             print(f"Fehler: {error}.", file=sys.stderr)
             return EXIT_UNREADABLE
     try:
-        data = open_store(db).load()
+        store = open_store(db)
+        data = store.load()
     except (StoreError, DataError) as error:
         print(f"Fehler: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -521,12 +523,28 @@ def _meeting_pack(district: str | None, year: int, outputs: list[str], db: str |
     if pack.image_problem:
         print(f"Warnung: Diagramme sind durch ihre Zahlentabellen ersetzt. {pack.image_problem}", file=sys.stderr)
     for path in paths:
-        refusal = _write_output(path, meeting_pack.render(pack, path.suffix.lower().lstrip(".")))
+        document = meeting_pack.render(pack, path.suffix.lower().lstrip("."))
+        refusal = _write_output(path, document)
         if refusal:
             print(f"Fehler: {refusal}", file=sys.stderr)
             return EXIT_UNREADABLE
+        store.record(AuditEvent.EXPORT_PACK, file_name=path.name, digest=sha256(document), detail=pack.title)
         kind = "PowerPoint" if path.suffix.lower() == ".pptx" else "PDF"
         print(f"{path}: {pack.title} als {kind} mit {len(pack.slides)} Folien geschrieben.")
+    return EXIT_OK
+
+
+def _audit(db: str | None) -> int:
+    """Print the audit trail, newest first, one line per entry (the CLI runs as the operating-system user, who can
+    read the database file anyway)."""
+    log = open_store(db).audit_log()
+    for entry in log.itertuples(index=False):
+        number = f" · Import Nr. {entry[5]}" if pd.notna(entry[5]) else ""
+        digest = f" (SHA-256 {entry[7][:12]}…)" if entry[7] else ""
+        file = f" · {_shown(entry[6])}{digest}" if entry[6] else ""
+        print(f"{entry[0]:%d.%m.%Y %H:%M} · {_shown(entry[1])} · {entry[4]}{number}{file} · {_shown(entry[8])}")
+    if log.empty:
+        print("Das Protokoll ist leer.")
     return EXIT_OK
 
 
@@ -556,6 +574,7 @@ def _main(argv: Sequence[str] | None) -> int:
     commands.add_parser("history", help="die Importe auflisten")
     commands.add_parser("undo", help="den letzten Import rückgängig machen")
     commands.add_parser("remove-demo", help="alle synthetischen Demodaten entfernen")
+    commands.add_parser("audit", help="das Protokoll: wer wann was geändert oder exportiert hat")
     parse = commands.add_parser("parse-agreement", help="eine Zielvereinbarung (.md, .txt, .pdf) lesen, JSON ausgeben")
     parse.add_argument("file", metavar="DATEI")
     export_state = commands.add_parser(
@@ -586,7 +605,7 @@ def _main(argv: Sequence[str] | None) -> int:
         importing,
         pack,
         export_state,
-        *(commands.choices[c] for c in ("history", "undo", "remove-demo")),
+        *(commands.choices[c] for c in ("history", "undo", "remove-demo", "audit")),
     ):
         command.add_argument("--db", help="Datenbankdatei (Standard: $AQB_DB oder var/aqb.sqlite)")
     args = parser.parse_args(argv)
@@ -598,6 +617,7 @@ def _main(argv: Sequence[str] | None) -> int:
         "history": lambda: _history(args.db),
         "undo": lambda: _undo(args.db),
         "remove-demo": lambda: _remove_demo(args.db),
+        "audit": lambda: _audit(args.db),
         "template": lambda: _template(Path(args.output)),
         "parse-agreement": lambda: _parse_agreement(args.file),
         "meeting-pack": lambda: _meeting_pack(args.ags, args.year, args.outputs, args.db),

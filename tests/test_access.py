@@ -158,3 +158,21 @@ def test_the_operator_has_every_role_but_is_not_signed_in() -> None:
     user = operator()
     assert not user.signed_in and user.may(Action.AUDIT) and user.scope is None
     assert isinstance(user, User)
+
+
+def test_the_command_line_records_its_exports_and_prints_the_audit_trail(tmp_path: Path, capsys) -> None:
+    from aqb_data.__main__ import main
+
+    db = str(tmp_path / "aqb.sqlite")
+    assert main(["remove-demo", "--db", db]) == 0
+    assert main(["export-state", "--db", db, str(tmp_path / "stand.xlsx")]) == 0
+    capsys.readouterr()
+    assert main(["audit", "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    who = f"{operator().login} (ohne Anmeldung)"
+    assert [line.split(" · ")[1:3] for line in lines] == [
+        [who, "Datenstand exportiert"],
+        [who, "Demodaten entfernt"],
+        [who, "Demodaten angelegt"],
+    ]
+    assert "stand.xlsx (SHA-256 " in lines[0] and "Import Nr. 2" in lines[1]

@@ -55,7 +55,7 @@ class AuditEvent(Enum):
     UNDO = "Import zurückgenommen"
     REMOVE_DEMO = "Demodaten entfernt"
     EXPORT_PACK = "Besprechungsunterlage exportiert"
-    EXPORT_STATE = "Früheren Stand exportiert"
+    EXPORT_STATE = "Datenstand exportiert"
 
     @property
     def label(self) -> str:
