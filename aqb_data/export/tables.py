@@ -1,12 +1,12 @@
 """Tables as files: xlsx with numbers as numbers in German formats, and CSV for German Excel.
 
-A table view is described once, as columns → (German heading, formatter), and that description serves
-the screen and both exports, so a file holds exactly the rows and columns the screen shows. The formatter
-tells the kind of value (`VALUE_FORMATS`): `format_eur` is money, `format_percent` a share, `format_date` a
-date, and so on; each kind has its Excel format, its unit and the decimals the screen rounds to, and the files
-hold the value rounded as shown. A formatter that is not a known kind makes a text column (e.g. a status
-with its symbol); columns without a formatter are exported as their values. A column whose rows differ in
-kind (a table of indicators) names each row's formatter through `FormatByRow`.
+A table view is described once, as columns → (German heading, formatter) in `present.views`, and that
+description serves the screen, the slides and both exports, so a file holds exactly the rows and columns the
+screen shows. The formatter tells the kind of value (`VALUE_FORMATS`): `format_eur` is money, `format_percent`
+a share, `format_date` a date, and so on; each kind has its Excel format, its unit and the decimals the screen
+rounds to, and the files hold the value rounded as shown. A formatter that is not a known kind makes a text
+column (e.g. a status with its symbol); columns without a formatter are exported as their values. A column
+whose rows differ in kind (a table of indicators) names each row's formatter through `FormatByRow`.
 
 Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a CR) is neutralised by
 the rule in `xlsx`: in xlsx it is a text cell with Excel's quote prefix, in CSV it gets a leading apostrophe.
@@ -17,8 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -44,23 +44,8 @@ from aqb_data.domain.formatting import (
 )
 from aqb_data.export.xlsx import append_row, neutralise, new_workbook, save, write_cell
 
-Formatter = Callable[[object], str]
-
-
-@dataclass(frozen=True)
-class FormatByRow:
-    """A column whose rows differ in kind (one row per indicator): `column` of the frame names each row's
-    format, a key of `formats`; the screen and the files format each cell by its row's formatter."""
-
-    column: str
-    formats: Mapping[str, Formatter | None] = field(hash=False)
-
-    def formatter(self, key: object) -> Formatter | None:
-        """The formatter of a row whose format column holds `key`."""
-        return self.formats.get(key) if isinstance(key, str) else None  # type: ignore[return-value]
-
-
-Columns = dict[str, tuple[str, Formatter | FormatByRow | None]]
+# The column specifications are the views' (one per shown table, in `present.views`); re-exported for files.
+from aqb_data.present.views import Columns, FormatByRow
 
 DATA_SHEET, META_SHEET = "Daten", "Metadaten"
 

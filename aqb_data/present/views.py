@@ -1,0 +1,501 @@
+"""What a view shows, with no Streamlit and no files: one specification per shown table and sentence.
+
+A table is described once, as columns → (German heading, formatter): the page draws it through
+`ui.widgets.table`, `export.tables` writes the same columns to xlsx and CSV (the formatter names the kind of
+value, its unit and rounding), and a slide takes the same headings and text (`text_cells`). A `View` carries
+a table with its title, the sentences around it and the rows its demo label and source rest on. The sentences
+that a page and the meeting pack both say (the budget's parts, "keine Zielvereinbarung", the status counts)
+are functions here, so they are worded once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from aqb_data.analysis import indicators as ind
+from aqb_data.analysis.achievement import (
+    BEHIND,
+    NO_DATA,
+    ON_TRACK,
+    STATUS_SYMBOL,
+    WATCH,
+    behind_first,
+    behind_first_achievement,
+    budget_mismatch,
+    budget_note,
+    status_reason,
+)
+from aqb_data.analysis.provenance import Rows, Shown
+from aqb_data.domain.dataset import AqbData
+from aqb_data.domain.formatting import (
+    NOT_AVAILABLE,
+    format_change,
+    format_change_percent,
+    format_date,
+    format_eur,
+    format_eur_cents,
+    format_number,
+    format_percent,
+    format_points,
+)
+
+Formatter = Callable[[object], str]
+
+
+@dataclass(frozen=True)
+class FormatByRow:
+    """A column whose rows differ in kind (one row per indicator): `column` of the frame names each row's
+    format, a key of `formats`; the screen and the files format each cell by its row's formatter."""
+
+    column: str
+    formats: Mapping[str, Formatter | None] = field(hash=False)
+
+    def formatter(self, key: object) -> Formatter | None:
+        """The formatter of a row whose format column holds `key`."""
+        return self.formats.get(key) if isinstance(key, str) else None  # type: ignore[return-value]
+
+
+# A table's columns: frame column → (German heading, formatter). The formatter names the kind of value for the
+# files (`export.tables.VALUE_FORMATS`); None shows the value as it is.
+Columns = dict[str, tuple[str, Formatter | FormatByRow | None]]
+
+
+@dataclass(frozen=True)
+class View:
+    """A shown table: its rows, its columns (heading, formatter), its title (also the title of its files), the
+    sentences shown around it, and the rows its demo label, Datenstand and source rest on (None: the selection's)."""
+
+    frame: pd.DataFrame
+    columns: Columns
+    title: str
+    lines: tuple[str, ...] = ()
+    shown: Shown | None = None
+
+    @property
+    def headings(self) -> list[str]:
+        """The German headings, in the order shown."""
+        return [heading for heading, _ in self.columns.values()]
+
+    def cells(self, keys: Sequence[str] | None = None) -> pd.DataFrame:
+        """The table as a slide shows it: German headings, every cell the text the screen shows (`keys`: the
+        columns that fit, in the view's order)."""
+        columns = self.columns if keys is None else {k: spec for k, spec in self.columns.items() if k in keys}
+        return text_cells(self.frame, columns)
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def cell_text(value: object, formatter: Formatter | None) -> str:
+    """One cell as the screen shows it: formatted, or as is; `–` where there is no value."""
+    if _missing(value):
+        return NOT_AVAILABLE
+    text = formatter(value) if formatter is not None else str(value).strip()
+    return text if text else NOT_AVAILABLE
+
+
+def text_cells(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+    """A table of text cells under German headings, each formatted as on the screen (also with no rows)."""
+    cells: dict[str, list[str]] = {}
+    for name, (heading, formatter) in columns.items():
+        if isinstance(formatter, FormatByRow):
+            formatters = [formatter.formatter(key) for key in frame[formatter.column].tolist()]
+        else:
+            formatters = [formatter] * len(frame)
+        cells[heading] = [cell_text(v, f) for v, f in zip(frame[name].tolist(), formatters, strict=True)]
+    return pd.DataFrame(cells, columns=[heading for heading, _ in columns.values()], dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cells of their own kind
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def status_text(status: object) -> str:
+    """A status as symbol and text, never as colour only: `■ im Verzug`."""
+    return f"{STATUS_SYMBOL[status]} {status}"
+
+
+def data_date_text(first: object, last: object) -> str:
+    """The Stichtag the figures rest on: one date, a span of dates, or `kein Bericht`."""
+    if _missing(last):
+        return "kein Bericht"
+    return format_date(last) if first == last else f"{format_date(first)}–{format_date(last)}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Column specifications (page, its files and the slides)
+# ---------------------------------------------------------------------------------------------------------------
+
+ALLOCATION_COLUMNS: Columns = {
+    "unit_label": ("Gebiet", None),
+    "measure_label": ("Maßnahmenart", None),
+    "planned_eur": ("Geplante Mittel", format_eur),
+    "share": ("Anteil am Budget", format_percent),
+    "budget_eur": ("Haushaltsmittel", format_eur),
+}
+TREND_COLUMNS: Columns = {
+    "year": ("Jahr", str),
+    "budget_eur": ("Haushaltsmittel", format_eur),
+    "change_eur": ("Veränderung", format_change),
+    "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
+    "n_districts": ("Gebietskörperschaften", str),
+}
+# Zeitreihe also says over how many districts each year's change is like for like.
+TREND_COMPARED_COLUMNS: Columns = {
+    **TREND_COLUMNS,
+    "n_comparable": ("Gebietskörperschaften im Vorjahresvergleich", str),
+}
+PER_INHABITANT_COLUMNS: Columns = {
+    "label": ("Gebietskörperschaft", None),
+    "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
+    "budget_eur": ("Haushaltsmittel", format_eur),
+    "population": ("Einwohner/innen", format_number),
+}
+PER_INHABITANT_TREND_COLUMNS: Columns = {
+    "year": ("Jahr", str),
+    "unit_label": ("Gebiet", None),
+    "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
+}
+ALLOCATION_TREND_COLUMNS: Columns = {
+    "year": ("Jahr", str),
+    "measure_label": ("Maßnahmenart", None),
+    "planned_eur": ("Geplante Mittel", format_eur),
+}
+ACHIEVEMENT_TREND_COLUMNS: Columns = {
+    "year": ("Jahr", str),
+    "unit_label": ("Gebiet", None),
+    "spending_rate": ("Mittelabfluss", format_percent),
+    "expected_rate": ("erwartet", format_percent),
+    "occupancy": ("Auslastung", format_percent),
+    "transition_rate": ("Übergangsquote", format_percent),
+    "last_as_of": ("Stichtag", format_date),
+}
+DEVIATION_COLUMNS: Columns = {
+    "unit_label": ("Einheit", None),
+    "status": ("Status", None),
+    "spending_rate": ("Mittelabfluss", format_percent),
+    "expected_rate": ("erwartet", format_percent),
+    "deviation": ("Abweichung", format_points),
+    "occupancy": ("Auslastung", format_percent),
+}
+PROJECT_COLUMNS: Columns = {
+    "measure_label": ("Maßnahmenart", None),
+    "project": ("Projekt", None),
+    "provider": ("Träger", None),
+    "target_group": ("Zielgruppe", None),
+    "planned_eur": ("Geplante Mittel", format_eur),
+    "planned_places": ("Geplante Plätze", format_number),
+    "share": ("Anteil am Budget", format_percent),
+    "source": ("Quelle", None),
+}
+ACHIEVEMENT_COLUMNS: Columns = {
+    "status": ("Status", status_text),
+    "spending_rate": ("Mittelabfluss", format_percent),
+    "expected_rate": ("erwartet", format_percent),
+    "deviation": ("Abweichung", format_points),
+    "occupancy": ("Auslastung", format_percent),
+    "transition_rate": ("Übergangsquote", format_percent),
+    "dropout_rate": ("Abbruchquote", format_percent),
+    "cost_per_participant": ("Kosten je TN", format_eur),
+    "planned_eur": ("Geplant", format_eur),
+    "spent_eur": ("Verausgabt", format_eur),
+    # The dates the figures rest on, as dates (a unit's projects may have reported on different days).
+    "first_as_of": ("Erster Stichtag", format_date),
+    "last_as_of": ("Letzter Stichtag", format_date),
+}
+# Districts have a § 4 budget: beside the rate against plan, the spending against the budget, so that a
+# district that planned too little cannot look on track (its own light next to the status).
+_DATES = ("first_as_of", "last_as_of")
+DISTRICT_ACHIEVEMENT_COLUMNS: Columns = {
+    "status": ACHIEVEMENT_COLUMNS["status"],
+    "budget_status": ("Status ggü. § 4", status_text),
+    "spending_rate": ACHIEVEMENT_COLUMNS["spending_rate"],
+    "expected_rate": ACHIEVEMENT_COLUMNS["expected_rate"],
+    "deviation": ACHIEVEMENT_COLUMNS["deviation"],
+    "budget_spent_share": ("Abfluss ggü. § 4", format_percent),
+    "budget_gap_eur": ("Rückstand zum § 4-Pfad", format_eur_cents),
+    **{name: spec for name, spec in list(ACHIEVEMENT_COLUMNS.items())[4:] if name not in _DATES},
+    "budget_eur": ("Haushaltsmittel", format_eur),
+    **{name: ACHIEVEMENT_COLUMNS[name] for name in _DATES},
+}
+# The spending against § 4 beside the rate against plan, as the Hessen pack's § 4 slide shows it. Its path is
+# the § 4 path (the card on Zielerreichung), not the plan's "erwartet".
+BUDGET_SPENDING_COLUMNS: Columns = {
+    "unit_label": ("Gebietskörperschaft", None),
+    "status": DISTRICT_ACHIEVEMENT_COLUMNS["status"],
+    "budget_status": DISTRICT_ACHIEVEMENT_COLUMNS["budget_status"],
+    "spending_rate": DISTRICT_ACHIEVEMENT_COLUMNS["spending_rate"],
+    "budget_spent_share": DISTRICT_ACHIEVEMENT_COLUMNS["budget_spent_share"],
+    "budget_expected_share": ("anteiliger § 4-Pfad", format_percent),
+    "budget_gap_eur": DISTRICT_ACHIEVEMENT_COLUMNS["budget_gap_eur"],
+    "budget_eur": DISTRICT_ACHIEVEMENT_COLUMNS["budget_eur"],
+}
+DISTRICT_BUDGET_COLUMNS: Columns = {
+    "label": ("Gebietskörperschaft", None),
+    "regierungsbezirk": ("Regierungsbezirk", None),
+    "budget_eur": ("Haushaltsmittel", format_eur),
+    "planned_total_eur": ("Geplante Mittel", format_eur),
+    "over_planned_eur": ("Überplant", format_eur),
+    "unplanned_eur": ("Nicht verplant", format_eur),
+    "unknown_eur": ("Ohne Projektbeträge", format_eur),
+    "status": ("Hinweis", None),
+    "n_projects": ("Projekte", format_number),
+    "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
+    "change_eur": ("Veränderung ggü. Vorjahr", format_change),
+    "change_share": ("Veränderung (%)", format_change_percent),
+    "source": ("Quelle", None),
+}
+# The columns of the district budget table that fit the width of a slide.
+DISTRICT_BUDGET_SLIDE_KEYS = (
+    "label",
+    "regierungsbezirk",
+    "budget_eur",
+    "planned_total_eur",
+    "over_planned_eur",
+    "unplanned_eur",
+    "unknown_eur",
+    "n_projects",
+    "change_eur",
+    "status",
+)
+_UNIT_HEADINGS = {"district": "Gebietskörperschaft", "measure_type": "Maßnahmenart", "project": "Projekt"}
+_ACHIEVEMENT_TITLES = {
+    "district": "der Gebietskörperschaften",
+    "measure_type": "nach Maßnahmenarten",
+    "project": "der Projekte",
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------------------------------------------
+
+LIKE_FOR_LIKE_SENTENCE = (
+    "Die Veränderung zum Vorjahr zählt nur Gebietskörperschaften mit einer Zielvereinbarung in beiden Jahren."
+)
+_READING = {
+    "none": "Die Projekte nennen keine Beträge: Das Budget zählt als „ohne Projektbeträge“, nicht als frei.",
+    "partial": "Einige Projekte nennen keinen Betrag: Der Rest des Budgets zählt als „ohne Projektbeträge“.",
+    "no_projects": "Es gibt keine Projektliste: Das Budget zählt als „ohne Projektbeträge“, nicht als frei.",
+}
+OVER_BUDGET_SENTENCE = "Die Planung übersteigt das Budget."
+
+
+def no_agreement_sentence(name: str, year: int) -> str:
+    """`Für <name> liegt für <year> keine Zielvereinbarung vor.`"""
+    return f"Für {name} liegt für {year} keine Zielvereinbarung vor."
+
+
+def no_report_sentence(year: int) -> str:
+    """`Für <year> liegt noch kein Umsetzungsbericht vor.`"""
+    return f"Für {year} liegt noch kein Umsetzungsbericht vor."
+
+
+def planned_sentence(budgets: Mapping[str, object], parts: Mapping[str, object], markdown: bool = False) -> str:
+    """A district's budget in its parts (`indicators.budget_parts_sentence`), whether its planning exceeds the
+    budget, and how to read a budget whose projects lack amounts; from its row of `district_budgets` and of
+    `budget_decomposition`. `markdown`: the exceeded budget in bold (only numbers and fixed words are written)."""
+    text = ind.budget_parts_sentence(parts)
+    if budgets["over_committed"]:
+        text += f" **{OVER_BUDGET_SENTENCE}**" if markdown else f" {OVER_BUDGET_SENTENCE}"
+    reading = _READING.get(str(budgets["project_amounts"]))
+    return f"{text} {reading}" if reading else text
+
+
+def budget_part_rows(totals: Mapping[str, float | int]) -> list[tuple[str, float, str]]:
+    """The parts of a budget beside the planned money, each where it is not 0 and none netted against another,
+    from `indicators.land_totals`: (label, amount with its sign in the sum, why). They add up to the budget."""
+    rows: list[tuple[str, float, str]] = [("Geplante Mittel", float(totals["planned_total_eur"]), "")]
+    if totals["over_planned_eur"]:
+        rows.append(
+            (
+                "Überplant",
+                -float(totals["over_planned_eur"]),
+                f"{totals['n_over_planned']} Gebietskörperschaft(en) über dem Budget",
+            )
+        )
+    if totals["unplanned_eur"]:
+        rows.append(("Nicht verplant", float(totals["unplanned_eur"]), "freie Mittel"))
+    if totals["unknown_eur"]:
+        rows.append(
+            (
+                "Ohne Projektbeträge",
+                float(totals["unknown_eur"]),
+                f"{totals['n_unknown']} Gebietskörperschaft(en) ohne Beträge je Projekt oder ohne Projektliste",
+            )
+        )
+    return rows
+
+
+def sum_sentence(totals: Mapping[str, float | int], all_measure_types: bool = True) -> str:
+    """`Summe: <budget> Haushaltsmittel = <planned> geplant − … überplant + … nicht verplant + … ohne
+    Projektbeträge.`, then how much of it the chosen measure types plan (from `indicators.land_totals`)."""
+    text = (
+        f"Summe: {format_eur(totals['budget_eur'])} Haushaltsmittel = {format_eur(totals['planned_total_eur'])} "
+        f"geplant − {format_eur(totals['over_planned_eur'])} überplant + "
+        f"{format_eur(totals['unplanned_eur'])} nicht verplant + {format_eur(totals['unknown_eur'])} ohne "
+        "Projektbeträge. Geplante Mittel und die Teile zählen alle vier Maßnahmenarten"
+    )
+    if not all_measure_types:
+        return (
+            f"{text}; davon in den gewählten Maßnahmenarten {format_eur(totals['planned_eur'])} "
+            f"({format_percent(totals['planned_share'])})."
+        )
+    share = ind.ratio(totals["planned_total_eur"], totals["budget_eur"])
+    return f"{text} ({format_percent(share)} der Haushaltsmittel)."
+
+
+def status_line(frame: pd.DataFrame, what: str, markdown: bool = False) -> str:
+    """How many units (rows of `achievement`) have each status, worst first: `■ 3 im Verzug · ▲ 5 beobachten ·
+    ● 17 im Plan · ○ 1 keine Daten (Gebietskörperschaften)`; `markdown`: the counts in bold."""
+    counts = frame["status"].value_counts()
+    wrap = "**{}**" if markdown else "{}"
+    return (
+        " · ".join(
+            f"{STATUS_SYMBOL[s]} {wrap.format(counts.get(s, 0))} {s}" for s in (BEHIND, WATCH, ON_TRACK, NO_DATA)
+        )
+        + f" ({what})"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def overview_shown(selection: ind.Selection) -> Shown:
+    """The rows Übersicht draws: the year's agreements and projects and the previous year's budgets its change
+    compares with."""
+    previous = Rows(ind.Selection(selection.year - 1, selection.regierungsbezirk, selection.ags), ("agreements",))
+    return Shown.of(selection, ("agreements", "projects"), also=(previous,))
+
+
+def district_hint(row: Mapping[str, object]) -> str:
+    """What a district's budget row needs said beside its numbers: `überplant`, and a budget whose projects
+    lack amounts, or that has no project list or no agreement ("" when all is known)."""
+    hints = ["überplant"] if row["over_committed"] else []
+    amounts = str(row["project_amounts"])
+    if amounts != "complete" and amounts in ind.PROJECT_AMOUNTS_LABELS:
+        hints.append(ind.PROJECT_AMOUNTS_LABELS[amounts])
+    return ", ".join(hints)
+
+
+def district_budget_view(data: AqbData, selection: ind.Selection) -> View:
+    """Every selected district's budget in its parts, largest budget first (then by name), with the sum
+    sentence under it: the table of Übersicht, its files and the Hessen pack's budget slides
+    (`DISTRICT_BUDGET_SLIDE_KEYS`)."""
+    budgets = ind.district_budgets(data, selection).sort_values(
+        ["budget_eur", "label"], ascending=[False, True], ignore_index=True
+    )
+    budgets["status"] = [district_hint(row) for row in budgets.to_dict("records")]
+    totals = ind.land_totals(data, selection)
+    scope = ind.scope_label(selection)
+    return View(
+        budgets,
+        DISTRICT_BUDGET_COLUMNS,
+        f"Haushaltsmittel je Gebietskörperschaft – {scope} {selection.year}",
+        (sum_sentence(totals, selection.all_measure_types),),
+        overview_shown(selection),
+    )
+
+
+def per_inhabitant_view(data: AqbData, selection: ind.Selection) -> View:
+    """€ per inhabitant of every selected district, highest first (districts without an agreement last)."""
+    budgets = ind.district_budgets(data, selection).sort_values(
+        ["budget_per_inhabitant", "label"], ascending=[False, True], ignore_index=True
+    )
+    return View(budgets, PER_INHABITANT_COLUMNS, f"€ je Einwohner/in {selection.year}")
+
+
+def achievement_view(data: AqbData, selection: ind.Selection, level: str, as_of: date) -> View:
+    """The achievement of each unit of `level` (district, measure_type, project) at `as_of`, behind plan first,
+    with the dates its figures rest on (districts also against § 4), as Zielerreichung and its files show it."""
+    frame = behind_first_achievement(data, selection, level, as_of)
+    columns = DISTRICT_ACHIEVEMENT_COLUMNS if level == "district" else ACHIEVEMENT_COLUMNS
+    title = (
+        f"Zielerreichung {_ACHIEVEMENT_TITLES[level]} – {ind.scope_label(selection)} {selection.year}, "
+        f"Stichtag {format_date(as_of)}"
+    )
+    return View(
+        frame,
+        {"unit_label": (_UNIT_HEADINGS[level], None), **columns},
+        title,
+        shown=Shown.of(selection, ("projects", "progress"), as_of=as_of),
+    )
+
+
+def achievement_cells(frame: pd.DataFrame, unit: str, reports: bool = True, budget: bool = False) -> pd.DataFrame:
+    """An achievement table as a slide shows it, behind plan first: status, unit, reason, rate against plan and
+    its expectation, (with `budget`) the § 4 light and share in one cell, occupancy, transition rate and (with
+    `reports`) how many projects reported; headings and formats those of `ACHIEVEMENT_COLUMNS`."""
+    ordered = behind_first(frame).reset_index(drop=True)
+    ordered = ordered.assign(
+        reason=[status_reason(row) for _, row in ordered.iterrows()],
+        reports=[f"{int(r.n_reported)} von {int(r.n_projects)}" for r in ordered.itertuples()],
+    )
+    columns: Columns = {
+        "status": ACHIEVEMENT_COLUMNS["status"],
+        "unit_label": (unit, None),
+        "reason": ("Begründung", None),
+        "spending_rate": ACHIEVEMENT_COLUMNS["spending_rate"],
+        "expected_rate": ACHIEVEMENT_COLUMNS["expected_rate"],
+    }
+    if budget:
+        ordered["budget_cell"] = [
+            f"{STATUS_SYMBOL[r.budget_status]} {format_percent(r.budget_spent_share)}" for r in ordered.itertuples()
+        ]
+        columns["budget_cell"] = ("ggü. § 4", None)
+    columns["occupancy"] = ACHIEVEMENT_COLUMNS["occupancy"]
+    columns["transition_rate"] = ACHIEVEMENT_COLUMNS["transition_rate"]
+    if reports:
+        columns["reports"] = ("Berichte", None)
+    return text_cells(ordered, columns)
+
+
+def budget_spending_view(districts: pd.DataFrame, land: Mapping[str, object]) -> View:
+    """Every district's spending against its § 4 budget beside its rate against plan (rows of `achievement`):
+    first those that look better against plan than against the budget, then by the € gap to the path."""
+    mismatched = set(budget_mismatch(districts)["unit"])
+    order = (
+        districts.assign(
+            _first=~districts["unit"].isin(mismatched), _gap=-districts["budget_gap_eur"].fillna(-math.inf)
+        )
+        .sort_values(["_first", "_gap", "unit_label"])
+        .drop(columns=["_first", "_gap"])
+        .reset_index(drop=True)
+    )
+    path = "(Haushaltsmittel × Anteil des Jahres am Stichtag ihrer Berichte − verausgabt; negativ: vor dem Pfad)."
+    if mismatched:
+        first = (
+            "Zuerst die Gebietskörperschaft, die"
+            if len(mismatched) == 1
+            else f"Zuerst die {len(mismatched)} Gebietskörperschaften, die"
+        )
+        order_line = f"{first} gegenüber der Planung besser dastehen als gegenüber § 4; dann nach Rückstand zum "
+        order_line += f"anteiligen Pfad {path}"
+    else:
+        order_line = f"Nach Rückstand zum anteiligen Pfad {path}"
+    return View(
+        order, BUDGET_SPENDING_COLUMNS, "Mittelabfluss gegenüber § 4", (f"Hessen {budget_note(land)}.", order_line)
+    )
+
+
+def deviation_cells(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The numbers of the deviation chart as a slide shows them (units with a deviation, furthest behind first)."""
+    shown = frame.dropna(subset=["deviation"]).sort_values("deviation")
+    columns: Columns = {
+        "unit_label": (unit, None),
+        "status": ACHIEVEMENT_COLUMNS["status"],
+        "spending_rate": DEVIATION_COLUMNS["spending_rate"],
+        "deviation": DEVIATION_COLUMNS["deviation"],
+    }
+    return text_cells(shown, columns)
