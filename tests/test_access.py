@@ -59,7 +59,8 @@ def test_a_district_role_needs_a_valid_ags_claim_else_it_gives_nothing() -> None
 
 def test_each_role_may_do_exactly_its_actions() -> None:
     assert [a for a in Action if READER.may(a)] == [Action.READ]
-    assert {a for a in Action if MAINTAINER.may(a)} == {Action.READ, Action.UPLOAD, Action.UNDO, Action.EXPORT_STATE}
+    maintainer = {Action.READ, Action.UPLOAD, Action.AGREEMENT, Action.UNDO, Action.EXPORT_STATE}
+    assert {a for a in Action if MAINTAINER.may(a)} == maintainer
     assert all(ADMIN.may(a) for a in Action)
     assert {a for a in Action if WALDECK_STAFF.may(a)} == {Action.READ, Action.UPLOAD}
     with pytest.raises(AccessDeniedError, match="Anna Analyse \\(Lesen\\) darf nicht Importe zurücknehmen"):
@@ -84,7 +85,7 @@ def test_role_settings_are_read_from_a_toml_file_and_a_wrong_role_is_named(tmp_p
 
 def test_a_reader_cannot_import_undo_or_remove_demo_data_and_nothing_changes(store: Store) -> None:
     version = store.version()
-    with pytest.raises(AccessDeniedError, match="darf nicht Berichte und Zielvereinbarungen einlesen"):
+    with pytest.raises(AccessDeniedError, match="darf nicht Berichte einlesen"):
         store.import_tables(projects([2025, WALDECK, 1, "A", "100"]), "b.xlsx", "d", user=READER)
     with pytest.raises(AccessDeniedError):
         store.undo_last(user=READER)
@@ -176,3 +177,11 @@ def test_the_command_line_records_its_exports_and_prints_the_audit_trail(tmp_pat
         [who, "Demodaten angelegt"],
     ]
     assert "stand.xlsx (SHA-256 " in lines[0] and "Import Nr. 2" in lines[1]
+
+
+def test_a_district_user_may_not_store_an_agreement_even_of_their_own_district(store: Store) -> None:
+    from aqb_data.store.database import KIND_AGREEMENT
+
+    with pytest.raises(AccessDeniedError, match="darf nicht Zielvereinbarungen übernehmen"):
+        store.import_tables(projects([2025, WALDECK, 1, "A", "100"]), "zv.md", "d", KIND_AGREEMENT, user=WALDECK_STAFF)
+    assert store.history() == []

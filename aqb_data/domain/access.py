@@ -40,7 +40,8 @@ class Action(Enum):
     """Something a user does; `label` says it in German (for refusals and the audit trail)."""
 
     READ = "Daten ansehen und exportieren"
-    UPLOAD = "Berichte und Zielvereinbarungen einlesen"
+    UPLOAD = "Berichte einlesen"
+    AGREEMENT = "Zielvereinbarungen übernehmen"
     UNDO = "Importe zurücknehmen"
     EXPORT_STATE = "frühere Stände herunterladen"
     REMOVE_DEMO = "Demodaten entfernen"
@@ -57,7 +58,7 @@ class Action(Enum):
 # limited to their own district's rows (see `User.scope`).
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.READ: frozenset({Action.READ}),
-    Role.MAINTAIN: frozenset({Action.READ, Action.UPLOAD, Action.UNDO, Action.EXPORT_STATE}),
+    Role.MAINTAIN: frozenset({Action.READ, Action.UPLOAD, Action.AGREEMENT, Action.UNDO, Action.EXPORT_STATE}),
     Role.ADMIN: frozenset(Action),
     Role.DISTRICT: frozenset({Action.READ, Action.UPLOAD}),
 }

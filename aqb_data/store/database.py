@@ -67,7 +67,7 @@ _IMPORT_EVENTS = {KIND_WORKBOOK: AuditEvent.IMPORT, KIND_AGREEMENT: AuditEvent.A
 # Who may cause each event; the store checks it again before it writes.
 _EVENT_ACTIONS = {
     AuditEvent.IMPORT: Action.UPLOAD,
-    AuditEvent.AGREEMENT: Action.UPLOAD,
+    AuditEvent.AGREEMENT: Action.AGREEMENT,
     AuditEvent.DEMO: Action.UPLOAD,
     AuditEvent.UNDO: Action.UNDO,
     AuditEvent.REMOVE_DEMO: Action.REMOVE_DEMO,
