@@ -19,11 +19,13 @@ from aqb_data.export.tables import table_csv, table_xlsx
 from aqb_data.present.views import (
     DISTRICT_BUDGET_COLUMNS,
     DISTRICT_BUDGET_SLIDE_KEYS,
+    LIKE_FOR_LIKE_SENTENCE,
     FormatByRow,
     achievement_cells,
     achievement_view,
     budget_part_rows,
     budget_spending_view,
+    budget_trend_view,
     data_date_text,
     deviation_cells,
     district_budget_view,
@@ -276,3 +278,11 @@ def test_the_overview_page_draws_the_district_budget_table_under_the_view_s_head
     assert view_headings in drawn
     caption = "\n".join(str(c.value) for c in at.caption)
     assert "Summe: 28.300.000 € Haushaltsmittel = 25.792.000 € geplant" in caption
+
+
+def test_the_budget_trend_view_names_every_year_and_the_like_for_like_change() -> None:
+    view = budget_trend_view(_data(), Selection(YEAR, ags=KASSEL_CITY))
+    assert view.headings == ["Jahr", "Haushaltsmittel", "Veränderung", "€ je Einwohner/in", "Gebietskörperschaften"]
+    assert view.cells()[["Jahr", "Haushaltsmittel", "Veränderung"]].values.tolist() == [["2025", "100.000,50 €", "–"]]
+    assert view.lines == (LIKE_FOR_LIKE_SENTENCE,)
+    assert view.shown is not None and view.shown.selection.year is None

@@ -408,6 +408,19 @@ def district_budget_view(data: AqbData, selection: ind.Selection) -> View:
     )
 
 
+def budget_trend_view(data: AqbData, selection: ind.Selection) -> View:
+    """The budget of the selection in every year, with the like-for-like change: the chart's numbers on
+    Gebietskörperschaft and the pack's trend slide (its source and files name every year)."""
+    every_year = selection.every_year()
+    return View(
+        ind.budget_trend(data, every_year),
+        TREND_COLUMNS,
+        f"Haushaltsmittel {ind.scope_label(selection)} über die Jahre",
+        (LIKE_FOR_LIKE_SENTENCE,),
+        Shown.of(every_year),
+    )
+
+
 def per_inhabitant_view(data: AqbData, selection: ind.Selection) -> View:
     """€ per inhabitant of every selected district, highest first (districts without an agreement last)."""
     budgets = ind.district_budgets(data, selection).sort_values(
