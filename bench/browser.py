@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,12 +56,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: str, env: dict[str, str], timeout_s: float = 60):  # noqa: ANN201 - (url, process)
-    """`streamlit run SCRIPT` on a free local port until the block ends; RuntimeError with the server's output
-    if it does not answer its health check in time (also used by the browser tests)."""
-    port = _free_port()
+def streamlit_server(  # noqa: ANN201 - (url, process)
+    script: str, env: dict[str, str], timeout_s: float = 60, port: int | None = None, args: Sequence[str] = ()
+):
+    """`streamlit run SCRIPT` on a local port (a free one unless given, e.g. one the identity provider accepts)
+    with further Streamlit `args` until the block ends; RuntimeError with the server's output if it does not
+    answer its health check in time (also used by the browser tests)."""
+    port = port or _free_port()
     command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true", f"--server.port={port}"]
-    command += ["--server.address=127.0.0.1", "--browser.gatherUsageStats=false"]
+    command += ["--server.address=127.0.0.1", "--browser.gatherUsageStats=false", *args]
     url = f"http://127.0.0.1:{port}"
     # The output goes to a file, not a pipe: a pipe nobody reads would stall a chatty server.
     with tempfile.TemporaryFile() as log:
