@@ -6,11 +6,9 @@ The workbooks are built with openpyxl (not the project's writer); sheet names th
 
 from __future__ import annotations
 
-import io
-import zipfile
 from xml.sax.saxutils import quoteattr
 
-from tests.workbooks import make_workbook
+from tests.factory import make_workbook, rewrite_part
 
 # An image: every viewer's browser would fetch the URL.
 PROJECT = "![x](http://127.0.0.1:9/p.png)"
@@ -59,16 +57,13 @@ PROGRESS = ["Jahr", "AGS", "Projekt", "Stichtag", "Verausgabte Mittel (EUR)", "E
 
 def _renamed_sheet(data: bytes, old: str, new: str) -> bytes:
     """The workbook with sheet `old` renamed to `new` in xl/workbook.xml, bypassing openpyxl's name check."""
-    source, target = io.BytesIO(data), io.BytesIO()
-    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in package.infolist():
-            content = package.read(item.filename)
-            if item.filename == "xl/workbook.xml":
-                before = f"name={quoteattr(old)}".encode()
-                assert before in content, content
-                content = content.replace(before, f"name={quoteattr(new)}".encode())
-            out.writestr(item, content)
-    return target.getvalue()
+
+    def rename(content: bytes) -> bytes:
+        before = f"name={quoteattr(old)}".encode()
+        assert before in content, content
+        return content.replace(before, f"name={quoteattr(new)}".encode())
+
+    return rewrite_part(data, "xl/workbook.xml", rename)
 
 
 def hostile_report() -> bytes:

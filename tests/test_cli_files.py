@@ -1,7 +1,7 @@
 """Workbooks written from the command line (issue 15): `validate --report` and `export-state`.
 
-The input workbooks are written here by hand (XML with inline strings), so that text such as =HYPERLINK(…)
-reaches the reader as text, exactly as a district's file can hold it.
+The input workbooks are written by hand (XML with inline strings, `tests.factory.hand_written_xlsx`), so that
+text such as =HYPERLINK(…) reaches the reader as text, exactly as a district's file can hold it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import io
 import shutil
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
 import pytest
@@ -21,73 +20,12 @@ from aqb_data.domain.model import PROJECTS
 from aqb_data.export.workbooks import problems_workbook, write_workbook
 from aqb_data.read.workbook import read_workbook
 from aqb_data.store.database import TABLE_LABELS, Store, sha256
+from tests.factory import hand_written_xlsx
 from tests.test_xlsx_writer import raw_cells
 
 DDE = "=cmd|' /C calc'!A0"
 LINK = '=HYPERLINK("http://x","y")'
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PROJECT_HEADINGS = ["Jahr", "AGS", "Maßnahmenart", "Projekt", "Träger", "Zielgruppe", "Geplante Mittel (EUR)", "Quelle"]
-
-
-def _cell(ref: str, value: object) -> str:
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"><v>{value}</v></c>'
-    space = ' xml:space="preserve"' if str(value) != str(value).strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(str(value), {chr(13): "&#13;"})}</t></is></c>'
-
-
-def hand_written_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
-    """A minimal .xlsx with inline strings: each value exactly as given, none of it a formula."""
-    parts = {
-        "[Content_Types].xml": (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            + "".join(
-                f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                for n in range(1, len(sheets) + 1)
-            )
-            + "</Types>"
-        ),
-        "_rels/.rels": (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>'
-            + "".join(
-                f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(sheets, 1)
-            )
-            + "</sheets></workbook>"
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + "".join(
-                f'<Relationship Id="rId{n}" Type="{RELS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
-                for n in range(1, len(sheets) + 1)
-            )
-            + "</Relationships>"
-        ),
-    }
-    for n, rows in enumerate(sheets.values(), 1):
-        xml_rows = "".join(
-            f'<row r="{r}">' + "".join(_cell(f"{chr(65 + c)}{r}", v) for c, v in enumerate(row)) + "</row>"
-            for r, row in enumerate(rows, 1)
-        )
-        parts[f"xl/worksheets/sheet{n}.xml"] = (
-            f'<worksheet xmlns="{MAIN}"><sheetData>{xml_rows}</sheetData></worksheet>'
-        )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in parts.items():
-            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + content)
-    return buffer.getvalue()
-
-
 HOSTILE_PROJECTS = {
     "Projekte": [
         PROJECT_HEADINGS,

@@ -1,24 +1,21 @@
 """Attacks on the .xlsx package check (issue 15): every part the cell reader reads is parsed, not pattern-matched.
 
-Each file is zipped here from hand-written XML (no openpyxl, no writer of the project). A file that could
-make the cell reader allocate a huge grid is read with `read_workbook_isolated`, under the sandbox's limits.
+Each file is zipped from hand-written XML (`tests.factory.xlsx_package`: no openpyxl, no writer of the project).
+A file that could make the cell reader allocate a huge grid is read with `read_workbook_isolated`, under the
+sandbox's limits.
 """
 
 from __future__ import annotations
 
-import io
 import random
-import zipfile
 
 import pytest
 
 from aqb_data.read.sandbox import read_workbook_isolated
 from aqb_data.read.workbook import read_workbook
+from tests.factory import MAIN, worksheet, xlsx_package
 
 FILE = "bericht.xlsx"
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 TOO_WIDE = "Das Blatt hat Zellen jenseits von Spalte CV; ein Bericht hat etwa 15 Spalten"
 DTD = "Die Datei enthält unzulässige XML-Definitionen (DOCTYPE/ENTITY in xl/worksheets/sheet1.xml)"
 UNREADABLE_SHEET = "Blatt nicht lesbar: sein Inhalt ist beschädigt oder falsch kodiert"
@@ -36,12 +33,7 @@ AVIA_ROW = (
 )
 
 
-def sheet(rows: str, before: str = "", after: str = "") -> str:
-    """A worksheet part with these rows in its sheetData."""
-    return f"<worksheet xmlns='{MAIN}'>{before}<sheetData>{rows}</sheetData>{after}</worksheet>"
-
-
-VALID = sheet(HEADING_ROW + AVIA_ROW)
+VALID = worksheet(HEADING_ROW + AVIA_ROW)
 
 
 def package(
@@ -51,22 +43,7 @@ def package(
     name: str = "Projekte",
 ) -> bytes:
     """A one-sheet workbook zipped from hand-written parts (the sheet as given), plus `extra` members."""
-    parts: dict[str, str | bytes] = {
-        "[Content_Types].xml": "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>",
-        "_rels/.rels": f"<Relationships xmlns='{PKG}'><Relationship Id='rId1' "
-        f"Type='{REL}/officeDocument' Target='{folder}workbook.xml'/></Relationships>",
-        f"{folder}workbook.xml": f"<workbook xmlns='{MAIN}' xmlns:r='{REL}'><sheets>"
-        f"<sheet name='{name}' sheetId='1' r:id='rId1'/></sheets></workbook>",
-        f"{folder}_rels/workbook.xml.rels": f"<Relationships xmlns='{PKG}'><Relationship Id='rId1' "
-        f"Type='{REL}/worksheet' Target='worksheets/sheet1.xml'/></Relationships>",
-        f"{folder}worksheets/sheet1.xml": sheet_xml,
-        **(extra or {}),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for member, content in parts.items():
-            archive.writestr(member, content.encode() if isinstance(content, str) else content)
-    return buffer.getvalue()
+    return xlsx_package({name: sheet_xml}, folder, extra)
 
 
 def padding(size: int) -> dict[str, bytes]:
@@ -103,7 +80,7 @@ def test_prefixed_elements_read_like_plain_ones() -> None:
 @pytest.mark.parametrize("reference", ["XFD7", "CW1", "cw2"])
 def test_single_quoted_cell_beyond_column_cv_is_too_wide(reference: str) -> None:
     assert_refused(
-        package(sheet(HEADING_ROW + AVIA_ROW + f"<row r='3'><c r='{reference}'><v>1</v></c></row>")), TOO_WIDE
+        package(worksheet(HEADING_ROW + AVIA_ROW + f"<row r='3'><c r='{reference}'><v>1</v></c></row>")), TOO_WIDE
     )
 
 
@@ -114,34 +91,34 @@ def test_prefixed_cell_beyond_column_cv_is_too_wide() -> None:
 
 def test_cells_without_r_are_counted_by_position() -> None:
     row = "<row>" + "<c><v>1</v></c>" * 101 + "</row>"  # the 101st is column CW
-    assert_refused(package(sheet(HEADING_ROW + AVIA_ROW + row)), TOO_WIDE)
+    assert_refused(package(worksheet(HEADING_ROW + AVIA_ROW + row)), TOO_WIDE)
 
 
 def test_cells_after_an_r_continue_from_it() -> None:
     row = "<row r='3'><c r='CU3'><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>"  # CU, CV, then CW
-    assert_refused(package(sheet(HEADING_ROW + AVIA_ROW + row)), TOO_WIDE)
+    assert_refused(package(worksheet(HEADING_ROW + AVIA_ROW + row)), TOO_WIDE)
 
 
 def test_rows_without_r_are_counted_by_position() -> None:
     rows = HEADING_ROW + AVIA_ROW + "<row><c><v>1</v></c></row>" * 99_999  # rows 3 … 100.001
-    data = package(sheet(rows), padding(30_000))
+    data = package(worksheet(rows), padding(30_000))
     assert_refused(data, "Das Blatt hat 100.001 Zeilen; ein Bericht darf höchstens 100.000 haben")
 
 
 def test_single_quoted_last_row_is_too_many_rows() -> None:
     row = "<row r='1048576'><c r='A1048576'><v>1</v></c></row>"
-    assert_refused(package(sheet(HEADING_ROW + AVIA_ROW + row)), "Das Blatt hat 1.048.576 Zeilen")
+    assert_refused(package(worksheet(HEADING_ROW + AVIA_ROW + row)), "Das Blatt hat 1.048.576 Zeilen")
 
 
 def test_merged_range_beyond_the_limits_is_too_wide() -> None:
     data = package(
-        sheet(HEADING_ROW + AVIA_ROW, after="<mergeCells count='1'><mergeCell ref='A1:ZZZZ1'/></mergeCells>")
+        worksheet(HEADING_ROW + AVIA_ROW, after="<mergeCells count='1'><mergeCell ref='A1:ZZZZ1'/></mergeCells>")
     )
     assert_refused(data, TOO_WIDE)
 
 
 def test_huge_dimension_is_harmless() -> None:
-    data = package(sheet(HEADING_ROW + AVIA_ROW, before="<dimension ref='A1:XFD1048576'/>"))
+    data = package(worksheet(HEADING_ROW + AVIA_ROW, before="<dimension ref='A1:XFD1048576'/>"))
     result = read_workbook_isolated(data, FILE)
     assert result.problems == []
     assert list(result.tables["projects"]["project"]) == ["AVIA"]
@@ -150,7 +127,7 @@ def test_huge_dimension_is_harmless() -> None:
 def test_formula_without_value_in_single_quotes_is_named() -> None:
     row = "<row r='3'><c r='A3'><v>2025</v></c><c r='B3' t='inlineStr'><is><t>06635</t></is></c>"
     row += "<c r='C3'><v>1</v></c><c r='D3' t='inlineStr'><is><t>Checkpoint</t></is></c><c r='E3'><f>E2*2</f></c></row>"
-    result = read_workbook(package(sheet(HEADING_ROW + AVIA_ROW + row)), FILE)
+    result = read_workbook(package(worksheet(HEADING_ROW + AVIA_ROW + row)), FILE)
     (error,) = result.errors
     assert (error.sheet, error.row, error.cell) == ("Projekte", 3, "E3")
     assert error.expected.startswith("Die Zelle enthält eine Formel ohne gespeichertes Ergebnis")
@@ -159,7 +136,7 @@ def test_formula_without_value_in_single_quotes_is_named() -> None:
 def test_error_value_without_r_is_named_by_position() -> None:
     row = "<row r='3'><c><v>2025</v></c><c t='inlineStr'><is><t>06635</t></is></c><c><v>1</v></c>"
     row += "<c t='inlineStr'><is><t>Checkpoint</t></is></c><c t='e'><f>1/0</f><v>#DIV/0!</v></c></row>"
-    result = read_workbook(package(sheet(HEADING_ROW + AVIA_ROW + row)), FILE)
+    result = read_workbook(package(worksheet(HEADING_ROW + AVIA_ROW + row)), FILE)
     (error,) = result.errors
     assert (error.row, error.cell) == (3, "E3")
     assert "#DIV/0!" in error.expected
@@ -193,13 +170,13 @@ def test_sheet_in_utf16_reads(bom: bytes, codec: str) -> None:
 
 
 def test_cell_outside_a_row_makes_the_sheet_unreadable() -> None:
-    xml = sheet(HEADING_ROW + AVIA_ROW).replace("</sheetData>", "<c r='XFD3'><v>1</v></c></sheetData>")
+    xml = worksheet(HEADING_ROW + AVIA_ROW).replace("</sheetData>", "<c r='XFD3'><v>1</v></c></sheetData>")
     assert_refused(package(xml), UNREADABLE_SHEET, isolated=False)
 
 
 def test_workbook_in_another_folder_is_checked_there() -> None:
     """The cell reader finds the workbook through _rels/.rels, not at xl/: that is where the check looks too."""
-    hostile = sheet(HEADING_ROW + AVIA_ROW + "<row r='3'><c r='XFD3'><v>1</v></c></row>")
+    hostile = worksheet(HEADING_ROW + AVIA_ROW + "<row r='3'><c r='XFD3'><v>1</v></c></row>")
     data = package(hostile, folder="daten/", extra={"xl/workbook.xml": "<workbook/>"})
     assert_refused(data, TOO_WIDE)
 
@@ -211,7 +188,9 @@ def test_parts_of_another_format_are_refused() -> None:
 
 
 def test_two_members_the_reader_cannot_tell_apart_are_refused() -> None:
-    found = messages(package(extra={"XL/Worksheets/Sheet1.xml": sheet("<row r='1'><c r='XFD1'><v>1</v></c></row>")}))
+    found = messages(
+        package(extra={"XL/Worksheets/Sheet1.xml": worksheet("<row r='1'><c r='XFD1'><v>1</v></c></row>")})
+    )
     assert len(found) == 1
     assert found[0][1].startswith("Die Datei ist beschädigt: der Teil „XL/Worksheets/Sheet1.xml“ ist doppelt enthalten")
 

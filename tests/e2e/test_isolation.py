@@ -6,63 +6,33 @@ than this test server's CPU limit (`AQB_READER_CPU_SECONDS=6`; the default of 20
 100.000 ordinary rows). While its worker computes, a second tab changes the year on the Übersicht.
 """
 
-import io
 import os
 import random
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
 from bench.browser import streamlit_server
 from tests.e2e.helpers import NEEDS_CHROMIUM, assert_clean, open_page, shot, wait_for_metric
-from tests.workbooks import make_workbook
+from tests.factory import MAIN, make_workbook, xlsx_package
 
 pytestmark = NEEDS_CHROMIUM
-
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PARTS = {
-    "[Content_Types].xml": (
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-    ),
-    "_rels/.rels": (
-        f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Target="xl/workbook.xml" '
-        f'Type="{_DOC_RELS}/officeDocument"/></Relationships>'
-    ),
-    "xl/workbook.xml": (
-        f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><sheets>'
-        '<sheet name="Umsetzungsstand" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Target="worksheets/sheet1.xml" '
-        f'Type="{_DOC_RELS}/worksheet"/></Relationships>'
-    ),
-}
 
 
 def huge_sheet(rows: int, columns: int) -> bytes:
     """An .xlsx whose one sheet holds rows × columns single digits (random, so that it does not look like a bomb)."""
     digits = random.Random(15)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in PARTS.items():
-            archive.writestr(name, text)
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(f'<worksheet xmlns="{_MAIN}"><sheetData>'.encode())
-            for row in range(1, rows + 1):
-                cells = "".join(f"<c><v>{digits.randrange(10)}</v></c>" for _ in range(columns))
-                sheet.write(f'<row r="{row}">{cells}</row>'.encode())
-            sheet.write(b"</sheetData></worksheet>")
-    return buffer.getvalue()
+
+    def write(sheet: IO[bytes]) -> None:
+        sheet.write(f'<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+        for row in range(1, rows + 1):
+            cells = "".join(f"<c><v>{digits.randrange(10)}</v></c>" for _ in range(columns))
+            sheet.write(f'<row r="{row}">{cells}</row>'.encode())
+        sheet.write(b"</sheetData></worksheet>")
+
+    return xlsx_package({"Umsetzungsstand": write})
 
 
 @pytest.fixture(scope="module")
