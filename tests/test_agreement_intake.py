@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from aqb_data.domain.access import AccessDeniedError, Role, User
 from aqb_data.domain.problems import Severity
 from aqb_data.read.agreement import Agreement, AgreementReading, Signature
 from aqb_data.store.database import KIND_AGREEMENT, Store, StoreConflictError, open_store, sha256
@@ -23,6 +24,7 @@ SEED = ROOT.parent / "shared" / "seeds" / "zielvereinbarung-2025-waldeck-franken
 WALDECK, GIESSEN = "06635", "06531"
 DOCUMENT = b"Zielvereinbarung (Inhalt wie gelesen)"
 # The demo data: Gießen 2025 has 977.930 EUR (2024: 947.480 EUR) and five projects planned at 884.100 EUR together.
+ANALYST = User("analystin@hmsi.example", "Analystin", frozenset({Role.MAINTAIN}))
 GIESSEN_PROJECTS = {
     1: ["Berufsorientierung kompakt", "Produktionsschule"],
     2: ["Ausbildung statt Abbruch"],
@@ -143,15 +145,31 @@ def test_corrected_projects_are_stored_as_corrected_with_the_documents_name_and_
     checked = check_agreement(
         store, DOCUMENT, "zv.pdf", corrected=corrected, reading=AgreementReading("zv.pdf", "…", read)
     )
-    record = import_agreement_checked(store, checked, corrected, user="analystin")
+    record = import_agreement_checked(store, checked, corrected, user=ANALYST)
     assert (record.file_name, record.sha256, record.kind) == ("zv.pdf", sha256(DOCUMENT), KIND_AGREEMENT)
     assert store.history()[0].id == record.id
+    entry = store.audit_log().iloc[0]
+    assert entry[["Benutzer", "Vorgang", "Import Nr.", "Datei", "SHA-256"]].tolist() == [
+        "analystin@hmsi.example",
+        "Zielvereinbarung übernommen",
+        record.id,
+        "zv.pdf",
+        sha256(DOCUMENT),
+    ]
     projects = store.load().projects
     projects = projects[(projects["ags"] == GIESSEN) & (projects["year"] == 2025)].set_index("project")
     assert projects.loc["Ausbildung statt Abbruch", "measure_type"] == 4  # moved by the analyst
     assert projects.loc["Ausbildung statt Abbruch", "planned_eur"] == 190_800.0  # its planned money kept
     assert pd.isna(projects.loc["Neu im Netz", "planned_eur"])  # until a project list brings it
     assert projects.loc["Neu im Netz", "source"] == "Zielvereinbarung 2025 (zv.pdf)"
+
+
+def test_a_district_user_may_not_store_an_agreement(store: Store) -> None:
+    checked = check(store, giessen(990_000.0))
+    district_user = User("kreis@giessen.example", "Kreis Gießen", frozenset({Role.DISTRICT}), ags=GIESSEN)
+    with pytest.raises(AccessDeniedError, match="Zielvereinbarungen übernehmen"):
+        import_agreement_checked(store, checked, user=district_user)
+    assert stored_budget(store) == 977_930.0
 
 
 def test_an_agreement_changed_after_its_check_is_refused(store: Store) -> None:

@@ -15,6 +15,7 @@ from typing import ClassVar, TypeVar
 
 import pandas as pd
 
+from aqb_data.domain.access import User
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import district_label
 from aqb_data.domain.formatting import format_eur, format_number, format_percent
@@ -138,9 +139,10 @@ def _preview(
     return store.preview(tables, digest, given)
 
 
-def _import(store: Store, check: IntakeCheck, user: str | None) -> ImportRecord | None:  # noqa: ARG001 - issue 17
+def _import(store: Store, check: IntakeCheck, user: User | None) -> ImportRecord | None:
     """Store a check's rows as one transaction, refusing (StoreConflictError) if a district's year in a table
-    they touch changed since the check. `user` is who confirmed: the audit trail of issue 17 records it here."""
+    they touch changed since the check. `user` is who confirmed: the store checks their role (AccessDeniedError)
+    and names them in the audit trail; None is the operating-system user (CLI, single-seat)."""
     if check.errors:
         raise ValueError("Eine Datei mit Fehlern wird nicht importiert")
     return store.import_tables(
@@ -151,6 +153,7 @@ def _import(store: Store, check: IntakeCheck, user: str | None) -> ImportRecord 
         sources_given=check.sources_given,
         expected_version=check.version,
         expected_basis=check.preview.basis if check.preview is not None else None,
+        user=user,
     )
 
 
@@ -182,7 +185,7 @@ def check_upload(data: bytes, file_name: str, store: Store, when: datetime | Non
     )
 
 
-def import_checked(check: UploadCheck, store: Store, user: str | None = None) -> ImportRecord | None:
+def import_checked(check: UploadCheck, store: Store, user: User | None = None) -> ImportRecord | None:
     """Import a checked file exactly as previewed (one transaction); None if it would change nothing.
 
     Refuses files with errors, and (StoreConflictError) files whose preview is out of date: since it was made,
@@ -362,14 +365,15 @@ def check_agreement(
 
 
 def import_agreement_checked(
-    store: Store, check: AgreementCheck, corrected_agreement: Agreement | None = None, user: str | None = None
+    store: Store, check: AgreementCheck, corrected_agreement: Agreement | None = None, user: User | None = None
 ) -> ImportRecord | None:
     """Store a checked agreement exactly as previewed (one transaction, with the document's name and SHA-256);
     None if it would change nothing.
 
     `corrected_agreement`, if given, must be the agreement the check was made on: corrections are checked and
     previewed first (`check_agreement(..., corrected=...)`), else StaleCheckError. Refuses (StoreConflictError)
-    when another import or an undo changed the district's year since the check.
+    when another import or an undo changed the district's year since the check, and (AccessDeniedError) a `user`
+    whose role may not store agreements; the audit trail names `user` (None: the operating-system user).
     """
     if check.agreement is None:
         raise ValueError("Aus diesem Dokument lässt sich keine Zielvereinbarung übernehmen")
