@@ -1,26 +1,27 @@
 """Daten hochladen: district reports in, every problem shown, changes previewed and confirmed."""
 
 import functools
-from datetime import datetime
 
 import streamlit as st
 
+from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.formatting import format_change, format_date, format_eur, format_number, rows_text
 from aqb_data.domain.problems import Severity, problems_frame
 from aqb_data.export.workbooks import problems_workbook
 from aqb_data.read.workbook import XLSX_MIME
 from aqb_data.store.database import TABLE_LABELS, StoreError
-from aqb_data.store.intake import UploadCheck, check_upload, import_checked
-from ui.data import get_store, template_bytes
+from aqb_data.store.intake import UploadCheck, import_checked
+from ui.cache import checked_upload, template_bytes
+from ui.data import get_data, get_store
 from ui.text import escape_markdown
 from ui.widgets import table
 
 MESSAGE = "upload_message"
 
 
-@st.cache_data(max_entries=32, show_spinner="Datei wird geprüft …")
-def _check(data: bytes, file_name: str, version: tuple[int, int]) -> UploadCheck:  # noqa: ARG001 - cache key
-    return check_upload(data, file_name, get_store(), datetime.now())
+def _check(data: bytes, file_name: str, version: tuple[int, int]) -> UploadCheck:
+    """The file checked against the store as of `version` (kept: the page runs again on every click)."""
+    return checked_upload(data, file_name, str(get_store().path), version)
 
 
 def _import(data: bytes, file_name: str, version: tuple[int, int]) -> None:
@@ -66,7 +67,7 @@ def _problems(check: UploadCheck, file_name: str, key: str) -> None:
     )
 
 
-def _preview(check: UploadCheck, data: bytes, file_name: str, key: str) -> None:
+def _preview(check: UploadCheck, data: bytes, file_name: str, key: str, stored: AqbData) -> None:
     preview = check.preview
     if preview is None:
         return
@@ -77,7 +78,9 @@ def _preview(check: UploadCheck, data: bytes, file_name: str, key: str) -> None:
     st.markdown("**Was sich ändert**")
     counts = preview.counts()
     title = f"Änderungen durch {file_name}"
-    table(counts, {c: (c, format_number if c != "Blatt" else None) for c in counts.columns}, title, filtered=False)
+    table(
+        counts, {c: (c, format_number if c != "Blatt" else None) for c in counts.columns}, title, data=stored, view=None
+    )
     money = preview.money_by_district()
     if len(money):
         table(
@@ -91,7 +94,8 @@ def _preview(check: UploadCheck, data: bytes, file_name: str, key: str) -> None:
                 "Differenz": ("Differenz", format_change),
             },
             f"{title}: Mittel je Gebietskörperschaft",
-            filtered=False,
+            data=stored,
+            view=None,
         )
     with st.expander("Geänderte Zeilen im Einzelnen"):
         rows = preview.changed_rows()
@@ -99,7 +103,8 @@ def _preview(check: UploadCheck, data: bytes, file_name: str, key: str) -> None:
             rows,
             {c: (c, format_date if c == "Stichtag" else str if c == "Jahr" else None) for c in rows.columns},
             f"{title}: geänderte Zeilen",
-            filtered=False,
+            data=stored,
+            view=None,
         )
     st.button(
         "Übernehmen",
@@ -138,6 +143,7 @@ uploads = st.file_uploader(
     help="Eine oder mehrere Dateien; Blätter Zielvereinbarungen, Projekte und/oder Umsetzungsstand.",
 )
 version = get_store().version()
+stored = get_data()
 for position, upload in enumerate(uploads or []):
     data = upload.getvalue()
     check = _check(data, upload.name, version)
@@ -166,4 +172,4 @@ for position, upload in enumerate(uploads or []):
         if check.problems:
             _problems(check, upload.name, key)
         if not check.empty:
-            _preview(check, data, upload.name, key)
+            _preview(check, data, upload.name, key, stored)

@@ -49,5 +49,6 @@ table(
         "source": ("Quelle", None),
     },
     "Veröffentlichte Zahlen und Datensatz",
-    filtered=False,
+    data=data,
+    view=None,
 )

@@ -43,6 +43,7 @@ def _remove_demo() -> None:
 
 store = get_store()
 records = store.history()
+data = get_data()
 st.title("Verlauf")
 st.markdown(
     "Jeder Import ist hier verzeichnet. Ersetzte Zeilen bleiben gespeichert: Der letzte Import lässt sich "
@@ -70,7 +71,8 @@ table(
     log,
     {c: (c, format_timestamp if c == "Zeitpunkt" else None) for c in log.columns},
     "Importprotokoll",
-    filtered=False,
+    data=data,
+    view=None,
 )
 
 active = [r for r in records if r.undone_at is None]
@@ -80,7 +82,6 @@ with undo_col.popover("Letzten Import rückgängig machen", icon=":material/undo
         st.text(f"Nr. {active[0].id} · {active[0].file_name} · {active[0].imported_at:%d.%m.%Y %H:%M}")
         st.write("Seine Zeilen werden entfernt; die Zeilen, die er ersetzt hatte, gelten wieder.")
         st.button("Ja, rückgängig machen", type="primary", on_click=_undo, args=(active[0].id,))
-data = get_data()
 synthetic = data.synthetic_rows()
 with demo_col.popover("Demodaten entfernen", icon=":material/delete:", disabled=not synthetic):
     st.write(f"{format_number(synthetic)} synthetische Zeilen werden entfernt; echte Zeilen bleiben.")
@@ -104,7 +105,8 @@ if active:
             "n_districts": ("Gebietskörperschaften", format_number),
         },
         f"Haushaltsmittel nach Import Nr. {chosen}",
-        filtered=False,
+        data=then,
+        view=None,
     )
 
     def _state_workbook() -> bytes:

@@ -115,3 +115,31 @@ def test_the_template_button_delivers_the_report_template(monkeypatch) -> None:
     at = open_app("app_pages/hochladen.py")
     book = load_workbook(io.BytesIO(downloads.file(at, "Leere Berichtsvorlage herunterladen (.xlsx)")))
     assert {"Zielvereinbarungen", "Projekte", "Umsetzungsstand"} <= set(book.sheetnames)
+
+
+@pytest.mark.usefixtures("fresh_db")
+def test_an_earlier_state_s_table_file_names_the_files_of_that_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.screen import Downloads
+
+    downloads = Downloads(monkeypatch)
+    at = app_on("app_pages/hochladen.py")
+    upload(at, "waldeck.xlsx", make_workbook({"Zielvereinbarungen": [*AGREEMENTS, [2025, "06635", "800.000"]]}))
+    next(b for b in at.button if b.label == "Übernehmen").click().run()
+    at.switch_page("app_pages/verlauf.py").run()
+    next(s for s in at.selectbox if s.label == "Stand nach Import").set_value(1).run()
+    assert not at.exception, [e.message for e in at.exception]
+
+    def files_named(key: str) -> str:
+        book = load_workbook(io.BytesIO(downloads.file(at, key)))
+        return {row[0]: row[1] for row in book["Metadaten"].iter_rows(values_only=True)}["Dateien"]
+
+    then, now = (
+        files_named("table_xlsx_AQB_Haushaltsmittel_nach_Import_Nr._1"),
+        files_named("table_xlsx_AQB_Importprotokoll"),
+    )
+    assert "waldeck.xlsx" not in then and now.endswith(", waldeck.xlsx")
+    assert now.startswith(then)

@@ -12,27 +12,21 @@ import streamlit as st
 from aqb_data.analysis.indicators import Selection
 from aqb_data.analysis.provenance import Shown, data_status
 from aqb_data.domain.dataset import AqbData, content_digest
-from aqb_data.domain.formatting import (
-    NOT_AVAILABLE,
-    format_change,
-    format_eur,
-    format_eur_cents,
-    format_number,
-    format_percent,
-    format_points,
-    safe_file_stem,
-)
+from aqb_data.domain.formatting import NOT_AVAILABLE, format_percent, safe_file_stem
 from aqb_data.export import images
 from aqb_data.export.tables import Columns, FormatByRow, table_csv, table_xlsx, view_metadata
 from aqb_data.present.charts import image_config
-from ui.data import get_data
-from ui.filters import current_selection
+from aqb_data.present.views import (  # noqa: F401 - the pages' column specifications, kept under their old names
+    ALLOCATION_COLUMNS,
+    DEVIATION_COLUMNS,
+    PER_INHABITANT_COLUMNS,
+    TREND_COLUMNS,
+)
+from ui import cache
 from ui.text import escape_markdown
 
 TOOLBAR_FORMAT = "bildformat"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Drawn charts and tables kept for replay (see `_drawn_chart`): a map is about 0,3 MB, a table a few KB.
-REPLAYED_CHARTS, REPLAYED_TABLES = 128, 512
 
 
 def _formatter_identity(formatter: Callable[[object], str] | None) -> tuple[object, ...]:
@@ -42,25 +36,11 @@ def _formatter_identity(formatter: Callable[[object], str] | None) -> tuple[obje
     return (getattr(formatter, "__module__", None), getattr(formatter, "__qualname__", repr(formatter)), *where)
 
 
-# Streamlit turns a figure or a styled table into its message anew on every run: a deep copy of the figure
-# and its JSON (a map carries all 26 districts' shapes), every table cell through the pandas Styler. That
-# is most of a rerun. Drawn once, the message is kept (st.cache_data keeps the elements a function draws and
-# replays them), keyed by a digest of the content: the same content is replayed, any change is drawn anew.
-@st.cache_data(show_spinner=False, max_entries=REPLAYED_CHARTS)
-def _drawn_chart(fingerprint: str, _fig: go.Figure, config: dict[str, object]) -> None:  # noqa: ARG001 - key
-    st.plotly_chart(_fig, theme=None, config=config, width="stretch")
-
-
-@st.cache_data(show_spinner=False, max_entries=REPLAYED_TABLES)
-def _drawn_table(fingerprint: str, _shown: pd.DataFrame, _formats: dict, height: int | str) -> None:  # noqa: ARG001
-    _draw_table(_shown, _formats, height)
-
-
 def _draw_table(
     shown: pd.DataFrame,
     formats: dict[str, Callable[[object], str] | list[Callable[[object], str] | None]],
     height: int | str,
-    **selection: object,
+    **row_selection: object,
 ) -> None:
     # First a default for every column (missing text shows as "–"), then the German formats on top.
     plain = {heading: fmt for heading, fmt in formats.items() if not isinstance(fmt, list)}
@@ -71,7 +51,7 @@ def _draw_table(
                 rows = shown.index[[i for i, f in enumerate(per_row) if f is formatter]]
                 styler = styler.format(formatter, subset=pd.IndexSlice[rows, [heading]], na_rep=NOT_AVAILABLE)
     # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
-    st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **selection)
+    st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **row_selection)
 
 
 def chart(
@@ -79,23 +59,29 @@ def chart(
     file_stem: str,
     numbers: pd.DataFrame,
     columns: Columns,
-    view: Selection | None = None,
+    *,
+    data: AqbData,
+    view: Selection | None,
     provenance: Shown | None = None,
 ) -> None:
     """A Plotly chart in the project's own look (theme=None) with a meeting-ready image export, and its
-    numbers as a table one click away (a chart is never the only way to read them). `view`, `provenance`:
-    see `table`."""
+    numbers as a table one click away (a chart is never the only way to read them). `data`, `view`,
+    `provenance`: see `table`."""
     stem = safe_file_stem(file_stem, "aqb_grafik")
     toolbar_format = (st.session_state.get(TOOLBAR_FORMAT) or "PNG").lower()
+    config = image_config(stem, toolbar_format)
     # A figure is plain data: its traces and layout are what the chart shows.
-    _drawn_chart(content_digest(fig._data, fig._layout), fig, image_config(stem, toolbar_format))
+    cache.replayed_chart(
+        content_digest(fig._data, fig._layout, config),
+        lambda: st.plotly_chart(fig, theme=None, config=config, width="stretch"),
+    )
     # The numbers are drawn when the expander is opened (it reruns the page), not on every run while it is shut.
     key = f"numbers_{stem}"
     with st.container(horizontal=True, vertical_alignment="top"):
         with st.expander("Zahlen zum Diagramm", key=key, on_change="rerun"):
             if st.session_state.get(key):
                 title = f"Zahlen zum Diagramm: {fig.layout.title.text}"
-                table(numbers, columns, title, file_stem=stem, view=view, provenance=provenance)
+                table(numbers, columns, title, data=data, view=view, file_stem=stem, provenance=provenance)
         with st.popover("Bild herunterladen", icon=":material/image:", width="content"):
             _image_downloads(fig, stem)
 
@@ -140,56 +126,28 @@ class _ImageFile:
         return images.figure_image(self.fig, self.fmt)
 
 
-ALLOCATION_COLUMNS: Columns = {
-    "unit_label": ("Gebiet", None),
-    "measure_label": ("Maßnahmenart", None),
-    "planned_eur": ("Geplante Mittel", format_eur),
-    "share": ("Anteil am Budget", format_percent),
-    "budget_eur": ("Haushaltsmittel", format_eur),
-}
-TREND_COLUMNS: Columns = {
-    "year": ("Jahr", str),
-    "budget_eur": ("Haushaltsmittel", format_eur),
-    "change_eur": ("Veränderung", format_change),
-    "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
-    "n_districts": ("Gebietskörperschaften", str),
-}
-PER_INHABITANT_COLUMNS: Columns = {
-    "label": ("Gebietskörperschaft", None),
-    "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
-    "budget_eur": ("Haushaltsmittel", format_eur),
-    "population": ("Einwohner/innen", format_number),
-}
-DEVIATION_COLUMNS: Columns = {
-    "unit_label": ("Einheit", None),
-    "status": ("Status", None),
-    "spending_rate": ("Mittelabfluss", format_percent),
-    "expected_rate": ("erwartet", format_percent),
-    "deviation": ("Abweichung", format_points),
-    "occupancy": ("Auslastung", format_percent),
-}
-
-
 def table(
     frame: pd.DataFrame,
     columns: Columns,
     title: str,
+    *,
+    data: AqbData,
+    view: Selection | None,
     height: int | str = "auto",
-    filtered: bool = True,
     file_stem: str | None = None,
-    view: Selection | None = None,
     provenance: Shown | None = None,
-    **selection: object,
+    **row_selection: object,
 ) -> None:
     """A table with German headings and German number formats (sorting works on the underlying numbers),
     and under it its download as Excel and CSV: the same rows and columns, under the same filters.
 
     `columns` maps a column of `frame` to its heading and formatter (None: shown as is; `FormatByRow` where
     the rows differ in kind), and the files take each column's kind and rounding from it; `title` names the
-    table in its files; `filtered=False` for tables the sidebar filters do not apply to; `view` for a table
-    whose selection is not the sidebar's (e.g. every year, `Selection.every_year`); `provenance` for the rows
-    and Stichtag its demo label, Datenstand and source rest on, where they are more than `view`; `selection`
-    passes row selection on to st.dataframe (on_select, selection_mode, key).
+    table in its files; `data` is the data the table comes from (its files name its files, sources and
+    Datenstand); `view` the selection it shows (the page's, or e.g. `Selection.every_year`), None for tables
+    the sidebar filters do not apply to; `provenance` for the rows and Stichtag its demo label, Datenstand and
+    source rest on, where they are more than `view`; `row_selection` passes row selection on to st.dataframe
+    (on_select, selection_mode, key).
     """
     # What the screen shows is what the files hold (with the column naming each row's format, if any).
     by_row = {f.column for _, f in columns.values() if isinstance(f, FormatByRow)} - set(columns)
@@ -200,15 +158,13 @@ def table(
         for heading, fmt in columns.values()
         if fmt is not None
     }
-    if selection:  # a table with row selection is a widget: drawn on every run
-        _draw_table(shown, formats, height, **selection)
+    if row_selection:  # a table with row selection is a widget: drawn on every run
+        _draw_table(shown, formats, height, **row_selection)
     else:
         identity = [(heading, _formatter_identity(fmt)) for heading, fmt in columns.values()]
-        _drawn_table(content_digest(selected, identity, height), shown, formats, height)
+        cache.replayed_table(content_digest(selected, identity, height), lambda: _draw_table(shown, formats, height))
     stem = file_stem or safe_file_stem(f"AQB {title}", "aqb_tabelle")
-    export = _TableFile(
-        selected, columns, title, get_data(), (view or current_selection()) if filtered else None, provenance
-    )
+    export = _TableFile(selected, columns, title, data, view, provenance)
     with st.container(horizontal=True, gap="small"):
         for fmt, label, mime in (("xlsx", "Excel", XLSX_MIME), ("csv", "CSV", "text/csv")):
             st.download_button(
