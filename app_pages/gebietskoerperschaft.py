@@ -6,15 +6,15 @@ import streamlit as st
 from aqb_data.analysis import indicators as ind
 from aqb_data.analysis.provenance import source_line
 from aqb_data.domain.districts import load_districts
-from aqb_data.domain.formatting import format_date, format_eur, format_number, format_percent
+from aqb_data.domain.formatting import format_date, format_eur
 from aqb_data.domain.model import MEASURE_TYPES, is_demo
 from aqb_data.present import charts
+from aqb_data.present.views import PROJECT_COLUMNS, budget_trend_view, no_agreement_sentence, planned_sentence
 from ui.data import get_data
 from ui.filters import current_selection, select_district
 from ui.text import escape_markdown
 from ui.widgets import (
     ALLOCATION_COLUMNS,
-    TREND_COLUMNS,
     chart,
     data_caption,
     synthetic_notice,
@@ -66,7 +66,7 @@ projects = ind.district_projects(data, selection.year, selection.ags, tuple(MEAS
 with st.container(border=True):
     st.subheader(f"Zielvereinbarung {selection.year}")
     if agreement is None:
-        st.write(f"Für {name} liegt für {selection.year} keine Zielvereinbarung vor.")
+        st.write(no_agreement_sentence(name, selection.year))
     else:
         budget_col, ministry_col, district_col = st.columns(3)
         budget_col.metric("§ 4 Haushaltsmittel", format_eur(agreement["budget_eur"]))
@@ -98,29 +98,17 @@ with left:
             ALLOCATION_COLUMNS,
         )
     if pd.notna(budgets["budget_eur"]):
-        parts = ind.scope_decomposition(data, all_types)
-        reading = {
-            "none": " Die Projekte nennen keine Beträge: Das Budget zählt als „ohne Projektbeträge“, nicht als frei.",
-            "partial": " Einige Projekte nennen keinen Betrag: Der Rest des Budgets zählt als „ohne Projektbeträge“.",
-            "no_projects": " Es gibt keine Projektliste: Das Budget zählt als „ohne Projektbeträge“, nicht als frei.",
-        }.get(budgets["project_amounts"], "")
-        st.caption(
-            ind.budget_parts_sentence(parts)
-            + (" **Die Planung übersteigt das Budget.**" if budgets["over_committed"] else "")
-            + reading
-        )
+        st.caption(planned_sentence(budgets, ind.scope_decomposition(data, all_types), markdown=True))
     else:
         st.caption(f"Ohne Zielvereinbarung {selection.year} gibt es kein Budget, gegen das geplant wird.")
 with right:
     every_year = all_types.every_year()  # the chart shows every year: its source and files say so
-    trend = ind.budget_trend(data, every_year)
+    trend = budget_trend_view(data, all_types)
     chart(
-        charts.budget_trend_bars(
-            trend, f"Haushaltsmittel {name} über die Jahre", selection.year, source_line(data, every_year)
-        ),
+        charts.budget_trend_bars(trend.frame, trend.title, selection.year, source_line(data, every_year)),
         f"aqb_haushaltsmittel_{name}",
-        trend,
-        TREND_COLUMNS,
+        trend.frame,
+        trend.columns,
         view=every_year,
     )
 
@@ -134,16 +122,7 @@ else:
         st.info(f"{missing} Projekte haben noch keine geplanten Mittel (–); eine Projektliste kann sie nachliefern.")
     table(
         shown,
-        {
-            "measure_label": ("Maßnahmenart", None),
-            "project": ("Projekt", None),
-            "provider": ("Träger", None),
-            "target_group": ("Zielgruppe", None),
-            "planned_eur": ("Geplante Mittel", format_eur),
-            "planned_places": ("Geplante Plätze", format_number),
-            "share": ("Anteil am Budget", format_percent),
-            "source": ("Quelle", None),
-        },
+        PROJECT_COLUMNS,
         f"Projekte {name} {selection.year}",
     )
 

@@ -5,22 +5,24 @@ import math
 import streamlit as st
 
 from aqb_data.analysis import indicators as ind
-from aqb_data.analysis.provenance import Rows, Shown, demo_share, source_line
+from aqb_data.analysis.provenance import demo_share, source_line
 from aqb_data.domain.districts import population_date
 from aqb_data.domain.formatting import (
     format_change,
-    format_change_percent,
     format_eur,
-    format_eur_cents,
     format_number,
-    format_percent,
 )
 from aqb_data.present import charts
+from aqb_data.present.views import (
+    ALLOCATION_COLUMNS,
+    budget_part_rows,
+    district_budget_view,
+    overview_shown,
+    per_inhabitant_view,
+)
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import (
-    ALLOCATION_COLUMNS,
-    PER_INHABITANT_COLUMNS,
     chart,
     data_caption,
     synthetic_notice,
@@ -31,8 +33,7 @@ data = get_data()
 selection = current_selection()
 scope = ind.scope_label(selection)
 # Besides the year's agreements and projects, the page draws the previous year's budgets its change compares with.
-previous_year = Rows(ind.Selection(selection.year - 1, selection.regierungsbezirk, selection.ags), ("agreements",))
-shown = Shown.of(selection, ("agreements", "projects"), also=(previous_year,))
+shown = overview_shown(selection)
 note = source_line(data, shown)
 
 st.title(f"Übersicht {selection.year} – {scope}")
@@ -83,25 +84,7 @@ col_unallocated.metric(
 )
 
 # The parts of the budget (one decomposition for page, files, CLI and slides): every part that is not 0.
-parts = [("Geplante Mittel", totals["planned_total_eur"], "")]
-if totals["over_planned_eur"]:
-    parts.append(
-        (
-            "Überplant",
-            -totals["over_planned_eur"],
-            f"{totals['n_over_planned']} Gebietskörperschaft(en) über dem Budget",
-        )
-    )
-if totals["unplanned_eur"]:
-    parts.append(("Nicht verplant", totals["unplanned_eur"], "freie Mittel"))
-if totals["unknown_eur"]:
-    parts.append(
-        (
-            "Ohne Projektbeträge",
-            totals["unknown_eur"],
-            f"{totals['n_unknown']} Gebietskörperschaft(en) ohne Beträge je Projekt oder ohne Projektliste",
-        )
-    )
+parts = budget_part_rows(totals)
 if totals["n_districts"]:
     lines = ["| Teil des Budgets | Betrag | |", "|---|--:|---|"]
     lines += [
@@ -148,49 +131,13 @@ else:
     fig = charts.allocation_chart(data, selection, ("district",), title, note, as_share)
     chart(fig, f"aqb_verteilung_kreise_{scope}_{selection.year}{suffix}", by_district, ALLOCATION_COLUMNS)
     st.subheader("Haushaltsmittel je Einwohner/in")
-    budgets = ind.district_budgets(data, selection).sort_values("budget_per_inhabitant", ascending=False)
+    per_inhabitant = per_inhabitant_view(data, selection)
     fig = charts.per_inhabitant_bars(
-        budgets, f"€ je Einwohner/in {selection.year}", totals["budget_per_inhabitant"], note, reference_label=scope
+        per_inhabitant.frame, per_inhabitant.title, totals["budget_per_inhabitant"], note, reference_label=scope
     )
-    chart(fig, f"aqb_je_einwohner_{scope}_{selection.year}", budgets, PER_INHABITANT_COLUMNS)
+    chart(fig, f"aqb_je_einwohner_{scope}_{selection.year}", per_inhabitant.frame, per_inhabitant.columns)
 
 st.subheader("Haushaltsmittel je Gebietskörperschaft")
-budgets = ind.district_budgets(data, selection).sort_values("budget_eur", ascending=False)
-budgets["status"] = (
-    budgets["project_amounts"]
-    .map({key: label for key, label in ind.PROJECT_AMOUNTS_LABELS.items() if key != "complete"})
-    .fillna("")
-)
-budgets.loc[budgets["over_committed"], "status"] = "überplant"
-table(
-    budgets,
-    {
-        "label": ("Gebietskörperschaft", None),
-        "regierungsbezirk": ("Regierungsbezirk", None),
-        "budget_eur": ("Haushaltsmittel", format_eur),
-        "planned_total_eur": ("Geplante Mittel", format_eur),
-        "over_planned_eur": ("Überplant", format_eur),
-        "unplanned_eur": ("Nicht verplant", format_eur),
-        "unknown_eur": ("Ohne Projektbeträge", format_eur),
-        "status": ("Hinweis", None),
-        "n_projects": ("Projekte", format_number),
-        "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
-        "change_eur": ("Veränderung ggü. Vorjahr", format_change),
-        "change_share": ("Veränderung (%)", format_change_percent),
-        "source": ("Quelle", None),
-    },
-    f"Haushaltsmittel je Gebietskörperschaft – {scope} {selection.year}",
-    provenance=shown,
-)
-st.caption(
-    f"Summe: {format_eur(totals['budget_eur'])} Haushaltsmittel = {format_eur(totals['planned_total_eur'])} "
-    f"geplant − {format_eur(totals['over_planned_eur'])} überplant + "
-    f"{format_eur(totals['unplanned_eur'])} nicht verplant + {format_eur(totals['unknown_eur'])} ohne "
-    f"Projektbeträge. Geplante Mittel und die Teile zählen alle vier Maßnahmenarten"
-    + (
-        f"; davon in den gewählten Maßnahmenarten {format_eur(totals['planned_eur'])} "
-        f"({format_percent(totals['planned_share'])})."
-        if not selection.all_measure_types
-        else f" ({format_percent(ind.ratio(totals['planned_total_eur'], totals['budget_eur']))} der Haushaltsmittel)."
-    )
-)
+view = district_budget_view(data, selection)
+table(view.frame, view.columns, view.title, provenance=view.shown)
+st.caption(view.lines[0])

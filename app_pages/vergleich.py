@@ -13,8 +13,8 @@ from aqb_data.analysis.comparison import (
 )
 from aqb_data.analysis.provenance import Shown, demo_share, source_line
 from aqb_data.domain.formatting import format_percent
-from aqb_data.export.tables import FormatByRow
 from aqb_data.present import charts
+from aqb_data.present.views import FormatByRow
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import ALLOCATION_COLUMNS, chart, synthetic_notice, table

@@ -5,11 +5,17 @@ import streamlit as st
 from aqb_data.analysis import indicators as ind
 from aqb_data.analysis.achievement import achievement_trend, with_expectation
 from aqb_data.analysis.provenance import Rows, Shown, demo_share, source_line
-from aqb_data.domain.formatting import format_date, format_eur, format_eur_cents, format_percent
 from aqb_data.present import charts
+from aqb_data.present.views import (
+    ACHIEVEMENT_TREND_COLUMNS,
+    ALLOCATION_TREND_COLUMNS,
+    LIKE_FOR_LIKE_SENTENCE,
+    PER_INHABITANT_TREND_COLUMNS,
+    TREND_COMPARED_COLUMNS,
+)
 from ui.data import get_data
 from ui.filters import current_selection
-from ui.widgets import TREND_COLUMNS, chart, synthetic_notice
+from ui.widgets import chart, synthetic_notice
 
 data = get_data()
 selection = current_selection()
@@ -25,7 +31,7 @@ st.title(f"Zeitreihe – {scope}")
 st.caption(
     "Haushaltsmittel und geplante Mittel sind Jahreswerte. Umsetzungsstände gelten je Jahr bis zu seinem letzten "
     "Stichtag und werden nie über Jahre addiert. In den Liniendiagrammen steht Hessen gestrichelt zum Vergleich. "
-    "Die Veränderung zum Vorjahr zählt nur Gebietskörperschaften mit einer Zielvereinbarung in beiden Jahren."
+    + LIKE_FOR_LIKE_SENTENCE
 )
 synthetic_notice(demo_share(data, shown))
 
@@ -35,7 +41,7 @@ chart(
     charts.budget_trend_bars(budgets, f"Haushaltsmittel {scope} je Jahr", selection.year, note),
     f"aqb_zeitreihe_haushaltsmittel_{scope}",
     budgets,
-    {**TREND_COLUMNS, "n_comparable": ("Gebietskörperschaften im Vorjahresvergleich", str)},
+    TREND_COMPARED_COLUMNS,
     view=every_year,
     provenance=shown,
 )
@@ -44,11 +50,7 @@ chart(
     charts.trend_lines(per_inhabitant, "budget_per_inhabitant", "Haushaltsmittel je Einwohner/in", source_note=note),
     f"aqb_zeitreihe_je_einwohner_{scope}",
     per_inhabitant,
-    {
-        "year": ("Jahr", str),
-        "unit_label": ("Gebiet", None),
-        "budget_per_inhabitant": ("€ je Einwohner/in", format_eur_cents),
-    },
+    PER_INHABITANT_TREND_COLUMNS,
     view=every_year,
     provenance=shown,
 )
@@ -59,22 +61,14 @@ chart(
     charts.allocation_trend_bars(allocation, f"Geplante Mittel {scope} je Jahr", note),
     f"aqb_zeitreihe_verteilung_{scope}",
     allocation,
-    {"year": ("Jahr", str), "measure_label": ("Maßnahmenart", None), "planned_eur": ("Geplante Mittel", format_eur)},
+    ALLOCATION_TREND_COLUMNS,
     view=every_year,
     provenance=shown,
 )
 
 st.subheader("Zielerreichung am letzten Stichtag jedes Jahres")
 progress = achievement_trend(data, selection)
-progress_columns = {
-    "year": ("Jahr", str),
-    "unit_label": ("Gebiet", None),
-    "spending_rate": ("Mittelabfluss", format_percent),
-    "expected_rate": ("erwartet", format_percent),
-    "occupancy": ("Auslastung", format_percent),
-    "transition_rate": ("Übergangsquote", format_percent),
-    "last_as_of": ("Stichtag", format_date),
-}
+progress_columns = ACHIEVEMENT_TREND_COLUMNS
 chart(
     charts.trend_lines(
         with_expectation(progress, scope), "spending_rate", "Mittelabfluss", as_percent=True, source_note=note

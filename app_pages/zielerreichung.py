@@ -1,15 +1,9 @@
 """Zielerreichung: which districts, measure types and projects are on track, at a chosen Stichtag."""
 
-import pandas as pd
 import streamlit as st
 
 from aqb_data.analysis import indicators as ind
 from aqb_data.analysis.achievement import (
-    BEHIND,
-    NO_DATA,
-    ON_TRACK,
-    STATUS_SYMBOL,
-    WATCH,
     achievement,
     behind_first_achievement,
     budget_mismatch_text,
@@ -17,8 +11,9 @@ from aqb_data.analysis.achievement import (
     stichtage,
 )
 from aqb_data.analysis.provenance import Shown, demo_share, source_line
-from aqb_data.domain.formatting import format_date, format_eur, format_eur_cents, format_percent, format_points
+from aqb_data.domain.formatting import format_date, format_eur, format_eur_cents, format_percent
 from aqb_data.present import charts
+from aqb_data.present.views import achievement_view, data_date_text, no_report_sentence, status_line
 from ui.data import get_data
 from ui.filters import current_selection, select_district
 from ui.text import escape_markdown, link_value
@@ -29,54 +24,10 @@ selection = current_selection()
 scope = ind.scope_label(selection)
 
 
-def _status(value: object) -> str:
-    return f"{STATUS_SYMBOL[value]} {value}"
-
-
-def _data_date(first: object, last: object) -> str:
-    if pd.isna(last):
-        return "kein Bericht"
-    return format_date(last) if first == last else f"{format_date(first)}–{format_date(last)}"
-
-
-COLUMNS = {
-    "status": ("Status", _status),
-    "spending_rate": ("Mittelabfluss", format_percent),
-    "expected_rate": ("erwartet", format_percent),
-    "deviation": ("Abweichung", format_points),
-    "occupancy": ("Auslastung", format_percent),
-    "transition_rate": ("Übergangsquote", format_percent),
-    "dropout_rate": ("Abbruchquote", format_percent),
-    "cost_per_participant": ("Kosten je TN", format_eur),
-    "planned_eur": ("Geplant", format_eur),
-    "spent_eur": ("Verausgabt", format_eur),
-    # The dates the figures rest on, as dates (a unit's projects may have reported on different days).
-    "first_as_of": ("Erster Stichtag", format_date),
-    "last_as_of": ("Letzter Stichtag", format_date),
-}
-# Districts have a § 4 budget: beside the rate against plan, the spending against the budget, so that a
-# district that planned too little cannot look on track (its own light next to the status).
-_DATES = ("first_as_of", "last_as_of")
-DISTRICT_COLUMNS = {
-    "status": COLUMNS["status"],
-    "budget_status": ("Status ggü. § 4", _status),
-    "spending_rate": COLUMNS["spending_rate"],
-    "expected_rate": COLUMNS["expected_rate"],
-    "deviation": COLUMNS["deviation"],
-    "budget_spent_share": ("Abfluss ggü. § 4", format_percent),
-    "budget_gap_eur": ("Rückstand zum § 4-Pfad", format_eur_cents),
-    **{name: spec for name, spec in list(COLUMNS.items())[4:] if name not in _DATES},
-    "budget_eur": ("Haushaltsmittel", format_eur),
-    **{name: COLUMNS[name] for name in _DATES},
-}
-
-
-def _table(level: str, first: tuple[str, None], title: str, **row_selection: object) -> None:
+def _table(level: str, **row_selection: object) -> None:
     """Units behind plan first, with the dates their figures rest on (districts also against § 4)."""
-    shown = behind_first_achievement(data, selection, level, as_of)
-    title = f"Zielerreichung {title} – {scope} {selection.year}, Stichtag {format_date(as_of)}"
-    columns = DISTRICT_COLUMNS if level == "district" else COLUMNS
-    table(shown, {"unit_label": first, **columns}, title, provenance=provenance, **row_selection)
+    view = achievement_view(data, selection, level, as_of)
+    table(view.frame, view.columns, view.title, provenance=view.shown, **row_selection)
 
 
 def _pick_district() -> None:
@@ -88,7 +39,7 @@ def _pick_district() -> None:
 st.title(f"Zielerreichung {selection.year} – {scope}")
 days = stichtage(data, selection.year)
 if not days:
-    st.info(f"Für {selection.year} liegt noch kein Umsetzungsbericht vor.")
+    st.info(no_report_sentence(selection.year))
     st.stop()
 linked = st.query_params.get("stichtag")
 if linked and "stichtag" not in st.session_state and linked not in {format_date(d) for d in days}:
@@ -129,7 +80,7 @@ cols[4].metric(
 )
 st.caption(
     f"{scope}: {land['n_reported']} von {land['n_projects']} Projekten mit Bericht; Stichtag der Berichte "
-    f"{_data_date(land['first_as_of'], land['last_as_of'])}. Status „{land['status']}“."
+    f"{data_date_text(land['first_as_of'], land['last_as_of'])}. Status „{land['status']}“."
 )
 # Three cards: five amounts with cents do not fit one row (28.300.000,00 € was cut off); the budgets go below.
 budget_cols = st.columns(3)
@@ -161,10 +112,10 @@ if selection.ags:
     st.caption(" › ".join(dict.fromkeys(["Hessen", up, scope])))
     st.button(f"↩ zurück: {up}", on_click=select_district, args=(None,))
     st.subheader("Nach Maßnahmenarten")
-    _table("measure_type", ("Maßnahmenart", None), "nach Maßnahmenarten")
+    _table("measure_type")
     st.subheader("Projekte")
     projects = achievement(data, selection, "project", as_of)
-    _table("project", ("Projekt", None), "der Projekte")
+    _table("project")
     if projects["deviation"].isna().all():
         st.info(f"Für {scope} liegt bis zum gewählten Stichtag noch kein Umsetzungsbericht mit Mittelabfluss vor.")
     else:
@@ -177,11 +128,7 @@ if selection.ags:
         )
 else:
     districts = achievement(data, selection, "district", as_of)
-    counts = districts["status"].value_counts()
-    st.markdown(
-        " · ".join(f"{STATUS_SYMBOL[s]} **{counts.get(s, 0)}** {s}" for s in (BEHIND, WATCH, ON_TRACK, NO_DATA))
-        + " (Gebietskörperschaften)"
-    )
+    st.markdown(status_line(districts, "Gebietskörperschaften", markdown=True))
     mismatch = budget_mismatch_text(districts)
     if mismatch:
         st.caption(escape_markdown(mismatch))
@@ -191,8 +138,6 @@ else:
     st.session_state["achievement_order"] = list(ordered["unit"])
     _table(
         "district",
-        ("Gebietskörperschaft", None),
-        "der Gebietskörperschaften",
         on_select=_pick_district,
         selection_mode="single-row",
         key="achievement_districts",
@@ -205,4 +150,4 @@ else:
         provenance=provenance,
     )
     st.subheader("Nach Maßnahmenarten")
-    _table("measure_type", ("Maßnahmenart", None), "nach Maßnahmenarten")
+    _table("measure_type")
