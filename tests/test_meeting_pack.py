@@ -4,7 +4,8 @@ import io
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from aqb_data.domain.formatting import format_date, format_eur
 from aqb_data.domain.model import MEASURE_TYPES, synthetic_mask
 from aqb_data.export import images
 from aqb_data.export.meeting_pack import DEMO_NOTICE, Pack, district_pack, land_pack, pack_pdf, pack_pptx
+from aqb_data.export.meeting_pack.canvas import DEMO_COLOUR, Paragraph, TableSpec, draw_pack
+from aqb_data.export.meeting_pack.layout import FOOTER_TOP, SLIDE_H, SLIDE_W, Box
 from aqb_data.read.files import bundled_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -321,3 +324,122 @@ def test_cli_errors_are_one_german_line_and_exit_2(tmp_path: Path, capsys: pytes
     assert result.stderr.strip() == (
         "Fehler: Kreisschlüssel 99999 gehört zu keinem der 26 hessischen Kreise und kreisfreien Städte."
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One drawing for both files: what the slide drawing asks of a canvas, and what the two files then show
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Drawn:
+    """One primitive drawn on a page: what it is, where, and the texts it shows."""
+
+    page: int
+    what: str
+    box: Box
+    texts: list[str]
+    bold: bool = False
+    colour: str = ""
+    table: TableSpec | None = None
+
+
+class RecordingCanvas:
+    """A canvas that draws nothing and remembers every primitive asked of it."""
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.drawn: list[Drawn] = []
+
+    def page(self) -> None:
+        self.pages += 1
+
+    def text(self, box: Box, paragraphs: Sequence[Paragraph]) -> None:
+        first = paragraphs[0] if paragraphs else Paragraph("", 0)
+        self.drawn.append(Drawn(self.pages, "text", box, [p.text for p in paragraphs], first.bold, first.colour))
+
+    def rect(self, box: Box, fill: str, stroke: str | None = None) -> None:
+        self.drawn.append(Drawn(self.pages, "rect", box, [], colour=stroke or fill))
+
+    def table(self, box: Box, table: TableSpec) -> None:
+        self.drawn.append(Drawn(self.pages, "table", box, [c for row in table.rows for c in row], table=table))
+
+    def picture(self, png: bytes, box: Box) -> None:
+        self.drawn.append(Drawn(self.pages, "picture", box, []))
+
+    def notes(self, box: Box, headings: Sequence[str], colour: str) -> None:
+        self.drawn.append(Drawn(self.pages, "notes", box, list(headings), colour=colour))
+
+    def on(self, page: int, what: str | None = None) -> list[Drawn]:
+        return [d for d in self.drawn if d.page == page and (what is None or d.what == what)]
+
+
+def _recorded(pack: Pack) -> RecordingCanvas:
+    canvas = RecordingCanvas()
+    draw_pack(canvas, pack)
+    return canvas
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+
+
+def test_each_slide_is_drawn_once_with_its_title_footer_and_page_number(waldeck: Opened, land: Opened) -> None:
+    for opened in (waldeck, land):
+        canvas = _recorded(opened.pack)
+        total = len(opened.pack.slides)
+        assert canvas.pages == total
+        for number, slide in enumerate(opened.pack.slides, start=1):
+            texts = canvas.on(number, "text")
+            assert texts[0].texts == [slide.title] and texts[0].bold
+            assert texts[-2].texts == [slide.footer] and texts[-1].texts == [f"{number} / {total}"]
+        assert len([d for d in canvas.drawn if d.what == "picture"]) == opened.pack.n_charts
+        assert len([d for d in canvas.drawn if d.what == "notes"]) == 1
+
+
+def test_the_demo_notice_is_drawn_in_red_inside_its_frame(waldeck: Opened) -> None:
+    canvas = _recorded(waldeck.pack)
+    notice = next(d for d in canvas.on(1, "text") if d.texts == [waldeck.pack.slides[0].demo_notice])
+    frame = next(d for d in canvas.on(1, "rect") if d.colour == DEMO_COLOUR)
+    assert notice.colour == DEMO_COLOUR and notice.bold
+    inside = notice.box
+    assert frame.box.x < inside.x and inside.x + inside.w < frame.box.x + frame.box.w
+    assert frame.box.y < inside.y and inside.y + inside.h < frame.box.y + frame.box.h
+
+
+def test_nothing_on_a_slide_overlaps_or_runs_into_the_footer(waldeck: Opened, land: Opened) -> None:
+    for opened in (waldeck, land):
+        canvas = _recorded(opened.pack)
+        for number, slide in enumerate(opened.pack.slides, start=1):
+            drawn = canvas.on(number)
+            for item in drawn:
+                box = item.box
+                assert min(box.x, box.y) >= 0, (slide.title, item.what)
+                assert box.x + box.w <= SLIDE_W + 1e-6 and box.y + box.h <= SLIDE_H + 1e-6, (slide.title, item.what)
+            # Title, lines, table, picture, notes area: apart from each other (frames and rules may lie under them).
+            body = [d for d in drawn if d.what != "rect" and d.box.y < FOOTER_TOP]
+            for item in body:
+                assert item.box.y + item.box.h < FOOTER_TOP, (slide.title, item.what)
+                if item.table is not None:  # the table's rows fit its box at the chosen font size
+                    assert sum(item.table.heights) <= item.box.h + 1e-6, slide.title
+            for index, item in enumerate(body):
+                for other in body[index + 1 :]:
+                    assert not _overlap(item.box, other.box), (slide.title, item.what, other.what)
+
+
+def _words(text: str) -> str:
+    """The text with every run of white space (line breaks of wrapped cells, no-break spaces) as one space."""
+    return " ".join(text.split())
+
+
+def test_pptx_and_pdf_show_the_same_texts_on_every_slide(
+    waldeck: Opened, land: Opened, without_browser: Opened
+) -> None:
+    for opened in (waldeck, land, without_browser):
+        for index, title in enumerate(opened.titles()):
+            shown = [_words(t) for t in opened.texts(index) if t.strip()]
+            page = _words(opened.page_text(index))
+            missing = [t for t in shown if t not in page]
+            assert not missing, f"{title}: in PowerPoint, not in the PDF: {missing}"
+            # Nothing more in the PDF either, and in the same order (wrapped lines join without their breaks).
+            assert "".join(page.split()) == "".join("".join(shown).split()), title
