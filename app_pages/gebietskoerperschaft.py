@@ -96,6 +96,8 @@ with left:
             f"aqb_verteilung_{name}_{selection.year}",
             allocation,
             ALLOCATION_COLUMNS,
+            data=data,
+            view=selection,
         )
     if pd.notna(budgets["budget_eur"]):
         st.caption(planned_sentence(budgets, ind.scope_decomposition(data, all_types), markdown=True))
@@ -109,6 +111,7 @@ with right:
         f"aqb_haushaltsmittel_{name}",
         trend.frame,
         trend.columns,
+        data=data,
         view=every_year,
     )
 
@@ -124,6 +127,8 @@ else:
         shown,
         PROJECT_COLUMNS,
         f"Projekte {name} {selection.year}",
+        data=data,
+        view=selection,
     )
 
 st.button("Andere Gebietskörperschaft wählen", icon=":material/undo:", on_click=select_district, args=(None,))

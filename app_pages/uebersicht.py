@@ -114,6 +114,8 @@ if selection.ags:
         f"aqb_verteilung_{scope}_{selection.year}",
         allocation,
         ALLOCATION_COLUMNS,
+        data=data,
+        view=selection,
     )
     st.page_link("app_pages/gebietskoerperschaft.py", label=f"Mehr zu {scope}: Zielvereinbarung und Projekte")
 else:
@@ -125,19 +127,33 @@ else:
     levels = ("regierungsbezirk",) if selection.regierungsbezirk else ("land", "regierungsbezirk")
     top = ind.allocation_by_levels(data, selection, levels)
     fig = charts.allocation_chart(data, selection, levels, f"{scope}: geplante Mittel {selection.year}", note, as_share)
-    chart(fig, f"aqb_verteilung_{scope}_{selection.year}{suffix}", top, ALLOCATION_COLUMNS)
+    chart(fig, f"aqb_verteilung_{scope}_{selection.year}{suffix}", top, ALLOCATION_COLUMNS, data=data, view=selection)
     by_district = ind.allocation_by_measure_type(data, selection, "district")
     title = f"Gebietskörperschaften {selection.year}"
     fig = charts.allocation_chart(data, selection, ("district",), title, note, as_share)
-    chart(fig, f"aqb_verteilung_kreise_{scope}_{selection.year}{suffix}", by_district, ALLOCATION_COLUMNS)
+    chart(
+        fig,
+        f"aqb_verteilung_kreise_{scope}_{selection.year}{suffix}",
+        by_district,
+        ALLOCATION_COLUMNS,
+        data=data,
+        view=selection,
+    )
     st.subheader("Haushaltsmittel je Einwohner/in")
     per_inhabitant = per_inhabitant_view(data, selection)
     fig = charts.per_inhabitant_bars(
         per_inhabitant.frame, per_inhabitant.title, totals["budget_per_inhabitant"], note, reference_label=scope
     )
-    chart(fig, f"aqb_je_einwohner_{scope}_{selection.year}", per_inhabitant.frame, per_inhabitant.columns)
+    chart(
+        fig,
+        f"aqb_je_einwohner_{scope}_{selection.year}",
+        per_inhabitant.frame,
+        per_inhabitant.columns,
+        data=data,
+        view=selection,
+    )
 
 st.subheader("Haushaltsmittel je Gebietskörperschaft")
 view = district_budget_view(data, selection)
-table(view.frame, view.columns, view.title, provenance=view.shown)
+table(view.frame, view.columns, view.title, data=data, view=selection, provenance=view.shown)
 st.caption(view.lines[0])

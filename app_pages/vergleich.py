@@ -55,6 +55,8 @@ with left:
         f"aqb_karte_{key}_{selection.year}",
         ranked,
         {"label": ("Gebietskörperschaft", None), key: (indicator.label, value_format)},
+        data=data,
+        view=selection,
         provenance=shown,
     )
 with right:
@@ -69,6 +71,8 @@ with right:
         },
         f"Ranking {indicator.label} {selection.year}",
         height=35 * 27 + 3,
+        data=data,
+        view=selection,
         provenance=shown,
     )
 
@@ -87,6 +91,8 @@ if selection.ags:
             "land": ("Hessen", by_row),
         },
         f"{ind.scope_label(selection)} im Vergleich {selection.year}",
+        data=data,
+        view=selection,
         provenance=shown,
     )
     st.caption(
@@ -100,6 +106,8 @@ chart(
     f"aqb_anteile_massnahmenarten_{selection.year}",
     allocation,
     ALLOCATION_COLUMNS,
+    data=data,
+    view=selection,
     provenance=shown,
 )
 share = ind.land_totals(data, everywhere)["planned_share"]

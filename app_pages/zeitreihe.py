@@ -42,6 +42,7 @@ chart(
     f"aqb_zeitreihe_haushaltsmittel_{scope}",
     budgets,
     TREND_COMPARED_COLUMNS,
+    data=data,
     view=every_year,
     provenance=shown,
 )
@@ -51,6 +52,7 @@ chart(
     f"aqb_zeitreihe_je_einwohner_{scope}",
     per_inhabitant,
     PER_INHABITANT_TREND_COLUMNS,
+    data=data,
     view=every_year,
     provenance=shown,
 )
@@ -62,6 +64,7 @@ chart(
     f"aqb_zeitreihe_verteilung_{scope}",
     allocation,
     ALLOCATION_TREND_COLUMNS,
+    data=data,
     view=every_year,
     provenance=shown,
 )
@@ -76,6 +79,7 @@ chart(
     f"aqb_zeitreihe_mittelabfluss_{scope}",
     progress,
     progress_columns,
+    data=data,
     view=every_year,
     provenance=shown,
 )
@@ -84,6 +88,7 @@ chart(
     f"aqb_zeitreihe_uebergaenge_{scope}",
     progress,
     progress_columns,
+    data=data,
     view=every_year,
     provenance=shown,
 )

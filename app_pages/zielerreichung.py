@@ -27,7 +27,15 @@ scope = ind.scope_label(selection)
 def _table(level: str, **row_selection: object) -> None:
     """Units behind plan first, with the dates their figures rest on (districts also against § 4)."""
     view = achievement_view(data, selection, level, as_of)
-    table(view.frame, view.columns, view.title, provenance=view.shown, **row_selection)
+    table(
+        view.frame,
+        view.columns,
+        view.title,
+        data=data,
+        view=selection,
+        provenance=view.shown,
+        **row_selection,
+    )
 
 
 def _pick_district() -> None:
@@ -124,6 +132,8 @@ if selection.ags:
             f"aqb_zielerreichung_{scope}_{selection.year}",
             projects,
             DEVIATION_COLUMNS,
+            data=data,
+            view=selection,
             provenance=provenance,
         )
 else:
@@ -147,6 +157,8 @@ else:
         f"aqb_zielerreichung_{scope}_{selection.year}",
         ordered,
         DEVIATION_COLUMNS,
+        data=data,
+        view=selection,
         provenance=provenance,
     )
     st.subheader("Nach Maßnahmenarten")
