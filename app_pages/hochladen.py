@@ -1,20 +1,17 @@
 """Daten hochladen: district reports in, every problem shown, changes previewed and confirmed."""
 
-import functools
-
 import streamlit as st
 
 from aqb_data.domain.dataset import AqbData
-from aqb_data.domain.formatting import format_change, format_date, format_eur, format_number, rows_text
-from aqb_data.domain.problems import Severity, problems_frame
-from aqb_data.export.workbooks import problems_workbook
+from aqb_data.domain.formatting import format_number, rows_text
+from aqb_data.domain.problems import Severity
 from aqb_data.read.workbook import XLSX_MIME
 from aqb_data.store.database import TABLE_LABELS, StoreError
 from aqb_data.store.intake import UploadCheck, import_checked
 from ui.cache import checked_upload, template_bytes
 from ui.data import get_data, get_store
+from ui.intake import change_preview, problem_groups
 from ui.text import escape_markdown
-from ui.widgets import table
 
 MESSAGE = "upload_message"
 
@@ -43,69 +40,9 @@ def _import(data: bytes, file_name: str, version: tuple[int, int]) -> None:
         )
 
 
-def _problems(check: UploadCheck, file_name: str, key: str) -> None:
-    groups: dict[tuple[str, str], list] = {}
-    for problem in check.problems:
-        groups.setdefault((problem.severity.value, problem.kind), []).append(problem)
-    for (severity, kind), problems in sorted(groups.items()):
-        with st.expander(
-            f"{severity}: {escape_markdown(kind)} ({format_number(sum(p.stands_for for p in problems))})",
-            expanded=severity == Severity.ERROR.value,
-        ):
-            # A static table: long explanations wrap instead of being cut off. Its cells are Markdown, and
-            # sheet names, values and explanations come from the file: each is shown as text.
-            frame = problems_frame(problems).drop(columns=["Art", "Kategorie", "Datei"])
-            st.table(frame.astype("string").fillna("").map(escape_markdown), hide_index=True)
-    st.download_button(
-        "Prüfbericht herunterladen (.xlsx)",
-        data=functools.partial(problems_workbook, check.problems),  # built on the click, not on every run
-        file_name=f"Pruefbericht_{file_name}",
-        mime=XLSX_MIME,
-        on_click="ignore",
-        icon=":material/download:",
-        key=f"report_{key}",
-    )
-
-
 def _preview(check: UploadCheck, data: bytes, file_name: str, key: str, stored: AqbData) -> None:
-    preview = check.preview
-    if preview is None:
+    if not change_preview(check, stored):
         return
-    if not preview.any:
-        when = preview.same_file and f" (zuletzt am {format_date(preview.same_file['imported_at'])})"
-        st.info(f"Keine Änderungen: Dieser Stand ist bereits gespeichert{when or ''}.")
-        return
-    st.markdown("**Was sich ändert**")
-    counts = preview.counts()
-    title = f"Änderungen durch {file_name}"
-    table(
-        counts, {c: (c, format_number if c != "Blatt" else None) for c in counts.columns}, title, data=stored, view=None
-    )
-    money = preview.money_by_district()
-    if len(money):
-        table(
-            money,
-            {
-                "Gebietskörperschaft": ("Gebietskörperschaft", None),
-                "Jahr": ("Jahr", str),
-                "Kennzahl": ("Kennzahl", None),
-                "vorher": ("vorher", format_eur),
-                "nachher": ("nachher", format_eur),
-                "Differenz": ("Differenz", format_change),
-            },
-            f"{title}: Mittel je Gebietskörperschaft",
-            data=stored,
-            view=None,
-        )
-    with st.expander("Geänderte Zeilen im Einzelnen"):
-        rows = preview.changed_rows()
-        table(
-            rows,
-            {c: (c, format_date if c == "Stichtag" else str if c == "Jahr" else None) for c in rows.columns},
-            f"{title}: geänderte Zeilen",
-            data=stored,
-            view=None,
-        )
     st.button(
         "Übernehmen",
         type="primary",
@@ -170,6 +107,6 @@ for position, upload in enumerate(uploads or []):
         if read:
             st.caption(f"Gelesen: {read}")
         if check.problems:
-            _problems(check, upload.name, key)
+            problem_groups(check, key)
         if not check.empty:
             _preview(check, data, upload.name, key, stored)

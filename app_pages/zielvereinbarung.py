@@ -1,4 +1,5 @@
-"""Zielvereinbarung einlesen: agreement documents in; what was read beside the text; corrected, then added."""
+"""Zielvereinbarung einlesen: agreement documents in; what was read beside the text; corrected, checked against
+the stored data with a preview of what changes, then confirmed (through the intake service, as reports are)."""
 
 import unicodedata
 from datetime import date
@@ -6,23 +7,23 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from aqb_data.domain.access import AccessDeniedError
 from aqb_data.domain.districts import district_label, load_districts
 from aqb_data.domain.formatting import format_eur, format_number
 from aqb_data.domain.model import MEASURE_TYPES, parse_measure_type
-from aqb_data.domain.values import forbidden_character, name_key, parse_money, spelled, visible
-from aqb_data.read.agreement import Agreement, AgreementReading, Signature, agreement_tables
-from aqb_data.read.sandbox import read_agreement_isolated
-from aqb_data.store.database import KIND_AGREEMENT, StoreError, sha256
+from aqb_data.domain.problems import Severity
+from aqb_data.domain.values import parse_money
+from aqb_data.read.agreement import Agreement, AgreementReading, Signature
+from aqb_data.store.database import StoreConflictError, StoreError, sha256
+from aqb_data.store.intake import AgreementCheck, check_agreement, import_agreement_checked
+from ui.cache import agreement_reading
 from ui.data import get_data, get_store
+from ui.intake import change_preview, problem_groups
 from ui.text import escape_markdown
 
 MESSAGE, ROUND = "agreement_message", "agreement_round"
 MEASURE_OPTIONS = [f"{code} {mt.short_label}" for code, mt in MEASURE_TYPES.items()]
-
-
-@st.cache_data(max_entries=16, show_spinner="Dokument wird gelesen …")
-def _read(data: bytes, file_name: str) -> AgreementReading:
-    return read_agreement_isolated(data, file_name)
+CHECK_CORRECTIONS = "Korrekturen prüfen"
 
 
 def _projects_frame(agreement: Agreement) -> pd.DataFrame:
@@ -35,7 +36,8 @@ def _projects_frame(agreement: Agreement) -> pd.DataFrame:
 
 
 def _corrected(reading: AgreementReading, key: str, projects: pd.DataFrame) -> Agreement | None:
-    """The form's values as an agreement; None (with the reason shown) if one is not usable."""
+    """The form's values as an agreement (the intake service checks it); None, with the reason shown, if the
+    amount cannot be read."""
     read = reading.agreement
     values = st.session_state
     try:
@@ -47,23 +49,10 @@ def _corrected(reading: AgreementReading, key: str, projects: pd.DataFrame) -> A
         st.error("Haushaltsmittel: Bitte einen Betrag angeben.")
         return None
     measures: dict[int, list[str]] = {code: [] for code in MEASURE_TYPES}
-    seen: dict[str, str] = {}
     for row in projects.itertuples():
         name = unicodedata.normalize("NFC", str(row.Projekt or "").strip())
         code = parse_measure_type(row.Maßnahmenart)
-        found = forbidden_character(name)
-        if found:
-            shown = escape_markdown(visible(name))
-            st.error(f"Das Projekt „{shown}“ enthält ein Steuer- oder Richtungszeichen ({found}); bitte neu eintippen.")
-            return None
-        first = seen.get(name_key(name))
-        if first is not None:
-            both = f" (einmal „{spelled(first)}“, einmal „{spelled(name)}“)" if first != name else ""
-            twice = f"Das Projekt „{first}“ steht zweimal in der Liste{both}; bitte nur einmal angeben."
-            st.error(escape_markdown(twice))
-            return None
         if name and code:
-            seen[name_key(name)] = name
             measures[code].append(name)
     return Agreement(
         ags=values[f"{key}_ags"],
@@ -80,31 +69,35 @@ def _corrected(reading: AgreementReading, key: str, projects: pd.DataFrame) -> A
     )
 
 
-def _add(reading: AgreementReading, data: bytes, key: str, projects: pd.DataFrame) -> None:
-    agreement = _corrected(reading, key, projects)
-    if agreement is None:
-        return
-    source = f"Zielvereinbarung {agreement.year} ({reading.file})"
-    tables = agreement_tables(agreement, source, get_data().projects)
+def _import(check: AgreementCheck) -> None:
+    """Button callback: store the agreement exactly as checked and previewed."""
+    name = escape_markdown(check.file)
     try:
-        record = get_store().import_tables(tables, reading.file, sha256(data), KIND_AGREEMENT)
-    except StoreError as error:
-        st.error(escape_markdown(error))
+        record = import_agreement_checked(get_store(), check, check.agreement)
+    except StoreConflictError as error:
+        st.session_state[MESSAGE] = (
+            "error",
+            f"{name}: {escape_markdown(error)} Die Prüfung und die Vorschau unten zeigen schon den neuen Stand.",
+        )
+        return
+    except (StoreError, AccessDeniedError) as error:
+        st.session_state[MESSAGE] = ("error", f"{name}: {escape_markdown(error)}")
         return
     if record is None:
-        st.session_state[MESSAGE] = (
-            f"{escape_markdown(reading.file)}: keine Änderungen – diese Vereinbarung ist bereits gespeichert."
-        )
-    else:
-        st.session_state[MESSAGE] = (
-            f"Zielvereinbarung {agreement.year} {agreement.district} ist übernommen (Import Nr. {record.id}). "
-            "Projekte ohne geplante Mittel zeigen „–“, bis eine Projektliste sie liefert."
-        )
-    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
-    st.rerun()
+        st.session_state[MESSAGE] = ("info", f"{name}: keine Änderungen – diese Vereinbarung ist bereits gespeichert.")
+        return
+    agreement = check.agreement
+    st.session_state[MESSAGE] = (
+        "success",
+        f"Zielvereinbarung {agreement.year} {escape_markdown(agreement.district)} ist übernommen (Import Nr. "
+        f"{record.id}). Projekte ohne geplante Mittel zeigen „–“, bis eine Projektliste sie liefert; unter *Verlauf* "
+        "lässt sich der Import rückgängig machen.",
+    )
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1  # a new, empty uploader
 
 
-def _form(reading: AgreementReading, data: bytes, key: str) -> None:
+def _form(reading: AgreementReading, key: str) -> pd.DataFrame:
+    """The corrections: district, year, budget, signing dates and the projects; returns the projects as submitted."""
     read = reading.agreement
     districts = load_districts().sort_values("label")
     with st.form(key):
@@ -144,8 +137,49 @@ def _form(reading: AgreementReading, data: bytes, key: str) -> None:
             },
             key=f"{key}_projects",
         )
-        if st.form_submit_button("Zu den Daten hinzufügen", type="primary", icon=":material/add:"):
-            _add(reading, data, key, edited)
+        st.form_submit_button(
+            CHECK_CORRECTIONS,
+            icon=":material/fact_check:",
+            help="Prüft die geänderten Angaben gegen die gespeicherten Daten und zeigt unten, was sich ändert.",
+        )
+    return edited
+
+
+def _status(check: AgreementCheck) -> None:
+    """One line on the whole check: errors block, warnings ask for a look."""
+    errors, warnings = (format_number(check.count(severity)) for severity in (Severity.ERROR, Severity.WARNING))
+    if check.errors:
+        st.error(
+            f"**{errors} Fehler, {warnings} Warnungen** – die Vereinbarung wird so nicht übernommen. Bitte oben "
+            f"korrigieren und „{CHECK_CORRECTIONS}“ wählen."
+        )
+    elif check.warnings:
+        st.warning(f"**{warnings} Warnungen** – bitte prüfen; die Vereinbarung kann trotzdem übernommen werden.")
+    else:
+        st.success("Keine Fehler, keine Warnungen.")
+
+
+def _check_and_confirm(reading: AgreementReading, data: bytes, key: str, projects: pd.DataFrame) -> None:
+    """The agreement as corrected, checked against the stored data: its problems, what storing it would change,
+    and the button that stores exactly that."""
+    agreement = _corrected(reading, key, projects)
+    if agreement is None:
+        return
+    check = check_agreement(get_store(), data, reading.file, corrected=agreement, reading=reading)
+    _status(check)
+    if check.problems:
+        problem_groups(check, key)
+    if change_preview(check, get_data()):
+        st.button(
+            "Übernehmen",
+            type="primary",
+            icon=":material/check:",
+            key=f"import_{key}",
+            on_click=_import,
+            args=(check,),
+            help="Speichert die Vereinbarung, wie oben geprüft: Sie ersetzt Haushaltsmittel und Projekte derselben "
+            f"Gebietskörperschaft und desselben Jahres. Änderungen im Formular erst mit „{CHECK_CORRECTIONS}“ prüfen.",
+        )
 
 
 def _summary(reading: AgreementReading) -> None:
@@ -173,12 +207,15 @@ st.title("Zielvereinbarung einlesen")
 st.markdown(
     "Laden Sie unterzeichnete Zielvereinbarungen als PDF, Text oder Markdown hoch. Das Dashboard liest "
     "Gebietskörperschaft, Jahr, Haushaltsmittel (§ 4), Projekte je Maßnahmenart (§ 5) und Unterschriften; Sie "
-    "prüfen das Gelesene neben dem Text, korrigieren es bei Bedarf und fügen es den Daten hinzu. Die "
-    "Vereinbarung nennt keine Beträge je Projekt: Bereits bekannte Projekte behalten ihre geplanten Mittel, neue "
-    "erhalten sie mit der nächsten Projektliste."
+    "prüfen das Gelesene neben dem Text und korrigieren es bei Bedarf. Wie ein Bericht wird die Vereinbarung gegen "
+    "die gespeicherten Daten geprüft (**Fehler** verhindern die Übernahme, **Warnungen** nicht); bevor etwas "
+    "gespeichert wird, sehen Sie, was sich ändert, und bestätigen es. Die Vereinbarung nennt keine Beträge je "
+    "Projekt: Bereits bekannte Projekte behalten ihre geplanten Mittel, neue erhalten sie mit der nächsten "
+    "Projektliste."
 )
 if MESSAGE in st.session_state:
-    st.success(st.session_state.pop(MESSAGE))
+    kind, message = st.session_state.pop(MESSAGE)
+    getattr(st, kind)(message)
 
 documents = st.file_uploader(
     "Zielvereinbarungen (.pdf, .txt, .md)",
@@ -187,14 +224,16 @@ documents = st.file_uploader(
 )
 for position, document in enumerate(documents or []):
     data = document.getvalue()
-    reading = _read(data, document.name)
+    reading = agreement_reading(data, document.name)
+    key = f"agreement_{position}_{sha256(data)[:12]}"  # the same document twice must not share widget keys
     with st.container(border=True):
         st.subheader(escape_markdown(document.name))
-        # The reader's messages quote the document (names, amounts, places): shown as text.
-        for error in reading.errors:
-            st.error(escape_markdown(error))
-        for warning in reading.warnings:
-            st.warning(escape_markdown(warning))
+        if reading.agreement is None:
+            # The reader's messages quote the document (names, amounts, places): shown as text.
+            for error in reading.errors:
+                st.error(escape_markdown(error))
+            for warning in reading.warnings:
+                st.warning(escape_markdown(warning))
         read_col, text_col = st.columns([3, 2])
         with text_col:
             st.caption("Text des Dokuments")
@@ -205,4 +244,6 @@ for position, document in enumerate(documents or []):
             else:
                 st.caption("Gelesen")
                 _summary(reading)
-                _form(reading, data, f"agreement_{position}_{sha256(data)[:12]}")
+                projects = _form(reading, key)
+        if reading.agreement is not None:
+            _check_and_confirm(reading, data, key, projects)
