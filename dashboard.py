@@ -2,39 +2,49 @@
 
 import streamlit as st
 
+from aqb_data.domain.access import Action
+from ui.auth import current_user, sidebar_account
 from ui.data import get_data
 from ui.filters import sidebar_filters
 from ui.widgets import toolbar_format_setting
 
 st.set_page_config(page_title="AQB-Dashboard Hessen", page_icon=":material/bar_chart:", layout="wide")
 
-PAGES = {
-    "Auswertung": [
-        st.Page("app_pages/uebersicht.py", title="Übersicht", icon=":material/bar_chart:", default=True),
-        st.Page("app_pages/gebietskoerperschaft.py", title="Gebietskörperschaft", icon=":material/account_balance:"),
-        st.Page("app_pages/zielerreichung.py", title="Zielerreichung", icon=":material/flag:"),
-        st.Page("app_pages/vergleich.py", title="Vergleich", icon=":material/map:"),
-        st.Page("app_pages/zeitreihe.py", title="Zeitreihe", icon=":material/timeline:"),
-        st.Page("app_pages/export.py", title="Export", icon=":material/slideshow:"),
-    ],
-    "Daten": [
-        st.Page("app_pages/hochladen.py", title="Daten hochladen", icon=":material/upload_file:"),
+user = current_user()  # without login configured: the single-seat operator; else the login page until signed in
+ANALYSIS = [
+    st.Page("app_pages/uebersicht.py", title="Übersicht", icon=":material/bar_chart:", default=True),
+    st.Page("app_pages/gebietskoerperschaft.py", title="Gebietskörperschaft", icon=":material/account_balance:"),
+    st.Page("app_pages/zielerreichung.py", title="Zielerreichung", icon=":material/flag:"),
+    st.Page("app_pages/vergleich.py", title="Vergleich", icon=":material/map:"),
+    st.Page("app_pages/zeitreihe.py", title="Zeitreihe", icon=":material/timeline:"),
+    st.Page("app_pages/export.py", title="Export", icon=":material/slideshow:"),
+]
+if user.scope:  # a district user sees only their own district: there is nothing to compare it with
+    ANALYSIS = [p for p in ANALYSIS if p.title != "Vergleich"]
+DATA = [
+    (Action.UPLOAD, st.Page("app_pages/hochladen.py", title="Daten hochladen", icon=":material/upload_file:")),
+    (
+        Action.AGREEMENT,
         st.Page("app_pages/zielvereinbarung.py", title="Zielvereinbarung einlesen", icon=":material/contract:"),
-        st.Page("app_pages/verlauf.py", title="Verlauf", icon=":material/history:"),
-    ],
+    ),
+    (Action.UNDO, st.Page("app_pages/verlauf.py", title="Verlauf", icon=":material/history:")),
+]
+PAGES = {
+    "Auswertung": ANALYSIS,
+    # A page a role may not use is not in the navigation, so its address opens the Übersicht instead.
+    "Daten": [page for action, page in DATA if user.may(action)],
     "Hilfe": [
         st.Page("app_pages/methodik.py", title="Methodik & Quellen", icon=":material/menu_book:", url_path="methodik"),
     ],
 }
 
-page = st.navigation(PAGES)
+page = st.navigation({section: pages for section, pages in PAGES.items() if pages})
 data = get_data()
-sidebar_filters(data)
+sidebar_account(user)
+sidebar_filters(data, scope=user.scope)
 if data.synthetic_rows():
-    st.sidebar.info(
-        "Die Daten enthalten **synthetische Demodaten**. Sie lassen sich unter *Verlauf* entfernen.",
-        icon=":material/science:",
-    )
+    where = " Sie lassen sich unter *Verlauf* entfernen." if user.may(Action.REMOVE_DEMO) else ""
+    st.sidebar.info(f"Die Daten enthalten **synthetische Demodaten**.{where}", icon=":material/science:")
 toolbar_format_setting()
 st.sidebar.caption(
     "Ausbildungs- und Qualifizierungsbudget (AQB) · Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales"

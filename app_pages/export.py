@@ -5,12 +5,22 @@ import streamlit as st
 from aqb_data.analysis import indicators as ind
 from aqb_data.export import images
 from aqb_data.export.meeting_pack import district_pack, land_pack, pack_pdf, pack_pptx
-from ui.data import get_data
+from aqb_data.store.database import AuditEvent, sha256
+from ui.auth import current_user
+from ui.data import get_data, get_store
 from ui.filters import current_selection
 from ui.widgets import synthetic_notice
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PACK = "_meeting_pack"
+
+
+def _record_download(file_name: str, document: bytes, title: str) -> None:
+    """Download callback: the audit trail notes who took which meeting pack."""
+    get_store().record(
+        AuditEvent.EXPORT_PACK, user=current_user(), file_name=file_name, digest=sha256(document), detail=title
+    )
+
 
 data = get_data()
 selection = current_selection()
@@ -49,6 +59,7 @@ with st.container(border=True):
             "key": (selection.year, selection.ags),
             "stem": pack.file_stem,
             "slides": len(pack.slides),
+            "title": pack.title,
             "pptx": pack_pptx(pack),
             "pdf": pack_pdf(pack),
         }
@@ -63,7 +74,8 @@ with st.container(border=True):
                 file_name=f"{made['stem']}.pptx",
                 mime=PPTX_MIME,
                 icon=":material/download:",
-                on_click="ignore",
+                on_click=_record_download,
+                args=(f"{made['stem']}.pptx", made["pptx"], made["title"]),
             )
             st.download_button(
                 "PDF herunterladen",
@@ -71,7 +83,8 @@ with st.container(border=True):
                 file_name=f"{made['stem']}.pdf",
                 mime="application/pdf",
                 icon=":material/download:",
-                on_click="ignore",
+                on_click=_record_download,
+                args=(f"{made['stem']}.pdf", made["pdf"], made["title"]),
             )
     st.caption(
         "Auf der Kommandozeile: `python -m aqb_data meeting-pack --ags 06635 --year 2025 mappe.pptx` "

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from aqb_data.domain.access import AccessDeniedError
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.formatting import format_number, rows_text
 from aqb_data.domain.problems import Severity
 from aqb_data.read.workbook import XLSX_MIME
 from aqb_data.store.database import TABLE_LABELS, StoreError
 from aqb_data.store.intake import UploadCheck, import_checked
+from ui.auth import current_user
 from ui.cache import checked_upload, template_bytes
 from ui.data import get_data, get_store
 from ui.intake import change_preview, problem_groups
@@ -26,8 +28,8 @@ def _import(data: bytes, file_name: str, version: tuple[int, int]) -> None:
     check = _check(data, file_name, version)
     name = escape_markdown(file_name)
     try:
-        record = import_checked(check, get_store())
-    except StoreError as error:
+        record = import_checked(check, get_store(), user=current_user())
+    except (StoreError, AccessDeniedError) as error:
         st.session_state[MESSAGE] = ("error", f"{name}: {escape_markdown(error)}")
         return
     if record is None:

@@ -6,10 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from aqb_data.analysis.indicators import LAND_LABEL, Selection, budget_trend
+from aqb_data.domain.access import AccessDeniedError, Action
 from aqb_data.domain.formatting import format_eur, format_number, format_timestamp
 from aqb_data.export.workbooks import write_workbook
 from aqb_data.read.workbook import XLSX_MIME
-from aqb_data.store.database import KIND_LABELS, TABLE_LABELS, StoreError
+from aqb_data.store.database import AUDIT_COLUMNS, KIND_LABELS, TABLE_LABELS, AuditEvent, StoreError
+from ui.auth import current_user
 from ui.data import data_as_of, get_data, get_store
 from ui.text import escape_markdown
 from ui.widgets import table
@@ -19,8 +21,8 @@ MESSAGE = "history_message"
 
 def _undo(import_id: int) -> None:
     try:
-        record = get_store().undo_last(import_id)
-    except StoreError as error:
+        record = get_store().undo_last(import_id, user=current_user())
+    except (StoreError, AccessDeniedError) as error:
         st.session_state[MESSAGE] = ("error", escape_markdown(error))
         return
     done = (
@@ -33,14 +35,20 @@ def _undo(import_id: int) -> None:
 
 def _remove_demo() -> None:
     try:
-        record = get_store().remove_synthetic()
-    except StoreError as error:
+        record = get_store().remove_synthetic(user=current_user())
+    except (StoreError, AccessDeniedError) as error:
         st.session_state[MESSAGE] = ("error", escape_markdown(error))
         return
     removed = "Die Demodaten sind entfernt; „Letzten Import rückgängig machen“ holt sie zurück."
     st.session_state[MESSAGE] = ("success", removed if record else "Es gibt keine Demodaten (mehr).")
 
 
+def _record_state_export(file_name: str, state: str) -> None:
+    """Download callback: the audit trail notes who took which earlier state."""
+    get_store().record(AuditEvent.EXPORT_STATE, user=current_user(), file_name=file_name, detail=state)
+
+
+user = current_user()
 store = get_store()
 records = store.history()
 data = get_data()
@@ -83,9 +91,10 @@ with undo_col.popover("Letzten Import rückgängig machen", icon=":material/undo
         st.write("Seine Zeilen werden entfernt; die Zeilen, die er ersetzt hatte, gelten wieder.")
         st.button("Ja, rückgängig machen", type="primary", on_click=_undo, args=(active[0].id,))
 synthetic = data.synthetic_rows()
-with demo_col.popover("Demodaten entfernen", icon=":material/delete:", disabled=not synthetic):
-    st.write(f"{format_number(synthetic)} synthetische Zeilen werden entfernt; echte Zeilen bleiben.")
-    st.button("Ja, Demodaten entfernen", type="primary", on_click=_remove_demo)
+if user.may(Action.REMOVE_DEMO):
+    with demo_col.popover("Demodaten entfernen", icon=":material/delete:", disabled=not synthetic):
+        st.write(f"{format_number(synthetic)} synthetische Zeilen werden entfernt; echte Zeilen bleiben.")
+        st.button("Ja, Demodaten entfernen", type="primary", on_click=_remove_demo)
 
 st.subheader("Früheren Stand ansehen")
 if active:
@@ -119,8 +128,24 @@ if active:
         data=_state_workbook,  # made only when clicked
         file_name=f"AQB_Stand_nach_Import_{chosen}.xlsx",
         mime=XLSX_MIME,
-        on_click="ignore",
+        on_click=_record_state_export,
+        args=(f"AQB_Stand_nach_Import_{chosen}.xlsx", labels[chosen]),
         icon=":material/download:",
     )
 else:
     st.info("Noch kein Import in Kraft.")
+
+if user.may(Action.AUDIT):
+    st.subheader("Protokoll")
+    st.caption(
+        f"Wer wann was geändert oder exportiert hat, mit Datei und SHA-256; Einträge älter als "
+        f"{store.audit_retention_days} Tage werden gelöscht. Nur für die Rolle Verwaltung."
+    )
+    audit = store.audit_log(user)
+    table(
+        audit,
+        {c: (c, format_timestamp if c == "Zeitpunkt" else str if c == "Import Nr." else None) for c in AUDIT_COLUMNS},
+        "Protokoll",
+        data=data,
+        view=None,
+    )

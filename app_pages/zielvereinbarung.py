@@ -16,6 +16,7 @@ from aqb_data.domain.values import parse_money
 from aqb_data.read.agreement import Agreement, AgreementReading, Signature
 from aqb_data.store.database import StoreConflictError, StoreError, sha256
 from aqb_data.store.intake import AgreementCheck, check_agreement, import_agreement_checked
+from ui.auth import current_user
 from ui.cache import agreement_reading
 from ui.data import get_data, get_store
 from ui.intake import change_preview, problem_groups
@@ -73,7 +74,7 @@ def _import(check: AgreementCheck) -> None:
     """Button callback: store the agreement exactly as checked and previewed."""
     name = escape_markdown(check.file)
     try:
-        record = import_agreement_checked(get_store(), check, check.agreement)
+        record = import_agreement_checked(get_store(), check, check.agreement, user=current_user())
     except StoreConflictError as error:
         st.session_state[MESSAGE] = (
             "error",

@@ -27,12 +27,14 @@ from datetime import datetime
 
 import streamlit as st
 
+from aqb_data.domain.access import RoleMapping, restricted_to
 from aqb_data.domain.dataset import AqbData
 from aqb_data.export.workbooks import write_template
 from aqb_data.read.agreement import AgreementReading
 from aqb_data.read.sandbox import read_agreement_isolated
 from aqb_data.store.database import Store, open_store
 from aqb_data.store.intake import UploadCheck, check_upload
+from ui.auth import login_configured
 
 # Drawn charts and tables kept for replay (see `replayed_chart`): a map is about 0,3 MB, a table a few KB.
 REPLAYED_CHARTS, REPLAYED_TABLES = 128, 512
@@ -45,9 +47,11 @@ def store(path: str) -> Store:
     """The store of the database file at `path`, opened once per process and shared by every session.
 
     Keyed by the path (one entry per database; tests open several). A resource, not data: the store holds
-    its connection and lock, which must be one object, never a copy.
+    its connection and lock, which must be one object, never a copy. With login configured every write must
+    name its user; the audit trail's retention comes from the role settings (both read once per process).
     """
-    return open_store(path)
+    retention = RoleMapping.load().audit_retention_days
+    return open_store(path, require_user=login_configured(), audit_retention_days=retention)
 
 
 @st.cache_resource(show_spinner="Daten werden geladen …", max_entries=LOADED_VERSIONS)
@@ -59,6 +63,16 @@ def data_now(path: str, version: tuple[int, int]) -> AqbData:  # noqa: ARG001 - 
     the data is read-only, and its figures (`memoised`) are kept on it for every session to use.
     """
     return store(path).load()
+
+
+@st.cache_resource(max_entries=LOADED_VERSIONS * 4)
+def data_in_scope(path: str, version: tuple[int, int], scope: str | None) -> AqbData:
+    """`data_now` as a user with this scope sees it: a district user only their own district's rows.
+
+    Keyed by path, version and scope (None: the whole Land, the very object `data_now` returns); shared like it,
+    so a district's figures are computed once for all its staff.
+    """
+    return restricted_to(data_now(path, version), scope)
 
 
 @st.cache_resource(show_spinner="Früherer Stand wird geladen …", max_entries=EARLIER_STATES)

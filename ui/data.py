@@ -6,9 +6,11 @@ from typing import NoReturn
 
 import streamlit as st
 
+from aqb_data.domain.access import restricted_to
 from aqb_data.domain.dataset import AqbData
 from aqb_data.store.database import Store, StoreError, default_path
 from ui import cache
+from ui.auth import current_user
 from ui.text import escape_markdown
 
 
@@ -30,21 +32,23 @@ def get_store() -> Store:
 
 
 def get_data() -> AqbData:
-    """The data as it stands in the store now; every import or undo shows at once on every page.
+    """The data as it stands in the store now, as this user may see it (a district user: only their own
+    district's rows, so every page, table, chart and file holds nothing else); every import or undo shows at once.
 
     The one function pages obtain the data from: widgets take it as an argument, never fetch it themselves.
     """
     store = get_store()
     try:
-        return cache.data_now(str(store.path), store.version())
+        return cache.data_in_scope(str(store.path), store.version(), current_user().scope)
     except (OSError, ValueError, StoreError) as error:
         _refuse(error)
 
 
 def data_as_of(import_id: int) -> AqbData:
-    """The data as it stood right after import `import_id` (kept while the store does not change)."""
+    """The data as it stood right after import `import_id` (kept while the store does not change), as this user
+    may see it."""
     store = get_store()
     try:
-        return cache.data_after_import(str(store.path), store.version(), import_id)
+        return restricted_to(cache.data_after_import(str(store.path), store.version(), import_id), current_user().scope)
     except (OSError, ValueError, StoreError) as error:
         _refuse(error)

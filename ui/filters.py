@@ -75,16 +75,20 @@ def select_district(ags: str | None) -> None:
     _on_district_change()
 
 
-def sidebar_filters(data: AqbData) -> Selection:
-    """Draw the filters in the sidebar and return what they select."""
+def sidebar_filters(data: AqbData, scope: str | None = None) -> Selection:
+    """Draw the filters in the sidebar and return what they select. With a `scope` (a district user's own
+    district) the district and its Regierungsbezirk are fixed, whatever a link asks for."""
     sidebar = st.sidebar
     sidebar.header("Filter")
     years = sorted(data.years, reverse=True)
-    _check_link(years)
+    if scope:
+        st.session_state[DISTRICT], st.session_state[REGIERUNGSBEZIRK] = scope, _regierungsbezirk_of(scope)
+    else:
+        _check_link(years)
     year = sidebar.selectbox("Jahr", years, key=YEAR, bind="query-params")
     rb = sidebar.selectbox(
         "Regierungsbezirk",
-        [None, *REGIERUNGSBEZIRKE],
+        [_regierungsbezirk_of(scope)] if scope else [None, *REGIERUNGSBEZIRKE],
         format_func=_all_or,
         key=REGIERUNGSBEZIRK,
         bind="query-params",
@@ -93,7 +97,7 @@ def sidebar_filters(data: AqbData) -> Selection:
     districts = load_districts().sort_values("label")
     ags = sidebar.selectbox(
         "Gebietskörperschaft",
-        [None, *districts["ags"]],
+        [scope] if scope else [None, *districts["ags"]],
         format_func=_district_label,
         key=DISTRICT,
         bind="query-params",

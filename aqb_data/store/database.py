@@ -942,12 +942,17 @@ def seed_demo(store: Store) -> ImportRecord | None:
     return store.import_tables(result.tables, DEMO_WORKBOOK.name, sha256(data), KIND_DEMO, user=operator())
 
 
-def open_store(path: str | Path | None = None) -> Store:
-    """The store at `path` (default: $AQB_DB or var/aqb.sqlite); a new one starts with the demo data.
+def open_store(
+    path: str | Path | None = None,
+    require_user: bool = False,
+    audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS,
+) -> Store:
+    """The store at `path` (default: $AQB_DB or var/aqb.sqlite); a new one starts with the demo data. The options
+    are the `Store`'s (every write names its user; how long the audit trail keeps an entry).
 
     StoreError (German, naming the file and what to do) for a file that is empty, damaged or not the dashboard's.
     """
-    store = Store(path)
+    store = Store(path, require_user, audit_retention_days)
     if store.is_new():
         seed_demo(store)
     return store
