@@ -6,6 +6,7 @@ toolbar's image export and a server-side export look the same.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -161,9 +162,28 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "",
             )
         )
     fig.update_layout(barmode="stack", height=max(340, 140 + 26 * len(units)), legend={"traceorder": "normal"})
-    fig.update_xaxes(title=None, tickformat=",.0f", ticksuffix=" %" if as_share else " €")
+    if as_share:
+        fig.update_xaxes(title=None, tickformat=",.0f", ticksuffix=" %")
+    else:
+        # Few short labels ("10 Mio. €"): upright even in a narrow picture, so none runs into the source note.
+        reach = allocation[allocation["planned_eur"] > 0].groupby("unit_label")["planned_eur"].sum()
+        values, texts = _euro_ticks(float(reach.max()) if len(reach) else 0.0)
+        fig.update_xaxes(title=None, tickvals=values, ticktext=texts, tickangle=0)
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=units)
     return _finish(fig, title, source_note)
+
+
+def _euro_ticks(maximum: float, most: int = 5) -> tuple[list[float], list[str]]:
+    """At most `most` round ticks from 0 € to just past `maximum`, in Mio. € from a million on (`2,5 Mio. €`)."""
+    magnitude = 10 ** math.floor(math.log10(maximum)) if maximum > 0 else 1.0
+    step = next(
+        (f * magnitude for f in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10) if maximum / (f * magnitude) <= most - 1),
+        10 * magnitude,
+    )
+    values = [round(step * i, 2) for i in range(math.ceil(maximum / step) + 1)] if maximum > 0 else [0.0]
+    if values[-1] < 1_000_000:
+        return values, [format_eur(v) for v in values]
+    return values, [f"{format_number(v / 1_000_000, 2).rstrip('0').rstrip(',')} Mio. €" if v else "0 €" for v in values]
 
 
 @kept(FIGURES_KEPT)
