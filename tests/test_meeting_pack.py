@@ -26,6 +26,15 @@ from aqb_data.export import images
 from aqb_data.export.meeting_pack import DEMO_NOTICE, Pack, district_pack, land_pack, pack_pdf, pack_pptx
 from aqb_data.export.meeting_pack.canvas import DEMO_COLOUR, Paragraph, TableSpec, draw_pack
 from aqb_data.export.meeting_pack.layout import FOOTER_TOP, SLIDE_H, SLIDE_W, Box
+from aqb_data.present.views import (
+    DISTRICT_BUDGET_SLIDE_KEYS,
+    LIKE_FOR_LIKE_SENTENCE,
+    budget_spending_view,
+    budget_trend_view,
+    district_budget_view,
+    no_report_sentence,
+    planned_sentence,
+)
 from aqb_data.read.files import bundled_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,11 +149,18 @@ def test_agreement_slide_shows_the_budget_and_every_project(waldeck: Opened, dat
     assert "keine Projekte" in waldeck.texts(1)  # measure type 2 has none, and the table says so
 
 
-def test_no_report_and_no_amounts_are_said_plainly_not_drawn(waldeck: Opened) -> None:
+def test_no_report_and_no_amounts_are_said_plainly_not_drawn(waldeck: Opened, data: AqbData) -> None:
     allocation = waldeck.text(2)
-    assert "noch keine geplanten Mittel" in allocation
-    # The budget of an agreement without project amounts is its own part, drawn as such, never an empty chart.
-    assert "Haushaltsmittel 773.920 € = 0 € geplant + 773.920 € ohne Projektbeträge." in allocation
+    # The budget of an agreement without project amounts is its own part, drawn as such, never an empty chart;
+    # the sentence is the one Gebietskörperschaft says, once (no second line about the missing amounts).
+    selection = ind.Selection(YEAR, ags=WALDECK)
+    sentence = planned_sentence(ind.district_budgets(data, selection).iloc[0], ind.scope_decomposition(data, selection))
+    assert sentence == (
+        "Haushaltsmittel 773.920 € = 0 € geplant + 773.920 € ohne Projektbeträge. Die Projekte nennen keine "
+        "Beträge: Das Budget zählt als „ohne Projektbeträge“, nicht als frei."
+    )
+    assert waldeck.pack.slides[2].lines == [sentence]
+    assert sentence in allocation
     assert "Nicht verplant" not in allocation
     assert waldeck.pictures(2) == 1
     achievement_text = waldeck.text(3)
@@ -230,6 +246,10 @@ def test_land_pack_covers_all_26_districts(land: Opened, data: AqbData) -> None:
     assert titles[0] == "AQB Hessen 2025 – Überblick"
     assert titles[-1] == "Notizen zur Besprechung"
     budgets = [i for i, t in enumerate(titles) if t.startswith("Haushaltsmittel je Gebietskörperschaft")]
+    assert [titles[i] for i in budgets] == [
+        "Haushaltsmittel je Gebietskörperschaft 2025",
+        "Haushaltsmittel je Gebietskörperschaft 2025 (Fortsetzung)",
+    ]
     status = [i for i, t in enumerate(titles) if re.fullmatch(r"Zielerreichung zum Stichtag [\d.]+( \(\d/\d\))?", t)]
     assert len(budgets) == 2 and status
     labels = set(load_districts()["label"])
@@ -443,3 +463,113 @@ def test_pptx_and_pdf_show_the_same_texts_on_every_slide(
             assert not missing, f"{title}: in PowerPoint, not in the PDF: {missing}"
             # Nothing more in the PDF either, and in the same order (wrapped lines join without their breaks).
             assert "".join(page.split()) == "".join("".join(shown).split()), title
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The slides say what the pages say: tables and sentences from present/views
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _cents(text: str) -> int:
+    """A German amount as shown (`1.234,50 €`, `0 €`) in cents."""
+    return round(float(text.removesuffix(" €").replace(".", "").replace(",", ".")) * 100)
+
+
+def _tables(opened: Opened, title: str) -> list[list[list[str]]]:
+    """The tables of every slide whose title starts with `title`, as rows of cell texts (headings first)."""
+    return [
+        [[cell.text for cell in row.cells] for row in shape.table.rows]
+        for index, shown in enumerate(opened.titles())
+        if shown.startswith(title)
+        for shape in opened.slides[index].shapes
+        if getattr(shape, "has_table", False) and shape.has_table
+    ]
+
+
+def test_the_district_budget_slides_show_the_page_s_table_and_each_row_adds_up_to_its_budget(
+    land: Opened, data: AqbData
+) -> None:
+    view = district_budget_view(data, ind.Selection(YEAR))
+    headings = [heading for key, (heading, _) in view.columns.items() if key in DISTRICT_BUDGET_SLIDE_KEYS]
+    tables = _tables(land, "Haushaltsmittel je Gebietskörperschaft")
+    assert len(tables) == 2
+    assert all(table[0] == headings for table in tables)  # the page's headings, in its order, on every slide
+    rows = [dict(zip(table[0], row, strict=True)) for table in tables for row in table[1:]]
+    assert [row["Gebietskörperschaft"] for row in rows] == view.frame["label"].tolist()  # largest budget first
+    assert "Überplant" in headings and "€ je Einwohner/in" not in headings
+    with_budget = [row for row in rows if row["Haushaltsmittel"] != "–"]
+    assert len(with_budget) == 26
+    for row in with_budget:
+        parts = (
+            _cents(row["Geplante Mittel"])
+            - _cents(row["Überplant"])
+            + _cents(row["Nicht verplant"])
+            + _cents(row["Ohne Projektbeträge"])
+        )
+        assert parts == _cents(row["Haushaltsmittel"]), row["Gebietskörperschaft"]
+    hints = {row["Gebietskörperschaft"]: row["Hinweis"] for row in rows}
+    assert hints["Waldeck-Frankenberg"] == "Projekte ohne Beträge"
+    assert hints["Offenbach (Landkreis)"] == "überplant" and hints["Frankfurt am Main"] == ""
+    assert land.pack.slides[land.slide_with("Haushaltsmittel je Gebietskörperschaft")].lines == [
+        f"{view.lines[0]} Nach Haushaltsmitteln absteigend."
+    ]
+
+
+def test_the_key_figures_list_the_budget_s_parts_as_the_overview_does(land: Opened) -> None:
+    (table,) = _tables(land, "Eckdaten")
+    figures = {row[0]: (row[1], row[2]) for row in table[1:]}
+    assert figures["Geplante Mittel"] == ("25.792.000 €", "91,1 % der Haushaltsmittel")
+    assert figures["− Überplant"] == ("42.080 €", "3 Gebietskörperschaft(en) über dem Budget")
+    assert figures["Nicht verplant"] == ("1.776.160 €", "freie Mittel")
+    assert figures["Ohne Projektbeträge"][0] == "773.920 €"
+    parts = (
+        _cents(figures["Geplante Mittel"][0])
+        - _cents(figures["− Überplant"][0])
+        + _cents(figures["Nicht verplant"][0])
+        + _cents(figures["Ohne Projektbeträge"][0])
+    )
+    assert parts == _cents(figures["Haushaltsmittel (§ 4)"][0])
+
+
+def test_the_budget_spending_and_trend_slides_take_the_views_headings_and_sentences(
+    land: Opened, waldeck: Opened, data: AqbData
+) -> None:
+    as_of = stichtage(data, YEAR)[-1]
+    districts = achievement(data, ind.Selection(YEAR), "district", as_of)
+    spending = budget_spending_view(districts, achievement(data, ind.Selection(YEAR), "land", as_of).iloc[0])
+    tables = _tables(land, "Mittelabfluss gegenüber § 4")
+    assert tables and all(table[0] == spending.headings for table in tables)
+    assert "anteiliger § 4-Pfad" in spending.headings and "erwartet" not in spending.headings
+    assert [row[0] for table in tables for row in table[1:]] == spending.frame["unit_label"].tolist()
+    assert land.pack.slides[land.slide_with("Mittelabfluss gegenüber § 4")].lines == list(spending.lines)
+
+    trend = budget_trend_view(data, ind.Selection(YEAR))
+    land_trend = land.pack.slides[land.slide_with("Entwicklung über die Jahre")]
+    assert land_trend.lines == [LIKE_FOR_LIKE_SENTENCE]
+    assert land_trend.table is not None and land_trend.table.equals(trend.cells())
+    district_trend = waldeck.pack.slides[waldeck.slide_with("Entwicklung über die Jahre")]
+    assert district_trend.table is not None
+    assert list(district_trend.table.columns) == ["Jahr", "Haushaltsmittel", "Veränderung", "€ je Einwohner/in"]
+
+
+def test_a_year_without_reports_says_so_in_the_pages_words(data: AqbData) -> None:
+    reports = data.progress[data.progress["year"] != YEAR].reset_index(drop=True)
+    without = AqbData(data.agreements, data.projects, reports, data.files)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(images, "browser_path", lambda: None)
+        pack = land_pack(without, YEAR, created=CREATED)
+    key_figures = next(slide for slide in pack.slides if slide.title.startswith("Eckdaten"))
+    assert no_report_sentence(YEAR) in key_figures.lines
+    assert any(
+        slide.lines == [no_report_sentence(YEAR)] for slide in pack.slides if slide.title == f"Zielerreichung {YEAR}"
+    )
+
+
+def test_the_land_allocation_chart_has_few_upright_axis_labels_in_millions(land: Opened) -> None:
+    """Slanted labels ("25.000.000 €") ran into the chart's source note in the 800 px picture."""
+    slide = land.pack.slides[land.slide_with("Verteilung der Mittel nach Maßnahmenarten")]
+    assert slide.chart is not None
+    axis = slide.chart.figure.layout.xaxis
+    assert axis.tickangle == 0
+    assert list(axis.ticktext) == ["0 €", "10 Mio. €", "20 Mio. €", "30 Mio. €"]  # Hessen reaches 28.342.080 €
+    assert list(axis.tickvals) == [0, 10_000_000, 20_000_000, 30_000_000]

@@ -9,8 +9,7 @@ is always made. How long a table may be on one slide and how large a picture mus
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -18,37 +17,46 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from aqb_data.analysis import indicators as ind
-from aqb_data.analysis.achievement import (
-    BEHIND,
-    NO_DATA,
-    ON_TRACK,
-    STATUS_SYMBOL,
-    WATCH,
-    achievement,
-    behind_first,
-    budget_mismatch,
-    budget_note,
-    status_reason,
-    stichtage,
-)
+from aqb_data.analysis.achievement import achievement, budget_note, status_reason, stichtage
 from aqb_data.analysis.provenance import data_status, source_line
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import district_label, load_districts, population_date, resolve_ags
 from aqb_data.domain.formatting import (
-    NOT_AVAILABLE,
     format_change,
     format_date,
     format_eur,
     format_eur_cents,
     format_number,
     format_percent,
-    format_points,
     safe_file_stem,
 )
 from aqb_data.domain.model import MEASURE_TYPES, demo_mask, is_demo
 from aqb_data.export import images
 from aqb_data.export.meeting_pack.layout import TABLE_ROWS_PER_SLIDE, layout, picture_pixels, table_parts
 from aqb_data.present import charts
+from aqb_data.present.views import (
+    ALLOCATION_COLUMNS,
+    DISTRICT_BUDGET_COLUMNS,
+    DISTRICT_BUDGET_SLIDE_KEYS,
+    PER_INHABITANT_COLUMNS,
+    PROJECT_COLUMNS,
+    TREND_COLUMNS,
+    Columns,
+    achievement_cells,
+    budget_part_rows,
+    budget_spending_view,
+    budget_trend_view,
+    cell_text,
+    deviation_cells,
+    district_budget_view,
+    no_agreement_sentence,
+    no_report_sentence,
+    per_inhabitant_view,
+    planned_sentence,
+    status_line,
+    status_text,
+    text_cells,
+)
 
 Progress = Callable[[float, str], None]
 
@@ -116,24 +124,21 @@ class Pack:
         return sum(1 for slide in self.slides if slide.chart is not None)
 
 
-def _text(value: object) -> str:
-    """A cell as text: missing values as `–` (never nan, None, NaT, <NA>)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return NOT_AVAILABLE
-    if isinstance(value, float) and not math.isfinite(value):
-        return NOT_AVAILABLE
-    text = str(value).strip()
-    return NOT_AVAILABLE if text.lower() in ("nan", "none", "nat", "<na>") else text
+def _cells(frame: pd.DataFrame, columns: Columns, blank: pd.Series | None = None) -> pd.DataFrame:
+    """The rows as text cells under the views' headings (`views.text_cells`). In the rows where `blank` is True
+    a missing value stays an empty cell, not `–`: such a row only names something (e.g. "keine Projekte")."""
+    frame = frame.reset_index(drop=True)
+    cells = text_cells(frame, columns)
+    if blank is not None:
+        rows = blank.to_numpy(dtype=bool)
+        for name, (heading, _) in columns.items():
+            cells.loc[rows & frame[name].isna().to_numpy(), heading] = ""
+    return cells
 
 
-def _frame(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> pd.DataFrame:
-    """A table of text cells with the given German headings (also when there are no rows)."""
-    cells = [[_text(row[c]) if c in row else "" for c in columns] for row in rows]
-    return pd.DataFrame(cells, columns=list(columns), dtype=object)
-
-
-def _status(status: str) -> str:
-    return f"{STATUS_SYMBOL[status]} {status}"
+def _key_figures(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """The key-figures table: already worded text cells under Kennzahl, Wert, Erläuterung."""
+    return pd.DataFrame(rows, columns=["Kennzahl", "Wert", "Erläuterung"], dtype=object)
 
 
 def _report(progress: Progress | None, fraction: float, text: str) -> None:
@@ -206,32 +211,18 @@ def _notes_slide(note: str) -> Slide:
     return Slide("Notizen zur Besprechung", footer=note, notes_area=True)
 
 
-# The change on the trend slide is `indicators.budget_changes`, as on Übersicht and Zeitreihe.
-LIKE_FOR_LIKE_NOTE = "Veränderung: nur Gebietskörperschaften mit einer Zielvereinbarung in beiden Jahren."
-
-
 def _trend_slide(data: AqbData, selection: ind.Selection, name: str, with_districts: bool) -> Slide:
-    trend = ind.budget_trend(data, selection)
-    footer = source_line(data, selection.every_year())  # every year's files, data date and demo rows
+    """The budget over the years as on Gebietskörperschaft and Zeitreihe (`views.budget_trend_view`), with the
+    like-for-like sentence where the change sums over several districts."""
+    view = budget_trend_view(data, selection)
+    footer = source_line(data, view.shown or selection.every_year())  # every year's files, data date, demo rows
     title = "Entwicklung über die Jahre"
-    if trend.empty:
+    if view.frame.empty:
         return Slide(title, [f"Für {name} gibt es in den Daten keine Zielvereinbarungen."], footer=footer)
-    columns = ["Jahr", "Haushaltsmittel", "Veränderung", "€ je Einwohner/in"]
-    if with_districts:
-        columns.append("Gebietskörperschaften")
-    rows = [
-        {
-            "Jahr": str(int(row.year)),
-            "Haushaltsmittel": format_eur(row.budget_eur),
-            "Veränderung": format_change(row.change_eur),
-            "€ je Einwohner/in": format_eur_cents(row.budget_per_inhabitant),
-            "Gebietskörperschaften": format_number(row.n_districts),
-        }
-        for row in trend.itertuples()
-    ]
-    figure = charts.budget_trend_bars(trend, f"Haushaltsmittel {name} über die Jahre", selection.year, footer)
-    lines = [LIKE_FOR_LIKE_NOTE] if with_districts else []
-    return Slide(title, lines, _frame(rows, columns), Chart(figure), footer=footer)
+    keys = [key for key in TREND_COLUMNS if with_districts or key != "n_districts"]
+    figure = charts.budget_trend_bars(view.frame, view.title, selection.year, footer)
+    lines = list(view.lines) if with_districts else []
+    return Slide(title, lines, view.cells(keys), Chart(figure), footer=footer)
 
 
 def _agreement_slides(data: AqbData, year: int, ags: str, name: str, note: str) -> list[Slide]:
@@ -239,12 +230,12 @@ def _agreement_slides(data: AqbData, year: int, ags: str, name: str, note: str) 
     agreement = ind.agreement(data, year, ags)
     projects = ind.district_projects(data, year, ags, tuple(MEASURE_TYPES))
     if agreement is None:
-        lines = [f"Für {name} liegt für {year} keine Zielvereinbarung vor."]
+        lines = [no_agreement_sentence(name, year)]
         if projects.empty:
             return [Slide(title, lines, footer=note)]
         lines.append("Projekte in den Daten (ohne Zielvereinbarung):")
     else:
-        source = "Demodaten (synthetisch)" if is_demo(agreement) else _text(agreement["source"])
+        source = "Demodaten (synthetisch)" if is_demo(agreement) else cell_text(agreement["source"], None)
         lines = [
             f"§ 4 Haushaltsmittel: {format_eur(agreement['budget_eur'])}",
             f"Unterzeichnung HMSI: {format_date(agreement['signed_ministry'])} · Unterzeichnung Kreis/Stadt: "
@@ -254,24 +245,15 @@ def _agreement_slides(data: AqbData, year: int, ags: str, name: str, note: str) 
     missing = int(projects["planned_eur"].isna().sum())
     if missing:
         lines.append(f"{missing} von {len(projects)} Projekten haben noch keine geplanten Mittel (–).")
-    columns = ["Maßnahmenart", "Projekt", "Träger", "Geplante Mittel", "Geplante Plätze"]
-    rows: list[dict[str, object]] = []
-    for code, measure in MEASURE_TYPES.items():
-        label = f"{code}. {measure.short_label}"
-        own = projects[projects["measure_type"] == code]
-        if own.empty:
-            rows.append({"Maßnahmenart": label, "Projekt": "keine Projekte"})
-        for row in own.itertuples():
-            rows.append(
-                {
-                    "Maßnahmenart": label,
-                    "Projekt": row.project,
-                    "Träger": row.provider,
-                    "Geplante Mittel": format_eur(row.planned_eur),
-                    "Geplante Plätze": format_number(row.planned_places),
-                }
-            )
-    return _table_slides(title, lines, _frame(rows, columns), note, numbered=False)
+    # Every measure type in its order, with one row "keine Projekte" where it has none.
+    without = [code for code in MEASURE_TYPES if code not in set(projects["measure_type"])]
+    empty = pd.DataFrame({"measure_type": without, "project": "keine Projekte"})
+    rows = pd.concat([frame for frame in (projects, empty) if not frame.empty], ignore_index=True)
+    rows = rows.sort_values("measure_type", kind="stable", ignore_index=True)
+    rows["measure_label"] = [f"{int(code)}. {MEASURE_TYPES[int(code)].short_label}" for code in rows["measure_type"]]
+    keys = ("measure_label", "project", "provider", "planned_eur", "planned_places")
+    table = _cells(rows, {key: PROJECT_COLUMNS[key] for key in keys}, rows["measure_type"].isin(without))
+    return _table_slides(title, lines, table, note, numbered=False)
 
 
 def _allocation_slide(data: AqbData, year: int, ags: str, name: str, note: str) -> Slide:
@@ -285,101 +267,40 @@ def _allocation_slide(data: AqbData, year: int, ags: str, name: str, note: str) 
     planned = allocation.set_index("measure_type")["planned_eur"]
     counts = projects.groupby("measure_type").size()
     budget = budgets["budget_eur"]
-    columns = ["Maßnahmenart", "Projekte", "Geplante Mittel", "Anteil am Budget"]
-    rows: list[dict[str, object]] = []
-    for code, measure in MEASURE_TYPES.items():
-        count = int(counts.get(code, 0))
-        eur = planned.get(code, float("nan")) if count else 0.0
-        rows.append(
-            {
-                "Maßnahmenart": measure.short_label,
-                "Projekte": format_number(count),
-                "Geplante Mittel": format_eur(eur),
-                "Anteil am Budget": format_percent(ind.ratio(eur, budget)),
-            }
-        )
-    # The residual lines of the decomposition, each only where it is not 0: the rows add up to the budget.
-    residuals = allocation[~allocation["measure_type"].isin(MEASURE_TYPES)]
-    for residual in residuals.itertuples():
-        rows.append(
-            {
-                "Maßnahmenart": residual.measure_label,
-                "Geplante Mittel": format_eur(residual.planned_eur),
-                "Anteil am Budget": format_percent(residual.share),
-            }
-        )
-    rows.append(
-        {"Maßnahmenart": "Haushaltsmittel (§ 4)", "Geplante Mittel": format_eur(budget), "Anteil am Budget": "100,0 %"}
-    )
+    # One row per measure type (0 € where it has no projects, – where its projects name no amounts), then the
+    # residual rows of the decomposition, each only where it is not 0, and the budget: the rows add up to it.
+    by_type = pd.DataFrame({"measure_type": list(MEASURE_TYPES)})
+    by_type["measure_label"] = [measure.short_label for measure in MEASURE_TYPES.values()]
+    by_type["n_projects"] = [int(counts.get(code, 0)) for code in MEASURE_TYPES]
+    by_type["planned_eur"] = [planned.get(code, float("nan")) if counts.get(code, 0) else 0.0 for code in MEASURE_TYPES]
+    by_type["share"] = ind.ratio(by_type["planned_eur"], budget)
+    residuals = allocation.loc[
+        ~allocation["measure_type"].isin(MEASURE_TYPES), ["measure_label", "planned_eur", "share"]
+    ]
+    total = pd.DataFrame({"measure_label": ["Haushaltsmittel (§ 4)"], "planned_eur": [budget], "share": [1.0]})
+    rows = pd.concat([by_type, residuals, total], ignore_index=True)
+    columns: Columns = {
+        "measure_label": ("Maßnahmenart", None),
+        "n_projects": ("Projekte", format_number),
+        "planned_eur": ALLOCATION_COLUMNS["planned_eur"],
+        "share": ALLOCATION_COLUMNS["share"],
+    }
+    table = _cells(rows, columns, rows["measure_type"].isna())
     lines = []
     if pd.notna(budget):
-        parts = ind.scope_decomposition(data, selection)
-        lines.append(
-            ind.budget_parts_sentence(parts)
-            + (" Die Planung übersteigt das Budget." if budgets["over_committed"] else "")
-        )
-    if budgets["projects_without_amount"]:
-        lines.append(
-            f"{int(budgets['projects_without_amount'])} Projekte haben noch keine geplanten Mittel (–); "
-            "der Rest des Budgets zählt deshalb als „ohne Projektbeträge“, nicht als nicht verplant."
-        )
+        lines.append(planned_sentence(budgets, ind.scope_decomposition(data, selection)))
+    elif budgets["projects_without_amount"]:
+        # Without an agreement there is no budget to read the missing amounts against.
+        lines.append(f"{int(budgets['projects_without_amount'])} Projekte haben noch keine geplanten Mittel (–).")
     chart = None
     if allocation["planned_eur"].notna().any():
         figure = charts.measure_type_bars(allocation, f"Verteilung der Mittel {year}", tuple(MEASURE_TYPES), note)
         chart = Chart(figure)
-    return Slide(title, lines, _frame(rows, columns), chart, footer=note)
-
-
-_ACHIEVEMENT_COLUMNS = ["Status", "Begründung", "Mittelabfluss", "erwartet", "Auslastung", "Übergangsquote"]
-
-
-def _achievement_rows(frame: pd.DataFrame, unit: str, reports: bool = True, budget: bool = False) -> pd.DataFrame:
-    """The rows of an achievement table; with `budget` (districts) also the spending against § 4 beside the rate
-    against plan, with its own light, so that a district that planned too little does not look on track."""
-    columns = ["Status", unit, *_ACHIEVEMENT_COLUMNS[1:4], *(["ggü. § 4"] if budget else [])]
-    columns += [*_ACHIEVEMENT_COLUMNS[4:], *(["Berichte"] if reports else [])]
-    rows = [
-        {
-            "Status": _status(row["status"]),
-            unit: row["unit_label"],
-            "Begründung": status_reason(row),
-            "Mittelabfluss": format_percent(row["spending_rate"]),
-            "erwartet": format_percent(row["expected_rate"]),
-            "ggü. § 4": f"{STATUS_SYMBOL[row['budget_status']]} {format_percent(row['budget_spent_share'])}"
-            if budget
-            else "",
-            "Auslastung": format_percent(row["occupancy"]),
-            "Übergangsquote": format_percent(row["transition_rate"]),
-            "Berichte": f"{int(row['n_reported'])} von {int(row['n_projects'])}",
-        }
-        for _, row in behind_first(frame).iterrows()
-    ]
-    return _frame(rows, columns)
-
-
-def _deviation_numbers(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
-    shown = frame.dropna(subset=["deviation"]).sort_values("deviation")
-    rows = [
-        {
-            unit: row["unit_label"],
-            "Status": _status(row["status"]),
-            "Mittelabfluss": format_percent(row["spending_rate"]),
-            "Abweichung": format_points(row["deviation"]),
-        }
-        for _, row in shown.iterrows()
-    ]
-    return _frame(rows, [unit, "Status", "Mittelabfluss", "Abweichung"])
-
-
-def _status_counts(frame: pd.DataFrame, what: str) -> str:
-    counts = frame["status"].value_counts()
-    return " · ".join(f"{STATUS_SYMBOL[s]} {counts.get(s, 0)} {s}" for s in (BEHIND, WATCH, ON_TRACK, NO_DATA)) + (
-        f" ({what})"
-    )
+    return Slide(title, lines, table, chart, footer=note)
 
 
 def _no_report_slide(year: int, note: str) -> Slide:
-    return Slide(f"Zielerreichung {year}", [f"Für {year} liegt noch kein Umsetzungsbericht vor."], footer=note)
+    return Slide(f"Zielerreichung {year}", [no_report_sentence(year)], footer=note)
 
 
 def _district_achievement_slides(data: AqbData, year: int, ags: str, name: str, note: str) -> list[Slide]:
@@ -401,7 +322,7 @@ def _district_achievement_slides(data: AqbData, year: int, ags: str, name: str, 
         ]
         return [Slide(title, lines, footer=note)]
     lines = [
-        f"{name} insgesamt: {_status(total['status'])} – {status_reason(total)}",
+        f"{name} insgesamt: {status_text(total['status'])} – {status_reason(total)}",
         f"Berichte zu {int(total['n_reported'])} von {int(total['n_projects'])} Projekten · Mittelabfluss "
         f"{format_percent(total['spending_rate'])} bei erwartet {format_percent(total['expected_rate'])} · "
         f"Auslastung {format_percent(total['occupancy'])} · Übergangsquote {format_percent(total['transition_rate'])}",
@@ -409,13 +330,13 @@ def _district_achievement_slides(data: AqbData, year: int, ags: str, name: str, 
         "Nach Maßnahmenarten:",
     ]
     by_type = achievement(data, selection, "measure_type", as_of)
-    slides = _table_slides(title, lines, _achievement_rows(by_type, "Maßnahmenart"), note)
+    slides = _table_slides(title, lines, achievement_cells(by_type, "Maßnahmenart"), note)
     projects = achievement(data, selection, "project", as_of)
     project_lines = ["Projekte, die im Verzug sind, zuerst:"]
     has_deviation = projects["deviation"].notna().any()
     if not has_deviation:
         project_lines.append("Bis zum Stichtag liegt noch kein Bericht mit Mittelabfluss vor; daher kein Diagramm.")
-    rows = _achievement_rows(projects, "Projekt", reports=False)
+    rows = achievement_cells(projects, "Projekt", reports=False)
     slides += _table_slides(f"{title}: Projekte", project_lines, rows, note)
     if has_deviation:
         chart_title = f"{name}: Mittelabfluss gegenüber dem Jahresfortschritt"
@@ -426,51 +347,12 @@ def _district_achievement_slides(data: AqbData, year: int, ags: str, name: str, 
 def _budget_spending_slides(
     data: AqbData, selection: ind.Selection, districts: pd.DataFrame, as_of: date, note: str
 ) -> list[Slide]:
-    """Every district's spending against its § 4 budget beside its rate against plan: first those that look
-    better against plan than against the budget (they planned too little), then by the € gap to the path."""
+    """Every district's spending against its § 4 budget beside its rate against plan, as Zielerreichung orders
+    and words it (`views.budget_spending_view`)."""
     land = achievement(data, selection, "land", as_of).iloc[0]
-    mismatched = set(budget_mismatch(districts)["unit"])
-    order = districts.assign(
-        _first=~districts["unit"].isin(mismatched), _gap=-districts["budget_gap_eur"].fillna(-math.inf)
-    ).sort_values(["_first", "_gap", "unit_label"])
-    columns = [
-        "Gebietskörperschaft",
-        "Status",
-        "Status ggü. § 4",
-        "Mittelabfluss",
-        "Abfluss ggü. § 4",
-        "erwartet",
-        "Rückstand zum § 4-Pfad",
-        "Haushaltsmittel",
-    ]
-    rows = [
-        {
-            "Gebietskörperschaft": row["unit_label"],
-            "Status": _status(row["status"]),
-            "Status ggü. § 4": _status(row["budget_status"]),
-            "Mittelabfluss": format_percent(row["spending_rate"]),
-            "Abfluss ggü. § 4": format_percent(row["budget_spent_share"]),
-            "erwartet": format_percent(row["budget_expected_share"]),
-            "Rückstand zum § 4-Pfad": format_eur_cents(row["budget_gap_eur"]),
-            "Haushaltsmittel": format_eur(row["budget_eur"]),
-        }
-        for _, row in order.iterrows()
-    ]
-    lines = [
-        f"Hessen {budget_note(land)}.",
-        (
-            "Zuerst die Gebietskörperschaft, die"
-            if len(mismatched) == 1
-            else f"Zuerst die {len(mismatched)} Gebietskörperschaften, die"
-        )
-        + " gegenüber der Planung besser dastehen als gegenüber § 4; dann nach Rückstand zum anteiligen Pfad "
-        "(Haushaltsmittel × Anteil des Jahres am Stichtag ihrer Berichte − verausgabt; negativ: vor dem Pfad)."
-        if mismatched
-        else "Nach Rückstand zum anteiligen Pfad (Haushaltsmittel × Anteil des Jahres am Stichtag ihrer Berichte − "
-        "verausgabt; negativ: vor dem Pfad).",
-    ]
-    title = f"Mittelabfluss gegenüber § 4 zum Stichtag {format_date(as_of)}"
-    return _table_slides(title, lines, _frame(rows, columns), note, TABLE_ROWS_PER_SLIDE)
+    view = budget_spending_view(districts, land)
+    title = f"{view.title} zum Stichtag {format_date(as_of)}"
+    return _table_slides(title, list(view.lines), view.cells(), note, TABLE_ROWS_PER_SLIDE)
 
 
 def _deviation_slide(frame: pd.DataFrame, unit: str, chart_title: str, of: str, as_of: date, note: str) -> Slide:
@@ -478,7 +360,7 @@ def _deviation_slide(frame: pd.DataFrame, unit: str, chart_title: str, of: str, 
     return Slide(
         f"Mittelabfluss {of}gegenüber dem Jahresfortschritt",
         [f"Stichtag {format_date(as_of)}; Abweichung in Prozentpunkten (Pp.), Status als Symbol und Text."],
-        chart=Chart(charts.deviation_bars(frame, chart_title, note), _deviation_numbers(frame, unit)),
+        chart=Chart(charts.deviation_bars(frame, chart_title, note), deviation_cells(frame, unit)),
         footer=note,
     )
 
@@ -565,28 +447,14 @@ def district_pack(
     return Pack(f"Umsetzungsbesprechung {year} – {name}", slides, stem, bool(synthetic), problem)
 
 
-def _budget_part_rows(totals: dict[str, float | int]) -> list[tuple[str, str, str]]:
-    """The parts of the budget beside the planned money, each where it is not 0 (never netted)."""
+def _part_rows(totals: dict[str, float | int]) -> list[tuple[str, str, str]]:
+    """The budget's parts as Übersicht lists them (`views.budget_part_rows`): a subtracted part with `−` before
+    its name, and the planned money's share of the budget as its explanation."""
     rows = []
-    if totals["over_planned_eur"]:
-        rows.append(
-            (
-                "Überplant",
-                format_eur(totals["over_planned_eur"]),
-                f"{totals['n_over_planned']} Gebietskörperschaft(en) planen über ihr Budget hinaus",
-            )
-        )
-    rows.append(
-        ("Nicht verplant", format_eur(totals["unplanned_eur"]), "freie Mittel, nicht mit Überplanung verrechnet")
-    )
-    if totals["unknown_eur"]:
-        rows.append(
-            (
-                "Ohne Projektbeträge",
-                format_eur(totals["unknown_eur"]),
-                f"{totals['n_unknown']} Gebietskörperschaft(en) ohne Beträge je Projekt oder ohne Projektliste",
-            )
-        )
+    for label, amount, why in budget_part_rows(totals):
+        if label == "Geplante Mittel" and not why:
+            why = f"{format_percent(ind.ratio(totals['planned_total_eur'], totals['budget_eur']))} der Haushaltsmittel"
+        rows.append((f"− {label}" if amount < 0 else label, format_eur(abs(amount)), why))
     return rows
 
 
@@ -607,12 +475,7 @@ def _key_figures_slide(data: AqbData, year: int, note: str) -> Slide:
             if totals["n_comparable"]
             else f"für {year - 1} keine vergleichbaren Zielvereinbarungen",
         ),
-        (
-            "Geplante Mittel",
-            format_eur(totals["planned_eur"]),
-            f"{format_percent(totals['planned_share'])} der Haushaltsmittel",
-        ),
-        *_budget_part_rows(totals),
+        *_part_rows(totals),
         ("Projekte", format_number(totals["n_projects"]), f"{totals['projects_without_amount']} ohne geplante Mittel"),
         (
             "€ je Einwohner/in",
@@ -637,14 +500,10 @@ def _key_figures_slide(data: AqbData, year: int, note: str) -> Slide:
                 "Übergänge in Ausbildung und Beschäftigung je Austritt",
             ),
         ]
-        lines.append(f"Hessen insgesamt: {_status(land['status'])} – {status_reason(land)}")
+        lines.append(f"Hessen insgesamt: {status_text(land['status'])} – {status_reason(land)}")
     else:
-        lines.append(f"Für {year} liegt noch kein Umsetzungsbericht vor.")
-    frame = _frame(
-        [dict(zip(("Kennzahl", "Wert", "Erläuterung"), row, strict=True)) for row in rows],
-        ["Kennzahl", "Wert", "Erläuterung"],
-    )
-    return Slide(f"Eckdaten {year}", lines, frame, footer=note)
+        lines.append(no_report_sentence(year))
+    return Slide(f"Eckdaten {year}", lines, _key_figures(rows), footer=note)
 
 
 def _land_allocation_slide(data: AqbData, year: int, note: str) -> Slide:
@@ -657,73 +516,41 @@ def _land_allocation_slide(data: AqbData, year: int, note: str) -> Slide:
         ignore_index=True,
     )
     figure = charts.allocation_bars(top, f"Hessen: geplante Mittel {year}", note)
-    # One column per area, one row per measure type: narrow enough to stand beside the chart.
+    # One column per area, one row per measure type: narrow enough to stand beside the chart. A measure type
+    # without projects in an area is – there; a residual part that is not there is 0 €.
     shown = [code for code in ind.ALLOCATION_ORDER if code in set(top["measure_type"]) or code in MEASURE_TYPES]
-    labels = {code: ind.measure_label(code) for code in shown}
     units = list(dict.fromkeys(top["unit_label"]))
     headings = {unit: unit if unit == ind.LAND_LABEL else f"RB {unit}" for unit in units}
-    planned = top.set_index(["unit_label", "measure_type"])["planned_eur"]
+    planned = top.pivot(index="measure_type", columns="unit_label", values="planned_eur").reindex(shown)
+    residual = ~planned.index.isin(list(MEASURE_TYPES))
+    planned.loc[residual] = planned.loc[residual].fillna(0.0)
     budget = top.groupby("unit_label")["budget_eur"].first()
-    rows: list[dict[str, object]] = [
-        {"Maßnahmenart": label}
-        | {
-            headings[u]: format_eur(planned.get((u, code), float("nan" if code in MEASURE_TYPES else 0.0)))
-            for u in units
-        }
-        for code, label in labels.items()
-    ]
-    rows.append({"Maßnahmenart": "Haushaltsmittel"} | {headings[u]: format_eur(budget.get(u)) for u in units})
-    columns = ["Maßnahmenart", *headings.values()]
+    rows = pd.concat([planned, budget.to_frame().T], ignore_index=True)[units]
+    rows.insert(0, "measure_label", [*(ind.measure_label(code) for code in shown), "Haushaltsmittel"])
+    columns: Columns = {"measure_label": ("Maßnahmenart", None)} | {
+        unit: (headings[unit], ALLOCATION_COLUMNS["planned_eur"][1]) for unit in units
+    }
     lines = [
         "Geplante Mittel je Maßnahmenart für Hessen und die Regierungsbezirke (RB), darunter die Teile, die jede "
         "Spalte zu ihren Haushaltsmitteln ergänzen (Überplanung negativ, nie mit freien Mitteln verrechnet).",
         ind.budget_parts_sentence(ind.scope_decomposition(data, selection)),
     ]
-    return Slide("Verteilung der Mittel nach Maßnahmenarten", lines, _frame(rows, columns), Chart(figure), footer=note)
+    return Slide(
+        "Verteilung der Mittel nach Maßnahmenarten", lines, text_cells(rows, columns), Chart(figure), footer=note
+    )
 
 
 def _district_budget_slides(data: AqbData, year: int, note: str) -> list[Slide]:
-    selection = ind.Selection(year)
-    budgets = ind.district_budgets(data, selection).sort_values(["budget_eur", "label"], ascending=[False, True])
-    columns = [
-        "Gebietskörperschaft",
-        "Regierungsbezirk",
-        "Haushaltsmittel",
-        "Geplante Mittel",
-        "Nicht verplant",
-        "Ohne Projektbeträge",
-        "Projekte",
-        "€ je Einwohner/in",
-        "Veränderung ggü. Vorjahr",
-        "Hinweis",
-    ]
-    rows = []
-    for row in budgets.itertuples():
-        hints = []
-        if row.over_committed:
-            hints.append("überplant")
-        if row.projects_without_amount:
-            hints.append(f"{row.projects_without_amount} ohne Betrag")
-        if pd.isna(row.budget_eur):
-            hints.append("keine Zielvereinbarung")
-        rows.append(
-            {
-                "Gebietskörperschaft": row.label,
-                "Regierungsbezirk": row.regierungsbezirk,
-                "Haushaltsmittel": format_eur(row.budget_eur),
-                "Geplante Mittel": format_eur(row.planned_total_eur),
-                "Nicht verplant": format_eur(row.unplanned_eur),
-                "Ohne Projektbeträge": format_eur(row.unknown_eur),
-                "Projekte": format_number(row.n_projects),
-                "€ je Einwohner/in": format_eur_cents(row.budget_per_inhabitant),
-                "Veränderung ggü. Vorjahr": format_change(row.change_eur),
-                "Hinweis": ", ".join(hints),
-            }
-        )
-    lines = [ind.budget_parts_sentence(ind.scope_decomposition(data, selection)) + " Nach Haushaltsmitteln absteigend."]
-    return _table_slides(
-        f"Haushaltsmittel je Gebietskörperschaft {year}", lines, _frame(rows, columns), note, TABLE_ROWS_PER_SLIDE
-    )
+    """Every district's budget in its parts, as Übersicht shows it (`views.district_budget_view`), in the
+    columns that fit a slide: each row adds up to its budget."""
+    view = district_budget_view(data, ind.Selection(year))
+    cells = view.cells(DISTRICT_BUDGET_SLIDE_KEYS)
+    # A row with nothing to say has an empty "Hinweis", as on the page (not `–`, which reads as a missing value).
+    cells.loc[view.frame["status"].eq("").to_numpy(), DISTRICT_BUDGET_COLUMNS["status"][0]] = ""
+    lines = [f"{line} Nach Haushaltsmitteln absteigend." for line in view.lines[:1]]
+    # The sum sentence once, on the first slide: the 26 districts then fit on two.
+    title = f"Haushaltsmittel je Gebietskörperschaft {year}"
+    return _table_slides(title, lines, cells, note, TABLE_ROWS_PER_SLIDE, numbered=False)
 
 
 def _land_achievement_slides(data: AqbData, year: int, note: str) -> list[Slide]:
@@ -734,12 +561,12 @@ def _land_achievement_slides(data: AqbData, year: int, note: str) -> list[Slide]
     title = f"Zielerreichung zum Stichtag {format_date(as_of)}"
     selection = ind.Selection(year)
     districts = achievement(data, selection, "district", as_of)
-    lines = [_status_counts(districts, "Gebietskörperschaften") + "; im Verzug zuerst"]
-    rows = _achievement_rows(districts, "Gebietskörperschaft", budget=True)
+    lines = [status_line(districts, "Gebietskörperschaften") + "; im Verzug zuerst"]
+    rows = achievement_cells(districts, "Gebietskörperschaft", budget=True)
     slides = _table_slides(title, lines, rows, note, TABLE_ROWS_PER_SLIDE)
     slides += _budget_spending_slides(data, selection, districts, as_of, note)
     by_type = achievement(data, selection, "measure_type", as_of)
-    slides += _table_slides(f"{title}: Maßnahmenarten", [], _achievement_rows(by_type, "Maßnahmenart"), note)
+    slides += _table_slides(f"{title}: Maßnahmenarten", [], achievement_cells(by_type, "Maßnahmenart"), note)
     if districts["deviation"].notna().any():
         chart_title = f"Mittelabfluss gegenüber dem Jahresfortschritt {year}"
         slides.append(_deviation_slide(districts, "Gebietskörperschaft", chart_title, "", as_of, note))
@@ -747,23 +574,15 @@ def _land_achievement_slides(data: AqbData, year: int, note: str) -> list[Slide]
 
 
 def _per_inhabitant_slide(data: AqbData, year: int, note: str) -> Slide:
+    """€ per inhabitant of every district as on Übersicht (`views.per_inhabitant_view`); the chart's numbers
+    name only the districts with a value, as its bars do."""
     selection = ind.Selection(year)
     totals = ind.land_totals(data, selection)
-    budgets = ind.district_budgets(data, selection)
+    view = per_inhabitant_view(data, selection)
     figure = charts.per_inhabitant_bars(
-        budgets, f"€ je Einwohner/in {year}", totals["budget_per_inhabitant"], note, reference_label="Hessen"
+        view.frame, view.title, totals["budget_per_inhabitant"], note, reference_label=ind.LAND_LABEL
     )
-    shown = budgets.dropna(subset=["budget_per_inhabitant"]).sort_values("budget_per_inhabitant", ascending=False)
-    rows = [
-        {
-            "Gebietskörperschaft": row.label,
-            "€ je Einwohner/in": format_eur_cents(row.budget_per_inhabitant),
-            "Haushaltsmittel": format_eur(row.budget_eur),
-            "Einwohner/innen": format_number(row.population),
-        }
-        for row in shown.itertuples()
-    ]
-    numbers = _frame(rows, ["Gebietskörperschaft", "€ je Einwohner/in", "Haushaltsmittel", "Einwohner/innen"])
+    numbers = text_cells(view.frame.dropna(subset=["budget_per_inhabitant"]), PER_INHABITANT_COLUMNS)
     lines = [
         f"Hessen: {format_eur_cents(totals['budget_per_inhabitant'])} je Einwohner/in "
         f"(Einwohner: Destatis {population_date()})."
