@@ -20,7 +20,7 @@ MESSAGE = "upload_message"
 
 def _check(data: bytes, file_name: str, version: tuple[int, int]) -> UploadCheck:
     """The file checked against the store as of `version` (kept: the page runs again on every click)."""
-    return checked_upload(data, file_name, str(get_store().path), version)
+    return checked_upload(data, file_name, str(get_store().path), version, current_user().scope)
 
 
 def _import(data: bytes, file_name: str, version: tuple[int, int]) -> None:

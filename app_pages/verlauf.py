@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from aqb_data.analysis.indicators import LAND_LABEL, Selection, budget_trend
-from aqb_data.domain.access import AccessDeniedError, Action
+from aqb_data.domain.access import AccessDeniedError, Action, RoleMapping
 from aqb_data.domain.formatting import format_eur, format_number, format_timestamp
 from aqb_data.export.workbooks import write_workbook
 from aqb_data.read.workbook import XLSX_MIME
@@ -149,3 +149,19 @@ if user.may(Action.AUDIT):
         data=data,
         view=None,
     )
+
+if user.may(Action.SETTINGS):
+    with st.expander("Rollen-Einstellungen"):
+        try:
+            mapping = RoleMapping.load()
+        except ValueError as error:
+            st.error(escape_markdown(error))
+            st.stop()
+        st.caption(
+            f"Rollen aus dem Claim „{escape_markdown(mapping.claim)}“, Kreisschlüssel aus "
+            f"„{escape_markdown(mapping.ags_claim)}“, Protokoll {mapping.audit_retention_days} Tage. Geändert werden "
+            "sie in der Datei .streamlit/roles.toml (oder der in AQB_ROLES genannten) und gelten nach einem "
+            "Neustart; siehe README, „Anmeldung, Rollen und Protokoll“."
+        )
+        groups = pd.DataFrame({"Gruppe": list(mapping.groups), "Rolle": [r.label for r in mapping.groups.values()]})
+        st.dataframe(groups, hide_index=True)

@@ -185,3 +185,32 @@ def test_a_district_user_may_not_store_an_agreement_even_of_their_own_district(s
     with pytest.raises(AccessDeniedError, match="darf nicht Zielvereinbarungen übernehmen"):
         store.import_tables(projects([2025, WALDECK, 1, "A", "100"]), "zv.md", "d", KIND_AGREEMENT, user=WALDECK_STAFF)
     assert store.history() == []
+
+
+def test_a_district_users_upload_with_another_districts_rows_is_refused_before_any_preview(tmp_path: Path) -> None:
+    from aqb_data.store.intake import check_upload
+
+    store = open_store(tmp_path / "aqb.sqlite")
+    mixed = make_workbook(
+        {"Projekte": [PROJECT_HEADINGS, [2025, WALDECK, 1, "A", "100"], [2025, GIESSEN, 1, "B", "2"]]}
+    )
+    check = check_upload(mixed, "bericht.xlsx", store, scope=WALDECK)
+    (error,) = [p for p in check.errors if p.kind == "Fremde Gebietskörperschaft"]
+    assert (error.sheet, error.row, error.value) == ("Projekte", 3, "Gießen")
+    assert "1 Zeile(n) gehören nicht zu Waldeck-Frankenberg" in error.expected
+    assert check.preview is None  # nothing about Gießen's stored money is shown
+    own = make_workbook({"Projekte": [PROJECT_HEADINGS, [2025, WALDECK, 1, "A", "100"]]})
+    assert check_upload(own, "bericht.xlsx", store, scope=WALDECK).errors == []
+
+
+def test_single_seat_verlauf_shows_the_audit_trail_and_the_role_settings(tmp_path: Path, monkeypatch) -> None:
+    from tests.test_pages import open_app
+
+    monkeypatch.setenv("AQB_DB", str(tmp_path / "aqb.sqlite"))
+    at = open_app("app_pages/verlauf.py")
+    assert "Protokoll" in [h.value for h in at.subheader]
+    assert any("Einzelplatzbetrieb ohne Anmeldung" in c.value for c in at.sidebar.caption)
+    audit = next(frame.value for frame in at.dataframe if "Vorgang" in frame.value.columns)
+    assert audit["Vorgang"].tolist() == ["Demodaten angelegt"]
+    assert audit["Benutzer"].tolist() == [f"{operator().login} (ohne Anmeldung)"]
+    assert "aqb-verwaltung" in next(f.value for f in at.dataframe if "Gruppe" in f.value.columns)["Gruppe"].tolist()

@@ -85,14 +85,21 @@ def data_after_import(path: str, version: tuple[int, int], import_id: int) -> Aq
 
 
 @st.cache_data(max_entries=CHECKED_UPLOADS, show_spinner="Datei wird geprüft …")
-def checked_upload(data: bytes, file_name: str, path: str, version: tuple[int, int]) -> UploadCheck:  # noqa: ARG001
-    """An uploaded report checked against the store at `path` as of `version`: problems and preview.
+def checked_upload(
+    data: bytes,
+    file_name: str,
+    path: str,
+    version: tuple[int, int],  # noqa: ARG001 - the version keys the cache
+    scope: str | None,
+) -> UploadCheck:
+    """An uploaded report checked against the store at `path` as of `version`, for a user with this `scope` (a
+    district user: only their own district's rows are allowed and compared): problems and preview.
 
-    Keyed by the file's bytes and name, the store and its version: the check is the slow part of an upload
+    Keyed by the file's bytes and name, the store, its version and the scope: the check is the slow part of an upload
     (a worker reads the file), and the page runs again on every click; after an import the version changes,
     so the preview is made afresh. Up to 32 files (one upload may hold several); each session gets a copy.
     """
-    return check_upload(data, file_name, store(path), datetime.now())
+    return check_upload(data, file_name, store(path), datetime.now(), scope)
 
 
 @st.cache_data(max_entries=READ_AGREEMENTS, show_spinner="Dokument wird gelesen …")

@@ -15,7 +15,7 @@ from typing import ClassVar, TypeVar
 
 import pandas as pd
 
-from aqb_data.domain.access import User
+from aqb_data.domain.access import User, restricted_to
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import district_label
 from aqb_data.domain.formatting import format_eur, format_number, format_percent
@@ -160,16 +160,23 @@ def _import(store: Store, check: IntakeCheck, user: User | None) -> ImportRecord
 # --- workbooks -------------------------------------------------------------------------------------------
 
 
-def check_upload(data: bytes, file_name: str, store: Store, when: datetime | None = None) -> UploadCheck:
-    """Read the file (in an isolated worker), check it against itself and the stored data, preview the changes."""
+def check_upload(
+    data: bytes, file_name: str, store: Store, when: datetime | None = None, scope: str | None = None
+) -> UploadCheck:
+    """Read the file (in an isolated worker), check it against itself and the stored data, preview the changes.
+
+    With a `scope` (a district user's own district), rows of any other district are errors and the file is
+    checked against that district's stored rows only, so neither problems nor preview show another district."""
     source = upload_source(file_name, when or datetime.now())
     digest = sha256(data)
 
     def check(current: AqbData) -> tuple[WorkbookResult, frozenset[str], ChangePreview | None]:
+        current = restricted_to(current, scope)
         result = read_workbook_isolated(data, file_name, source, current)  # plausibility against `current` too
         given = frozenset(name for name in result.sheets_read if "source" in result.headings.get(name, {}))
         if not result.unreadable:
             keep_stored_values(result, current)
+            result.problems += _outside_scope(result, scope)
         return result, given, _preview(store, result.problems, result.tables, digest, given)
 
     (result, given, preview), version = _on_one_state(store, check)
@@ -183,6 +190,29 @@ def check_upload(data: bytes, file_name: str, store: Store, when: datetime | Non
         sources_given=given,
         result=result,
     )
+
+
+def _outside_scope(result: WorkbookResult, scope: str | None) -> list[Problem]:
+    """One error per sheet with rows of a district other than `scope`, naming the first such row."""
+    problems = []
+    for name, frame in result.tables.items() if scope else ():
+        foreign = frame.index[frame["ags"].notna() & (frame["ags"] != scope)]
+        if len(foreign):
+            first = foreign[0]
+            rows = result.excel_rows.get(name, [])
+            problems.append(
+                Problem(
+                    result.file,
+                    Severity.ERROR,
+                    "Fremde Gebietskörperschaft",
+                    f"{len(foreign)} Zeile(n) gehören nicht zu {district_label(scope)}; Sie dürfen nur Zeilen Ihrer "
+                    "eigenen Gebietskörperschaft einlesen",
+                    sheet=result.sheet_names.get(name),
+                    row=rows[first] if first < len(rows) else None,
+                    value=district_label(frame.at[first, "ags"]),
+                )
+            )
+    return problems
 
 
 def import_checked(check: UploadCheck, store: Store, user: User | None = None) -> ImportRecord | None:
