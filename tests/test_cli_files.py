@@ -20,8 +20,8 @@ from aqb_data.domain.model import PROJECTS
 from aqb_data.export.workbooks import problems_workbook, write_workbook
 from aqb_data.read.workbook import read_workbook
 from aqb_data.store.database import TABLE_LABELS, Store, sha256
+from tests.export.test_xlsx_writer import raw_cells
 from tests.factory import hand_written_xlsx
-from tests.test_xlsx_writer import raw_cells
 
 DDE = "=cmd|' /C calc'!A0"
 LINK = '=HYPERLINK("http://x","y")'
