@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from aqb_data.domain.access import RoleMapping, User, operator
+from ui.text import escape_markdown
 
 SINGLE_SEAT = "Einzelplatzbetrieb ohne Anmeldung"
 # Set to 1 to serve a network without login on purpose (a warning then shows on every page).
@@ -47,8 +48,8 @@ def _login_page() -> None:
 def _no_role_page(user: User) -> None:
     st.title("AQB-Dashboard Hessen")
     st.error(
-        f"Angemeldet als {user.login}, aber ohne Rolle im AQB-Dashboard. Bitte bei der Verwaltung des Dashboards "
-        "eine der Gruppen für Lesen, Datenpflege, Verwaltung oder Kreis beantragen.",
+        f"Angemeldet als {escape_markdown(user.login)}, aber ohne Rolle im AQB-Dashboard. Bitte bei der Verwaltung "
+        "des Dashboards eine der Gruppen für Lesen, Datenpflege, Verwaltung oder Kreis beantragen.",
         icon=":material/block:",
     )
     if st.button("Abmelden", icon=":material/logout:"):
@@ -79,7 +80,8 @@ def current_user() -> User:
     try:
         user = RoleMapping.load().user(claims)
     except ValueError as error:  # the operators' roles.toml is wrong: nobody gets a role until it is fixed
-        st.error(f"{error} Bitte die Verwaltung des Dashboards benachrichtigen.", icon=":material/error:")
+        notice = f"{escape_markdown(error)} Bitte die Verwaltung des Dashboards benachrichtigen."
+        st.error(notice, icon=":material/error:")
         st.stop()
     if not user.roles:
         _no_role_page(user)
@@ -90,11 +92,11 @@ def sidebar_account(user: User) -> None:
     """Who is signed in, with the button to sign out; in single-seat mode the notice saying so (and a warning if
     the dashboard is served to a network without login)."""
     if user.signed_in:
-        st.sidebar.caption(f"Angemeldet: {user.describe()}")
+        st.sidebar.caption(f"Angemeldet: {escape_markdown(user.describe())}")
         if st.sidebar.button("Abmelden", icon=":material/logout:"):
             st.logout()
         return
-    st.sidebar.caption(f"{SINGLE_SEAT} · {user.login}")
+    st.sidebar.caption(f"{SINGLE_SEAT} · {escape_markdown(user.login)}")
     if _listening_on_network():
         st.warning(
             f"{SINGLE_SEAT}, aber im Netz erreichbar: Jeder, der diese Adresse erreicht, kann Daten ändern. Bitte die "
