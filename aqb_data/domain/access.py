@@ -133,7 +133,7 @@ def restricted_to(data: AqbData, ags: str | None) -> AqbData:
     def own(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["ags"] == ags].reset_index(drop=True)
 
-    return AqbData(own(data.agreements), own(data.projects), own(data.progress), data.files)
+    return data.with_tables(own)
 
 
 ROLE_SETTINGS_ENV = "AQB_ROLES"

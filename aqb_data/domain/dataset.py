@@ -7,14 +7,14 @@ import hashlib
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
 import pandas as pd
 
-from aqb_data.domain.model import TABLES, demo_mask
+from aqb_data.domain.model import AMENDMENTS, TABLES, demo_mask
 from aqb_data.domain.problems import Problem
 
 
@@ -28,14 +28,25 @@ class DataError(Exception):
 
 @dataclass(frozen=True)
 class AqbData:
-    """Agreements, projects and progress, with the files they were read from."""
+    """Agreements, projects, progress and amendments, with the files they were read from."""
 
     agreements: pd.DataFrame
     projects: pd.DataFrame
     progress: pd.DataFrame
     files: tuple[str, ...] = field(default=())
+    amendments: pd.DataFrame = field(default_factory=AMENDMENTS.empty)
     # Figures computed from these tables (see `memoised`); a new version of the data starts empty.
     memo: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
+
+    @classmethod
+    def of(cls, tables: Mapping[str, pd.DataFrame], files: tuple[str, ...] = ()) -> AqbData:
+        """The data from its canonical tables by name (a table not given is empty)."""
+        given = {table.name: tables[table.name] if table.name in tables else table.empty() for table in TABLES}
+        return cls(**given, files=files)
+
+    def with_tables(self, change: Callable[[pd.DataFrame], pd.DataFrame]) -> AqbData:
+        """The same data with `change` applied to every table (e.g. one district's rows only)."""
+        return AqbData.of({table.name: change(self.table(table.name)) for table in TABLES}, self.files)
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (to a reading worker) with the tables only: the figures remembered here belong to this process."""
@@ -54,7 +65,9 @@ class AqbData:
 
     def table(self, name: str) -> pd.DataFrame:
         """One of the canonical tables by name."""
-        return {"agreements": self.agreements, "projects": self.projects, "progress": self.progress}[name]
+        if name not in {table.name for table in TABLES}:
+            raise KeyError(name)
+        return getattr(self, name)
 
     def synthetic_rows(self) -> int:
         """How many rows of all tables are demo data (by their `demo` flag)."""

@@ -177,10 +177,13 @@ class Table:
 
     def conform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The frame's columns in canonical order and dtypes: Int64 years, codes and counts; float euros; str
-        text; datetime64 dates. Changes `frame` in place and returns the canonical columns."""
+        text; datetime64 dates. An optional column the frame lacks (e.g. `received` from an older producer) is
+        added empty. Changes `frame` in place and returns the canonical columns."""
         for column in self.columns:
             if column.name not in frame:
-                continue
+                if column.required or column.kind is Kind.DISTRICT_NAME:
+                    continue
+                frame[column.name] = None
             series = frame[column.name]
             if column.kind in (Kind.YEAR, Kind.MEASURE_TYPE, Kind.COUNT):
                 frame[column.name] = pd.array(series, dtype="Int64")
@@ -340,12 +343,60 @@ PROGRESS = Table(
         ),
         Column("dropouts", "Abbrüche", Kind.COUNT, False, (), "Vorzeitige Abbrüche"),
         _SOURCE,
+        Column(
+            "received",
+            "Eingegangen am",
+            Kind.DATE,
+            False,
+            ("eingang", "eingangsdatum", "eingegangen"),
+            "Tag, an dem der Bericht beim Ministerium einging (TT.MM.JJJJ); leer: Tag des Hochladens",
+        ),
     ),
     ("year", "ags", "project", "as_of"),
     replaces=("ags", "year", "as_of"),
 )
 
-TABLES: tuple[Table, ...] = (AGREEMENTS, PROJECTS, PROGRESS)
+# Amendments to an agreement (Änderungsvereinbarung): the § 4 budget in force from a day on, with the reason.
+# The agreement's own row keeps the budget as signed; the budget in force on a day is the latest amendment
+# valid on or before it (`aqb_data.analysis.versions`).
+AMENDMENTS = Table(
+    "amendments",
+    "Änderungen",
+    (
+        _YEAR,
+        _AGS,
+        _DISTRICT,
+        Column(
+            "valid_from",
+            "Gültig ab",
+            Kind.DATE,
+            True,
+            ("geändert am", "änderungsdatum", "datum der änderung", "datum"),
+            "Tag, ab dem die Änderung gilt (TT.MM.JJJJ)",
+        ),
+        Column(
+            "budget_eur",
+            "Haushaltsmittel neu (EUR)",
+            Kind.MONEY,
+            True,
+            ("haushaltsmittel (eur)", "haushaltsmittel", "neue haushaltsmittel", "budget neu", "budget (eur)"),
+            "Haushaltsmittel nach § 4 in Euro, wie sie ab diesem Tag gelten",
+        ),
+        Column(
+            "reason",
+            "Grund",
+            Kind.TEXT,
+            False,
+            ("änderungsgrund", "begründung", "anlass"),
+            "Warum die Vereinbarung geändert wurde",
+        ),
+        _SOURCE,
+    ),
+    ("year", "ags", "valid_from"),
+    replaces=("ags", "year", "valid_from"),
+)
+
+TABLES: tuple[Table, ...] = (AGREEMENTS, PROJECTS, PROGRESS, AMENDMENTS)
 TABLE_BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}
 
 

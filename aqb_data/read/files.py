@@ -26,7 +26,7 @@ def combine(results: Iterable[WorkbookResult]) -> AqbData:
             unit = list(TABLE_BY_NAME[name].replaces)
             replaced = old.set_index(unit).index.isin(new.set_index(unit).index)
             tables[name] = pd.concat([old[~replaced], new], ignore_index=True)
-    return AqbData(tables["agreements"], tables["projects"], tables["progress"], tuple(files))
+    return AqbData.of(tables, tuple(files))
 
 
 def load_workbooks(
@@ -44,4 +44,4 @@ def bundled_data() -> AqbData:
     """The dataset shipped in data/ (the synthetic demo, anchored on published figures), its generated rows
     flagged as demo data as the store flags them."""
     data = load_workbooks([DEMO_WORKBOOK])
-    return AqbData(mark_demo(data.agreements), mark_demo(data.projects), mark_demo(data.progress), data.files)
+    return data.with_tables(mark_demo)

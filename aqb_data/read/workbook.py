@@ -38,6 +38,7 @@ _ROW_CONTENT = {
     "agreements": (("ags", "district"), "keine Gebietskörperschaft", "AGS oder Gebietskörperschaft"),
     "projects": (("measure_type",), "keine Maßnahmenart", "die Maßnahmenart"),
     "progress": (("as_of",), "keinen Stichtag", "den Stichtag"),
+    "amendments": (("valid_from",), "kein Datum „Gültig ab“", "das Datum „Gültig ab“"),
 }
 
 
@@ -78,6 +79,7 @@ _SHEET_NAMES = {
     "agreements": ("zielvereinbarungen", "zielvereinbarung"),
     "projects": ("projekte", "projekt", "projektliste"),
     "progress": ("umsetzungsstand", "umsetzung", "umsetzungsstaende"),
+    "amendments": ("aenderungen", "aenderung", "aenderungsvereinbarungen", "aenderungsvereinbarung"),
 }
 
 

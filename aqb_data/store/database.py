@@ -26,13 +26,24 @@ from aqb_data.analysis.achievement import latest_reports
 from aqb_data.domain.access import AccessDeniedError, Action, User, operator
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import district_label
-from aqb_data.domain.model import DEMO_FLAG, SYNTHETIC_SOURCE, TABLE_BY_NAME, TABLES, Kind, Table, synthetic_mask
+from aqb_data.domain.model import (
+    AMENDMENTS,
+    DEMO_FLAG,
+    PROGRESS,
+    SYNTHETIC_SOURCE,
+    TABLE_BY_NAME,
+    TABLES,
+    Kind,
+    Table,
+    synthetic_mask,
+)
 from aqb_data.domain.values import visible
 from aqb_data.paths import DEFAULT_DB, DEMO_WORKBOOK
 
 # 2: every row has a `demo` flag (before, demo rows were told by the word "synthetisch" in their source).
 # 3: the audit trail (who did what, when, with which file).
-SCHEMA_VERSION = 3
+# 4: amendments to agreements, and the day each report was received.
+SCHEMA_VERSION = 4
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 15.0
 KIND_WORKBOOK, KIND_DEMO, KIND_AGREEMENT, KIND_REMOVE_DEMO = "workbook", "demo", "agreement", "remove-demo"
@@ -126,19 +137,23 @@ def _schema() -> str:
         _AUDIT_SCHEMA,
     ]
     for table in TABLES:
-        columns = ", ".join(f"{sql} {_sql_type(kind)}" for _, sql, kind in _columns(table))
-        statements.append(
-            f"""CREATE TABLE {table.name} (
-                row_id INTEGER PRIMARY KEY,
-                import_id INTEGER NOT NULL REFERENCES imports(id),
-                replaced_by INTEGER REFERENCES imports(id),
-                {columns},
-                {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0
-            )"""
-        )
-        statements.append(f"CREATE INDEX {table.name}_current ON {table.name} (replaced_by, ags, year)")
-        statements.append(f"CREATE INDEX {table.name}_import ON {table.name} (import_id)")
+        statements.extend(_table_schema(table))
     return statements
+
+
+def _table_schema(table: Table) -> list[str]:
+    columns = ", ".join(f"{sql} {_sql_type(kind)}" for _, sql, kind in _columns(table))
+    return [
+        f"""CREATE TABLE {table.name} (
+            row_id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            replaced_by INTEGER REFERENCES imports(id),
+            {columns},
+            {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0
+        )""",
+        f"CREATE INDEX {table.name}_current ON {table.name} (replaced_by, ags, year)",
+        f"CREATE INDEX {table.name}_import ON {table.name} (import_id)",
+    ]
 
 
 _AUDIT_SCHEMA = """CREATE TABLE audit (
@@ -155,6 +170,14 @@ _AUDIT_SCHEMA = """CREATE TABLE audit (
 )"""
 
 
+def _upgrade_from_3(connection: sqlite3.Connection) -> None:
+    """Schema 3 → 4: an empty table of amendments; reports get the day they were received (empty for earlier
+    imports: they count as received on the day they were imported)."""
+    for statement in _table_schema(AMENDMENTS):
+        connection.execute(statement)
+    connection.execute("ALTER TABLE progress ADD COLUMN received TEXT")
+
+
 def _upgrade_from_2(connection: sqlite3.Connection) -> None:
     """Schema 2 → 3: an empty audit trail (earlier imports stay in the import log, without a user)."""
     connection.execute(_AUDIT_SCHEMA)
@@ -163,16 +186,17 @@ def _upgrade_from_2(connection: sqlite3.Connection) -> None:
 def _upgrade_from_1(connection: sqlite3.Connection) -> None:
     """Schema 1 → 2: the rows the demo seed brought whose source says "synthetisch" become demo rows (schema 1
     told demo rows by that word alone, so a real project called so by its district counted as demo)."""
-    for table in TABLES:
-        connection.execute(f"ALTER TABLE {table.name} ADD COLUMN {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0")
+    for table in _SCHEMA_1_TABLES:
+        connection.execute(f"ALTER TABLE {table} ADD COLUMN {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0")
         connection.execute(
-            f"UPDATE {table.name} SET {DEMO_FLAG} = 1 WHERE source LIKE ? "
+            f"UPDATE {table} SET {DEMO_FLAG} = 1 WHERE source LIKE ? "
             "AND import_id IN (SELECT id FROM imports WHERE kind = ?)",
             (f"%{SYNTHETIC_SOURCE}%", KIND_DEMO),
         )
 
 
-_UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2}  # from each earlier schema to the next
+_SCHEMA_1_TABLES = ("agreements", "projects", "progress")  # what every schema has; amendments came with 4
+_UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2, 3: _upgrade_from_3}  # from each earlier schema to the next
 _REMEDY = (
     "Es wurde nichts geändert. Bitte die Datei aus einer Sicherung wiederherstellen oder eine andere Datenbank "
     "wählen (Umgebungsvariable AQB_DB, auf der Kommandozeile --db); eine neue Datenbank mit den Demodaten entsteht "
@@ -319,7 +343,10 @@ class ImportRecord:
         return "; ".join(parts)
 
 
-_COMPARED = {table.name: [c for c in table.column_names if c not in (*table.key, "source")] for table in TABLES}
+# What counts as a change: the figures, not where or when they came (source, day received).
+_COMPARED = {
+    table.name: [c for c in table.column_names if c not in (*table.key, "source", "received")] for table in TABLES
+}
 
 
 def _diff(table: Table, old: pd.DataFrame, new: pd.DataFrame, compare_source: bool) -> tuple[TableChange, pd.DataFrame]:
@@ -473,7 +500,7 @@ class Store:
                     f"(Schema {version}, diese Version kennt bis {SCHEMA_VERSION}). Bitte das Dashboard aktualisieren."
                 )
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            ours = {"imports", *(table.name for table in TABLES)}
+            ours = {"imports", *_SCHEMA_1_TABLES}
             if (version != SCHEMA_VERSION and version not in _UPGRADES) or not ours <= tables:
                 names = ", ".join(f"„{visible(name[:40])}“" for name in sorted(tables)[:8]) or "keine"
                 raise StoreError(
@@ -570,6 +597,11 @@ class Store:
 
     def _table(self, connection: sqlite3.Connection, table: Table, as_of: int | None = None) -> pd.DataFrame:
         columns = ", ".join([*(sql for _, sql, _ in _columns(table)), DEMO_FLAG])
+        if table is PROGRESS:  # a report without its day of receipt was received when it was imported
+            columns = columns.replace(
+                "received",
+                "COALESCE(received, substr((SELECT imported_at FROM imports WHERE id = import_id), 1, 10)) AS received",
+            )
         if as_of is None:
             query, params = f"SELECT {columns} FROM {table.name} WHERE replaced_by IS NULL", ()
         else:
@@ -592,7 +624,7 @@ class Store:
                     (*params, KIND_REMOVE_DEMO),
                 )
             ]
-        return AqbData(tables["agreements"], tables["projects"], tables["progress"], tuple(dict.fromkeys(files)))
+        return AqbData.of(tables, tuple(dict.fromkeys(files)))
 
     def history(self) -> list[ImportRecord]:
         """All imports, newest first."""

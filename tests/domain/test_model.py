@@ -97,11 +97,12 @@ def test_is_synthetic(source, synthetic):
     assert is_synthetic(source) is synthetic
 
 
-def test_tables_read_from_the_three_german_sheets():
+def test_tables_read_from_the_four_german_sheets():
     assert [(t.name, t.sheet) for t in TABLES] == [
         ("agreements", "Zielvereinbarungen"),
         ("projects", "Projekte"),
         ("progress", "Umsetzungsstand"),
+        ("amendments", "Änderungen"),
     ]
 
 
