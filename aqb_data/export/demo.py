@@ -1,11 +1,23 @@
-"""The bundled demo dataset: synthetic agreements, projects and progress for all 26 districts, 2021–2025.
+"""The bundled demo dataset: synthetic agreements, projects, progress and amendments for all 26 districts, 2021–2025.
 
 Reproducible from a seed. Real, published figures anchor it and say so in `source`; everything else
 is marked `synthetisch`. The Land totals are of the published order (27,7 Mio. € in 2023).
+
+Reports follow the default reporting calendar: Stichtage 31.03., 30.06., 30.09. and 31.12., each due 30 days
+later; for the latest year (2025) up to 30.09., the autumn report before the Umsetzungsbesprechung. Spending
+is cumulative along an S-shaped in-year profile (slow first quarter, most money in the second half) whose shape
+is a district's own, at each project's own pace; at year end some projects clearly underspend (money lapses)
+and a few overspend slightly. Each report is received 5–28 days after its Stichtag, except in 2025: the
+Vogelsbergkreis sent its 30.09.2025 report late (received 12.11.2025) and the Werra-Meißner-Kreis has not sent
+it at all (its latest report is 30.06.2025). Three amendments change a § 4 budget: Lahn-Dill-Kreis 2025
+raised from 15.07.2025, Hochtaunuskreis 2024 reduced from 01.10.2024, Main-Kinzig-Kreis 2025 reduced from
+01.05.2025 and raised again from 01.09.2025. Waldeck-Frankenberg 2025 (the signed agreement) has no reports
+and is never amended.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from aqb_data.domain.districts import CITY, load_districts
-from aqb_data.domain.model import AGREEMENTS, PROGRESS, PROJECTS, SYNTHETIC_SOURCE, Table
+from aqb_data.domain.model import AGREEMENTS, AMENDMENTS, PROGRESS, PROJECTS, SYNTHETIC_SOURCE, Table
 from aqb_data.export.workbooks import write_workbook
 from aqb_data.paths import KNOWN_FIGURES_CSV, SEED_AGREEMENT
 from aqb_data.read.agreement import Agreement, Signature, agreement_tables, read_agreement
@@ -109,6 +121,18 @@ _PROVIDERS = ("Bildungswerk {} gGmbH", "Beschäftigungsinitiative {} e. V.", "Qu
 _COST_PER_PLACE = {1: (3_500, 6_000), 2: (6_000, 10_000), 3: (4_000, 8_000), 4: (600, 1_500)}
 _MEASURE_WEIGHTS = {1: 0.35, 2: 0.2, 3: 0.38, 4: 0.07}
 
+# The latest year's autumn report: one district late, one missing (neither Waldeck-Frankenberg nor Darmstadt).
+LATE_DISTRICT = "06535"  # Vogelsbergkreis
+LATE_RECEIVED = date(2025, 11, 12)
+MISSING_DISTRICT = "06636"  # Werra-Meißner-Kreis
+# (ags, year, valid from, new budget as a factor of the signed one, reason)
+_AMENDMENTS = (
+    ("06532", 2025, date(2025, 7, 15), 1.08, "Aufstockung aus nicht verausgabten Mitteln anderer Kreise"),
+    ("06434", 2024, date(2024, 10, 1), 0.93, "Kürzung: Projekt entfallen, Mittel an das Land zurückgegeben"),
+    ("06435", 2025, date(2025, 5, 1), 0.95, "Kürzung: Träger hat ein Projekt nicht begonnen"),
+    ("06435", 2025, date(2025, 9, 1), 1.02, "Aufstockung für ein zusätzliches Projekt in der Ausbildungsvorbereitung"),
+)
+
 
 @dataclass
 class _Project:
@@ -201,40 +225,130 @@ def _plan(rng: random.Random, budget: float, measure_types: list[int]) -> list[t
     return list(zip(amounts, places, strict=True))
 
 
-def _stichtage(year: int) -> tuple[date, date]:
-    """Two report dates a year; for the latest year the autumn report before the implementation meeting."""
-    return (date(year, 6, 30), date(year, 9, 30) if year == YEARS[-1] else date(year, 12, 31))
+def _stichtage(year: int) -> tuple[date, ...]:
+    """The default reporting calendar's Stichtage; for the latest year up to the autumn report before the
+    Umsetzungsbesprechung (30.09.)."""
+    quarters = (date(year, 3, 31), date(year, 6, 30), date(year, 9, 30), date(year, 12, 31))
+    return quarters[:3] if year == YEARS[-1] else quarters
 
 
-def _progress(rng: random.Random, year: int, ags: str, project: dict, pace: float, occupancy: float) -> list[dict]:
-    """Cumulative progress of one project at the year's two Stichtage."""
+def _elapsed(as_of: date) -> float:
+    """Share of the year elapsed at the end of a Stichtag."""
+    year = as_of.year
+    return ((as_of - date(year, 1, 1)).days + 1) / ((date(year, 12, 31) - date(year, 1, 1)).days + 1)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """A district's in-year spending profile, the same every year: cumulative share of the year's spending
+    spent at elapsed share t is t^a / (t^a + lateness·(1−t)^a) — an S-shape, slow in the first quarter, most
+    money in the second half; a larger `lateness` moves the money later."""
+
+    steepness: float
+    lateness: float
+
+    def share(self, elapsed: float) -> float:
+        """Cumulative share of the year's spending at this elapsed share of the year."""
+        rising, falling = elapsed**self.steepness, (1 - elapsed) ** self.steepness
+        return rising / (rising + self.lateness * falling)
+
+
+def _district_profile(rng: random.Random) -> _Profile:
+    return _Profile(steepness=rng.uniform(1.6, 2.6), lateness=rng.uniform(0.9, 2.0))
+
+
+def _year_end_share(rng: random.Random, pace: float) -> float:
+    """How much of its planned money a project spends by 31.12.: a slow project (pace < 0.8) underspends
+    clearly, most spend 86–100 %, a few overspend slightly."""
+    if pace < 0.8:
+        return pace + 0.1
+    return rng.uniform(1.005, 1.04) if rng.random() < 0.06 else rng.uniform(0.86, 1.0)
+
+
+def _received(rng: random.Random, ags: str, as_of: date, days: dict[tuple[str, date], date | None]) -> date | None:
+    """The day a district's report reached the ministry (one day for all its projects, kept in `days`): 5–28
+    days after its Stichtag (due after 30 days); in the latest year one district's autumn report came late and
+    another's is still missing (None)."""
+    if (ags, as_of) not in days:
+        if as_of == date(YEARS[-1], 9, 30) and ags in (LATE_DISTRICT, MISSING_DISTRICT):
+            days[(ags, as_of)] = LATE_RECEIVED if ags == LATE_DISTRICT else None
+        else:
+            days[(ags, as_of)] = as_of + timedelta(days=rng.randint(5, 28))
+    return days[(ags, as_of)]
+
+
+def _progress(
+    rng: random.Random,
+    profile_rng: random.Random,
+    profile: _Profile,
+    year: int,
+    ags: str,
+    project: dict,
+    pace: float,
+    occupancy: float,
+    received_days: dict[tuple[str, date], date | None],
+) -> list[dict]:
+    """Cumulative progress of one project at the year's Stichtage: spending along the district's profile at
+    the project's own pace, entries, exits and their outcomes growing quarter by quarter."""
     rows = []
     planned, places, measure_type = project["planned_eur"], project["planned_places"], project["measure_type"]
     training_share = {1: 0.3, 2: 0.45, 3: 0.12, 4: 0.0}[measure_type]
     employment_share = {1: 0.05, 2: 0.15, 3: 0.3, 4: 0.0}[measure_type]
+    # Shares of the exits, fixed for the project's year so that every count only grows; floor keeps their sum
+    # within the exits. Eight draws from `rng` as the half-yearly reports took them keep the seed's agreements
+    # and projects of later districts and years as before.
+    draws = [rng.random() for _ in range(8)] if measure_type != 4 else []
+    outcome_shares = (
+        [
+            training_share * (0.6 + 0.7 * draws[0]),
+            employment_share * (0.6 + 0.7 * draws[1]),
+            0.05 + 0.1 * draws[2],
+            0.05 + 0.2 * draws[3],
+        ]
+        if draws
+        else []
+    )
+    if sum(outcome_shares) > 0.95:  # every exit has at most one outcome
+        outcome_shares = [share * 0.95 / sum(outcome_shares) for share in outcome_shares]
+    year_end = _year_end_share(profile_rng, pace)
+    timing = profile_rng.uniform(0.8, 1.25)  # the project's own pace within the district's profile
     for as_of in _stichtage(year):
-        elapsed = ((as_of - date(year, 1, 1)).days + 1) / ((date(year, 12, 31) - date(year, 1, 1)).days + 1)
-        spent = round(planned * min(1.0, elapsed * pace), 2)
-        entries = round(places * occupancy * (0.55 + 0.45 * elapsed))
-        exits = round(entries * (0.25 if elapsed < 0.6 else 0.45 if elapsed < 0.9 else 0.75))
+        received = _received(profile_rng, ags, as_of, received_days)
+        if received is None:
+            continue
+        elapsed = _elapsed(as_of)
+        spent = round(planned * year_end * profile.share(elapsed) ** timing, 2)
+        entries = round(places * occupancy * (0.4 + 0.6 * elapsed))
+        exits = round(entries * (0.1 if elapsed < 0.3 else 0.25 if elapsed < 0.6 else 0.45 if elapsed < 0.9 else 0.75))
         row = {"year": year, "ags": ags, "project": project["project"], "as_of": as_of, "spent_eur": spent}
-        row |= {"entries": entries, "exits": exits, "source": SYNTHETIC_SOURCE}
+        row |= {"entries": entries, "exits": exits, "source": SYNTHETIC_SOURCE, "received": received}
         if measure_type == 4:
             # Staff training: transitions into training or jobs do not apply.
             row |= {"to_training": None, "to_employment": None, "to_other": None, "dropouts": None}
         else:
-            to_training = round(exits * training_share * rng.uniform(0.6, 1.3))
-            to_employment = round(exits * employment_share * rng.uniform(0.6, 1.3))
-            to_other = round(exits * rng.uniform(0.05, 0.15))
-            dropouts = min(round(exits * rng.uniform(0.05, 0.25)), exits - to_training - to_employment - to_other)
-            row |= {
-                "to_training": to_training,
-                "to_employment": to_employment,
-                "to_other": to_other,
-                "dropouts": max(0, dropouts),
-            }
+            counts = [math.floor(exits * share) for share in outcome_shares]
+            row |= dict(zip(("to_training", "to_employment", "to_other", "dropouts"), counts, strict=True))
         rows.append(row)
     return rows
+
+
+def _amendments(budgets: dict[tuple[str, int], tuple[float, str]]) -> pd.DataFrame:
+    """Three synthetic amendments of § 4 budgets: 2025 one raised in summer, 2024 one reduced, 2025 one changed
+    twice. Waldeck-Frankenberg 2025 (the real, signed agreement) is never amended."""
+    rows = []
+    for ags, year, valid_from, factor, reason in _AMENDMENTS:
+        budget = budgets[(ags, year)][0]
+        rows.append(
+            {
+                "year": year,
+                "ags": ags,
+                "valid_from": valid_from,
+                "budget_eur": _round_to(budget * factor, 100),
+                "reason": reason,
+                "source": SYNTHETIC_SOURCE,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _signatures(rng: random.Random, year: int) -> tuple[date, date]:
@@ -243,8 +357,12 @@ def _signatures(rng: random.Random, year: int) -> tuple[date, date]:
 
 
 def generate_demo(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
-    """The demo tables (agreements, projects, progress) for the 26 districts and 2021–2025."""
+    """The demo tables (agreements, projects, progress, amendments) for the 26 districts and 2021–2025."""
     rng = random.Random(seed)
+    # Spending profiles and days of receipt have their own generator: the agreements and projects of a seed
+    # stay what they were before quarterly reports.
+    profile_rng = random.Random(f"{seed}:profile")
+    received_days: dict[tuple[str, date], date | None] = {}
     districts = load_districts()
     real, _ = real_agreement()
     budgets = _budgets(rng, real)
@@ -252,6 +370,7 @@ def generate_demo(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     agreements, projects, progress = [real_tables["agreements"]], [real_tables["projects"]], []
     for district in districts.itertuples():
         portfolio = _portfolio(rng, district.name, district.population)
+        profile = _district_profile(profile_rng)
         for year in YEARS:
             budget, source = budgets[(district.ags, year)]
             if (district.ags, year) == (real.ags, real.year):
@@ -289,12 +408,16 @@ def generate_demo(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
                 }
                 rows.append(row)
                 pace = rng.uniform(0.45, 0.8) if rng.random() < 0.15 else rng.uniform(0.8, 1.1)
-                progress.extend(_progress(rng, year, district.ags, row, pace, rng.uniform(0.55, 1.15)))
+                occupancy = rng.uniform(0.55, 1.15)
+                progress.extend(
+                    _progress(rng, profile_rng, profile, year, district.ags, row, pace, occupancy, received_days)
+                )
             projects.append(pd.DataFrame(rows))
     return {
         "agreements": _sorted(AGREEMENTS.conform(pd.concat(agreements, ignore_index=True)), AGREEMENTS),
         "projects": _sorted(PROJECTS.conform(pd.concat(projects, ignore_index=True)), PROJECTS),
         "progress": _sorted(PROGRESS.conform(pd.DataFrame(progress)), PROGRESS),
+        "amendments": _sorted(AMENDMENTS.conform(_amendments(budgets)), AMENDMENTS),
     }
 
 

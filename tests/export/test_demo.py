@@ -90,6 +90,7 @@ def test_everything_else_is_labelled_synthetic(demo: dict[str, pd.DataFrame]) ->
     real = agreements[~agreements["source"].map(is_synthetic)]
     assert set(zip(real["ags"], real["year"], strict=True)) == {(WALDECK, 2025), ("06440", 2024)}
     assert demo["progress"]["source"].map(is_synthetic).all()
+    assert demo["amendments"]["source"].map(is_synthetic).all()
 
 
 def test_progress_is_plausible(demo: dict[str, pd.DataFrame]) -> None:
@@ -97,8 +98,75 @@ def test_progress_is_plausible(demo: dict[str, pd.DataFrame]) -> None:
     assert (progress["exits"] <= progress["entries"]).all()
     transitions = progress[["to_training", "to_employment", "to_other", "dropouts"]].sum(axis=1)
     assert (transitions <= progress["exits"]).all()
-    assert progress.groupby(["year", "ags", "project"]).size().eq(2).all()  # two Stichtage a year
     assert (progress["as_of"].dt.year == progress["year"]).all()
+    # Cumulative within a year: no count and no euro ever goes down from one Stichtag to the next.
+    counts = ["spent_eur", "entries", "exits", "to_training", "to_employment", "to_other", "dropouts"]
+    steps = progress.sort_values("as_of").groupby(["year", "ags", "project"])[counts].diff()
+    assert (steps.fillna(0) >= 0).all().all()
+
+
+def test_reports_at_the_calendars_stichtage_up_to_the_autumn_report(demo: dict[str, pd.DataFrame]) -> None:
+    progress = demo["progress"]
+    days = progress.groupby("year")["as_of"].agg(lambda s: [d.strftime("%d.%m.") for d in sorted(s.unique())])
+    for year in YEARS[:-1]:
+        assert days[year] == ["31.03.", "30.06.", "30.09.", "31.12."]
+    assert days[2025] == ["31.03.", "30.06.", "30.09."]
+    # Every project of a closed year reports at all four Stichtage.
+    assert progress[progress["year"] < 2025].groupby(["year", "ags", "project"]).size().eq(4).all()
+
+
+def test_spending_is_slow_in_spring_and_varies_at_year_end(demo: dict[str, pd.DataFrame]) -> None:
+    merged = demo["progress"].merge(demo["projects"], on=["year", "ags", "project"])
+    merged = merged[merged["year"] < 2025]
+    share = (
+        merged["spent_eur"].groupby(merged["as_of"].dt.month).sum()
+        / merged.groupby(merged["as_of"].dt.month)["planned_eur"].sum()
+    )
+    assert share[3] < 0.15  # slow first quarter
+    assert share[6] < 0.5  # most money in the second half
+    assert share[9] > share[6] + 0.25
+    year_end = merged[merged["as_of"].dt.month == 12]
+    ratio = year_end["spent_eur"] / year_end["planned_eur"]
+    assert (ratio < 0.8).sum() >= 10  # some projects clearly underspend: money lapses
+    assert 1 <= (ratio > 1).sum() <= 0.1 * len(ratio)  # a few overspend slightly
+    assert ratio.max() < 1.05
+
+
+def test_reports_received_before_their_due_date_except_one_late_and_one_missing(
+    demo: dict[str, pd.DataFrame],
+) -> None:
+    progress = demo["progress"]
+    reports = progress.drop_duplicates(["ags", "as_of"])
+    assert progress.groupby(["ags", "as_of"])["received"].nunique().eq(1).all()  # one day per report
+    delay = (reports["received"] - reports["as_of"]).dt.days
+    late = reports[delay > 30]
+    assert [(r.ags, r.as_of, r.received) for r in late.itertuples()] == [
+        ("06535", pd.Timestamp("2025-09-30"), pd.Timestamp("2025-11-12"))  # Vogelsbergkreis, due 30.10.2025
+    ]
+    assert delay.drop(late.index).between(5, 28).all()
+    autumn = set(progress.loc[progress["as_of"] == pd.Timestamp("2025-09-30"), "ags"])
+    assert set(load_districts()["ags"]) - autumn == {WALDECK, "06636"}  # Werra-Meißner-Kreis: no report
+    assert progress.loc[progress["ags"] == "06636", "as_of"].max() == pd.Timestamp("2025-06-30")
+
+
+def test_three_synthetic_amendments_and_never_the_signed_agreement(demo: dict[str, pd.DataFrame]) -> None:
+    amendments = demo["amendments"]
+    signed = demo["agreements"].set_index(["ags", "year"])["budget_eur"]
+    rows = {
+        (r.ags, r.year, r.valid_from.strftime("%d.%m.%Y")): r.budget_eur - signed[(r.ags, r.year)]
+        for r in amendments.itertuples()
+    }
+    assert set(rows) == {
+        ("06532", 2025, "15.07.2025"),
+        ("06434", 2024, "01.10.2024"),
+        ("06435", 2025, "01.05.2025"),
+        ("06435", 2025, "01.09.2025"),
+    }
+    assert rows[("06532", 2025, "15.07.2025")] > 0 and rows[("06434", 2024, "01.10.2024")] < 0
+    assert "Aufstockung aus nicht verausgabten Mitteln anderer Kreise" in set(amendments["reason"])
+    assert amendments["source"].map(is_synthetic).all()
+    assert not ((amendments["ags"] == WALDECK) & (amendments["year"] == 2025)).any()
+    assert not ((amendments["ags"] == "06440") & (amendments["year"] == 2024)).any()  # published budget
 
 
 @pytest.mark.skipif(not SEED_AGREEMENT.exists(), reason="../shared/seeds fehlt (eigener Klon ohne shared/)")
