@@ -756,3 +756,10 @@ def backtest(data: AqbData) -> pd.DataFrame:
     frame["_order"] = frame["level"].map({level: i for i, level in enumerate(BACKTEST_LEVELS)})
     frame = frame.sort_values(["stichtag", "_order"], ignore_index=True)
     return frame[BACKTEST_COLUMNS]
+
+
+def scope_projection(data: AqbData, selection: Selection, as_of: date | None = None) -> pd.Series:
+    """The projection of the whole selection as one row: its district, its Regierungsbezirk or the Land (each
+    with the interval of its own kind of unit)."""
+    level = "district" if selection.ags else "regierungsbezirk" if selection.regierungsbezirk else "land"
+    return projection(data, selection, level, as_of).iloc[0]
