@@ -71,11 +71,17 @@ _EXAMPLES = {
     "as_of": "30.06.2025",
     "planned_eur": "120.000,00",
     "spent_eur": "60.000,00",
+    "received": "15.07.2025",
+    "valid_from": "01.10.2025",
+    "reason": "Aufstockung für ein zusätzliches Projekt",
 }
+# Where a column's example differs by sheet: the amended budget is not the signed one.
+_TABLE_EXAMPLES = {("amendments", "budget_eur"): "850.000,00"}
 
 
 def write_template(target: str | Path | io.BytesIO) -> None:
-    """The empty workbook for the districts: three sheets, drop-down lists, formats, and a `Hinweise` sheet."""
+    """The empty workbook for the districts: one sheet per table (the four of `TABLES`), drop-down lists, formats,
+    and a `Hinweise` sheet."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -134,11 +140,18 @@ def write_template(target: str | Path | io.BytesIO) -> None:
     xlsx.append_row(notes, ["AQB-Berichtsvorlage: so wird sie ausgefüllt"])
     notes["A1"].font = Font(bold=True, size=14)
     for line in (
-        "Eine Zeile je Zielvereinbarung, je Projekt bzw. je Projekt und Stichtag. Leere Blätter dürfen fehlen.",
+        "Eine Zeile je Zielvereinbarung, je Projekt, je Projekt und Stichtag bzw. je Änderung. Leere Blätter dürfen "
+        "fehlen.",
         "Beträge in Euro (z. B. 773.920,00), Daten als TT.MM.JJJJ. Eine Zeile „Summe“ am Ende ist erlaubt.",
         "AGS oder Gebietskörperschaft genügt; steht beides da, gilt der AGS.",
         "Eine Datei ersetzt beim Einlesen die Zeilen derselben Gebietskörperschaft und desselben Jahres im "
-        "jeweiligen Blatt, im Umsetzungsstand die desselben Stichtags; frühere Stände bleiben im Verlauf erhalten.",
+        "jeweiligen Blatt, im Umsetzungsstand die desselben Stichtags, in den Änderungen die mit demselben Tag "
+        "„Gültig ab“; frühere Stände bleiben im Verlauf erhalten.",
+        "Umsetzungsstand: „Eingegangen am“ trägt das Ministerium ein (Tag, an dem der Bericht einging); bleibt die "
+        "Spalte leer, gilt der Tag des Hochladens.",
+        "Änderungen: eine Zeile je Änderung einer Zielvereinbarung mit dem Tag, ab dem sie gilt, den neuen "
+        "Haushaltsmitteln nach § 4 und dem Grund. Im Blatt Zielvereinbarungen bleiben die Haushaltsmittel wie "
+        "unterzeichnet.",
     ):
         xlsx.append_row(notes, [line])
     xlsx.append_row(notes, [])
@@ -148,7 +161,8 @@ def write_template(target: str | Path | io.BytesIO) -> None:
     for table in TABLES:
         for column in table.columns:
             required = "ja" if column.required else "AGS oder Name" if column.name in ("ags", "district") else "nein"
-            xlsx.append_row(notes, [table.sheet, column.heading, required, column.help, _EXAMPLES.get(column.name, "")])
+            example = _TABLE_EXAMPLES.get((table.name, column.name), _EXAMPLES.get(column.name, ""))
+            xlsx.append_row(notes, [table.sheet, column.heading, required, column.help, example])
     for letter, width in zip("ABCDE", (22, 30, 16, 70, 44), strict=True):
         notes.column_dimensions[letter].width = width
     xlsx.save(workbook, target, reproducible=True)
