@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from aqb_data.__main__ import main
 from aqb_data.analysis.indicators import Selection
 from aqb_data.analysis.projection import (
     METHOD_DISTRICT,
@@ -190,3 +192,12 @@ def test_the_spending_path_ends_in_the_projection_with_its_band() -> None:
     assert (this_year.loc[1, "low_eur"], this_year.loc[1, "high_eur"]) == (land["low_eur"], land["high_eur"])
     assert path[path["year"] == 2022]["spent_eur"].tolist() == [300, 1000]
     assert path["day"].dt.year.unique().tolist() == [2000]
+
+
+def test_the_backtest_command_prints_the_table_in_german(fresh_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backtest", "--db", str(fresh_db)]) == 0
+    out = capsys.readouterr().out
+    first = backtest(bundled_data()).iloc[0]
+    assert "Mittlere Abweichung (MAPE)" in out and "Intervall traf (Soll 80 %)" in out
+    assert f"{first['mape'] * 100:.1f} %".replace(".", ",") in out
+    assert "nan" not in out
