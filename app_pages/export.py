@@ -5,14 +5,17 @@ import streamlit as st
 from aqb_data.analysis import indicators as ind
 from aqb_data.export import images
 from aqb_data.export.meeting_pack import district_pack, land_pack, pack_pdf, pack_pptx
+from aqb_data.export.meeting_pack.batch import district_packs, zip_name, zip_packs
 from aqb_data.store.database import AuditEvent, sha256
 from ui.auth import current_user
 from ui.data import get_data, get_store
 from ui.filters import current_selection
+from ui.text import escape_markdown
 from ui.widgets import synthetic_notice
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PACK = "_meeting_pack"
+ALL_PACKS = "_all_meeting_packs"
 
 
 def _record_download(file_name: str, document: bytes, title: str) -> None:
@@ -29,8 +32,11 @@ scope = ind.scope_label(selection) if selection.ags else "Hessen (alle 26 Gebiet
 st.title("Export und Sitzungsunterlagen")
 st.markdown(
     "Die **Sitzungsmappe** fasst für die Umsetzungsbesprechung nach § 6 der Zielvereinbarung zusammen: "
-    "Zielvereinbarung (§ 4 Haushaltsmittel, § 5 Projekte), Verteilung auf die Maßnahmenarten, Zielerreichung "
-    "mit Begründung, Entwicklung über die Jahre und eine Folie für Notizen – als PowerPoint und als PDF. "
+    "Berichtseingang, Zielvereinbarung (§ 4 Haushaltsmittel, § 5 Projekte) und ihre Änderungen, Verteilung auf "
+    "die Maßnahmenarten, Zielerreichung mit Begründung und im Detail (Rückstand in €, Abbruchquote, Kosten je "
+    "Teilnehmer/in), Hochrechnung zum Jahresende, nicht verausgabte Mittel der Vorjahre, Entwicklung über die "
+    "Jahre, die vereinbarten Maßnahmen mit Status, die Notizen und eine Folie für Notizen – als PowerPoint und "
+    "als PDF. "
     "Ohne gewählte Gebietskörperschaft entsteht der Überblick über alle 26."
 )
 synthetic_notice(ind.synthetic_share(data, selection, ("agreements", "projects", "progress")))
@@ -51,7 +57,8 @@ with st.container(border=True):
             bar.progress(min(1.0, fraction), text=text)
 
         if selection.ags:
-            pack = district_pack(data, selection.year, selection.ags, progress=_progress)
+            notes = get_store().notes(selection.year, selection.ags)
+            pack = district_pack(data, selection.year, selection.ags, progress=_progress, notes=notes)
         else:
             pack = land_pack(data, selection.year, progress=_progress)
         _progress(1.0, "PowerPoint und PDF werden geschrieben …")
@@ -90,3 +97,43 @@ with st.container(border=True):
         "Auf der Kommandozeile: `python -m aqb_data meeting-pack --ags 06635 --year 2025 mappe.pptx` "
         "(oder `mappe.pdf`; ohne `--ags` der Überblick über Hessen)."
     )
+
+if current_user().scope is None:
+    with st.container(border=True):
+        st.subheader(f"Alle Sitzungsmappen {selection.year}")
+        st.markdown(
+            "Die Sitzungsmappen aller 26 Gebietskörperschaften als PowerPoint und PDF in einer ZIP-Datei "
+            "(dauert etwa eine Minute)."
+        )
+        if st.button("Alle Sitzungsmappen (ZIP)", icon=":material/folder_zip:"):
+            all_bar = st.progress(0.0, text="Sitzungsmappen werden erstellt …")
+            packs = []
+            store = get_store()
+            for pack in district_packs(data, selection.year, notes_of=lambda ags: store.notes(selection.year, ags)):
+                packs.append(pack)
+                all_bar.progress(pack.number / pack.total, text=pack.line)
+            all_bar.empty()
+            n_made = sum(1 for pack in packs if not pack.error)
+            st.session_state[ALL_PACKS] = {
+                "year": selection.year,
+                "zip": zip_packs(packs),
+                "made": n_made,
+                "failed": [f"{pack.name} ({pack.error})" for pack in packs if pack.error],
+                "title": f"Alle Sitzungsmappen {selection.year} ({n_made} Gebietskörperschaften)",
+            }
+        done = st.session_state.get(ALL_PACKS)
+        if done and done["year"] == selection.year:
+            if done["failed"]:
+                st.error(f"Nicht erstellt: {escape_markdown('; '.join(done['failed']))}", icon=":material/error:")
+            st.success(f"{done['made']} Sitzungsmappen erstellt.", icon=":material/check:")
+            name = zip_name(selection.year)
+            st.download_button(
+                "ZIP herunterladen",
+                done["zip"],
+                file_name=name,
+                mime="application/zip",
+                icon=":material/download:",
+                on_click=_record_download,
+                args=(name, done["zip"], done["title"]),
+            )
+        st.caption(f"Auf der Kommandozeile: `python -m aqb_data meeting-pack --all mappen/ --year {selection.year}`.")
