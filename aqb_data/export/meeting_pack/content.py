@@ -18,10 +18,21 @@ import plotly.graph_objects as go
 
 from aqb_data.analysis import indicators as ind
 from aqb_data.analysis.achievement import achievement, budget_note, status_reason, stichtage
+from aqb_data.analysis.projection import projection
 from aqb_data.analysis.provenance import data_status, source_line
+from aqb_data.analysis.reporting import (
+    STALE_SYMBOL,
+    ReportStatus,
+    counts_line,
+    report_status,
+)
+from aqb_data.analysis.reporting import overdue as overdue_reports
+from aqb_data.analysis.versions import amendment_history, budgets_in_force
+from aqb_data.domain.calendar import ReportingCalendar, calendar_or_default
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import district_label, load_districts, population_date, resolve_ags
 from aqb_data.domain.formatting import (
+    NOT_AVAILABLE,
     format_change,
     format_date,
     format_eur,
@@ -30,11 +41,14 @@ from aqb_data.domain.formatting import (
     format_percent,
     safe_file_stem,
 )
-from aqb_data.domain.model import MEASURE_TYPES, demo_mask, is_demo
+from aqb_data.domain.model import MEASURE_TYPES, SYNTHETIC_SOURCE, demo_mask, is_demo
+from aqb_data.domain.notes import NoteKind, NoteStatus, overdue
 from aqb_data.export import images
 from aqb_data.export.meeting_pack.layout import TABLE_ROWS_PER_SLIDE, layout, picture_pixels, table_parts
 from aqb_data.present import charts
+from aqb_data.present.notes import NOTES_FRAME_COLUMNS, notes_frame
 from aqb_data.present.views import (
+    ACHIEVEMENT_COLUMNS,
     ALLOCATION_COLUMNS,
     DISTRICT_BUDGET_COLUMNS,
     DISTRICT_BUDGET_SLIDE_KEYS,
@@ -42,13 +56,16 @@ from aqb_data.present.views import (
     PROJECT_COLUMNS,
     TREND_COLUMNS,
     Columns,
+    View,
     achievement_cells,
     budget_part_rows,
     budget_spending_view,
     budget_trend_view,
     cell_text,
+    data_date_text,
     deviation_cells,
     district_budget_view,
+    lapse_history_view,
     no_agreement_sentence,
     no_report_sentence,
     per_inhabitant_view,
@@ -344,6 +361,287 @@ def _district_achievement_slides(data: AqbData, year: int, ags: str, name: str, 
     return slides
 
 
+DETAIL_KEYS = ("planned_eur", "spent_eur", "spending_rate", "expected_rate", "dropout_rate", "cost_per_participant")
+DETAIL_DEFINITIONS = (
+    "Abbruchquote = Abbrüche ÷ Austritte; Kosten je TN = verausgabte Mittel ÷ Eintritte (nur Projekte mit beiden "
+    "Angaben); erwartet = Anteil des Jahres am Stichtag des jeweiligen Berichts."
+)
+
+
+def _detail_slides(data: AqbData, year: int, ags: str, name: str, note: str) -> list[Slide]:
+    """ "Umsetzung im Detail": the € gap to the pro-rata § 4 path of the district, and per measure type and for
+    the district the money planned and spent, dropout rate and cost per participant (columns of `achievement`)."""
+    days = stichtage(data, year)
+    if not days:
+        return []
+    as_of = days[-1]
+    title = f"Umsetzung im Detail zum Stichtag {format_date(as_of)}"
+    selection = ind.Selection(year, ags=ags)
+    total = achievement(data, selection, "district", as_of)
+    if int(total["n_reported"].iloc[0]) == 0:  # the achievement slide already says that no report is there
+        return []
+    by_type = achievement(data, selection, "measure_type", as_of)
+    rows = pd.concat([by_type, total.assign(unit_label=f"{name} insgesamt")], ignore_index=True)
+    columns: Columns = {
+        "unit_label": ("Maßnahmenart", None),
+        **{key: ACHIEVEMENT_COLUMNS[key] for key in DETAIL_KEYS},
+        "report_flag": ACHIEVEMENT_COLUMNS["report_flag"],
+    }
+    gap = total["budget_gap_eur"].iloc[0]
+    if pd.isna(gap):
+        gap_line = f"Rückstand zum anteiligen § 4-Pfad: {NOT_AVAILABLE} ({budget_note(total.iloc[0])})"
+    else:
+        where = "hinter dem Pfad" if gap > 0 else "vor dem Pfad" if gap < 0 else "genau auf dem Pfad"
+        gap_line = (
+            f"Rückstand zum anteiligen § 4-Pfad: {format_eur_cents(gap)} ({where}; Haushaltsmittel × Anteil des "
+            "Jahres am Stichtag der Berichte − verausgabt)"
+        )
+    lines = [gap_line, DETAIL_DEFINITIONS, *_stale_lines(total, as_of)]
+    return _table_slides(title, lines, _cells(rows, columns), note)
+
+
+def _stale_lines(district: pd.DataFrame, as_of: date) -> list[str]:
+    """The warning of a figures' slide whose district row (of `achievement` or `projection`) rests on a report
+    older than the Stichtag; none when its figures are from the Stichtag."""
+    row = district.iloc[0]
+    if pd.isna(row["last_as_of"]) or pd.Timestamp(row["first_as_of"]) >= pd.Timestamp(as_of):
+        return []
+    if pd.Timestamp(row["last_as_of"]) < pd.Timestamp(as_of):
+        dates = data_date_text(row["first_as_of"], row["last_as_of"])
+        return [
+            f"{STALE_SYMBOL} Zum Stichtag {format_date(as_of)} liegt von {row['unit_label']} kein Bericht vor: Die "
+            f"Zahlen beruhen auf dem Bericht vom {dates}."
+        ]
+    return [
+        f"{STALE_SYMBOL} Die Zahlen einzelner Projekte beruhen auf Berichten vor dem Stichtag "
+        f"{format_date(as_of)} (ab {format_date(row['first_as_of'])}; Spalte „Bericht“)."
+    ]
+
+
+PROJECTION_SLIDE_COLUMNS: Columns = {
+    "unit_label": ("Maßnahmenart", None),
+    "planned_eur": ("Geplant", format_eur),
+    "spent_eur": ("Verausgabt laut Bericht", format_eur),
+    "projected_eur": ("voraussichtlich verausgabt", format_eur),
+    "interval": ("80 %-Intervall", None),
+    "unspent_eur": ("voraussichtlich nicht verausgabt (€)", format_eur),
+    "method": ("Methode", None),
+}
+PROJECTION_METHOD_LINE = (
+    "Methode: verausgabt laut letztem Bericht ÷ Anteil, der in früheren Jahren bis zum selben Kalendertag "
+    "verausgabt war (Profil Kreis, sonst Land; ohne Profil die Laufrate); 80 %-Intervall aus der Nachrechnung "
+    "früherer Jahre. Einzelheiten: Seite Methoden."
+)
+
+
+def _projection_slides(data: AqbData, year: int, ags: str, name: str, note: str) -> list[Slide]:
+    """ "Hochrechnung zum Jahresende": projected spending with its 80 % interval and the money that will
+    probably not be spent, per measure type and for the district, against planned and § 4 (`projection`)."""
+    days = stichtage(data, year)
+    if not days:
+        return []
+    as_of = days[-1]
+    title = f"Hochrechnung zum Jahresende {year}"
+    selection = ind.Selection(year, ags=ags)
+    total = projection(data, selection, "district" if ags else "land", as_of)
+    district = total.iloc[0]
+    if int(district["n_projected"]) == 0:
+        lines = [f"Für {name} liegt bis zum {format_date(as_of)} kein Bericht vor: keine Hochrechnung."]
+        return [Slide(title, lines, footer=note)]
+    by_type = projection(data, selection, "measure_type", as_of)
+    rows = pd.concat([by_type, total.assign(unit_label=f"{name} insgesamt")], ignore_index=True)
+    rows["interval"] = [
+        NOT_AVAILABLE if pd.isna(low) or pd.isna(high) else f"{format_eur(low)} – {format_eur(high)}"
+        for low, high in zip(rows["low_eur"], rows["high_eur"], strict=True)
+    ]
+    lines = [
+        f"{name}: voraussichtlich verausgabt {format_eur(district['projected_eur'])} (80 %-Intervall "
+        f"{rows['interval'].iloc[-1]}) von {format_eur(district['budget_eur'])} Haushaltsmitteln (§ 4, gültig am "
+        f"{format_date(as_of)}): voraussichtlich nicht verausgabt {format_eur(district['budget_unspent_eur'])} "
+        f"gegenüber § 4, {format_eur(district['unspent_eur'])} gegenüber den geplanten Mitteln.",
+        PROJECTION_METHOD_LINE,
+        *(_stale_lines(total, as_of) if ags else []),
+    ]
+    if int(district["n_without_report"]):
+        lines.append(
+            f"{int(district['n_without_report'])} von {int(district['n_projects'])} Projekten ohne Bericht: nicht "
+            "hochgerechnet, in keiner Summe."
+        )
+    return _table_slides(title, lines, _cells(rows, PROJECTION_SLIDE_COLUMNS), note)
+
+
+LAPSE_SLIDE_KEYS = ("year", "budget_eur", "spent_eur", "lapsed_eur", "lapsed_share", "unspent_planned_eur")
+
+
+def _lapse_slides(data: AqbData, year: int, ags: str | None, name: str) -> list[Slide]:
+    """ "Vorjahre": per closed year before `year` the budget in force at its end, spent at year end and the money
+    that lapsed, € and share of the budget (`views.lapse_history_view`), for the district or the Land."""
+    view = lapse_history_view(data, ind.Selection(year, ags=ags))
+    earlier = view.frame["year"].astype(int) < year
+    footer = source_line(data, view.shown)
+    title = "Vorjahre: nicht verausgabte Mittel"
+    if not earlier.any():
+        return [
+            Slide(
+                title,
+                [f"Für {name} gibt es vor {year} kein abgeschlossenes Jahr mit Jahresabschlussbericht."],
+                footer=footer,
+            )
+        ]
+    shown = View(view.frame[earlier].reset_index(drop=True), view.columns, view.title, view.lines, view.shown)
+    keys = [*LAPSE_SLIDE_KEYS, *(["without_report"] if shown.frame["n_without_report"].gt(0).any() else [])]
+    return _table_slides(title, list(view.lines), shown.cells(keys), footer)
+
+
+def _reporting_slides(
+    data: AqbData, year: int, ags: str, name: str, note: str, created: date, calendar: ReportingCalendar | None
+) -> list[Slide]:
+    """ "Berichtseingang": the district's reports per Stichtag of the calendar with status and the day received
+    (`reporting.report_status` on the pack's day); says so when the report of the pack's Stichtag is missing."""
+    title = f"Berichtseingang {year}"
+    problem = None
+    if calendar is None:
+        calendar, problem = calendar_or_default()
+    status = report_status(data, ind.Selection(year, ags=ags), calendar, created)
+    status = status[status["ags"] == ags].reset_index(drop=True)
+    if status.empty:
+        return [Slide(title, [no_agreement_sentence(name, year) + " Es werden keine Berichte erwartet."], footer=note)]
+    lines = [f"{name} am {format_date(created)}: {counts_line(status)}"]
+    days = stichtage(data, year)
+    if days:
+        chosen = status[status["as_of"] == pd.Timestamp(days[-1])]
+        if not chosen.empty and chosen["status"].iloc[0] in (ReportStatus.MISSING, ReportStatus.NOT_DUE):
+            basis_day = achievement(data, ind.Selection(year, ags=ags), "district", days[-1])["last_as_of"].iloc[0]
+            basis = (
+                "diese Unterlage enthält daher keine Umsetzungszahlen"
+                if pd.isna(basis_day)
+                else f"die Zahlen dieser Unterlage beruhen auf dem Bericht vom {format_date(basis_day)}"
+            )
+            lines.append(
+                f"{STALE_SYMBOL} Der Bericht zum Stichtag {format_date(days[-1])} liegt nicht vor "
+                f"({chosen['cell'].iloc[0]}); {basis}."
+            )
+    rows = status.assign(as_of=status["as_of"].dt.date)
+    columns: Columns = {
+        "as_of": ("Stichtag", format_date),
+        "due": ("Fällig am", format_date),
+        "cell": ("Status", None),
+        "received": ("Eingegangen am", format_date),
+    }
+    cells = _cells(rows, columns)
+    cells.loc[rows["received"].isna().to_numpy(), "Eingegangen am"] = ""
+    warning = f"Berichtskalender: {problem} Es gilt der Standardkalender." if problem else ""
+    slides = _table_slides(title, lines, cells, note)
+    slides[0].warning = warning
+    return slides
+
+
+AMENDMENT_COLUMNS: Columns = {
+    "version": ("Fassung", None),
+    "valid_from": ("Gültig ab", format_date),
+    "budget_eur": ("Haushaltsmittel (§ 4)", format_eur),
+    "change_eur": ("Veränderung", format_change),
+    "reason": ("Grund", None),
+    "shown_source": ("Quelle", None),
+}
+
+
+def _amendment_slides(data: AqbData, year: int, ags: str, name: str, note: str) -> list[Slide]:
+    """ "Änderungen der Zielvereinbarung" when the agreement was amended: every version of the § 4 budget
+    (`versions.amendment_history`) and the one in force at the latest Stichtag, which achievement is judged by."""
+    history = amendment_history(data, year, ags)
+    if len(history) < 2:
+        return []
+    history = history.assign(
+        reason=history["reason"].where(history["reason"].fillna("").str.strip() != "", None),
+        shown_source=[
+            "Demodaten (synthetisch)" if demo else cell_text(source, None)
+            for demo, source in zip(
+                history.get("demo", pd.Series(False, index=history.index)), history["source"], strict=True
+            )
+        ],
+    )
+    first, last = history.iloc[0], history.iloc[-1]
+    lines = [
+        f"{name}: § 4 Haushaltsmittel wie unterzeichnet {format_eur(first['budget_eur'])}, in der letzten Fassung "
+        f"({last['version']}, gültig ab {format_date(last['valid_from'])}) {format_eur(last['budget_eur'])}."
+    ]
+    days = stichtage(data, year)
+    if days:
+        versions = budgets_in_force(data, days[-1])
+        row = versions[(versions["year"] == year) & (versions["ags"] == ags)].iloc[0]
+        judged = (
+            f"der Änderung vom {format_date(row['valid_from'])}" if row["amended"] else "der unterzeichneten Fassung"
+        )
+        lines.append(
+            f"Die Zielerreichung zum Stichtag {format_date(days[-1])} misst an {judged}: "
+            f"{format_eur(row['budget_eur'])}."
+        )
+    return _table_slides(
+        f"Änderungen der Zielvereinbarung {year}",
+        lines,
+        _cells(history, AMENDMENT_COLUMNS, history["version"].eq(history["version"].iloc[0])),
+        note,
+    )
+
+
+DEMO_LABEL_NOTES = "Demodaten (synthetisch)"
+ACTION_KEYS = ("Status", "Fällig am", "Text", "Maßnahmenart", "Projekt", "Verfasst von")
+NOTE_KEYS = ("Zuletzt geändert", "Verfasst von", "Maßnahmenart", "Projekt", "Text")
+
+
+def _notes_source(rows: pd.DataFrame, created: date) -> str:
+    """The footer of the notes slides (rows of `notes_frame`): where the entries come from, as of when, and
+    whether they are synthetic."""
+    line = f"Quelle: im AQB-Dashboard erfasste Notizen und vereinbarte Maßnahmen · Stand {format_date(created)}"
+    demo = int((rows["Quelle"] == SYNTHETIC_SOURCE).sum())
+    if demo:
+        line += f" · {DEMO_LABEL_NOTES if demo == len(rows) else f'{demo} von {len(rows)} Einträgen Demodaten'}"
+    return line
+
+
+def _notes_cells(rows: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
+    """The entries as slide cells under the headings and formats of `notes.NOTES_FRAME_COLUMNS`; a measure type
+    or project that is not named is an empty cell (the entry concerns the district as a whole)."""
+    columns = {key: NOTES_FRAME_COLUMNS[key] for key in keys}
+    cells = text_cells(rows.reset_index(drop=True), columns)
+    for key in ("Maßnahmenart", "Projekt"):
+        if key in cells:
+            cells.loc[rows[key].isna().to_numpy(), key] = ""
+    return cells
+
+
+def _action_slides(notes: pd.DataFrame, year: int, ags: str, name: str, created: date) -> list[Slide]:
+    """ "Vereinbarte Maßnahmen der letzten Besprechung": each agreed action with its status in symbol and text
+    (overdue at the pack's day named with its due date), open and overdue ones first (`notes.notes_frame`)."""
+    title = "Vereinbarte Maßnahmen der letzten Besprechung"
+    rows = notes_frame(notes, created, year, ags, NoteKind.ACTION)
+    footer = _notes_source(rows, created)
+    if rows.empty:
+        return [Slide(title, [f"Für {name} sind für {year} keine vereinbarten Maßnahmen erfasst."], footer=footer)]
+    actions = notes[(notes["year"] == year) & (notes["ags"] == ags) & (notes["kind"] == NoteKind.ACTION.value)]
+    n_late = int(overdue(actions, created).sum())
+    n_done = int((actions["status"] == NoteStatus.DONE.value).sum())
+    n_open = len(actions) - n_done
+    lines = [
+        f"{len(actions)} vereinbarte {'Maßnahme' if len(actions) == 1 else 'Maßnahmen'} für {name} {year}: "
+        f"{n_open} offen, davon {n_late} überfällig (fällig vor dem {format_date(created)}); {n_done} erledigt. "
+        "Offene zuerst, überfällige vorn."
+    ]
+    return _table_slides(title, lines, _notes_cells(rows, ACTION_KEYS), footer)
+
+
+def _entered_notes_slides(notes: pd.DataFrame, year: int, ags: str, name: str, created: date) -> list[Slide]:
+    """ "Notizen": the notes entered for the district and year, newest first (`notes.notes_frame`)."""
+    rows = notes_frame(notes, created, year, ags, NoteKind.NOTE)
+    footer = _notes_source(rows, created)
+    if rows.empty:
+        return [Slide("Notizen", [f"Für {name} sind für {year} keine Notizen erfasst."], footer=footer)]
+    count = f"{len(rows)} {'Notiz' if len(rows) == 1 else 'Notizen'}"
+    lines = [f"{count} zu {name} {year}, die neueste zuerst (ohne die vereinbarten Maßnahmen)."]
+    return _table_slides("Notizen", lines, _notes_cells(rows, NOTE_KEYS), footer)
+
+
 def _budget_spending_slides(
     data: AqbData, selection: ind.Selection, districts: pd.DataFrame, as_of: date, note: str
 ) -> list[Slide]:
@@ -416,16 +714,25 @@ def _without_picture(slide: Slide, problem: str) -> list[Slide]:
 
 
 def district_pack(
-    data: AqbData, year: int, ags: str, progress: Progress | None = None, created: date | None = None
+    data: AqbData,
+    year: int,
+    ags: str,
+    progress: Progress | None = None,
+    created: date | None = None,
+    notes: pd.DataFrame | None = None,
+    calendar: ReportingCalendar | None = None,
 ) -> Pack:
     """The meeting pack for one district and year: title, agreement (§ 4, § 5), allocation, achievement at the
-    latest Stichtag with reasons, the budget over the years, and a slide for notes."""
+    latest Stichtag with reasons and in detail, the year-end projection, the reports received, the budget over the
+    years, and a slide for notes. `notes`: the store's notes frame (`Store.notes`) for the slides of agreed actions
+    and notes (None: without these slides); `calendar`: the reporting calendar (None: the configured one)."""
     ags = resolve_ags(ags)
     name = district_label(ags)
     _report(progress, 0.0, f"Daten für {name} werden zusammengestellt")
     selection = ind.Selection(year, ags=ags)
     note = source_line(data, selection)
     synthetic, shown = _synthetic_years(data, {ags}, year)
+    today = created or date.today()
     slides = [
         _title_slide(
             data,
@@ -433,15 +740,25 @@ def district_pack(
             f"Umsetzungsbesprechung {year}",
             name,
             _demo_notice(synthetic, shown),
-            created or date.today(),
+            today,
             note,
         ),
+        *_reporting_slides(data, year, ags, name, note, today, calendar),
         *_agreement_slides(data, year, ags, name, note),
+        *_amendment_slides(data, year, ags, name, note),
         _allocation_slide(data, year, ags, name, note),
         *_district_achievement_slides(data, year, ags, name, note),
+        *_detail_slides(data, year, ags, name, note),
+        *_projection_slides(data, year, ags, name, note),
+        *_lapse_slides(data, year, ags, name),
         _trend_slide(data, selection, name, with_districts=False),
-        _notes_slide(note),
     ]
+    if notes is not None:
+        slides += [
+            *_action_slides(notes, year, ags, name, today),
+            *_entered_notes_slides(notes, year, ags, name, today),
+        ]
+    slides.append(_notes_slide(note))
     slides, problem = _make_images(slides, progress, 0.1)
     stem = safe_file_stem(f"AQB_Umsetzungsbesprechung_{year}_{name}")
     return Pack(f"Umsetzungsbesprechung {year} – {name}", slides, stem, bool(synthetic), problem)
@@ -504,6 +821,30 @@ def _key_figures_slide(data: AqbData, year: int, note: str) -> Slide:
     else:
         lines.append(no_report_sentence(year))
     return Slide(f"Eckdaten {year}", lines, _key_figures(rows), footer=note)
+
+
+def _land_reporting_slides(data: AqbData, year: int, note: str, created: date) -> list[Slide]:
+    """ "Berichtseingang": the reports of all districts counted by status, and every late or missing one, longest
+    overdue first (`reporting.report_status`, `reporting.overdue`), on the pack's day."""
+    calendar, problem = calendar_or_default()
+    status = report_status(data, ind.Selection(year), calendar, created)
+    title = f"Berichtseingang {year}"
+    lines = [f"Hessen am {format_date(created)}: {counts_line(status)}"]
+    late = overdue_reports(status)
+    if late.empty:
+        lines.append("Kein Bericht fehlt oder ist verspätet eingegangen.")
+        slides = [Slide(title, lines, footer=note)]
+    else:
+        lines.append("Fehlende und verspätete Berichte, am längsten überfällige zuerst:")
+        columns: Columns = {
+            "unit_label": ("Gebietskörperschaft", None),
+            "as_of": ("Stichtag", format_date),
+            "due": ("Fällig am", format_date),
+            "cell": ("Status", None),
+        }
+        slides = _table_slides(title, lines, _cells(late, columns), note, TABLE_ROWS_PER_SLIDE)
+    slides[0].warning = f"Berichtskalender: {problem} Es gilt der Standardkalender." if problem else ""
+    return slides
 
 
 def _land_allocation_slide(data: AqbData, year: int, note: str) -> Slide:
@@ -611,8 +952,11 @@ def land_pack(data: AqbData, year: int, progress: Progress | None = None, create
         _key_figures_slide(data, year, note),
         _land_allocation_slide(data, year, note),
         *_district_budget_slides(data, year, note),
+        *_land_reporting_slides(data, year, note, created or date.today()),
         *_land_achievement_slides(data, year, note),
+        *_projection_slides(data, year, None, ind.LAND_LABEL, note),
         _per_inhabitant_slide(data, year, note),
+        *_lapse_slides(data, year, None, ind.LAND_LABEL),
         _trend_slide(data, selection, ind.LAND_LABEL, with_districts=True),
         _notes_slide(note),
     ]
