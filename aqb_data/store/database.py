@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
@@ -25,7 +25,7 @@ import pandas as pd
 from aqb_data.analysis.achievement import latest_reports
 from aqb_data.domain.access import AccessDeniedError, Action, User, operator
 from aqb_data.domain.dataset import AqbData
-from aqb_data.domain.districts import district_label
+from aqb_data.domain.districts import district_label, load_districts
 from aqb_data.domain.model import (
     AMENDMENTS,
     DEMO_FLAG,
@@ -37,23 +37,38 @@ from aqb_data.domain.model import (
     Table,
     synthetic_mask,
 )
+from aqb_data.domain.notes import (
+    NOTE_COLUMNS,
+    NoteError,
+    NoteKind,
+    NoteStatus,
+    check_place,
+    clean_text,
+    conform_notes,
+)
 from aqb_data.domain.values import visible
 from aqb_data.paths import DEFAULT_DB, DEMO_WORKBOOK
 
 # 2: every row has a `demo` flag (before, demo rows were told by the word "synthetisch" in their source).
 # 3: the audit trail (who did what, when, with which file).
 # 4: amendments to agreements, and the day each report was received.
-SCHEMA_VERSION = 4
+# 5: notes and agreed actions per district and year, with their versions.
+SCHEMA_VERSION = 5
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 15.0
 KIND_WORKBOOK, KIND_DEMO, KIND_AGREEMENT, KIND_REMOVE_DEMO = "workbook", "demo", "agreement", "remove-demo"
+KIND_NOTE = "note"  # a note or agreed action written, changed, done or reopened: one entry per change
 KIND_LABELS = {
     KIND_WORKBOOK: "Arbeitsmappe",
     KIND_DEMO: "Demodaten",
     KIND_AGREEMENT: "Zielvereinbarung",
     KIND_REMOVE_DEMO: "Demodaten entfernt",
+    KIND_NOTE: "Notiz",
 }
+NOTES_TABLE = "notes"
 TABLE_LABELS = {table.name: table.sheet for table in TABLES}
+# What an entry of the import log may have changed: the data tables, and the notes.
+CHANGE_LABELS = {**TABLE_LABELS, NOTES_TABLE: "Notizen"}
 DEFAULT_AUDIT_RETENTION_DAYS = 365
 
 
@@ -67,6 +82,10 @@ class AuditEvent(Enum):
     REMOVE_DEMO = "Demodaten entfernt"
     EXPORT_PACK = "Besprechungsunterlage exportiert"
     EXPORT_STATE = "Datenstand exportiert"
+    NOTE_ADDED = "Notiz angelegt"
+    NOTE_CHANGED = "Notiz geändert"
+    ACTION_DONE = "Maßnahme erledigt"
+    ACTION_REOPENED = "Maßnahme wieder geöffnet"
 
     @property
     def label(self) -> str:
@@ -84,8 +103,18 @@ _EVENT_ACTIONS = {
     AuditEvent.REMOVE_DEMO: Action.REMOVE_DEMO,
     AuditEvent.EXPORT_PACK: Action.READ,
     AuditEvent.EXPORT_STATE: Action.EXPORT_STATE,
+    AuditEvent.NOTE_ADDED: Action.NOTE,
+    AuditEvent.NOTE_CHANGED: Action.NOTE,
+    AuditEvent.ACTION_DONE: Action.NOTE,
+    AuditEvent.ACTION_REOPENED: Action.NOTE,
 }
 AUDIT_COLUMNS = ["Zeitpunkt", "Benutzer", "Name", "Rollen", "Vorgang", "Import Nr.", "Datei", "SHA-256", "Änderung"]
+
+
+class Keep(Enum):
+    """`Store.update_note`: leave this value of the note as it is."""
+
+    KEEP = "keep"
 
 
 class StoreError(RuntimeError):
@@ -138,7 +167,7 @@ def _schema() -> str:
     ]
     for table in TABLES:
         statements.extend(_table_schema(table))
-    return statements
+    return [*statements, *_NOTES_SCHEMA]
 
 
 def _table_schema(table: Table) -> list[str]:
@@ -170,6 +199,46 @@ _AUDIT_SCHEMA = """CREATE TABLE audit (
 )"""
 
 
+# What a change of a note can touch, as the audit trail names it (status last: it is named on its own).
+_NOTE_FIELDS = {
+    "text": "Text",
+    "due": "Fälligkeit",
+    "measure_type": "Maßnahmenart",
+    "project": "Projekt",
+    "status": "Status",
+}
+# One row per version of a note: a change adds a row and marks the one before `replaced_by` (as imports do).
+_NOTES_SCHEMA = [
+    f"""CREATE TABLE {NOTES_TABLE} (
+        row_id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES imports(id),
+        replaced_by INTEGER REFERENCES imports(id),
+        note_id INTEGER NOT NULL,
+        year INTEGER NOT NULL,
+        ags TEXT NOT NULL,
+        measure_type INTEGER,
+        project TEXT,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT,
+        due TEXT,
+        author_login TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        written_at TEXT NOT NULL,
+        {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0
+    )""",
+    f"CREATE INDEX {NOTES_TABLE}_current ON {NOTES_TABLE} (replaced_by, ags, year)",
+    f"CREATE INDEX {NOTES_TABLE}_import ON {NOTES_TABLE} (import_id)",
+    f"CREATE INDEX {NOTES_TABLE}_note ON {NOTES_TABLE} (note_id)",
+]
+
+
+def _upgrade_from_4(connection: sqlite3.Connection) -> None:
+    """Schema 4 → 5: an empty table of notes and agreed actions."""
+    for statement in _NOTES_SCHEMA:
+        connection.execute(statement)
+
+
 def _upgrade_from_3(connection: sqlite3.Connection) -> None:
     """Schema 3 → 4: an empty table of amendments; reports get the day they were received (empty for earlier
     imports: they count as received on the day they were imported)."""
@@ -196,7 +265,8 @@ def _upgrade_from_1(connection: sqlite3.Connection) -> None:
 
 
 _SCHEMA_1_TABLES = ("agreements", "projects", "progress")  # what every schema has; amendments came with 4
-_UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2, 3: _upgrade_from_3}  # from each earlier schema to the next
+# From each earlier schema to the next.
+_UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2, 3: _upgrade_from_3, 4: _upgrade_from_4}
 _REMEDY = (
     "Es wurde nichts geändert. Bitte die Datei aus einer Sicherung wiederherstellen oder eine andere Datenbank "
     "wählen (Umgebungsvariable AQB_DB, auf der Kommandozeile --db); eine neue Datenbank mit den Demodaten entsteht "
@@ -339,7 +409,7 @@ class ImportRecord:
         parts = []
         for table, counts in self.summary.items():
             numbers = ", ".join(f"{count} {label}" for label, count in counts.items() if count)
-            parts.append(f"{TABLE_LABELS[table]}: {numbers or 'keine Änderung'}")
+            parts.append(f"{CHANGE_LABELS[table]}: {numbers or 'keine Änderung'}")
         return "; ".join(parts)
 
 
@@ -620,8 +690,8 @@ class Store:
             files = [
                 row[0]
                 for row in connection.execute(
-                    f"SELECT file_name FROM imports WHERE {condition} AND kind != ? ORDER BY id",
-                    (*params, KIND_REMOVE_DEMO),
+                    f"SELECT file_name FROM imports WHERE {condition} AND kind NOT IN (?, ?) ORDER BY id",
+                    (*params, KIND_REMOVE_DEMO, KIND_NOTE),
                 )
             ]
         return AqbData.of(tables, tuple(dict.fromkeys(files)))
@@ -853,9 +923,9 @@ class Store:
                     "zurückgenommen. Bitte die Liste prüfen."
                 )
             import_id = row[0]
-            for table in TABLES:
-                connection.execute(f"DELETE FROM {table.name} WHERE import_id = ?", (import_id,))
-                connection.execute(f"UPDATE {table.name} SET replaced_by = NULL WHERE replaced_by = ?", (import_id,))
+            for name in (*(table.name for table in TABLES), NOTES_TABLE):
+                connection.execute(f"DELETE FROM {name} WHERE import_id = ?", (import_id,))
+                connection.execute(f"UPDATE {name} SET replaced_by = NULL WHERE replaced_by = ?", (import_id,))
             connection.execute(
                 "UPDATE imports SET undone_at = ? WHERE id = ?",
                 (datetime.now().replace(microsecond=0).isoformat(), import_id),
@@ -875,6 +945,11 @@ class Store:
                 ).fetchone()[0]
                 for table in TABLES
             }
+            demo_notes = connection.execute(
+                f"SELECT COUNT(*) FROM {NOTES_TABLE} WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1"
+            ).fetchone()[0]
+            if demo_notes:
+                counts[NOTES_TABLE] = demo_notes
             if not any(counts.values()):
                 return None
             now = datetime.now().replace(microsecond=0)
@@ -884,14 +959,209 @@ class Store:
                 ("Demodaten entfernen", KIND_REMOVE_DEMO, now.isoformat(), json.dumps(summary, ensure_ascii=False)),
             )
             import_id = int(cursor.lastrowid)
-            for table in TABLES:
+            for name in (*(table.name for table in TABLES), NOTES_TABLE):
                 connection.execute(
-                    f"UPDATE {table.name} SET replaced_by = ? WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1",
+                    f"UPDATE {name} SET replaced_by = ? WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1",
                     (import_id,),
                 )
             record = ImportRecord(import_id, "Demodaten entfernen", "", KIND_REMOVE_DEMO, now, summary)
             self._audit(connection, actor, AuditEvent.REMOVE_DEMO, record)
         return record
+
+    # --- notes and agreed actions ----------------------------------------------------------------
+
+    def notes(self, year: int | None = None, ags: str | None = None, as_of: int | None = None) -> pd.DataFrame:
+        """The notes and agreed actions as they stand now (or right after import `as_of`), of one year and/or
+        district if given: columns `notes.NOTE_COLUMNS` plus `version` (the change that wrote the version shown),
+        oldest first."""
+        if as_of is None:
+            condition, params = "n.replaced_by IS NULL", []
+        else:
+            condition, params = "n.import_id <= ? AND (n.replaced_by IS NULL OR n.replaced_by > ?)", [as_of, as_of]
+        if year is not None:
+            condition, params = f"{condition} AND n.year = ?", [*params, int(year)]
+        if ags is not None:
+            condition, params = f"{condition} AND n.ags = ?", [*params, str(ags)]
+        with self._connect() as connection:
+            rows = connection.execute(
+                f"""SELECT n.note_id, n.year, n.ags, n.measure_type, n.project, n.kind, n.text, n.status, n.due,
+                       n.author_login, n.author_name, n.written_at, first.author_name, first.written_at,
+                       n.{DEMO_FLAG}, n.import_id
+                FROM {NOTES_TABLE} n
+                JOIN {NOTES_TABLE} first
+                  ON first.row_id = (SELECT MIN(row_id) FROM {NOTES_TABLE} f WHERE f.note_id = n.note_id)
+                WHERE {condition} ORDER BY n.note_id""",
+                params,
+            ).fetchall()
+        frame = pd.DataFrame(rows, columns=[*NOTE_COLUMNS, "version"])
+        result = conform_notes(frame)
+        result["version"] = pd.array(frame["version"], dtype="Int64")
+        return result
+
+    def add_note(
+        self,
+        year: int,
+        ags: str,
+        kind: NoteKind,
+        text: str,
+        *,
+        measure_type: int | None = None,
+        project: str | None = None,
+        due: date | None = None,
+        user: User | None = None,
+        demo: bool = False,
+    ) -> ImportRecord:
+        """Store a new note or agreed action (an action starts „offen“) as one change in the import log, which
+        the audit trail records and `undo_last` takes back; its `id` is the new note's `note_id`.
+
+        AccessDeniedError unless `user` may write notes (a district user: only for their own district); NoteError
+        (German) for an empty or too long text or a place that cannot hold a note. Nothing is stored then.
+        """
+        actor = self._actor(user, AuditEvent.NOTE_ADDED)
+        self._require_own_district(actor, ags)
+        check_place(year, ags, measure_type, project or None)
+        if due is not None and kind is not NoteKind.ACTION:
+            raise NoteError("Ein Fälligkeitsdatum gibt es nur für vereinbarte Maßnahmen; es wurde nichts gespeichert.")
+        row = {
+            "year": year,
+            "ags": ags,
+            "measure_type": measure_type,
+            "project": project or None,
+            "kind": NoteKind(kind).value,
+            "text": clean_text(text),
+            "status": NoteStatus.OPEN.value if kind is NoteKind.ACTION else None,
+            "due": due.isoformat() if due is not None else None,
+        }
+        with self._write() as connection:
+            return self._write_note(connection, None, row, actor, AuditEvent.NOTE_ADDED, demo)
+
+    def update_note(
+        self,
+        note_id: int,
+        *,
+        text: str | None = None,
+        status: NoteStatus | None = None,
+        due: date | None | Keep = Keep.KEEP,
+        measure_type: int | None | Keep = Keep.KEEP,
+        project: str | None | Keep = Keep.KEEP,
+        user: User | None = None,
+        seen: int | None = None,
+    ) -> ImportRecord | None:
+        """Change a note or action (its text, status, due date, measure type or project; `Keep.KEEP` leaves a
+        value as it is, None clears it) as one change like `add_note`; None if nothing would change.
+
+        With `seen` (the `version` the user saw), refuse (StoreConflictError) if the note was changed since.
+        A district user may change only their own district's notes (AccessDeniedError).
+        """
+        with self._write() as connection:
+            current = connection.execute(
+                f"SELECT year, ags, measure_type, project, kind, text, status, due, import_id, {DEMO_FLAG} "
+                f"FROM {NOTES_TABLE} WHERE note_id = ? AND replaced_by IS NULL",
+                (int(note_id),),
+            ).fetchone()
+            if current is None:
+                raise NoteError(f"Die Notiz Nr. {note_id} gibt es nicht (mehr); es wurde nichts geändert.")
+            names = ["year", "ags", "measure_type", "project", "kind", "text", "status", "due"]
+            before = dict(zip(names, current[:8], strict=True))
+            after = dict(before)
+            if text is not None:
+                after["text"] = clean_text(text)
+            if not isinstance(measure_type, Keep):
+                after["measure_type"] = measure_type
+            if not isinstance(project, Keep):
+                after["project"] = project or None
+            if before["kind"] != NoteKind.ACTION.value and (status is not None or not isinstance(due, Keep)):
+                raise NoteError(
+                    "Status und Fälligkeit gibt es nur für vereinbarte Maßnahmen, nicht für Notizen; "
+                    "es wurde nichts geändert."
+                )
+            if status is not None:
+                after["status"] = NoteStatus(status).value
+            if not isinstance(due, Keep):
+                after["due"] = due.isoformat() if due is not None else None
+            event = (
+                AuditEvent.NOTE_CHANGED
+                if after["status"] == before["status"]
+                else AuditEvent.ACTION_DONE
+                if after["status"] == NoteStatus.DONE.value
+                else AuditEvent.ACTION_REOPENED
+            )
+            actor = self._actor(user, event)
+            self._require_own_district(actor, before["ags"])
+            check_place(after["year"], after["ags"], after["measure_type"], after["project"])
+            if seen is not None and int(seen) != current[8]:
+                raise StoreConflictError(
+                    f"Die Notiz Nr. {note_id} wurde inzwischen von anderer Seite geändert; es wurde nichts "
+                    "gespeichert. Bitte die Seite neu laden und die Änderung erneut vornehmen."
+                )
+            if after == before:
+                return None
+            changed = [label for name, label in _NOTE_FIELDS.items() if after[name] != before[name]]
+            detail = f"{', '.join(changed)} geändert"
+            if after["status"] != before["status"]:
+                detail = f"Status {before['status']} → {after['status']}" + (
+                    f"; {', '.join(changed[:-1])} geändert" if len(changed) > 1 else ""
+                )
+            return self._write_note(connection, int(note_id), after, actor, event, bool(current[9]), detail)
+
+    def _write_note(
+        self,
+        connection: sqlite3.Connection,
+        note_id: int | None,
+        row: dict[str, object],
+        actor: User,
+        event: AuditEvent,
+        demo: bool,
+        detail: str = "",
+    ) -> ImportRecord:
+        """One version of a note, recorded as a change (import log, audit trail); `note_id` None: a new note."""
+        now = datetime.now().replace(microsecond=0)
+        summary = {NOTES_TABLE: {"neu" if note_id is None else "geändert": 1}}
+        cursor = connection.execute(
+            "INSERT INTO imports (file_name, sha256, kind, imported_at, summary) VALUES ('', '', ?, ?, ?)",
+            (KIND_NOTE, now.isoformat(), json.dumps(summary, ensure_ascii=False)),
+        )
+        import_id = int(cursor.lastrowid)
+        note_id = import_id if note_id is None else note_id
+        # What the import log and the audit trail name: which note, where; never its text (it may hold names).
+        file_name = f"{row['kind']} Nr. {note_id} – {district_label(str(row['ags']))} {row['year']}"
+        connection.execute("UPDATE imports SET file_name = ? WHERE id = ?", (file_name, import_id))
+        connection.execute(
+            f"UPDATE {NOTES_TABLE} SET replaced_by = ? WHERE note_id = ? AND replaced_by IS NULL", (import_id, note_id)
+        )
+        connection.execute(
+            f"INSERT INTO {NOTES_TABLE} (import_id, note_id, year, ags, measure_type, project, kind, text, status, "
+            f"due, author_login, author_name, written_at, {DEMO_FLAG}) VALUES ({', '.join('?' * 14)})",
+            (
+                import_id,
+                note_id,
+                int(row["year"]),
+                str(row["ags"]),
+                None if row["measure_type"] is None else int(row["measure_type"]),
+                row["project"],
+                row["kind"],
+                row["text"],
+                row["status"],
+                row["due"],
+                actor.login,
+                actor.name,
+                now.isoformat(),
+                int(demo),
+            ),
+        )
+        record = ImportRecord(import_id, file_name, "", KIND_NOTE, now, summary)
+        self._audit(connection, actor, event, record, detail=detail)
+        return record
+
+    @staticmethod
+    def _require_own_district(user: User, ags: object) -> None:
+        """AccessDeniedError unless a district user writes about their own district (others: any district)."""
+        if user.scope is not None and str(ags) != user.scope:
+            raise AccessDeniedError(
+                f"{user.name} darf nur Notizen zu {district_label(user.scope)} schreiben oder ändern, nicht zu "
+                f"{district_label(str(ags)) if ags in set(load_districts()['ags']) else 'einer anderen'}. "
+                "Es wurde nichts geändert."
+            )
 
     # --- who did what ----------------------------------------------------------------------------
 
