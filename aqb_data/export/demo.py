@@ -9,10 +9,10 @@ is cumulative along an S-shaped in-year profile (slow first quarter, most money 
 is a district's own, at each project's own pace; at year end some projects clearly underspend (money lapses)
 and a few overspend slightly. Each report is received 5–28 days after its Stichtag, except in 2025: the
 Vogelsbergkreis sent its 30.09.2025 report late (received 12.11.2025) and the Werra-Meißner-Kreis has not sent
-it at all (its latest report is 30.06.2025). Three amendments change a § 4 budget: Lahn-Dill-Kreis 2025
-raised from 15.07.2025, Hochtaunuskreis 2024 reduced from 01.10.2024, Main-Kinzig-Kreis 2025 reduced from
-01.05.2025 and raised again from 01.09.2025. Waldeck-Frankenberg 2025 (the signed agreement) has no reports
-and is never amended.
+it at all (its latest report is 30.06.2025). Amendments change three § 4 budgets: Lahn-Dill-Kreis 2025 raised
+from 15.07.2025 with money of the Main-Kinzig-Kreis 2025, reduced from 01.05.2025 and raised again (less) from
+01.09.2025, so that the Land total in force on 30.09.2025 is the signed one; Hochtaunuskreis 2024 reduced from
+01.10.2024. Waldeck-Frankenberg 2025 (the signed agreement) has no reports and is never amended.
 """
 
 from __future__ import annotations
@@ -125,13 +125,11 @@ _MEASURE_WEIGHTS = {1: 0.35, 2: 0.2, 3: 0.38, 4: 0.07}
 LATE_DISTRICT = "06535"  # Vogelsbergkreis
 LATE_RECEIVED = date(2025, 11, 12)
 MISSING_DISTRICT = "06636"  # Werra-Meißner-Kreis
-# (ags, year, valid from, new budget as a factor of the signed one, reason)
-_AMENDMENTS = (
-    ("06532", 2025, date(2025, 7, 15), 1.08, "Aufstockung aus nicht verausgabten Mitteln anderer Kreise"),
-    ("06434", 2024, date(2024, 10, 1), 0.93, "Kürzung: Projekt entfallen, Mittel an das Land zurückgegeben"),
-    ("06435", 2025, date(2025, 5, 1), 0.95, "Kürzung: Träger hat ein Projekt nicht begonnen"),
-    ("06435", 2025, date(2025, 9, 1), 1.02, "Aufstockung für ein zusätzliches Projekt in der Ausbildungsvorbereitung"),
-)
+# Amended districts. 2025 moves money between two districts, so that the Land total in force by 30.09.2025 is
+# the signed one; 2024 returns money to the Land.
+RAISED_2025 = "06532"  # Lahn-Dill-Kreis
+CHANGED_TWICE_2025 = "06435"  # Main-Kinzig-Kreis
+REDUCED_2024 = "06434"  # Hochtaunuskreis
 
 
 @dataclass
@@ -333,22 +331,46 @@ def _progress(
 
 
 def _amendments(budgets: dict[tuple[str, int], tuple[float, str]]) -> pd.DataFrame:
-    """Three synthetic amendments of § 4 budgets: 2025 one raised in summer, 2024 one reduced, 2025 one changed
-    twice. Waldeck-Frankenberg 2025 (the real, signed agreement) is never amended."""
-    rows = []
-    for ags, year, valid_from, factor, reason in _AMENDMENTS:
-        budget = budgets[(ags, year)][0]
-        rows.append(
-            {
-                "year": year,
-                "ags": ags,
-                "valid_from": valid_from,
-                "budget_eur": _round_to(budget * factor, 100),
-                "reason": reason,
-                "source": SYNTHETIC_SOURCE,
-            }
-        )
-    return pd.DataFrame(rows)
+    """Synthetic amendments of § 4 budgets: 2025 the Main-Kinzig-Kreis gives up money from 01.05. (part of it back
+    from 01.09.), the Lahn-Dill-Kreis gets it from 15.07.; 2024 the Hochtaunuskreis returns money from 01.10.
+    Waldeck-Frankenberg 2025 (the real, signed agreement) is never amended."""
+    raised, changed, reduced = (
+        budgets[key][0] for key in ((RAISED_2025, 2025), (CHANGED_TWICE_2025, 2025), (REDUCED_2024, 2024))
+    )
+    moved = _round_to(raised * 0.08, 100)  # to the Lahn-Dill-Kreis, by 30.09. all from the Main-Kinzig-Kreis
+    held_back = _round_to(changed * 0.03, 100)  # released from 01.05. to 01.09. only
+    rows = [
+        (
+            RAISED_2025,
+            2025,
+            date(2025, 7, 15),
+            raised + moved,
+            "Aufstockung aus nicht verausgabten Mitteln anderer Kreise",
+        ),
+        (
+            CHANGED_TWICE_2025,
+            2025,
+            date(2025, 5, 1),
+            changed - moved - held_back,
+            "Kürzung: ein Projekt beginnt nicht, die Mittel gehen an andere Kreise",
+        ),
+        (
+            CHANGED_TWICE_2025,
+            2025,
+            date(2025, 9, 1),
+            changed - moved,
+            "Aufstockung für ein zusätzliches Projekt in der Ausbildungsvorbereitung",
+        ),
+        (
+            REDUCED_2024,
+            2024,
+            date(2024, 10, 1),
+            reduced - _round_to(reduced * 0.07, 100),
+            "Kürzung: Projekt entfallen, Mittel an das Land zurückgegeben",
+        ),
+    ]
+    columns = ["ags", "year", "valid_from", "budget_eur", "reason"]
+    return pd.DataFrame(rows, columns=columns).assign(source=SYNTHETIC_SOURCE)
 
 
 def _signatures(rng: random.Random, year: int) -> tuple[date, date]:

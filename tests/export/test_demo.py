@@ -1,11 +1,14 @@
 """The bundled demo dataset: reproducible, complete, anchored on the real and published figures."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from aqb_data.analysis.versions import budgets_in_force
+from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import load_districts
 from aqb_data.domain.model import is_synthetic
 from aqb_data.export.demo import LAND_TOTALS, WALDECK_FRANKENBERG_2025, YEARS, generate_demo, real_agreement
@@ -167,6 +170,10 @@ def test_three_synthetic_amendments_and_never_the_signed_agreement(demo: dict[st
     assert amendments["source"].map(is_synthetic).all()
     assert not ((amendments["ags"] == WALDECK) & (amendments["year"] == 2025)).any()
     assert not ((amendments["ags"] == "06440") & (amendments["year"] == 2024)).any()  # published budget
+    # 2025 moves money between districts: the Land total in force on 30.09.2025 is the signed one.
+    data = AqbData.of({**demo, "amendments": amendments})
+    in_force = budgets_in_force(data, date(2025, 9, 30))
+    assert in_force.loc[in_force["year"] == 2025, "budget_eur"].sum().round(2) == LAND_TOTALS[2025]
 
 
 @pytest.mark.skipif(not SEED_AGREEMENT.exists(), reason="../shared/seeds fehlt (eigener Klon ohne shared/)")
