@@ -238,3 +238,25 @@ def test_make_workbook_cannot_bring_a_notes_sheet(tmp_path: Path) -> None:
     data = make_workbook({"Notizen": [["Jahr", "AGS", "Text"], [2025, WALDECK, "gefälscht"]]})
     result = read_workbook(data, "bericht.xlsx")
     assert "notes" not in result.tables
+
+
+def test_the_command_line_lists_a_year_s_notes_open_actions_first(store: Store, capsys: pytest.CaptureFixture) -> None:
+    from aqb_data.__main__ import main
+
+    store.add_note(2025, WALDECK, NoteKind.NOTE, "Gespräch geführt\nzweite Zeile", user=ANALYST)
+    store.add_note(2025, WALDECK, NoteKind.ACTION, "Plan vorlegen", due=date(2099, 11, 30), user=ANALYST)
+    store.add_note(2025, GIESSEN, NoteKind.NOTE, "Gießen", user=ANALYST)
+    assert main(["notizen", "--jahr", "2025", "--ags", "Waldeck-Frankenberg", "--db", str(store.path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(
+        "Nr. 2 · Waldeck-Frankenberg 2025 · Vereinbarte Maßnahme · ○ offen · fällig am 30.11.2099"
+    )
+    assert lines[1:] == [
+        "    Plan vorlegen",
+        lines[2],
+        "    Gespräch geführt",
+        "    zweite Zeile",
+    ]
+    assert lines[2].startswith("Nr. 1 · Waldeck-Frankenberg 2025 · Notiz · Analystin Muster, ")
+    assert main(["notizen", "--jahr", "2024", "--db", str(store.path)]) == 0
+    assert capsys.readouterr().out == "Keine Notizen oder vereinbarten Maßnahmen.\n"
