@@ -111,13 +111,14 @@ def _add(year: int, ags: str) -> None:
 
 
 def _where(row: pd.Series) -> str:
-    """The measure type and project a note concerns, escaped."""
+    """The measure type and project a note concerns, the project name escaped."""
     parts = []
     if pd.notna(row["measure_type"]):
-        parts.append(f"Maßnahmenart {int(row['measure_type'])} {MEASURE_TYPES[int(row['measure_type'])].short_label}")
+        code = int(row["measure_type"])
+        parts.append(escape_markdown(f"Maßnahmenart {code} {MEASURE_TYPES[code].short_label}"))
     if pd.notna(row["project"]):
-        parts.append(f"Projekt „{row['project']}“")
-    return escape_markdown(" · ".join(parts))
+        parts.append(f"Projekt „{escape_markdown(row['project'])}“")
+    return " · ".join(parts)
 
 
 def _draw_note(row: pd.Series, writer: bool) -> None:
@@ -134,12 +135,15 @@ def _draw_note(row: pd.Series, writer: bool) -> None:
     with st.container(border=True):
         st.markdown(" · ".join(head))
         st.text(row["text"], width="stretch")
-        written = f"Verfasst von {row['created_by']} am {format_timestamp(row['created_at'])}"
+        # Names come from the identity provider: each escaped on its own, as the page shows it elsewhere.
+        written = f"Verfasst von {escape_markdown(row['created_by'])} am {format_timestamp(row['created_at'])}"
         if row["written_at"] != row["created_at"] or row["author_name"] != row["created_by"]:
-            written += f"; zuletzt geändert von {row['author_name']} am {format_timestamp(row['written_at'])}"
+            written += (
+                f"; zuletzt geändert von {escape_markdown(row['author_name'])} am {format_timestamp(row['written_at'])}"
+            )
         if row["demo"]:
             written += " · Demodaten (synthetisch)"
-        st.caption(escape_markdown(written))
+        st.caption(written)
         if not writer:
             return
         note_id, seen = int(row["note_id"]), int(row["version"])

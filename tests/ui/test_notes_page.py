@@ -80,3 +80,18 @@ def test_zielerreichung_shows_the_district_s_notes_beside_its_figures(fresh_db: 
     assert any(":red[■ überfällig seit 15.01.2025]" in h and "Maßnahmenart 2 Ausbildung & Coaching" in h for h in heads)
     at = open_app("app_pages/zielerreichung.py", jahr="2025")
     assert "Abfluss in Maßnahmenart 2 prüfen" not in _notes_shown(at)  # the Land view has no district's notes
+
+
+def test_hostile_note_text_project_and_author_are_shown_only_as_text(fresh_db: Path) -> None:
+    from aqb_data.domain.access import Role, User
+    from aqb_data.domain.notes import NoteKind
+    from tests.markdown_payloads import PAYLOADS
+    from tests.ui.test_markdown_attacks import check
+
+    store = open_store(fresh_db)
+    for payload in PAYLOADS:
+        author = User("x@example", payload, frozenset({Role.MAINTAIN}))
+        store.add_note(2025, "06635", NoteKind.ACTION, payload, project=payload, user=author)
+    at = open_app("app_pages/gebietskoerperschaft.py", kreis="Waldeck-Frankenberg", jahr="2025")
+    check(at)
+    assert set(PAYLOADS) <= set(_notes_shown(at))
