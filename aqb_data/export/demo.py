@@ -252,7 +252,7 @@ class _Profile:
 
 
 def _district_profile(rng: random.Random) -> _Profile:
-    return _Profile(steepness=rng.uniform(1.6, 2.6), lateness=rng.uniform(0.9, 2.0))
+    return _Profile(steepness=rng.uniform(1.6, 2.6), lateness=rng.uniform(1.3, 3.2))
 
 
 def _year_end_share(rng: random.Random, pace: float) -> float:
