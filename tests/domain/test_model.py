@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from aqb_data.domain.model import (
     AGREEMENTS,
+    AMENDMENTS,
     MEASURE_TYPES,
     PROGRESS,
     PROJECTS,
@@ -139,8 +141,10 @@ def test_tables_read_from_the_four_german_sheets():
                 "to_other",
                 "dropouts",
                 "source",
+                "received",
             ],
         ),
+        (AMENDMENTS, ["year", "ags", "valid_from", "budget_eur", "reason", "source"]),
     ],
 )
 def test_canonical_columns_follow_the_data_model(table, columns):
@@ -193,7 +197,12 @@ def test_canonical_columns_follow_the_data_model(table, columns):
                 "Übergänge sonstige",
                 "Abbrüche",
                 "Quelle",
+                "Eingegangen am",
             ],
+        ),
+        (
+            AMENDMENTS,
+            ["Jahr", "AGS", "Gebietskörperschaft", "Gültig ab", "Haushaltsmittel neu (EUR)", "Grund", "Quelle"],
         ),
     ],
 )
@@ -207,6 +216,7 @@ def test_german_headings_follow_the_data_model(table, headings):
         (AGREEMENTS, ("year", "ags")),
         (PROJECTS, ("year", "ags", "project")),
         (PROGRESS, ("year", "ags", "project", "as_of")),
+        (AMENDMENTS, ("year", "ags", "valid_from")),
     ],
 )
 def test_table_keys(table, key):
@@ -216,7 +226,23 @@ def test_table_keys(table, key):
 
 def test_money_columns_are_the_euro_amounts():
     money = {(t.name, c.name) for t in TABLES for c in t.columns if c.kind is Kind.MONEY}
-    assert money == {("agreements", "budget_eur"), ("projects", "planned_eur"), ("progress", "spent_eur")}
+    assert money == {
+        ("agreements", "budget_eur"),
+        ("projects", "planned_eur"),
+        ("progress", "spent_eur"),
+        ("amendments", "budget_eur"),
+    }
+
+
+def test_a_progress_frame_without_the_day_received_gets_it_empty_and_required_columns_stay_required():
+    frame = pd.DataFrame({"year": [2025], "ags": ["06635"], "project": ["AVIA"], "as_of": ["2025-06-30"]})
+    conformed = PROGRESS.conform(frame)
+    assert conformed.columns.tolist() == PROGRESS.column_names
+    assert conformed["received"].isna().tolist() == [True]
+    assert str(conformed["received"].dtype) == "datetime64[us]"
+    assert not PROGRESS.column("received").required
+    assert [c.name for c in AMENDMENTS.columns if c.required] == ["year", "valid_from", "budget_eur"]
+    assert AMENDMENTS.replaces == ("ags", "year", "valid_from")  # a new file replaces the same day's amendment
 
 
 def test_every_alias_is_a_whole_heading():

@@ -26,7 +26,7 @@ from aqb_data.read.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 FILE = "vorlage_kassel.xlsx"
-DATA_SHEETS = ["Zielvereinbarungen", "Projekte", "Umsetzungsstand"]
+DATA_SHEETS = ["Zielvereinbarungen", "Projekte", "Umsetzungsstand", "Änderungen"]
 MEASURE_LABELS = ["Ausbildungsvorbereitung", "Ausbildung & Coaching", "Qualifizierung", "Weiterbildung Personal"]
 FORMATS = {
     Kind.MONEY: '#,##0.00 "€"',
@@ -85,7 +85,7 @@ def test_template_command_writes_the_template(tmp_path: Path, template: bytes) -
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout == (
-        f"{output}: Vorlage mit den Blättern Zielvereinbarungen, Projekte, Umsetzungsstand und Hinweise.\n"
+        f"{output}: Vorlage mit den Blättern Zielvereinbarungen, Projekte, Umsetzungsstand, Änderungen und Hinweise.\n"
     )
     assert output.read_bytes() == template  # the same bytes as write_template, every time
 
@@ -99,7 +99,7 @@ def test_writing_the_template_twice_gives_the_same_bytes(template: bytes, tmp_pa
 # --- what the district sees ---------------------------------------------------------------------------
 
 
-def test_sheets_are_hinweise_and_the_three_data_sheets_with_the_lists_hidden(opened: Workbook) -> None:
+def test_sheets_are_hinweise_and_the_four_data_sheets_with_the_lists_hidden(opened: Workbook) -> None:
     assert opened.sheetnames == ["Hinweise", "Listen", *DATA_SHEETS]
     visible = [sheet.title for sheet in opened.worksheets if sheet.sheet_state == "visible"]
     assert visible == ["Hinweise", *DATA_SHEETS]
@@ -150,6 +150,16 @@ def test_headings_are_the_ones_the_design_names(opened: Workbook) -> None:
         "Übergänge Beschäftigung",
         "Übergänge sonstige",
         "Abbrüche",
+        "Quelle",
+        "Eingegangen am",
+    ]
+    assert [c.value for c in opened["Änderungen"][1]] == [
+        "Jahr",
+        "AGS",
+        "Gebietskörperschaft",
+        "Gültig ab",
+        "Haushaltsmittel neu (EUR)",
+        "Grund",
         "Quelle",
     ]
 
@@ -227,9 +237,31 @@ def test_hinweise_explain_every_column(opened: Workbook) -> None:
     assert by_heading[("Projekte", "Maßnahmenart")] == ["ja", "1–4 oder die Bezeichnung der Maßnahmenart"]
     assert by_heading[("Umsetzungsstand", "Stichtag")] == ["ja", "Stichtag des Berichts (TT.MM.JJJJ)"]
     assert by_heading[("Zielvereinbarungen", "Unterzeichnung HMSI")][0] == "nein"
+    assert by_heading[("Umsetzungsstand", "Eingegangen am")] == [
+        "nein",
+        "Trägt das Ministerium ein: Tag, an dem der Bericht einging (TT.MM.JJJJ); leer: Tag des Hochladens",
+    ]
+    assert by_heading[("Änderungen", "Gültig ab")] == ["ja", "Tag, ab dem die Änderung gilt (TT.MM.JJJJ)"]
+    assert by_heading[("Änderungen", "Haushaltsmittel neu (EUR)")][0] == "ja"
+    assert by_heading[("Änderungen", "Grund")][0] == "nein"
+    examples = {(row[0], row[1]): row[4] for row in rows[header + 1 :]}
+    assert examples[("Zielvereinbarungen", "Haushaltsmittel (EUR)")] == "773.920,00"
+    assert examples[("Änderungen", "Haushaltsmittel neu (EUR)")] == "850.000,00"  # not the signed budget
+    assert examples[("Änderungen", "Gültig ab")] == "01.10.2025"
     text = " ".join(str(row[0]) for row in rows[1:header])
     assert "Beträge in Euro (z. B. 773.920,00), Daten als TT.MM.JJJJ" in text
     assert "AGS oder Gebietskörperschaft genügt; steht beides da, gilt der AGS." in text
+    assert "je Projekt und Stichtag bzw. je Änderung" in text
+    assert "in den Änderungen die mit demselben Tag „Gültig ab“" in text
+    assert (
+        "Umsetzungsstand: „Eingegangen am“ trägt das Ministerium ein (Tag, an dem der Bericht einging); bleibt die "
+        "Spalte leer, gilt der Tag des Hochladens." in text
+    )
+    assert (
+        "Änderungen: eine Zeile je Änderung einer Zielvereinbarung mit dem Tag, ab dem sie gilt, den neuen "
+        "Haushaltsmitteln nach § 4 und dem Grund. Im Blatt Zielvereinbarungen bleiben die Haushaltsmittel wie "
+        "unterzeichnet." in text
+    )
 
 
 # --- filled in and read back --------------------------------------------------------------------------
@@ -258,7 +290,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, object]]:
 def test_empty_template_reads_with_no_problems_and_empty_tables(template: bytes) -> None:
     result = read_workbook(template, FILE)
     assert result.problems == []
-    assert result.sheets_read == ["agreements", "projects", "progress"]
+    assert result.sheets_read == ["agreements", "projects", "progress", "amendments"]
     for table in TABLES:
         frame = result.tables[table.name]
         assert frame.empty
@@ -325,7 +357,36 @@ def test_filled_template_reads_with_no_problems_and_the_exact_values(blank: Work
                 "Übergänge sonstige": 1,
                 "Abbrüche": 2,
                 "Quelle": "Bericht 30.06.",
-            }
+                "Eingegangen am": date(2025, 7, 15),
+            },
+            {
+                "Jahr": 2025,
+                "AGS": "06611",
+                "Projekt": "Checkpoint Kassel",
+                "Stichtag": date(2025, 9, 30),
+                "Verausgabte Mittel (EUR)": 90000,
+            },
+        ],
+    )
+    fill(
+        blank,
+        "Änderungen",
+        [
+            {
+                "Jahr": 2025,
+                "AGS": "06611",
+                "Gebietskörperschaft": "Kassel (Stadt)",
+                "Gültig ab": date(2025, 10, 1),
+                "Haushaltsmittel neu (EUR)": 1300000.01,
+                "Grund": "Aufstockung für ein zusätzliches Projekt",
+                "Quelle": "Änderungsvereinbarung vom 24.09.2025",
+            },
+            {
+                "Jahr": 2025,
+                "Gebietskörperschaft": "Waldeck-Frankenberg",
+                "Gültig ab": "01.11.2025",
+                "Haushaltsmittel neu (EUR)": "700.000,00",
+            },
         ],
     )
     result = read_workbook(saved(blank), FILE)
@@ -386,7 +447,41 @@ def test_filled_template_reads_with_no_problems_and_the_exact_values(blank: Work
             "to_other": 1,
             "dropouts": 2,
             "source": "Bericht 30.06.",
-        }
+            "received": pd.Timestamp("2025-07-15"),
+        },
+        {
+            "year": 2025,
+            "ags": "06611",
+            "project": "Checkpoint Kassel",
+            "as_of": pd.Timestamp("2025-09-30"),
+            "spent_eur": 90000.0,
+            "entries": None,
+            "exits": None,
+            "to_training": None,
+            "to_employment": None,
+            "to_other": None,
+            "dropouts": None,
+            "source": FILE,
+            "received": None,  # the store fills in the day of the upload
+        },
+    ]
+    assert records(result.tables["amendments"]) == [
+        {
+            "year": 2025,
+            "ags": "06611",
+            "valid_from": pd.Timestamp("2025-10-01"),
+            "budget_eur": 1300000.01,
+            "reason": "Aufstockung für ein zusätzliches Projekt",
+            "source": "Änderungsvereinbarung vom 24.09.2025",
+        },
+        {
+            "year": 2025,
+            "ags": "06635",
+            "valid_from": pd.Timestamp("2025-11-01"),
+            "budget_eur": 700000.0,
+            "reason": None,
+            "source": FILE,
+        },
     ]
 
 

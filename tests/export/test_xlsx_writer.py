@@ -220,7 +220,7 @@ def test_the_template_holds_no_formula_and_only_its_own_text() -> None:
     buffer = io.BytesIO()
     write_template(buffer)
     sheets = raw_cells(buffer.getvalue())
-    assert set(sheets) == {"Hinweise", "Listen", "Zielvereinbarungen", "Projekte", "Umsetzungsstand"}
+    assert set(sheets) == {"Hinweise", "Listen", "Zielvereinbarungen", "Projekte", "Umsetzungsstand", "Änderungen"}
     book = load_workbook(buffer)
     for name, cells in sheets.items():
         for ref, (kind, text) in cells.items():

@@ -178,6 +178,7 @@ def test_the_valid_workbook_imports_without_any_problem(seeded: Seeded, tmp_path
         "agreements": 3,
         "projects": 4,
         "progress": 3,
+        "amendments": 0,  # the base workbook has no Änderungen sheet
     }
     path, db = tmp_path / FILE, tmp_path / "aqb.sqlite"
     path.write_bytes(base_bytes())

@@ -42,7 +42,7 @@ HEADINGS = ["Jahr", "AGS", "Maßnahmenart", "Projekt", "Träger", "Geplante Mitt
 AVIA = [2025, "06635", 1, "AVIA", "Bildungswerk Nordhessen", 120000]
 CHECKPOINT = [2025, "06635", 3, "Checkpoint", "Bildungswerk Nordhessen"]
 OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-NO_SHEET = "Keines der Blätter „Zielvereinbarungen“, „Projekte“, „Umsetzungsstand“ gefunden"
+NO_SHEET = "Keines der Blätter „Zielvereinbarungen“, „Projekte“, „Umsetzungsstand“, „Änderungen“ gefunden"
 HIDDEN = "Das Blatt ist ausgeblendet und wird nicht gelesen; zum Einlesen bitte in Excel einblenden"
 
 

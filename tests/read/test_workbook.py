@@ -12,7 +12,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from aqb_data.domain.districts import load_districts
-from aqb_data.domain.model import AGREEMENTS, PROGRESS, PROJECTS, TABLES, Kind, Table
+from aqb_data.domain.model import AGREEMENTS, AMENDMENTS, PROGRESS, PROJECTS, TABLES, Kind, Table
 from aqb_data.domain.problems import Problem, Severity, problems_frame
 from aqb_data.export.workbooks import problems_workbook, write_workbook
 from aqb_data.read.workbook import read_workbook
@@ -65,6 +65,11 @@ def canonical(table: Table, rows: list[dict[str, object]]) -> pd.DataFrame:
 
 def read(sheets: dict[str, list[list[object]]]):
     return read_workbook(make_workbook(sheets), FILE)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The rows as plain values, None where empty."""
+    return [{k: None if pd.isna(v) else v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def located(problems: list[Problem]) -> list[tuple[str, int | None, str | None, str | None]]:
@@ -476,7 +481,7 @@ def test_workbook_without_a_known_sheet_names_the_sheets_it_has():
     result = read({"Tabelle1": [["x"]], "Notizen": []})
     (problem,) = result.errors
     assert problem.expected == (
-        "Keines der Blätter „Zielvereinbarungen“, „Projekte“, „Umsetzungsstand“ gefunden "
+        "Keines der Blätter „Zielvereinbarungen“, „Projekte“, „Umsetzungsstand“, „Änderungen“ gefunden "
         "(vorhanden: „Tabelle1“, „Notizen“)"
     )
     assert not result.unreadable
@@ -510,6 +515,123 @@ def test_progress_headings_in_the_long_wording_are_recognised():
     result = read({"Umsetzungsstand": [headings, PROGRESS_ROW]})
     assert result.problems == []
     assert result.tables["progress"][["to_training", "to_employment"]].iloc[0].tolist() == [1, 0]
+
+
+# --- amendments (Änderungen) and the day a report was received -------------------------------------
+
+AMENDMENT_HEADINGS = ["Jahr", "AGS", "Gebietskörperschaft", "Gültig ab", "Haushaltsmittel neu (EUR)", "Grund", "Quelle"]
+
+
+def test_amendments_sheet_reads_the_exact_values_from_messy_cells():
+    result = read(
+        {
+            "Änderungen": [
+                ["Änderungen der Zielvereinbarungen 2025"],
+                AMENDMENT_HEADINGS,
+                [2025, None, "Landkreis Waldeck-Frankenberg", "01.10.2025", "850.000,01 €", " Nachtrag ", None],
+                [2025, KASSEL_CITY, "Kassel (Stadt)", datetime(2025, 11, 15), 1_000_000, None, "ÄV vom 10.11.2025"],
+                [],
+            ]
+        }
+    )
+    assert result.problems == []
+    assert result.sheets_read == ["amendments"]
+    assert records(result.tables["amendments"]) == [
+        {
+            "year": 2025,
+            "ags": WALDECK_FRANKENBERG,
+            "valid_from": pd.Timestamp("2025-10-01"),
+            "budget_eur": 850000.01,
+            "reason": "Nachtrag",
+            "source": FILE,
+        },
+        {
+            "year": 2025,
+            "ags": KASSEL_CITY,
+            "valid_from": pd.Timestamp("2025-11-15"),
+            "budget_eur": 1000000.0,
+            "reason": None,
+            "source": "ÄV vom 10.11.2025",
+        },
+    ]
+    assert all(result.tables[name].empty for name in ("agreements", "projects", "progress"))
+
+
+@pytest.mark.parametrize("sheet", ["Änderung", "Aenderungen", " änderungen ", "Änderungsvereinbarungen"])
+def test_amendments_sheet_is_found_by_its_usual_names(sheet):
+    result = read({sheet: [AMENDMENT_HEADINGS, [2025, WALDECK_FRANKENBERG, None, "01.10.2025", 5, None, None]]})
+    assert result.problems == []
+    assert result.tables["amendments"]["budget_eur"].tolist() == [5.0]
+
+
+def test_amendment_without_valid_from_or_with_a_bad_amount_is_an_error_naming_sheet_row_column_and_value():
+    result = read(
+        {
+            "Änderungen": [
+                AMENDMENT_HEADINGS,
+                [2025, WALDECK_FRANKENBERG, None, None, "850.000,00", "Nachtrag", None],
+                [2025, KASSEL_CITY, None, "01.10.2025", "viel mehr", None, None],
+                [2025, KASSEL_CITY, None, "31.02.2025", -3, None, None],
+                [2025, WALDECK_FRANKENBERG, None, "01.11.2025", 900_000, None, None],
+            ]
+        }
+    )
+    assert [p.text() for p in result.problems] == [
+        f"Fehler: {FILE}, Blatt „Änderungen“, Zeile 2, Spalte „Gültig ab“ (Zelle D2): Pflichtfeld ist leer",
+        f"Fehler: {FILE}, Blatt „Änderungen“, Zeile 3, Spalte „Haushaltsmittel neu (EUR)“ (Zelle E3): Wert „viel "
+        "mehr“ – erwartet: ein Betrag in Euro, z. B. 773.920,00 oder 773920",
+        f"Fehler: {FILE}, Blatt „Änderungen“, Zeile 4, Spalte „Gültig ab“ (Zelle D4): Wert „31.02.2025“ – erwartet: "
+        "ein Datum wie 13.08.2025 (diesen Tag gibt es nicht)",
+        f"Fehler: {FILE}, Blatt „Änderungen“, Zeile 4, Spalte „Haushaltsmittel neu (EUR)“ (Zelle E4): Wert „-3“ – "
+        "erwartet: ein Betrag in Euro, z. B. 773.920,00 oder 773920 (nicht negativ)",
+    ]
+    assert result.tables["amendments"]["valid_from"].tolist() == [pd.Timestamp("2025-11-01")]  # the good row
+
+
+def test_amendments_sheet_without_the_valid_from_column_is_an_error():
+    result = read({"Änderungen": [["Jahr", "AGS", "Haushaltsmittel neu (EUR)"], [2025, WALDECK_FRANKENBERG, 5]]})
+    assert [p.text() for p in result.errors] == [
+        f"Fehler: {FILE}, Blatt „Änderungen“, Zeile 1, Spalte „Gültig ab“: Pflichtspalte fehlt"
+    ]
+    assert result.tables["amendments"].empty
+
+
+def test_two_amendments_of_a_district_valid_from_the_same_day_are_an_error_naming_the_first_row():
+    row = [2025, KASSEL_CITY, None, "15.11.2025", 1_000_000, None, None]
+    result = read({"Änderungen": [AMENDMENT_HEADINGS, row, [*row[:4], 3, *row[5:]]]})
+    assert [p.text() for p in result.errors] == [
+        f"Fehler: {FILE}, Blatt „Änderungen“, Zeile 3: Wert „2025 / 06611 / 15.11.2025“ – gleiche Kombination aus "
+        "Jahr, AGS, Gültig ab wie in Zeile 2"
+    ]
+
+
+def test_the_day_a_report_was_received_is_read_and_may_be_left_empty():
+    headings = [*PROGRESS_HEADINGS, "Eingegangen am"]
+    result = read(
+        {
+            "Umsetzungsstand": [
+                headings,
+                [*PROGRESS_ROW, "15.07.2025"],
+                [*PROGRESS_ROW[:2], "Brücke", *PROGRESS_ROW[3:], None],
+                [*PROGRESS_ROW[:2], "Werkstatt", *PROGRESS_ROW[3:], "gestern"],
+            ]
+        }
+    )
+    assert [p.text() for p in result.problems] == [
+        f"Fehler: {FILE}, Blatt „Umsetzungsstand“, Zeile 4, Spalte „Eingegangen am“ (Zelle L4): Wert „gestern“ – "
+        "erwartet: ein Datum wie 13.08.2025"
+    ]
+    progress = result.tables["progress"]
+    assert progress["project"].tolist() == ["AVIA", "Brücke"]
+    assert progress["received"].tolist()[0] == pd.Timestamp("2025-07-15")
+    assert pd.isna(progress["received"].tolist()[1])  # left empty: the store fills in the day of the upload
+
+
+def test_a_report_without_the_received_column_reads_with_it_empty():
+    result = read({"Umsetzungsstand": [PROGRESS_HEADINGS, PROGRESS_ROW]})
+    assert result.problems == []
+    assert result.tables["progress"].columns.tolist() == PROGRESS.column_names
+    assert result.tables["progress"]["received"].isna().tolist() == [True]
 
 
 # --- files that are not xlsx ------------------------------------------------------------------------
@@ -551,7 +673,7 @@ def test_files_that_are_not_xlsx_are_unreadable_with_a_german_message(data, mess
     assert problem.file == "upload.xlsx"
     assert problem.expected.startswith(message)
     assert all(frame.empty for frame in result.tables.values())
-    assert set(result.tables) == {"agreements", "projects", "progress"}
+    assert set(result.tables) == {"agreements", "projects", "progress", "amendments"}
 
 
 def test_missing_path_is_unreadable(tmp_path):
@@ -642,11 +764,36 @@ def _round_trip_tables() -> dict[str, pd.DataFrame]:
                 "to_other": 0,
                 "dropouts": 2,
                 "source": "Bericht",
+                "received": received,
             }
-            for as_of, spent, exits in [(date(2025, 6, 30), 12000.50, 4), (date(2025, 9, 30), None, None)]
+            for as_of, spent, exits, received in [
+                (date(2025, 6, 30), 12000.50, 4, date(2025, 7, 14)),
+                (date(2025, 9, 30), None, None, None),
+            ]
         ],
     )
-    return {"agreements": agreements, "projects": projects, "progress": progress}
+    amendments = canonical(
+        AMENDMENTS,
+        [
+            {
+                "year": 2025,
+                "ags": WALDECK_FRANKENBERG,
+                "valid_from": date(2025, 10, 1),
+                "budget_eur": 850_000.01,
+                "reason": "=Aufstockung (so im Dokument)",  # text that looks like a formula stays text
+                "source": "Änderungsvereinbarung vom 24.09.2025",
+            },
+            {
+                "year": 2025,
+                "ags": KASSEL_CITY,
+                "valid_from": date(2025, 11, 15),
+                "budget_eur": 0.0,
+                "reason": None,
+                "source": "Änderung",
+            },
+        ],
+    )
+    return {"agreements": agreements, "projects": projects, "progress": progress, "amendments": amendments}
 
 
 def test_write_then_read_gives_identical_tables_and_no_problems():
@@ -655,10 +802,12 @@ def test_write_then_read_gives_identical_tables_and_no_problems():
     write_workbook(tables, buffer)
     result = read_workbook(buffer.getvalue(), "export.xlsx")
     assert result.problems == []
-    assert result.sheets_read == ["agreements", "projects", "progress"]
+    assert result.sheets_read == ["agreements", "projects", "progress", "amendments"]
     for name, frame in tables.items():
         assert_frame_equal(result.tables[name], frame, obj=name)
     assert round(result.tables["projects"]["planned_eur"].iloc[:3].sum(), 2) == 773920.00
+    assert result.tables["progress"]["received"].tolist()[0] == pd.Timestamp("2025-07-14")
+    assert result.tables["amendments"]["reason"].tolist()[0] == "=Aufstockung (so im Dokument)"
 
 
 def test_written_workbook_has_the_german_sheets_and_headings(tmp_path):
