@@ -7,11 +7,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from aqb_data.__main__ import main
-from aqb_data.domain.model import is_demo
+from aqb_data.domain.model import AMENDMENTS, is_demo
 from aqb_data.store import database
 from aqb_data.store.database import SCHEMA_VERSION, Store, StoreConflictError, StoreError, open_store
 from aqb_data.store.intake import UploadCheck, check_upload, import_checked
@@ -239,15 +240,147 @@ def test_a_database_of_schema_1_is_upgraded_in_place_and_only_the_seeds_syntheti
     data = store.load()
     assert [is_demo(row) for _, row in data.agreements.iterrows()] == [True, False]  # Kassel, then Waldeck
     assert data.progress["demo"].tolist() == [True]
+    assert data.progress["received"].tolist() == [pd.Timestamp("2025-11-01")]  # the day the seed was imported
     assert data.synthetic_rows() == 3  # Kassel's agreement, Frankfurt's project and its progress
     assert len(store.history()) == 2  # opened, not re-seeded
     assert open_store(path).load().synthetic_rows() == 3  # opened again: upgraded once
 
     record = store.remove_synthetic()
-    assert record.summary == {"agreements": {"entfällt": 1}, "projects": {"entfällt": 1}, "progress": {"entfällt": 1}}
+    assert record.summary == {
+        "agreements": {"entfällt": 1},
+        "projects": {"entfällt": 1},
+        "progress": {"entfällt": 1},
+        "amendments": {"entfällt": 0},  # schema 1 knew no amendments; the upgrade added their table empty
+    }
     left = store.load()
     assert left.agreements["ags"].tolist() == [WALDECK]
     assert left.projects["project"].tolist() == ["Werkstatt"]
+
+
+SCHEMA_3 = """
+CREATE TABLE imports (id INTEGER PRIMARY KEY, file_name TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT NOT NULL,
+    imported_at TEXT NOT NULL, summary TEXT NOT NULL, undone_at TEXT);
+CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, login TEXT NOT NULL, name TEXT NOT NULL,
+    roles TEXT NOT NULL, event TEXT NOT NULL, import_id INTEGER REFERENCES imports(id),
+    file_name TEXT NOT NULL DEFAULT '', sha256 TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');
+CREATE TABLE agreements (row_id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL REFERENCES imports(id),
+    replaced_by INTEGER REFERENCES imports(id), year INTEGER, ags TEXT, budget_eur_cents INTEGER,
+    signed_ministry TEXT, signed_district TEXT, source TEXT, demo INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX agreements_current ON agreements (replaced_by, ags, year);
+CREATE INDEX agreements_import ON agreements (import_id);
+CREATE TABLE projects (row_id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL REFERENCES imports(id),
+    replaced_by INTEGER REFERENCES imports(id), year INTEGER, ags TEXT, measure_type INTEGER, project TEXT,
+    provider TEXT, target_group TEXT, planned_eur_cents INTEGER, planned_places INTEGER, source TEXT,
+    demo INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX projects_current ON projects (replaced_by, ags, year);
+CREATE INDEX projects_import ON projects (import_id);
+CREATE TABLE progress (row_id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL REFERENCES imports(id),
+    replaced_by INTEGER REFERENCES imports(id), year INTEGER, ags TEXT, project TEXT, as_of TEXT,
+    spent_eur_cents INTEGER, entries INTEGER, exits INTEGER, to_training INTEGER, to_employment INTEGER,
+    to_other INTEGER, dropouts INTEGER, source TEXT, demo INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX progress_current ON progress (replaced_by, ags, year);
+CREATE INDEX progress_import ON progress (import_id);
+INSERT INTO imports VALUES (1, 'aqb_demo.xlsx', 'a1', 'demo', '2025-11-01T09:00:00', '{}', NULL);
+INSERT INTO imports VALUES (2, 'kassel.xlsx', 'b2', 'workbook', '2025-11-02T23:59:59', '{}', NULL);
+INSERT INTO audit VALUES (1, '2025-11-02T23:59:59', 'ana', 'Ana Lyse', 'Analyse', 'IMPORT', 2, 'kassel.xlsx',
+    'b2', '');
+INSERT INTO agreements VALUES (1, 1, NULL, 2025, '06412', 100000000, NULL, NULL, 'synthetisch', 1);
+INSERT INTO agreements VALUES (2, 2, NULL, 2025, '06611', 90000000, '2025-08-02', '2025-08-13', 'ZV 2025', 0);
+INSERT INTO projects VALUES (1, 2, NULL, 2025, '06611', 1, 'Werkstatt', NULL, NULL, 6000000, 12, 'Liste', 0);
+INSERT INTO progress VALUES (1, 1, NULL, 2025, '06412', 'Demo F', '2025-06-30', 100000, 5, 1, 0, 0, 0, 0,
+    'synthetisch', 1);
+INSERT INTO progress VALUES (2, 2, NULL, 2025, '06611', 'Werkstatt', '2025-06-30', 1234567, 7, 2, 1, 0, 0, 1,
+    'Bericht 30.06.', 0);
+PRAGMA user_version = 3;
+"""
+
+
+def test_a_database_of_schema_3_is_upgraded_keeping_its_rows_and_reports_count_as_received_on_their_import_day(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "aqb.sqlite"
+    connection = sqlite3.connect(path)
+    connection.executescript(SCHEMA_3)
+    connection.close()
+    store = open_store(path)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert connection.execute("SELECT COUNT(*) FROM amendments").fetchone()[0] == 0
+        assert connection.execute("SELECT received FROM progress ORDER BY row_id").fetchall() == [(None,), (None,)]
+    connection.close()
+    data = store.load()
+    assert data.agreements[["ags", "budget_eur"]].values.tolist() == [["06412", 1_000_000.0], [KASSEL_CITY, 900_000.0]]
+    assert data.projects["project"].tolist() == ["Werkstatt"]
+    assert data.progress[["project", "spent_eur", "dropouts", "source"]].values.tolist() == [
+        ["Demo F", 1000.0, 0, "synthetisch"],
+        ["Werkstatt", 12345.67, 1, "Bericht 30.06."],
+    ]
+    # Stored without the day of receipt: each report counts as received on the day it was imported.
+    assert data.progress["received"].tolist() == [pd.Timestamp("2025-11-01"), pd.Timestamp("2025-11-02")]
+    assert data.synthetic_rows() == 2  # the demo flags stay
+    assert data.amendments.empty and data.amendments.columns.tolist() == [*AMENDMENTS.column_names, "demo"]
+    assert [(record.id, record.file_name) for record in store.history()] == [(2, "kassel.xlsx"), (1, "aqb_demo.xlsx")]
+    assert store.audit_log()["Benutzer"].tolist() == ["ana"]  # the trail of schema 3 is kept
+
+    # The upgraded store takes amendments and the day of receipt, and gives back what it took.
+    report = make_workbook(
+        {
+            "Umsetzungsstand": [
+                ["Jahr", "AGS", "Projekt", "Stichtag", "Verausgabte Mittel (EUR)", "Eingegangen am"],
+                [2025, KASSEL_CITY, "Werkstatt", "30.09.2025", "30.000,00", "14.10.2025"],
+            ],
+            "Änderungen": [
+                ["Jahr", "AGS", "Gültig ab", "Haushaltsmittel neu (EUR)", "Grund"],
+                [2025, KASSEL_CITY, "01.10.2025", "950.000,00", "Aufstockung"],
+            ],
+        }
+    )
+    record = import_checked(check_upload(report, "kassel-herbst.xlsx", store), store)
+    assert record is not None and record.summary["amendments"] == {
+        "neu": 1,
+        "geändert": 0,
+        "unverändert": 0,
+        "entfällt": 0,
+    }
+    data = open_store(path).load()  # opened again: upgraded once, nothing lost
+    kassel = data.progress[data.progress["ags"] == KASSEL_CITY].sort_values("as_of")
+    assert kassel["received"].tolist() == [pd.Timestamp("2025-11-02"), pd.Timestamp("2025-10-14")]
+    assert data.amendments[["ags", "valid_from", "budget_eur", "reason"]].values.tolist() == [
+        [KASSEL_CITY, pd.Timestamp("2025-10-01"), 950_000.0, "Aufstockung"]
+    ]
+    assert data.agreements.loc[data.agreements["ags"] == KASSEL_CITY, "budget_eur"].tolist() == [900_000.0]  # as signed
+    # A corrected report without the column keeps the day the report was first received (not the day corrected).
+    correction = make_workbook(
+        {
+            "Umsetzungsstand": [
+                ["Jahr", "AGS", "Projekt", "Stichtag", "Verausgabte Mittel (EUR)"],
+                [2025, KASSEL_CITY, "Werkstatt", "30.06.2025", "12.500,00"],
+            ]
+        }
+    )
+    assert import_checked(check_upload(correction, "kassel-korrektur.xlsx", store), store) is not None
+    progress = store.load().progress
+    june = progress[(progress["ags"] == KASSEL_CITY) & (progress["as_of"] == pd.Timestamp("2025-06-30"))]
+    assert june[["spent_eur", "received"]].values.tolist() == [[12500.0, pd.Timestamp("2025-11-02")]]
+    store.undo_last()
+    store.undo_last()
+    assert store.load().amendments.empty
+
+
+def test_a_report_imported_without_the_day_received_counts_as_received_on_the_import_day(tmp_path: Path) -> None:
+    store = Store(tmp_path / "aqb.sqlite")  # empty: no seed
+    report = make_workbook(
+        {
+            "Umsetzungsstand": [
+                ["Jahr", "AGS", "Projekt", "Stichtag", "Verausgabte Mittel (EUR)"],
+                [2025, KASSEL_CITY, "Werkstatt", "30.09.2025", 100],
+            ]
+        }
+    )
+    record = import_checked(check_upload(report, "kassel.xlsx", store), store)
+    assert record is not None
+    (received,) = store.load().progress["received"].tolist()
+    assert received == pd.Timestamp(record.imported_at.date())
 
 
 def test_an_interrupted_upgrade_leaves_schema_1_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
