@@ -10,8 +10,12 @@ from aqb_data.domain.formatting import format_date, format_eur
 from aqb_data.domain.model import MEASURE_TYPES, is_demo
 from aqb_data.present import charts
 from aqb_data.present.views import PROJECT_COLUMNS, budget_trend_view, no_agreement_sentence, planned_sentence
+from ui.amendments import amendment_box
 from ui.data import get_data
 from ui.filters import current_selection, select_district
+from ui.lapse import lapse_district_section
+from ui.notes import district_notes, notes_section
+from ui.projection import district_section
 from ui.text import escape_markdown
 from ui.widgets import (
     ALLOCATION_COLUMNS,
@@ -81,6 +85,7 @@ with st.container(border=True):
             st.markdown(f"{code}. {measure.label}{listed}")
         label = "Demodaten (synthetisch)" if is_demo(agreement) else agreement["source"]
         st.caption(f"Quelle: {escape_markdown(label)}")
+amendment_box(data, selection.year, selection.ags)
 
 budgets = ind.district_budgets(data, all_types).iloc[0]
 left, right = st.columns(2)
@@ -129,6 +134,12 @@ else:
         f"Projekte {name} {selection.year}",
         data=data,
         view=selection,
+        notes=district_notes(selection),
     )
+
+district_section(data, selection)
+lapse_district_section(data, selection)
+
+notes_section(data, selection)
 
 st.button("Andere Gebietskörperschaft wählen", icon=":material/undo:", on_click=select_district, args=(None,))

@@ -6,6 +6,7 @@ from aqb_data.analysis.achievement import thresholds_text
 from aqb_data.analysis.provenance import known_figures_check, method_text
 from aqb_data.domain.formatting import NOT_AVAILABLE, format_date, format_eur
 from ui.data import get_data
+from ui.projection import methods_section
 from ui.text import escape_markdown
 from ui.widgets import table
 
@@ -18,6 +19,8 @@ st.markdown(method_text("indikatoren"))
 
 st.subheader("Status (Ampel)")
 st.markdown(thresholds_text())
+
+methods_section(data)
 
 st.header("Datenstand")
 as_of = data.data_date()

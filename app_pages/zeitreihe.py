@@ -15,6 +15,8 @@ from aqb_data.present.views import (
 )
 from ui.data import get_data
 from ui.filters import current_selection
+from ui.lapse import lapse_history_section
+from ui.projection import time_series_section
 from ui.widgets import chart, synthetic_notice
 
 data = get_data()
@@ -92,3 +94,6 @@ chart(
     view=every_year,
     provenance=shown,
 )
+time_series_section(data, selection)
+
+lapse_history_section(data, selection)

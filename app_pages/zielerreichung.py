@@ -14,8 +14,12 @@ from aqb_data.analysis.provenance import Shown, demo_share, source_line
 from aqb_data.domain.formatting import format_date, format_eur, format_eur_cents, format_percent
 from aqb_data.present import charts
 from aqb_data.present.views import achievement_view, data_date_text, no_report_sentence, status_line
+from ui.amendments import amendment_box
 from ui.data import get_data
 from ui.filters import current_selection, select_district
+from ui.notes import district_notes, notes_section
+from ui.projection import achievement_section
+from ui.reporting import stale_warning
 from ui.text import escape_markdown, link_value
 from ui.widgets import DEVIATION_COLUMNS, chart, synthetic_notice, table
 
@@ -34,6 +38,7 @@ def _table(level: str, **row_selection: object) -> None:
         data=data,
         view=selection,
         provenance=view.shown,
+        notes=district_notes(selection),
         **row_selection,
     )
 
@@ -115,10 +120,12 @@ st.caption(
 )
 st.caption(f"{escape_markdown(scope)} {budget_note(land, selection.all_measure_types)}.")
 
+stale_warning(data, selection, as_of)
 if selection.ags:
     up = f"Regierungsbezirk {selection.regierungsbezirk}" if selection.regierungsbezirk else "Hessen"
     st.caption(" › ".join(dict.fromkeys(["Hessen", up, scope])))
     st.button(f"↩ zurück: {up}", on_click=select_district, args=(None,))
+    amendment_box(data, selection.year, selection.ags, as_of)
     st.subheader("Nach Maßnahmenarten")
     _table("measure_type")
     st.subheader("Projekte")
@@ -136,6 +143,7 @@ if selection.ags:
             view=selection,
             provenance=provenance,
         )
+    notes_section(data, selection)
 else:
     districts = achievement(data, selection, "district", as_of)
     st.markdown(status_line(districts, "Gebietskörperschaften", markdown=True))
@@ -163,3 +171,5 @@ else:
     )
     st.subheader("Nach Maßnahmenarten")
     _table("measure_type")
+
+achievement_section(data, selection, as_of)

@@ -16,6 +16,7 @@ from aqb_data.domain.values import parse_money
 from aqb_data.read.agreement import Agreement, AgreementReading, Signature
 from aqb_data.store.database import StoreConflictError, StoreError, sha256
 from aqb_data.store.intake import AgreementCheck, check_agreement, import_agreement_checked
+from ui.amendments import amendment_choice, amendment_preview
 from ui.auth import current_user
 from ui.cache import agreement_reading
 from ui.data import get_data, get_store
@@ -88,9 +89,10 @@ def _import(check: AgreementCheck) -> None:
         st.session_state[MESSAGE] = ("info", f"{name}: keine Änderungen – diese Vereinbarung ist bereits gespeichert.")
         return
     agreement = check.agreement
+    what = "Die Änderung der Zielvereinbarung" if check.amendment else "Zielvereinbarung"
     st.session_state[MESSAGE] = (
         "success",
-        f"Zielvereinbarung {agreement.year} {escape_markdown(agreement.district)} ist übernommen (Import Nr. "
+        f"{what} {agreement.year} {escape_markdown(agreement.district)} ist übernommen (Import Nr. "
         f"{record.id}). Projekte ohne geplante Mittel zeigen „–“, bis eine Projektliste sie liefert; unter *Verlauf* "
         "lässt sich der Import rückgängig machen.",
     )
@@ -166,8 +168,10 @@ def _check_and_confirm(reading: AgreementReading, data: bytes, key: str, project
     agreement = _corrected(reading, key, projects)
     if agreement is None:
         return
-    check = check_agreement(get_store(), data, reading.file, corrected=agreement, reading=reading)
+    amendment = amendment_choice(get_data(), agreement, key)
+    check = check_agreement(get_store(), data, reading.file, corrected=agreement, reading=reading, amendment=amendment)
     _status(check)
+    amendment_preview(check)
     if check.problems:
         problem_groups(check, key)
     if change_preview(check, get_data()):

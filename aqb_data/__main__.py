@@ -32,6 +32,7 @@ from aqb_data.domain.values import visible
 from aqb_data.export.demo import DEFAULT_SEED, real_agreement, write_demo
 from aqb_data.export.workbooks import problems_workbook, write_template, write_workbook
 from aqb_data.export.xlsx import is_xlsx_file, neutralise
+from aqb_data.present.views import backtest_view
 from aqb_data.read.files import load_workbooks
 from aqb_data.read.sandbox import read_agreement_isolated, read_workbook_isolated
 from aqb_data.store.database import KIND_LABELS, TABLE_LABELS, AuditEvent, StoreError, open_store, sha256
@@ -305,6 +306,36 @@ def _summary(year: int, output_format: str, files: list[str], db: str | None) ->
     return EXIT_OK
 
 
+def _backtest(files: list[str], db: str | None) -> int:
+    """Print the projection's backtest (each earlier year replayed at its Stichtage) as a German table."""
+    try:
+        data = load_workbooks(files, read_workbook_isolated) if files else open_store(db).load()
+    except DataError as error:
+        print("Die Daten enthalten Fehler; kein Rückblick:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem.text()}", file=sys.stderr)
+        return EXIT_UNREADABLE if any(p.kind == "Datei unlesbar" for p in error.problems) else EXIT_PROBLEMS
+    view = backtest_view(data)
+    if view.frame.empty:
+        print(
+            "Kein Rückblick möglich: Es fehlen abgeschlossene Jahre (mit Bericht zum 31.12.) mit einem früheren Jahr."
+        )
+        return EXIT_OK
+    print(view.title)
+    cells = view.cells()
+    widths = [max(len(heading), *(len(v) for v in cells[heading])) for heading in cells.columns]
+    print("  ".join(h.ljust(w) for h, w in zip(cells.columns, widths, strict=True)))
+    for row in cells.itertuples(index=False):
+        print(
+            "  ".join(
+                str(v).rjust(w) if i >= 3 else str(v).ljust(w) for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    for line in view.lines:
+        print(line)
+    return EXIT_OK
+
+
 def _import(files: list[str], db: str | None) -> int:
     """Check all files first; if none has an error, import them in order, each in one transaction.
 
@@ -386,7 +417,10 @@ def _template(output: Path) -> int:
             file=sys.stderr,
         )
         return EXIT_PROBLEMS
-    print(f"{_shown(output)}: Vorlage mit den Blättern Zielvereinbarungen, Projekte, Umsetzungsstand und Hinweise.")
+    print(
+        f"{_shown(output)}: Vorlage mit den Blättern Zielvereinbarungen, Projekte, Umsetzungsstand, Änderungen "
+        "und Hinweise."
+    )
     return EXIT_OK
 
 
@@ -519,7 +553,11 @@ def _meeting_pack(district: str | None, year: int, outputs: list[str], db: str |
         available = ", ".join(str(y) for y in data.years) or "keine"
         print(f"Fehler: Für {year} gibt es keine Zielvereinbarungen (vorhanden: {available}).", file=sys.stderr)
         return EXIT_UNREADABLE
-    pack = meeting_pack.district_pack(data, year, ags) if ags else meeting_pack.land_pack(data, year)
+    pack = (
+        meeting_pack.district_pack(data, year, ags, notes=store.notes(year, ags))
+        if ags
+        else meeting_pack.land_pack(data, year)
+    )
     if pack.image_problem:
         print(f"Warnung: Diagramme sind durch ihre Zahlentabellen ersetzt. {pack.image_problem}", file=sys.stderr)
     for path in paths:
@@ -531,6 +569,75 @@ def _meeting_pack(district: str | None, year: int, outputs: list[str], db: str |
         store.record(AuditEvent.EXPORT_PACK, file_name=path.name, digest=sha256(document), detail=pack.title)
         kind = "PowerPoint" if path.suffix.lower() == ".pptx" else "PDF"
         print(f"{path}: {pack.title} als {kind} mit {len(pack.slides)} Folien geschrieben.")
+    return EXIT_OK
+
+
+def _meeting_pack_all(outdir: Path, year: int, db: str | None) -> int:
+    """Write every district's meeting pack as .pptx and .pdf into `outdir`, a progress line per district on stderr;
+    1 naming the districts that failed (the others are written), 2 if nothing could start."""
+    from aqb_data.export.meeting_pack.batch import district_packs
+
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        store = open_store(db)
+        data = store.load()
+    except OSError as error:
+        print(f"Fehler: Der Ordner {_shown(outdir)} kann nicht angelegt werden ({error.strerror}).", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except (StoreError, DataError) as error:
+        print(f"Fehler: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if year not in data.years:
+        available = ", ".join(str(y) for y in data.years) or "keine"
+        print(f"Fehler: Für {year} gibt es keine Zielvereinbarungen (vorhanden: {available}).", file=sys.stderr)
+        return EXIT_UNREADABLE
+    failed, written = [], 0
+    for made in district_packs(data, year, notes_of=lambda ags: store.notes(year, ags)):
+        for name, document in made.files.items():
+            if refusal := _write_output(outdir / name, document):
+                made.error = refusal
+                break
+            store.record(AuditEvent.EXPORT_PACK, file_name=name, digest=sha256(document), detail=made.title)
+        print(made.line, file=sys.stderr)
+        if made.error:
+            failed.append(made.name)
+        else:
+            written += 1
+    if failed:
+        print(f"Fehler: Nicht erstellt für {', '.join(failed)}; die übrigen sind geschrieben.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{_shown(outdir)}: {written} Sitzungsmappen {year} als PowerPoint und PDF geschrieben.")
+    return EXIT_OK
+
+
+def _notes(year: int, district: str | None, db: str | None) -> int:
+    """Print the notes and agreed actions of a year (of one district if given), open actions first, one block each."""
+    from datetime import date
+
+    from aqb_data.domain.districts import DistrictError, normalise_ags, resolve_ags, resolve_name
+    from aqb_data.present.notes import notes_frame
+
+    ags = None
+    if district is not None:
+        try:
+            ags = resolve_ags(district) if normalise_ags(district) else resolve_name(district)
+        except DistrictError as error:
+            print(f"Fehler: {error}.", file=sys.stderr)
+            return EXIT_UNREADABLE
+    frame = notes_frame(open_store(db).notes(year=year, ags=ags), date.today(), year, ags)
+    for row in frame.to_dict("records"):
+        parts = [f"Nr. {row['Nr.']}", f"{row['Gebietskörperschaft']} {row['Jahr']}", row["Art"]]
+        parts += [row[c] for c in ("Status", "Maßnahmenart") if pd.notna(row[c])]
+        if pd.notna(row["Fällig am"]) and row["Status"] == "○ offen":
+            parts.append(f"fällig am {row['Fällig am']:%d.%m.%Y}")
+        if pd.notna(row["Projekt"]):
+            parts.append(f"Projekt „{_shown(row['Projekt'])}“")
+        parts.append(f"{_shown(row['Verfasst von'])}, {row['Angelegt am']:%d.%m.%Y %H:%M}")
+        print(" · ".join(parts))
+        for line in str(row["Text"]).splitlines():
+            print(f"    {_shown(line)}")
+    if frame.empty:
+        print("Keine Notizen oder vereinbarten Maßnahmen.")
     return EXIT_OK
 
 
@@ -569,12 +676,19 @@ def _main(argv: Sequence[str] | None) -> int:
     summary.add_argument("--year", type=int, required=True, help="Haushaltsjahr")
     summary.add_argument("--format", choices=("json", "csv"), default="json", dest="output_format")
     summary.add_argument("files", nargs="*", metavar="DATEI", help="ohne Dateien: die Daten des Dashboards")
+    backtesting = commands.add_parser(
+        "backtest", help="Rückblick: die Hochrechnung zum Jahresende in früheren Jahren gegen das tatsächliche Ergebnis"
+    )
+    backtesting.add_argument("files", nargs="*", metavar="DATEI", help="ohne Dateien: die Daten des Dashboards")
     importing = commands.add_parser("import", help="Arbeitsmappen prüfen und in die Datenbank übernehmen")
     importing.add_argument("files", nargs="+", metavar="DATEI")
     commands.add_parser("history", help="die Importe auflisten")
     commands.add_parser("undo", help="den letzten Import rückgängig machen")
     commands.add_parser("remove-demo", help="alle synthetischen Demodaten entfernen")
     commands.add_parser("audit", help="das Protokoll: wer wann was geändert oder exportiert hat")
+    notes = commands.add_parser("notizen", help="Notizen und vereinbarte Maßnahmen eines Jahres auflisten")
+    notes.add_argument("--jahr", type=int, required=True, help="Haushaltsjahr")
+    notes.add_argument("--ags", help="Kreisschlüssel oder Name der Gebietskörperschaft; ohne: alle")
     parse = commands.add_parser("parse-agreement", help="eine Zielvereinbarung (.md, .txt, .pdf) lesen, JSON ausgeben")
     parse.add_argument("file", metavar="DATEI")
     export_state = commands.add_parser(
@@ -599,28 +713,40 @@ def _main(argv: Sequence[str] | None) -> int:
     )
     pack.add_argument("--ags", help="Kreisschlüssel oder Name der Gebietskörperschaft; ohne: ganz Hessen")
     pack.add_argument("--year", type=int, required=True, help="Haushaltsjahr")
-    pack.add_argument("outputs", nargs="+", metavar="AUSGABE", help="Datei(en) mit der Endung .pptx oder .pdf")
+    pack.add_argument("--all", type=Path, metavar="ORDNER", help="alle 26 Gebietskörperschaften (.pptx und .pdf)")
+    pack.add_argument("outputs", nargs="*", metavar="AUSGABE", help="Datei(en) mit der Endung .pptx oder .pdf")
     for command in (
         summary,
+        backtesting,
         importing,
         pack,
         export_state,
-        *(commands.choices[c] for c in ("history", "undo", "remove-demo", "audit")),
+        *(commands.choices[c] for c in ("history", "undo", "remove-demo", "audit", "notizen")),
     ):
         command.add_argument("--db", help="Datenbankdatei (Standard: $AQB_DB oder var/aqb.sqlite)")
     args = parser.parse_args(argv)
+    if args.command == "meeting-pack" and args.all is not None and (args.outputs or args.ags):
+        pack.error("--all schreibt alle Gebietskörperschaften in den Ordner; ohne --ags und ohne AUSGABE angeben")
+    if args.command == "meeting-pack" and args.all is None and not args.outputs:
+        pack.error("bitte AUSGABE (.pptx oder .pdf) oder --all ORDNER angeben")
     handlers = {
         "validate": lambda: _validate(args.files, args.report),
         "export-state": lambda: _export_state(Path(args.output), args.as_of, args.db),
         "summary": lambda: _summary(args.year, args.output_format, args.files, args.db),
         "import": lambda: _import(args.files, args.db),
+        "backtest": lambda: _backtest(args.files, args.db),
         "history": lambda: _history(args.db),
         "undo": lambda: _undo(args.db),
         "remove-demo": lambda: _remove_demo(args.db),
         "audit": lambda: _audit(args.db),
+        "notizen": lambda: _notes(args.jahr, args.ags, args.db),
         "template": lambda: _template(Path(args.output)),
         "parse-agreement": lambda: _parse_agreement(args.file),
-        "meeting-pack": lambda: _meeting_pack(args.ags, args.year, args.outputs, args.db),
+        "meeting-pack": lambda: (
+            _meeting_pack_all(args.all, args.year, args.db)
+            if args.all is not None
+            else _meeting_pack(args.ags, args.year, args.outputs, args.db)
+        ),
     }
     if args.command in handlers:
         try:

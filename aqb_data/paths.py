@@ -12,6 +12,8 @@ DISTRICTS_CSV = DATA_DIR / "districts.csv"
 GEOJSON = DATA_DIR / "hessen_kreise.geojson"
 KNOWN_FIGURES_CSV = DATA_DIR / "known_figures.csv"
 DEMO_WORKBOOK = DATA_DIR / "aqb_demo.xlsx"
+# When the districts report and by when (overridden by AQB_BERICHTSKALENDER; see the file for its format).
+REPORTING_CALENDAR = DATA_DIR / "berichtskalender.toml"
 # The German method texts shown on *Methodik* and in the meeting pack.
 TEXTS_DIR = Path(__file__).resolve().parent / "texts"
 # The real agreement the demo data is anchored on; absent in a clone without the shared folder beside it.

@@ -25,6 +25,7 @@ import io
 from collections.abc import Callable
 from datetime import datetime
 
+import pandas as pd
 import streamlit as st
 
 from aqb_data.domain.access import RoleMapping, restricted_to
@@ -40,6 +41,7 @@ from ui.auth import login_configured
 REPLAYED_CHARTS, REPLAYED_TABLES = 128, 512
 LOADED_VERSIONS, EARLIER_STATES = 4, 8
 CHECKED_UPLOADS, READ_AGREEMENTS = 32, 16
+NOTES_KEPT = 64
 
 
 @st.cache_resource(show_spinner="Datenbank wird geöffnet …")
@@ -82,6 +84,16 @@ def data_after_import(path: str, version: tuple[int, int], import_id: int) -> Aq
     Keyed by path, the store's version and the import; up to 8 earlier states, each shared like `data_now`.
     """
     return store(path).load(as_of=import_id)
+
+
+@st.cache_data(max_entries=NOTES_KEPT, show_spinner=False)
+def notes(path: str, version: tuple[int, int], year: int, ags: str) -> pd.DataFrame:  # noqa: ARG001 - keyed
+    """The notes and agreed actions of one district and year in the store at `path` as of `version`.
+
+    Keyed by path, version, year and district: a new note, change or undo changes the version, so it shows at
+    once. Up to 64 district-years (a page shows one); each session gets a copy.
+    """
+    return store(path).notes(year=year, ags=ags)
 
 
 @st.cache_data(max_entries=CHECKED_UPLOADS, show_spinner="Datei wird geprüft …")

@@ -16,6 +16,7 @@ from aqb_data.domain.formatting import NOT_AVAILABLE, format_percent, safe_file_
 from aqb_data.export import images
 from aqb_data.export.tables import Columns, FormatByRow, table_csv, table_xlsx, view_metadata
 from aqb_data.present.charts import image_config
+from aqb_data.present.notes import NOTES_FRAME_COLUMNS, NOTES_SHEET
 from aqb_data.present.views import (  # noqa: F401 - the pages' column specifications, kept under their old names
     ALLOCATION_COLUMNS,
     DEVIATION_COLUMNS,
@@ -136,6 +137,7 @@ def table(
     height: int | str = "auto",
     file_stem: str | None = None,
     provenance: Shown | None = None,
+    notes: pd.DataFrame | None = None,
     **row_selection: object,
 ) -> None:
     """A table with German headings and German number formats (sorting works on the underlying numbers),
@@ -146,8 +148,9 @@ def table(
     table in its files; `data` is the data the table comes from (its files name its files, sources and
     Datenstand); `view` the selection it shows (the page's, or e.g. `Selection.every_year`), None for tables
     the sidebar filters do not apply to; `provenance` for the rows and Stichtag its demo label, Datenstand and
-    source rest on, where they are more than `view`; `row_selection` passes row selection on to st.dataframe
-    (on_select, selection_mode, key).
+    source rest on, where they are more than `view`; `notes` (a `present.notes.notes_frame`) the notes and agreed
+    actions of the district shown, which its Excel file carries on a sheet „Notizen“; `row_selection` passes row
+    selection on to st.dataframe (on_select, selection_mode, key).
     """
     # What the screen shows is what the files hold (with the column naming each row's format, if any).
     by_row = {f.column for _, f in columns.values() if isinstance(f, FormatByRow)} - set(columns)
@@ -164,7 +167,7 @@ def table(
         identity = [(heading, _formatter_identity(fmt)) for heading, fmt in columns.values()]
         cache.replayed_table(content_digest(selected, identity, height), lambda: _draw_table(shown, formats, height))
     stem = file_stem or safe_file_stem(f"AQB {title}", "aqb_tabelle")
-    export = _TableFile(selected, columns, title, data, view, provenance)
+    export = _TableFile(selected, columns, title, data, view, provenance, notes)
     with st.container(horizontal=True, gap="small"):
         for fmt, label, mime in (("xlsx", "Excel", XLSX_MIME), ("csv", "CSV", "text/csv")):
             st.download_button(
@@ -192,13 +195,16 @@ class _TableFile:
         data: AqbData,
         selection: Selection | None,
         shown: Shown | None = None,
+        notes: pd.DataFrame | None = None,
     ) -> None:
         self.frame, self.columns, self.title, self.data, self.selection = frame, columns, title, data, selection
         self.shown = shown if selection is not None else None
+        self.notes = notes
 
     def xlsx(self) -> bytes:
         metadata = view_metadata(self.title, self.data, self.selection, shown=self.shown)
-        return table_xlsx(self.frame, self.columns, metadata)
+        sheets = [] if self.notes is None or self.notes.empty else [(NOTES_SHEET, self.notes, NOTES_FRAME_COLUMNS)]
+        return table_xlsx(self.frame, self.columns, metadata, sheets)
 
     def csv(self) -> bytes:
         return table_csv(self.frame, self.columns)

@@ -24,6 +24,8 @@ from aqb_data.analysis.indicators import (
     scope_label,
     selected_projects,
 )
+from aqb_data.analysis.reporting import report_flags
+from aqb_data.analysis.versions import year_budgets
 from aqb_data.domain.dataset import AqbData, memoised
 from aqb_data.domain.districts import district_label
 from aqb_data.domain.formatting import format_eur, format_number, format_percent
@@ -245,7 +247,8 @@ def achievement(
 
     Columns: unit, unit_label (and for projects: ags, measure_type, project), planned_eur, spent_eur,
     spending_rate, expected_rate, deviation, occupancy, transition_rate, dropout_rate, cost_per_participant,
-    first_as_of, last_as_of (the report dates the figures rest on), n_projects, n_reported, status; for
+    first_as_of, last_as_of (the report dates the figures rest on), stale and report_flag (figures from a report
+    older than the Stichtag, `reporting.report_flags`), n_projects, n_reported, status; for
     districts, Regierungsbezirke and the Land also the spending against the § 4 budget (`BUDGET_COLUMNS`,
     see `_budget_sums`).
     """
@@ -275,6 +278,11 @@ def achievement(
         frame = frame.merge(budgets, on=key or "_all", how="left", validate="1:1")
     frame["status"] = [status_of(d, o, thresholds) for d, o in zip(frame["deviation"], frame["occupancy"], strict=True)]
     frame = _label(frame, rows, level)
+    # Figures from a report older than the Stichtag are flagged, never passed off as current (no silent fall-back).
+    days = stichtage(data, selection.year) if as_of is None else [as_of]
+    frame["stale"], frame["report_flag"] = report_flags(
+        frame["first_as_of"], frame["last_as_of"], days[-1] if days else None
+    )
     columns = [
         "unit",
         "unit_label",
@@ -290,6 +298,8 @@ def achievement(
         "cost_per_participant",
         "first_as_of",
         "last_as_of",
+        "stale",
+        "report_flag",
         "n_projects",
         "n_reported",
         "status",
@@ -324,6 +334,9 @@ BUDGET_COLUMNS = [
     "budget_status",
     "n_budget_districts",
     "n_budget_left_out",
+    "budget_signed_eur",
+    "n_budget_amended",
+    "budget_amended_on",
 ]
 
 
@@ -338,10 +351,13 @@ def _budget_sums(data: AqbData, selection: Selection, as_of: date | None, key: s
     cent. With measure types filtered out nothing counts: their spending is not the budget's.
     Columns: the key ("_all" for None), budget_eur (every district with an agreement), budget_counted_eur,
     budget_spent_eur, budget_expected_eur (cents), n_budget_expected (unrounded), n_budget_districts,
-    n_budget_left_out (districts of the unit without budget or without report)."""
+    n_budget_left_out (districts of the unit without budget or without report); the version of the budget: the
+    one in force at the Stichtag (`versions.year_budgets`; the latest if None), budget_signed_eur (as signed),
+    n_budget_amended (districts judged against an amendment), budget_amended_on (the latest day such an amendment
+    took effect)."""
     districts = selection.districts()[["ags", "regierungsbezirk"]]
-    agreements = data.agreements
-    budgets = agreements.loc[agreements["year"] == selection.year, ["ags", "budget_eur"]]
+    budgets = year_budgets(data, selection.year, as_of)[["ags", "budget_eur", "budget_signed_eur", "valid_from"]]
+    budgets = budgets.rename(columns={"valid_from": "budget_amended_on"})
     rows = _project_rows(data, selection, as_of)
     grouped = rows.groupby("ags")
     reported = pd.DataFrame(
@@ -361,11 +377,12 @@ def _budget_sums(data: AqbData, selection: Selection, as_of: date | None, key: s
     frame["n_budget_expected"] = path.where(counted)
     frame["n_budget_districts"] = counted.astype("int64")
     frame["n_budget_left_out"] = (~counted).astype("int64")
+    frame["n_budget_amended"] = frame["budget_amended_on"].notna().astype("int64")
     grouping = frame.assign(_all=LAND_LABEL).groupby(key or "_all")
-    money = ["budget_eur", "budget_counted_eur", "budget_spent_eur", "budget_expected_eur", "n_budget_expected"]
-    sums = grouping[money].sum(min_count=1).round(dict.fromkeys(money[:-1], 2))
-    counts = grouping[["n_budget_districts", "n_budget_left_out"]].sum()
-    return sums.join(counts).reset_index()
+    cents = ["budget_eur", "budget_counted_eur", "budget_spent_eur", "budget_expected_eur", "budget_signed_eur"]
+    sums = grouping[[*cents, "n_budget_expected"]].sum(min_count=1).round(dict.fromkeys(cents, 2))
+    counts = grouping[["n_budget_districts", "n_budget_left_out", "n_budget_amended"]].sum()
+    return sums.join(counts).join(grouping["budget_amended_on"].max()).reset_index()
 
 
 def _with_budget_rates(frame: pd.DataFrame, thresholds: StatusThresholds = THRESHOLDS) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from aqb_data.analysis.versions import year_budgets
 from aqb_data.domain.dataset import AqbData, memoised
 from aqb_data.domain.districts import district_label, load_districts
 from aqb_data.domain.formatting import format_eur
@@ -186,7 +187,9 @@ def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
     Columns: ags, name, label, kind, regierungsbezirk, population, budget_eur, planned_eur (of the selected
     measure types, NaN when none of their projects has an amount), over_committed, budget_per_inhabitant,
     n_projects, projects_without_amount (of the selected measure types), budget_prev_eur, change_eur,
-    change_share, source, demo (the agreement or a project of the year is synthetic); and the decomposition of
+    change_share, source, demo (the agreement, its amendment or a project of the year is synthetic);
+    budget_signed_eur and amended_on (the day the amendment in force at the end of the year took effect, NaT if
+    none): budget_eur is that version (`versions.year_budgets`), the previous year's too; and the decomposition of
     the budget, always over all four measure types, NaN without an agreement:
     budget_eur = planned_total_eur − over_planned_eur + unplanned_eur + unknown_eur, to the cent, with
     planned_total_eur = planned_selected_eur + planned_other_eur (the amounts that are known), project_amounts
@@ -196,9 +199,9 @@ def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
     beyond the budget are over-planned all the same).
     """
     districts = selection.districts()[["ags", "name", "label", "kind", "regierungsbezirk", "population"]]
-    agreements = data.agreements
-    this_year = agreements[agreements["year"] == selection.year][["ags", "budget_eur", "source"]]
-    previous = agreements[agreements["year"] == selection.year - 1][["ags", "budget_eur"]]
+    this_year = year_budgets(data, selection.year)[["ags", "budget_eur", "budget_signed_eur", "valid_from", "source"]]
+    this_year = this_year.rename(columns={"valid_from": "amended_on"})
+    previous = year_budgets(data, selection.year - 1)[["ags", "budget_eur"]]
     frame = (
         districts.merge(this_year, on="ags", how="left", validate="1:1")
         .merge(previous.rename(columns={"budget_eur": "budget_prev_eur"}), on="ags", how="left", validate="1:1")
@@ -223,9 +226,9 @@ def _sum(series: pd.Series) -> float:
 
 
 def _demo_districts(data: AqbData, year: int | None) -> set[str]:
-    """The districts whose agreement or a project of the year is synthetic demo data."""
+    """The districts whose agreement, an amendment or a project of the year is synthetic demo data."""
     found: set[str] = set()
-    for frame in (data.agreements, data.projects):
+    for frame in (data.agreements, data.projects, data.amendments):
         shown = frame[frame["year"] == year]
         found |= set(shown.loc[demo_mask(shown), "ags"].astype(str))
     return found
@@ -391,7 +394,8 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     }[level]
     unit_of = dict(zip(districts["ags"], units, strict=True))
     label_of = dict(zip(districts["ags"], districts["label"], strict=True)) if level == "district" else {}
-    budgets = data.agreements[(data.agreements["year"] == selection.year) & data.agreements["ags"].isin(unit_of)]
+    budgets = year_budgets(data, selection.year)
+    budgets = budgets[budgets["ags"].isin(unit_of)]
     budget_by_unit = _cents(budgets.assign(unit=budgets["ags"].map(unit_of)).groupby("unit")["budget_eur"].sum())
     projects = selected_projects(data, selection)
     if level != "district":
@@ -455,14 +459,15 @@ def measure_label(code: int) -> str:
 def budget_changes(data: AqbData, selection: Selection) -> pd.DataFrame:
     """The change of the budget against the previous year, like for like, for every year with an agreement.
 
-    The one definition of "Veränderung gegenüber dem Vorjahr": over the selected districts that have an
-    agreement in both the year and the year before, change_eur = Σ budget of the year − Σ budget of the
-    year before (to the cent), change_share = change_eur ÷ Σ budget of the year before; both NaN where no
-    district has an agreement in both years. A district missing in one of the years is neither a cut nor a
-    rise. Columns: year, budget_prev_eur, change_eur, change_share, n_comparable.
+    The one definition of "Veränderung gegenüber dem Vorjahr" (each year's budget in force at its end): over the
+    selected districts that have an agreement in both the year and the year before, change_eur = Σ budget of
+    the year − Σ budget of the year before (to the cent), change_share = change_eur ÷ Σ budget of the year
+    before; both NaN where no district has an agreement in both years. A district missing in one of the years is
+    neither a cut nor a rise. Columns: year, budget_prev_eur, change_eur, change_share, n_comparable.
     """
-    chosen = data.agreements["ags"].isin(selection.districts()["ags"])
-    agreements = data.agreements.loc[chosen, ["year", "ags", "budget_eur"]].astype({"year": "int64"})
+    budgets = year_budgets(data, None)
+    chosen = budgets["ags"].isin(selection.districts()["ags"])
+    agreements = budgets.loc[chosen, ["year", "ags", "budget_eur"]].astype({"year": "int64"})
     previous = agreements.assign(year=agreements["year"] + 1).rename(columns={"budget_eur": "budget_prev_eur"})
     both = agreements.merge(previous, on=["year", "ags"], how="inner", validate="1:1")
     compared = both.groupby("year").agg(
@@ -495,13 +500,15 @@ def year_on_year_change(data: AqbData, selection: Selection, year: int) -> dict[
 
 @over_the_years
 def budget_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
-    """Budget per year over the selected districts (all years), with € per inhabitant and the like-for-like
+    """Budget (in force at each year's end) per year over the selected districts (all years), with € per
+    inhabitant and the like-for-like
     change against the previous year (`budget_changes`).
 
     Columns: year, budget_eur, n_districts, budget_per_inhabitant, change_eur, change_share, n_comparable.
     """
     districts = selection.districts()
-    agreements = data.agreements[data.agreements["ags"].isin(districts["ags"])]
+    budgets = year_budgets(data, None)
+    agreements = budgets[budgets["ags"].isin(districts["ags"])]
     agreements = agreements.merge(districts[["ags", "population"]], on="ags", how="left", validate="m:1")
     trend = (
         agreements.groupby("year")
@@ -521,12 +528,11 @@ def district_projects(data: AqbData, year: int, ags: str, measure_types: tuple[i
     """A district's projects in a year, by measure type, with their share of the budget.
 
     Columns: measure_type, measure_label, project, provider, target_group, planned_eur, planned_places,
-    share (of the district's budget), source.
+    share (of the district's budget in force at the end of the year), source.
     """
     projects = selected_projects(data, Selection(year, ags=ags, measure_types=measure_types))
-    budget = data.agreements.loc[(data.agreements["year"] == year) & (data.agreements["ags"] == ags), "budget_eur"].sum(
-        min_count=1
-    )
+    budgets = year_budgets(data, year)
+    budget = budgets.loc[budgets["ags"] == ags, "budget_eur"].sum(min_count=1)
     frame = projects.assign(
         measure_label=projects["measure_type"].map(measure_label),
         share=ratio(projects["planned_eur"], budget),

@@ -47,6 +47,7 @@ class Action(Enum):
     REMOVE_DEMO = "Demodaten entfernen"
     AUDIT = "das Protokoll einsehen"
     SETTINGS = "die Einstellungen der Rollen einsehen"
+    NOTE = "Notizen und vereinbarte Maßnahmen schreiben"
 
     @property
     def label(self) -> str:
@@ -58,9 +59,11 @@ class Action(Enum):
 # limited to their own district's rows (see `User.scope`).
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.READ: frozenset({Action.READ}),
-    Role.MAINTAIN: frozenset({Action.READ, Action.UPLOAD, Action.AGREEMENT, Action.UNDO, Action.EXPORT_STATE}),
+    Role.MAINTAIN: frozenset(
+        {Action.READ, Action.UPLOAD, Action.AGREEMENT, Action.UNDO, Action.EXPORT_STATE, Action.NOTE}
+    ),
     Role.ADMIN: frozenset(Action),
-    Role.DISTRICT: frozenset({Action.READ, Action.UPLOAD}),
+    Role.DISTRICT: frozenset({Action.READ, Action.UPLOAD, Action.NOTE}),
 }
 
 

@@ -349,7 +349,7 @@ PROGRESS = Table(
             Kind.DATE,
             False,
             ("eingang", "eingangsdatum", "eingegangen"),
-            "Tag, an dem der Bericht beim Ministerium einging (TT.MM.JJJJ); leer: Tag des Hochladens",
+            "Trägt das Ministerium ein: Tag, an dem der Bericht einging (TT.MM.JJJJ); leer: Tag des Hochladens",
         ),
     ),
     ("year", "ags", "project", "as_of"),

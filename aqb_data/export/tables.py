@@ -190,9 +190,15 @@ def export_table(frame: pd.DataFrame, columns: Columns) -> tuple[list[ExportColu
     return described, [list(row) for row in zip(*values, strict=True)] if values else []
 
 
-def table_xlsx(frame: pd.DataFrame, columns: Columns, metadata: Iterable[tuple[str, str]]) -> bytes:
+def table_xlsx(
+    frame: pd.DataFrame,
+    columns: Columns,
+    metadata: Iterable[tuple[str, str]],
+    sheets: Iterable[tuple[str, pd.DataFrame, Columns]] = (),
+) -> bytes:
     """An xlsx file: sheet `Daten` with frozen, filterable headings and German number formats, and sheet
-    `Metadaten` with what the table shows (filters, data date, sources, export time)."""
+    `Metadaten` with what the table shows (filters, data date, sources, export time); `sheets` adds further
+    tables after `Daten` (name, rows, columns), e.g. the notes of the district shown („Notizen“)."""
     # Imported here: openpyxl takes a sixth of a second to load, and a page shows tables long before a download.
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -226,6 +232,9 @@ def table_xlsx(frame: pd.DataFrame, columns: Columns, metadata: Iterable[tuple[s
     if described:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(described))}{max(1, len(rows) + 1)}"
 
+    for name, extra, extra_columns in sheets:
+        _plain_sheet(book, name, extra, extra_columns)
+
     meta = book.create_sheet(META_SHEET)
     for name, value in [("Angabe", "Wert"), *metadata]:
         append_row(meta, [name, value])
@@ -233,6 +242,33 @@ def table_xlsx(frame: pd.DataFrame, columns: Columns, metadata: Iterable[tuple[s
     meta.column_dimensions["A"].width = 24
     meta.column_dimensions["B"].width = 100
     return save(book)
+
+
+def _plain_sheet(book: object, name: str, frame: pd.DataFrame, columns: Columns) -> None:
+    """A further sheet of an xlsx table: bold headings, values as `export_table` gives them (text stays text)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    described, rows = export_table(frame, columns)
+    sheet = book.create_sheet(name)  # type: ignore[attr-defined]
+    for col, column in enumerate(described, start=1):
+        write_cell(sheet.cell(row=1, column=col), column.heading)
+        sheet.cell(row=1, column=col).font = Font(bold=True)
+    for r, row in enumerate(rows, start=2):
+        for col, (value, column) in enumerate(zip(row, described, strict=True), start=1):
+            kind = column.kinds[r - 2]
+            cell = sheet.cell(row=r, column=col)
+            if isinstance(value, date) and kind is not None:
+                write_cell(cell, value, kind.excel_format)
+            elif kind is not None and _is_number(value):
+                write_cell(cell, value, kind.number_format(_screen_value(value, kind)))
+            else:
+                write_cell(cell, value)
+            cell.alignment = Alignment(wrap_text=isinstance(value, str) and "\n" in value, vertical="top")
+    for col, column in enumerate(described, start=1):
+        widths = [len(_shown(row[col - 1], column.kinds[i])) for i, row in enumerate(rows[:500])]
+        sheet.column_dimensions[get_column_letter(col)].width = min(60, max(10, len(column.heading) + 2, *widths))
+    sheet.freeze_panes = "A2"
 
 
 def _screen_value(value: float, kind: NumberKind) -> float:

@@ -583,3 +583,113 @@ def allocation_chart(
 ) -> go.Figure:
     """Stacked allocation bars for the units of these levels, e.g. ("land", "regierungsbezirk")."""
     return allocation_bars(allocation_by_levels(data, selection, levels), title, source_note, as_share)
+
+
+def projection_path_lines(paths: pd.DataFrame, title: str, year: int, source_note: str = "") -> go.Figure:
+    """The cumulative spending of `year` up to its Stichtag (solid) with the projection to 31.12. (dashed) and its
+    80 % interval as a band, beside each earlier year (thin, grey); rows of `projection.spending_paths`."""
+    fig = go.Figure()
+    for other, part in paths[paths["year"] != year].groupby("year"):
+        fig.add_trace(
+            go.Scatter(
+                x=part["day"],
+                y=part["spent_eur"],
+                name=str(other),
+                mode="lines",
+                line={"color": "#9aa5b1", "width": 1.5},
+                hovertext=[
+                    f"<b>{other}</b> {d:%d.%m.}<br>{format_eur(v)}"
+                    for d, v in zip(part["day"], part["spent_eur"], strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    own = paths[paths["year"] == year]
+    reported = own[own["kind"] == "berichtet"]
+    band = own.dropna(subset=["low_eur", "high_eur"])
+    if len(band) > 1:
+        fig.add_trace(
+            go.Scatter(
+                x=[*band["day"], *band["day"][::-1]],
+                y=[*band["high_eur"], *band["low_eur"][::-1]],
+                name="80 %-Intervall",
+                fill="toself",
+                fillcolor="rgba(11, 83, 148, 0.15)",
+                line={"width": 0},
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=band["day"],
+                y=band["spent_eur"],
+                name=f"{year} Hochrechnung",
+                mode="lines+markers",
+                line={"color": ACCENT, "dash": "dash"},
+                hovertext=[
+                    f"<b>{year} Hochrechnung</b> {d:%d.%m.}<br>{format_eur(v)} ({format_eur(lo)} bis {format_eur(hi)})"
+                    for d, v, lo, hi in zip(
+                        band["day"], band["spent_eur"], band["low_eur"], band["high_eur"], strict=True
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=reported["day"],
+            y=reported["spent_eur"],
+            name=f"{year} berichtet",
+            mode="lines+markers",
+            line={"color": ACCENT, "width": 3},
+            hovertext=[
+                f"<b>{year}</b> {d:%d.%m.}<br>{format_eur(v)}"
+                for d, v in zip(reported["day"], reported["spent_eur"], strict=True)
+            ],
+            hoverinfo="text",
+        )
+    )
+    maximum = float(pd.concat([paths["spent_eur"], paths["high_eur"]]).max()) if not paths.empty else 0.0
+    ticks, labels = _euro_ticks(maximum if maximum > 0 else 1.0)
+    fig.update_layout(height=400)
+    fig.update_xaxes(title=None, tickformat="%d.%m.", dtick="M1")
+    fig.update_yaxes(title=None, tickvals=ticks, ticktext=labels, rangemode="tozero")
+    return _finish(fig, title, source_note)
+
+
+LAPSED_COLOUR = "#D55E00"  # Okabe–Ito vermilion: money that lapsed stands out from what was spent
+
+
+@kept(FIGURES_KEPT)
+def lapse_bars(history: pd.DataFrame, title: str, source_note: str = "") -> go.Figure:
+    """Per closed year the budget as a bar: spent and not spent (lapsed), labelled with the lapsed share; money
+    spent beyond the budget goes below the axis."""
+    years = [str(y) for y in history["year"]]
+    fig = go.Figure()
+    for column, name, colour in (
+        ("spent_eur", "Verausgabt zum 31.12.", ACCENT),
+        ("lapsed_eur", "Nicht verausgabt ggü. § 4", LAPSED_COLOUR),
+    ):
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=years,
+                y=history[column],
+                marker_color=colour,
+                text=[format_percent(s) for s in history["lapsed_share"]] if column == "lapsed_eur" else None,
+                textposition="outside" if column == "lapsed_eur" else None,
+                cliponaxis=False,
+                hovertext=[
+                    f"<b>{y}</b><br>{name}: {format_eur(v)}<br>Haushaltsmittel: {format_eur(b)}<br>"
+                    f"Anteil nicht verausgabt: {format_percent(s)}"
+                    for y, v, b, s in zip(
+                        history["year"], history[column], history["budget_eur"], history["lapsed_share"], strict=True
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="relative", height=380, legend={"traceorder": "normal"})
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(title=None, tickformat=",.0f", ticksuffix=" €")
+    return _finish(fig, title, source_note)

@@ -18,6 +18,7 @@ from datetime import date
 import pandas as pd
 
 from aqb_data.analysis import indicators as ind
+from aqb_data.analysis import projection
 from aqb_data.analysis.achievement import (
     BEHIND,
     NO_DATA,
@@ -30,7 +31,9 @@ from aqb_data.analysis.achievement import (
     budget_note,
     status_reason,
 )
+from aqb_data.analysis.lapse import lapse_history, measure_type_history
 from aqb_data.analysis.provenance import Rows, Shown
+from aqb_data.analysis.versions import amended_hint, amendment_history, version_text, versions_note
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.formatting import (
     NOT_AVAILABLE,
@@ -202,6 +205,9 @@ ACHIEVEMENT_COLUMNS: Columns = {
     "spending_rate": ("Mittelabfluss", format_percent),
     "expected_rate": ("erwartet", format_percent),
     "deviation": ("Abweichung", format_points),
+    # Beside the rates it qualifies: "⚠ Bericht vom 30.06.2025" where a figure rests on a report older than the
+    # Stichtag (`reporting.report_flags`).
+    "report_flag": ("Bericht", None),
     "occupancy": ("Auslastung", format_percent),
     "transition_rate": ("Übergangsquote", format_percent),
     "dropout_rate": ("Abbruchquote", format_percent),
@@ -225,6 +231,8 @@ DISTRICT_ACHIEVEMENT_COLUMNS: Columns = {
     "budget_gap_eur": ("Rückstand zum § 4-Pfad", format_eur_cents),
     **{name: spec for name, spec in list(ACHIEVEMENT_COLUMNS.items())[4:] if name not in _DATES},
     "budget_eur": ("Haushaltsmittel", format_eur),
+    # Which version of the budget the § 4 columns are judged against (as signed, or an amendment in force).
+    "budget_version": ("Fassung § 4", None),
     **{name: ACHIEVEMENT_COLUMNS[name] for name in _DATES},
 }
 # The spending against § 4 beside the rate against plan, as the Hessen pack's § 4 slide shows it. Its path is
@@ -380,9 +388,12 @@ def overview_shown(selection: ind.Selection) -> Shown:
 
 
 def district_hint(row: Mapping[str, object]) -> str:
-    """What a district's budget row needs said beside its numbers: `überplant`, and a budget whose projects
-    lack amounts, or that has no project list or no agreement ("" when all is known)."""
+    """What a district's budget row needs said beside its numbers: `überplant`, a budget whose projects lack
+    amounts, or that has no project list or no agreement, and an amended budget (`geändert am 15.07.2025`);
+    "" when all is known and as signed."""
     hints = ["überplant"] if row["over_committed"] else []
+    if amended_hint(row.get("amended_on")):
+        hints.append(amended_hint(row["amended_on"]))
     amounts = str(row["project_amounts"])
     if amounts != "complete" and amounts in ind.PROJECT_AMOUNTS_LABELS:
         hints.append(ind.PROJECT_AMOUNTS_LABELS[amounts])
@@ -433,6 +444,8 @@ def achievement_view(data: AqbData, selection: ind.Selection, level: str, as_of:
     """The achievement of each unit of `level` (district, measure_type, project) at `as_of`, behind plan first,
     with the dates its figures rest on (districts also against § 4), as Zielerreichung and its files show it."""
     frame = behind_first_achievement(data, selection, level, as_of)
+    if level == "district":
+        frame["budget_version"] = [budget_version_text(row) for row in frame.to_dict("records")]
     columns = DISTRICT_ACHIEVEMENT_COLUMNS if level == "district" else ACHIEVEMENT_COLUMNS
     title = (
         f"Zielerreichung {_ACHIEVEMENT_TITLES[level]} – {ind.scope_label(selection)} {selection.year}, "
@@ -469,6 +482,8 @@ def achievement_cells(frame: pd.DataFrame, unit: str, reports: bool = True, budg
         columns["budget_cell"] = ("ggü. § 4", None)
     columns["occupancy"] = ACHIEVEMENT_COLUMNS["occupancy"]
     columns["transition_rate"] = ACHIEVEMENT_COLUMNS["transition_rate"]
+    if "stale" in ordered and ordered["stale"].any():  # figures from older reports: said on the slide too
+        columns["report_flag"] = ACHIEVEMENT_COLUMNS["report_flag"]
     if reports:
         columns["reports"] = ("Berichte", None)
     return text_cells(ordered, columns)
@@ -512,3 +527,255 @@ def deviation_cells(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
         "deviation": DEVIATION_COLUMNS["deviation"],
     }
     return text_cells(shown, columns)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Agreement versions (amendments)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def budget_version_text(row: Mapping[str, object], district: bool = True) -> str:
+    """Which version of the § 4 budget a row of `achievement` is judged against: for a `district`
+    `Haushaltsmittel laut Änderung vom 15.07.2025; ursprünglich 773.920 €` (or `wie unterzeichnet`), for a
+    Regierungsbezirk or the Land how many of its districts count an amendment; "" where there is no budget."""
+    if _missing(row.get("budget_eur")):
+        return ""
+    if district:
+        amended_on = row.get("budget_amended_on")
+        return version_text(row.get("budget_signed_eur"), None if _missing(amended_on) else amended_on)
+    return versions_note(int(row.get("n_budget_amended", 0) or 0), row.get("budget_signed_eur"))
+
+
+AMENDMENT_HISTORY_COLUMNS: Columns = {
+    "version": ("Fassung", None),
+    "valid_from": ("Gültig ab", format_date),
+    "budget_eur": ("Haushaltsmittel", format_eur),
+    "change_eur": ("Änderung", format_change),
+    "reason": ("Grund", None),
+    "source": ("Quelle", None),
+}
+
+
+def amendment_history_view(data: AqbData, year: int, ags: str, name: str) -> View:
+    """Every version of a district's agreement (signed, then each amendment with its day, budget, change and
+    reason): the table under „Änderung der Zielvereinbarung“ and its files."""
+    selection = ind.Selection(year, ags=ags)
+    return View(
+        amendment_history(data, year, ags),
+        AMENDMENT_HISTORY_COLUMNS,
+        f"Fassungen der Zielvereinbarung {year} – {name}",
+        ("Die Zielvereinbarung behält die unterzeichneten Haushaltsmittel; jede Änderung gilt ab ihrem Tag.",),
+        Shown.of(selection, ("agreements", "amendments")),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Year-end projection (analysis/projection.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+_PROJECTION_MONEY: Columns = {
+    "planned_eur": ("Geplant", format_eur),
+    "spent_eur": ("Verausgabt laut Bericht", format_eur),
+    "projected_eur": ("voraussichtlich verausgabt", format_eur),
+    "low_eur": ("80 %-Intervall von", format_eur),
+    "high_eur": ("80 %-Intervall bis", format_eur),
+    "unspent_eur": ("voraussichtlich nicht verausgabt (€)", format_eur),
+}
+PROJECTION_COLUMNS: Columns = {
+    **_PROJECTION_MONEY,
+    "method": ("Methode", None),
+    "first_as_of": ("Ältester Bericht", format_date),
+    "last_as_of": ("Neuester Bericht", format_date),
+    "n_stale": ("Projekte mit älterem Bericht", format_number),
+    "n_without_report": ("Projekte ohne Bericht", format_number),
+}
+DISTRICT_PROJECTION_COLUMNS: Columns = {
+    **_PROJECTION_MONEY,
+    "budget_eur": ("Haushaltsmittel § 4 am Stichtag", format_eur),
+    "budget_unspent_eur": ("voraussichtlich nicht verausgabt ggü. § 4 (€)", format_eur),
+    **{name: spec for name, spec in PROJECTION_COLUMNS.items() if name not in _PROJECTION_MONEY},
+}
+PROJECT_PROJECTION_COLUMNS: Columns = {
+    **_PROJECTION_MONEY,
+    "method": ("Methode", None),
+    "as_of": ("Bericht vom", format_date),
+    "report_note": ("Hinweis", None),
+}
+_PROJECTION_UNITS = {
+    "district": "Gebietskörperschaft",
+    "measure_type": "Maßnahmenart",
+    "project": "Projekt",
+    "regierungsbezirk": "Regierungsbezirk",
+    "land": "Gebiet",
+}
+
+
+def projection_shown(selection: ind.Selection, as_of: date | None) -> Shown:
+    """The rows a projection draws: the year's projects and reports up to the Stichtag, and the earlier years'
+    reports its profiles and intervals come from."""
+    return Shown.of(
+        selection, ("projects", "progress"), also=(Rows(selection.every_year(), ("progress",)),), as_of=as_of
+    )
+
+
+def report_note(row: Mapping[str, object], as_of: object) -> str:
+    """Why a project's projection is less than current: `kein Bericht` or `Bericht vom <date> (vor dem
+    Stichtag)`; "" for a report at the Stichtag."""
+    if row.get("method") == projection.METHOD_NONE:
+        return "kein Bericht: nicht hochgerechnet"
+    if bool(row.get("stale")):
+        return f"Bericht vom {format_date(row.get('as_of'))}, älter als der Stichtag {format_date(as_of)}"
+    return ""
+
+
+def projection_sentence(row: Mapping[str, object], scope: str, as_of: object) -> str:
+    """A unit's projection in one German sentence (a row of `projection` at district level or above)."""
+    if _missing(row.get("projected_eur")):
+        return f"{scope}: keine Hochrechnung – bis zum Stichtag {format_date(as_of)} liegt kein Bericht vor."
+    text = (
+        f"{scope}: voraussichtlich verausgabt {format_eur(row['projected_eur'])}"
+        + (
+            f" (80 %-Intervall {format_eur(row['low_eur'])} bis {format_eur(row['high_eur'])})"
+            if not _missing(row.get("low_eur"))
+            else " (ohne Intervall: kein früheres Jahr zum Vergleich)"
+        )
+        + f", voraussichtlich nicht verausgabt {format_eur(row['unspent_eur'])} der geplanten Mittel"
+    )
+    if not _missing(row.get("budget_unspent_eur")):
+        text += f" und {format_eur(row['budget_unspent_eur'])} der Haushaltsmittel nach § 4"
+    text += f". Methode: {row['method']}; Berichte bis {format_date(as_of)}"
+    stale, missing = int(row.get("n_stale", 0) or 0), int(row.get("n_without_report", 0) or 0)
+    if stale:
+        text += f"; {stale} Projekt(e) mit älterem Bericht"
+    if missing:
+        text += f"; {missing} Projekt(e) ohne Bericht, nicht hochgerechnet"
+    return text + "."
+
+
+def projection_view(data: AqbData, selection: ind.Selection, level: str, as_of: date | None = None) -> View:
+    """The year-end projection of each unit of `level` at the Stichtag (None: the year's latest), largest
+    projected non-spending first: the tables „Hochrechnung zum Jahresende“ and their files."""
+    as_of = as_of or projection.latest_stichtag(data, selection.year)
+    frame = projection.projection(data, selection, level, as_of)
+    if level == "project":
+        frame["report_note"] = [report_note(row, as_of) for row in frame.to_dict("records")]
+        columns = PROJECT_PROJECTION_COLUMNS
+    else:
+        columns = DISTRICT_PROJECTION_COLUMNS if level == "district" else PROJECTION_COLUMNS
+    frame = frame.sort_values(["unspent_eur", "unit_label"], ascending=[False, True], na_position="last")
+    title = (
+        f"Hochrechnung zum Jahresende {_ACHIEVEMENT_TITLES.get(level, '')} – {ind.scope_label(selection)} "
+        f"{selection.year}, Stichtag {format_date(as_of)}"
+    ).replace("  ", " ")
+    return View(
+        frame.reset_index(drop=True),
+        {"unit_label": (_PROJECTION_UNITS[level], None), **columns},
+        title,
+        shown=projection_shown(selection, as_of),
+    )
+
+
+PROJECTION_PATH_COLUMNS: Columns = {
+    "year": ("Jahr", str),
+    "as_of": ("Stichtag", format_date),
+    "kind": ("Art", None),
+    "spent_eur": ("Verausgabt (kumuliert)", format_eur),
+    "low_eur": ("80 %-Intervall von", format_eur),
+    "high_eur": ("80 %-Intervall bis", format_eur),
+}
+BACKTEST_VIEW_COLUMNS: Columns = {
+    "stichtag_label": ("Stichtag", None),
+    "level_label": ("Ebene", None),
+    "years": ("Nachgerechnete Jahre", None),
+    "n_units": ("Einheiten", format_number),
+    "mape": ("Mittlere Abweichung (MAPE)", format_percent),
+    "mape_run_rate": ("MAPE nur Laufrate", format_percent),
+    "coverage": ("Intervall traf (Soll 80 %)", format_percent),
+}
+
+
+def backtest_view(data: AqbData) -> View:
+    """The backtest of the projection per Stichtag and level: the table on the methods page and its files."""
+    return View(
+        projection.backtest(data),
+        BACKTEST_VIEW_COLUMNS,
+        "Rückblick: Hochrechnung früherer Jahre gegen das tatsächliche Jahresende",
+        (
+            "Jedes abgeschlossene Jahr mit einem früheren Jahr, an jedem seiner Stichtage nur mit dem damals "
+            "Bekannten hochgerechnet. MAPE: mittlere absolute Abweichung vom tatsächlich Verausgabten in Prozent; "
+            "„Intervall traf“: Anteil der Einheiten, deren 80 %-Intervall den tatsächlichen Wert enthielt.",
+        ),
+        Shown.of(ind.Selection(None), ("progress",)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Money that lapsed in closed years (analysis/lapse.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+LAPSE_SENTENCE = (
+    "Abgeschlossen ist ein Jahr mit Berichten zum 31.12. Nicht verausgabt ggü. § 4 = Haushaltsmittel (Stand 31.12.) "
+    "− verausgabt = geplant, nicht verausgabt + nicht verplant + ohne Projektbeträge − überplant, centgenau; "
+    "geplant, nicht verausgabt = Projekte unter Plan − Projekte über Plan (je Projekt, nie still verrechnet). "
+    "Eine Gebietskörperschaft ohne Jahresabschlussbericht zählt nicht mit und wird genannt."
+)
+LAPSE_HISTORY_COLUMNS: Columns = {
+    "year": ("Jahr", str),
+    "budget_eur": ("Haushaltsmittel (Stand 31.12.)", format_eur),
+    "planned_eur": ("Geplant", format_eur),
+    "spent_eur": ("Verausgabt zum 31.12.", format_eur),
+    "lapsed_eur": ("Nicht verausgabt ggü. § 4", format_eur),
+    "lapsed_share": ("Anteil nicht verausgabt", format_percent),
+    "unspent_planned_eur": ("davon geplant, nicht verausgabt", format_eur),
+    "underspent_eur": ("Projekte unter Plan", format_eur),
+    "overspent_eur": ("Projekte über Plan", format_eur),
+    "planned_unreported_eur": ("Geplant ohne Wert zum 31.12.", format_eur),
+    "spent_unplanned_eur": ("Verausgabt ohne geplanten Betrag", format_eur),
+    "unplanned_eur": ("davon nicht verplant", format_eur),
+    "unknown_eur": ("davon ohne Projektbeträge", format_eur),
+    "over_planned_eur": ("abzüglich überplant", format_eur),
+    "n_districts": ("Gebietskörperschaften mit Jahresabschluss", str),
+    "without_report": ("Ohne Jahresabschlussbericht", None),
+}
+LAPSE_MEASURE_TYPE_COLUMNS: Columns = {
+    "year": ("Jahr", str),
+    "measure_label": ("Maßnahmenart", None),
+    "planned_eur": ("Geplant", format_eur),
+    "spent_eur": ("Verausgabt zum 31.12.", format_eur),
+    "unspent_planned_eur": ("Nicht verausgabt ggü. Plan", format_eur),
+    "unspent_planned_share": ("Anteil am Plan", format_percent),
+    "underspent_eur": ("Projekte unter Plan", format_eur),
+    "overspent_eur": ("Projekte über Plan", format_eur),
+    "planned_unreported_eur": ("Geplant ohne Wert zum 31.12.", format_eur),
+    "spent_unplanned_eur": ("Verausgabt ohne geplanten Betrag", format_eur),
+}
+
+
+def lapse_shown(selection: ind.Selection) -> Shown:
+    """The rows a lapse view draws: the selection's agreements, amendments, projects and reports in every year."""
+    return Shown.of(selection.every_year(), ("agreements", "amendments", "projects", "progress"))
+
+
+def lapse_history_view(data: AqbData, selection: ind.Selection) -> View:
+    """Per closed year the selection's budget, spent and lapsed money with its parts (all measure types: the
+    budget is not divided by them): the tables on Gebietskörperschaft and Zeitreihe, their files and slides."""
+    return View(
+        lapse_history(data, selection),
+        LAPSE_HISTORY_COLUMNS,
+        f"Nicht verausgabte Mittel in abgeschlossenen Jahren – {ind.scope_label(selection)}",
+        (LAPSE_SENTENCE,),
+        lapse_shown(selection),
+    )
+
+
+def lapse_measure_type_view(data: AqbData, selection: ind.Selection) -> View:
+    """Per closed year and selected measure type the planned, spent and unspent money of the selection."""
+    frame = measure_type_history(data, selection)
+    frame["measure_label"] = [ind.measure_label(int(code)) for code in frame["measure_type"]]
+    return View(
+        frame,
+        LAPSE_MEASURE_TYPE_COLUMNS,
+        f"Nicht verausgabte Mittel nach Maßnahmenarten – {ind.scope_label(selection)}",
+        ("Je Projekt: geplant − verausgabt zum 31.12.; Überschreitungen stehen in eigener Spalte.",),
+        lapse_shown(selection),
+    )

@@ -55,6 +55,62 @@ def _with_context(result: WorkbookResult, context: AqbData | None, name: str) ->
     return pd.concat([own, others], ignore_index=True) if len(others) else own
 
 
+def _amendments(result: WorkbookResult, context: AqbData | None) -> pd.DataFrame:
+    """The file's amendments and the stored ones it does not replace (an amendment replaces only the one of its
+    own day, so earlier versions of the same year stay)."""
+    own = result.tables["amendments"]
+    if context is None or context.amendments.empty:
+        return own
+    stored = context.amendments
+    key = ["ags", "year", "valid_from"]
+    replaced = pd.MultiIndex.from_frame(stored[key]).isin(pd.MultiIndex.from_frame(own[key])) if len(own) else False
+    return pd.concat([own, stored[~replaced]], ignore_index=True) if len(own) else stored
+
+
+def _in_force(agreements: pd.DataFrame, amendments: pd.DataFrame) -> pd.Series:
+    """Per (ags, year) the budget that holds at the end of the year: the latest amendment's, else the agreement's
+    (the rule of `aqb_data.analysis.versions.budgets_in_force`, which the read layer may not import)."""
+    budgets = agreements.drop_duplicates(["ags", "year"]).set_index(["ags", "year"])["budget_eur"].astype("float64")
+    if amendments.empty:
+        return budgets
+    latest = amendments.sort_values("valid_from").groupby(["ags", "year"])["budget_eur"].last().astype("float64")
+    amended = latest.reindex(budgets.index)
+    return amended.where(amended.notna(), budgets)
+
+
+def _amendment_problems(
+    result: WorkbookResult, agreements: pd.DataFrame, amendments: pd.DataFrame, projects: pd.DataFrame, at: _Locator
+) -> list[Problem]:
+    """The file's amendments: one without an agreement to amend, a day outside its year, and planned money beyond
+    the amended budget."""
+    own = result.tables["amendments"]
+    problems: list[Problem] = []
+    if own.empty:
+        return problems
+    agreed = set(zip(agreements["ags"], agreements["year"], strict=True))
+    latest = amendments.sort_values("valid_from").groupby(["ags", "year"])["valid_from"].max()
+    planned = projects.groupby(["ags", "year"])["planned_eur"].sum(min_count=1)
+    for position, row in enumerate(own.itertuples(index=False)):
+        where = f"{district_label(row.ags)} {row.year}"
+        if (row.ags, row.year) not in agreed:
+            expected = (
+                f"Für {where} ist keine Zielvereinbarung gespeichert und keine in der Datei; die Änderung zählt erst, "
+                "wenn die Vereinbarung vorliegt"
+            )
+            problems.append(at.warn("amendments", position, "ags", district_label(row.ags), expected))
+        if pd.notna(row.valid_from) and row.valid_from.year != row.year:
+            expected = f"Das Datum „Gültig ab“ liegt nicht im Jahr {row.year}"
+            problems.append(at.warn("amendments", position, "valid_from", format_date(row.valid_from), expected))
+        total = planned.get((row.ags, row.year))
+        is_latest = latest.get((row.ags, row.year)) == row.valid_from
+        if is_latest and total is not None and pd.notna(total) and round(total - row.budget_eur, 2) > 0:
+            expected = (
+                f"Die geplanten Mittel von {where} ({format_eur(total, 2)}) übersteigen die geänderten Haushaltsmittel"
+            )
+            problems.append(at.warn("amendments", position, "budget_eur", format_eur(row.budget_eur, 2), expected))
+    return problems
+
+
 def _spellings(projects: pd.DataFrame) -> dict[tuple[str, int, str], str]:
     """The first spelling of each project name per district and year, by its `values.name_key`."""
     spellings: dict[tuple[str, int, str], str] = {}
@@ -98,30 +154,43 @@ def plausibility_problems(result: WorkbookResult, context: AqbData | None = None
     projects, progress = result.tables["projects"], result.tables["progress"]
     agreements = _with_context(result, context, "agreements")
     all_projects = _with_context(result, context, "projects")
+    amendments = _amendments(result, context)
     problems += _stored_look_alikes(result, context, at)
+    problems += _amendment_problems(result, agreements, amendments, all_projects, at)
+    # Planned money is held against the budget in force at the end of the year: amended, where it was.
+    budgets = _in_force(agreements, amendments)
+    amended_here = set(zip(result.tables["amendments"]["ags"], result.tables["amendments"]["year"], strict=True))
 
     if len(result.tables["agreements"]) and projects.empty and len(all_projects):
         # Only budgets in the file: check them against the stored plans, at the budget's cell.
         planned = all_projects.groupby(["ags", "year"])["planned_eur"].sum(min_count=1)
         for position, row in enumerate(result.tables["agreements"].itertuples(index=False)):
             total = planned.get((row.ags, row.year))
-            if total is not None and pd.notna(total) and round(total - row.budget_eur, 2) > 0:
+            budget = budgets.get((row.ags, row.year), row.budget_eur)
+            amended = round(budget - row.budget_eur, 2) != 0
+            if (row.ags, row.year) in amended_here:
+                continue  # the file's own amendment is checked at its cell
+            if total is not None and pd.notna(total) and round(total - budget, 2) > 0:
+                which = (
+                    f"die geänderten Haushaltsmittel ({format_eur(budget, 2)})" if amended else "diese Haushaltsmittel"
+                )
                 expected = (
                     f"Die gespeicherten geplanten Mittel von {district_label(row.ags)} {row.year} "
-                    f"({format_eur(total, 2)}) übersteigen diese Haushaltsmittel"
+                    f"({format_eur(total, 2)}) übersteigen {which}"
                 )
                 problems.append(at.warn("agreements", position, "budget_eur", format_eur(row.budget_eur, 2), expected))
     if len(projects) and len(agreements):
         planned = projects.groupby(["ags", "year"])["planned_eur"].sum(min_count=1)
         # A doubled key is already an error of the reader; its first row stands for it here.
-        budgets = agreements.drop_duplicates(["ags", "year"]).set_index(["ags", "year"])["budget_eur"]
+        signed = agreements.drop_duplicates(["ags", "year"]).set_index(["ags", "year"])["budget_eur"]
         for (ags, year), total in planned.items():
             budget = budgets.get((ags, year))
             if pd.notna(total) and budget is not None and pd.notna(budget) and round(total - budget, 2) > 0:
                 first = int(((projects["ags"] == ags) & (projects["year"] == year)).to_numpy().argmax())
+                which = "geänderten Haushaltsmittel" if round(budget - signed[(ags, year)], 2) else "Haushaltsmittel"
                 expected = (
                     f"Die geplanten Mittel von {district_label(ags)} {year} ({format_eur(total, 2)}) übersteigen die "
-                    f"Haushaltsmittel der Zielvereinbarung ({format_eur(budget, 2)})"
+                    f"{which} der Zielvereinbarung ({format_eur(budget, 2)})"
                 )
                 problems.append(at.warn("projects", first, "planned_eur", format_eur(total, 2), expected))
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import ClassVar, TypeVar
 
 import pandas as pd
 
+from aqb_data.analysis.versions import year_budgets
 from aqb_data.domain.access import User, restricted_to
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import district_label
-from aqb_data.domain.formatting import format_eur, format_number, format_percent
-from aqb_data.domain.model import MEASURE_TYPES, TABLE_BY_NAME
+from aqb_data.domain.formatting import format_date, format_eur, format_number, format_percent
+from aqb_data.domain.model import AMENDMENTS, MEASURE_TYPES, TABLE_BY_NAME
 from aqb_data.domain.problems import Problem, ProblemList, Severity
 from aqb_data.domain.values import forbidden_character, name_key, spelled, visible
 from aqb_data.read.agreement import Agreement, AgreementReading, agreement_tables
@@ -42,6 +43,8 @@ BUDGET_CHANGE_WARNING = 0.25  # a § 4 budget that moves more than this against 
 MAX_NAMED_PROJECTS = 10  # projects named one by one in a warning; the rest are counted
 AGREEMENT_DOCUMENT = "Zielvereinbarung"  # problem category of what the reader could not take from the document
 BUDGET_FIELD, PROJECTS_FIELD = "§ 4 Haushaltsmittel", "§ 5 Projekte"
+VALID_FROM_FIELD, REASON_FIELD = "Gültig ab", "Grund"
+MAX_REASON_CHARACTERS = 500
 
 T = TypeVar("T")
 
@@ -79,14 +82,26 @@ class UploadCheck(IntakeCheck):
         return not self.result.unreadable and all(self.result.tables[t].empty for t in self.result.sheets_read)
 
 
+@dataclass(frozen=True)
+class AmendmentRequest:
+    """An agreement document taken as an amendment of the stored agreement (its § 4 budget from a day on, with the
+    reason) instead of replacing it: the signed agreement stays as it was."""
+
+    valid_from: date
+    reason: str
+
+
 @dataclass(kw_only=True)
 class AgreementCheck(IntakeCheck):
-    """One agreement document, read and checked as it will be stored (with the analyst's corrections)."""
+    """One agreement document, read and checked as it will be stored (with the analyst's corrections); with an
+    `amendment`, checked as an amendment row, and `amendment_text` says what it changes."""
 
     import_kind: ClassVar[str] = KIND_AGREEMENT
 
     reading: AgreementReading
     agreement: Agreement | None  # what is checked and would be stored; None if the document yields none
+    amendment: AmendmentRequest | None = None
+    amendment_text: str = ""
 
 
 class StaleCheckError(StoreError):
@@ -346,6 +361,88 @@ def agreement_problems(
     return problems
 
 
+def amendment_offered(agreement: Agreement | None, current: AqbData) -> bool:
+    """True when the document could amend a stored agreement: one of the same district and year is stored and
+    the document's § 4 budget differs from the signed one (storing it as an agreement would overwrite that)."""
+    if agreement is None or not agreement.budget_eur:
+        return False
+    agreements = current.agreements
+    stored = agreements[(agreements["ags"] == agreement.ags) & (agreements["year"] == agreement.year)]
+    return bool(len(stored)) and round(float(stored["budget_eur"].iloc[0]) - agreement.budget_eur, 2) != 0
+
+
+def default_valid_from(agreement: Agreement) -> date | None:
+    """The day an amendment document takes effect unless the analyst says otherwise: its later signature."""
+    days = [s.date for s in (agreement.signed_ministry, agreement.signed_district) if s is not None and s.date]
+    return max(days, default=None)
+
+
+def amendment_tables(agreement: Agreement, request: AmendmentRequest, source: str) -> dict[str, pd.DataFrame]:
+    """The amendment as canonical rows: one row of the sheet „Änderungen“ (the agreement itself is not touched)."""
+    row = {
+        "year": agreement.year,
+        "ags": agreement.ags,
+        "valid_from": request.valid_from,
+        "budget_eur": agreement.budget_eur,
+        "reason": request.reason.strip(),
+        "source": source,
+    }
+    return {"amendments": AMENDMENTS.conform(pd.DataFrame([row]))}
+
+
+def amendment_sentence(agreement: Agreement, request: AmendmentRequest, current: AqbData) -> str:
+    """What an amendment changes, in German: `Haushaltsmittel 773.920 € → 810.000 €, gültig ab 15.07.2025, Grund:
+    …` (before: the version in force the day before it; the reason is the analyst's text, shown as text)."""
+    day_before = request.valid_from - timedelta(days=1)
+    before = year_budgets(current, agreement.year, day_before)
+    before = before.loc[before["ags"] == agreement.ags, "budget_eur"]
+    was = format_eur(before.iloc[0]) if len(before) else "–"
+    return (
+        f"Haushaltsmittel {was} → {format_eur(agreement.budget_eur)}, gültig ab {format_date(request.valid_from)}, "
+        f"Grund: {request.reason.strip()}"
+    )
+
+
+def _amendment_problems(
+    agreement: Agreement, request: AmendmentRequest, current: AqbData, file_name: str
+) -> list[Problem]:
+    """Errors that keep an amendment from being stored (no agreement to amend, no budget, no or an overlong
+    reason) and warnings (a day outside the year, planned money beyond the new budget)."""
+    where = f"{district_label(agreement.ags)} {agreement.year}"
+    problems: list[Problem] = []
+
+    def add(severity: Severity, column: str, value: str, expected: str) -> None:
+        category = AGREEMENT_DOCUMENT if severity is Severity.ERROR else PLAUSIBILITY
+        problems.append(Problem(file_name, severity, category, expected, column=column, value=value))
+
+    agreements = current.agreements
+    if not ((agreements["ags"] == agreement.ags) & (agreements["year"] == agreement.year)).any():
+        add(Severity.ERROR, BUDGET_FIELD, where, f"eine gespeicherte Zielvereinbarung {where}, die sich ändern lässt")
+    if not agreement.budget_eur or agreement.budget_eur <= 0:
+        add(Severity.ERROR, BUDGET_FIELD, format_eur(agreement.budget_eur, 2), "Haushaltsmittel größer als 0 €")
+    reason = request.reason.strip()
+    if not reason:
+        add(Severity.ERROR, REASON_FIELD, "", "ein Grund für die Änderung (Pflichtangabe)")
+    elif len(reason) > MAX_REASON_CHARACTERS:
+        add(Severity.ERROR, REASON_FIELD, visible(reason[:40]), f"höchstens {MAX_REASON_CHARACTERS} Zeichen")
+    elif forbidden_character(reason):
+        add(Severity.ERROR, REASON_FIELD, visible(reason[:40]), "ein Text ohne Steuer- oder Richtungszeichen")
+    if request.valid_from.year != agreement.year:
+        add(Severity.WARNING, VALID_FROM_FIELD, format_date(request.valid_from), f"ein Tag im Jahr {agreement.year}")
+    projects = current.projects
+    mine = projects[(projects["ags"] == agreement.ags) & (projects["year"] == agreement.year)]
+    total = mine["planned_eur"].sum(min_count=1)
+    if pd.notna(total) and agreement.budget_eur and round(total - agreement.budget_eur, 2) > 0:
+        add(
+            Severity.WARNING,
+            BUDGET_FIELD,
+            format_eur(agreement.budget_eur, 2),
+            f"Die geplanten Mittel der gespeicherten Projekte von {where} ({format_eur(total, 2)}) übersteigen die "
+            "geänderten Haushaltsmittel",
+        )
+    return problems
+
+
 def _reading_problems(reading: AgreementReading, corrected: bool) -> list[Problem]:
     """The reader's messages about the document, in the shared problem vocabulary. Once the analyst gave the
     agreement (`corrected`), what the reader could not read no longer blocks; what it warned about still applies."""
@@ -363,10 +460,12 @@ def check_agreement(
     file_name: str,
     corrected: Agreement | None = None,
     reading: AgreementReading | None = None,
+    amendment: AmendmentRequest | None = None,
 ) -> AgreementCheck:
     """Read an agreement document (in an isolated worker, unless its `reading` is given), check the agreement
     (`corrected`, the analyst's version, or else the one read) against itself and the stored data, preview what
-    storing it would change."""
+    storing it would change. With `amendment`, the document amends the stored agreement of its district and year:
+    one row of „Änderungen“ (its budget from `valid_from`, with the reason) is checked and previewed instead."""
     reading = reading if reading is not None else read_agreement_isolated(data, file_name)
     digest = sha256(data)
     agreement = corrected if corrected is not None else reading.agreement
@@ -374,14 +473,20 @@ def check_agreement(
     if agreement is None:
         return AgreementCheck(file=reading.file, problems=problems, digest=digest, reading=reading, agreement=None)
 
-    def check(current: AqbData) -> tuple[list[Problem], dict[str, pd.DataFrame], ChangePreview | None]:
-        tables = agreement_tables(agreement, agreement_source(agreement, reading.file), current.projects)
+    def check(current: AqbData) -> tuple[list[Problem], dict[str, pd.DataFrame], ChangePreview | None, str]:
+        source = agreement_source(agreement, reading.file)
+        if amendment is not None:
+            tables = amendment_tables(agreement, amendment, f"Änderung der {source}")
+            found = problems + _amendment_problems(agreement, amendment, current, reading.file)
+            text = amendment_sentence(agreement, amendment, current)
+            return found, tables, _preview(store, found, tables, digest, frozenset()), text
+        tables = agreement_tables(agreement, source, current.projects)
         found = problems + _agreement_errors(agreement, reading.file)
         if not any(p.severity is Severity.ERROR for p in found):
             found += agreement_problems(agreement, tables, current, reading.file)
-        return found, tables, _preview(store, found, tables, digest, frozenset())
+        return found, tables, _preview(store, found, tables, digest, frozenset()), ""
 
-    (found, tables, preview), version = _on_one_state(store, check)
+    (found, tables, preview, text), version = _on_one_state(store, check)
     return AgreementCheck(
         file=reading.file,
         problems=found,
@@ -391,6 +496,8 @@ def check_agreement(
         version=version,
         reading=reading,
         agreement=agreement,
+        amendment=amendment,
+        amendment_text=text,
     )
 
 

@@ -210,7 +210,7 @@ def test_the_page_shows_spending_against_the_budget_in_cards_table_and_files(mon
     table = at.dataframe[0].value.set_index("Gebietskörperschaft")
     darmstadt = table.loc["Darmstadt"]
     assert darmstadt["Status"] == "beobachten" and darmstadt["Status ggü. § 4"] == "im Verzug"
-    assert darmstadt["Rückstand zum § 4-Pfad"] == engine.loc["Darmstadt", "budget_gap_eur"] == 224_758.92
+    assert darmstadt["Rückstand zum § 4-Pfad"] == engine.loc["Darmstadt", "budget_gap_eur"] == 194_976.33
     assert darmstadt["Abfluss ggü. § 4"] == engine.loc["Darmstadt", "budget_spent_share"]
     assert pd.isna(table.loc["Waldeck-Frankenberg", "Abfluss ggü. § 4"])  # its agreement, no report yet
 
@@ -220,19 +220,19 @@ def test_the_page_shows_spending_against_the_budget_in_cards_table_and_files(mon
     rows = list(sheet.iter_rows(values_only=True))
     header = next(row for row in rows if row and "Gebietskörperschaft" in row)
     by_name = {row[header.index("Gebietskörperschaft")]: row for row in rows[rows.index(header) + 1 :]}
-    assert by_name["Darmstadt"][header.index("Rückstand zum § 4-Pfad")] == 224_758.92  # a number, with its cents
+    assert by_name["Darmstadt"][header.index("Rückstand zum § 4-Pfad")] == 194_976.33  # a number, with its cents
     assert by_name["Darmstadt"][header.index("Status ggü. § 4")] == "■ im Verzug"
     csv = downloads.file(at, f"table_csv_{stem}").decode("utf-8-sig")
     assert "Rückstand zum § 4-Pfad" in csv.splitlines()[0]
-    assert "224758,92" in csv
+    assert "194976,33" in csv
 
 
 def test_a_district_page_says_where_it_stands_against_its_budget() -> None:
     at = _open_page(kreis="Darmstadt")
     row = achievement(bundled_data(), Selection(2025, ags=DARMSTADT), "land").iloc[0]
-    assert row["budget_gap_eur"] == 224_758.92
+    assert row["budget_gap_eur"] == 194_976.33
     assert f"Darmstadt {budget_note(row)}." in [c.value for c in at.caption]
-    assert {m.label: m.value for m in at.metric}["Rückstand zum § 4-Pfad"] == "224.758,92 €"
+    assert {m.label: m.value for m in at.metric}["Rückstand zum § 4-Pfad"] == "194.976,33 €"
 
 
 def test_the_meeting_pack_shows_spending_against_the_budget() -> None:
@@ -261,15 +261,15 @@ def test_the_meeting_pack_shows_spending_against_the_budget() -> None:
         "Darmstadt",
         "▲ beobachten",
         "■ im Verzug",
-        "56,8 %",
-        "50,2 %",
+        "60,4 %",
+        "53,5 %",
         "74,8 %",
-        "224.758,92 €",
+        "194.976,33 €",
         "913.830 €",
     ]
     status = [texts(s) for s in slides if any(re.match(r"Zielerreichung zum Stichtag [\d.]+ \(", t) for t in texts(s))]
     assert "ggü. § 4" in status[0]
-    assert "■ 50,2 %" in {cell for part in status for cell in part}  # Darmstadt's light and share against § 4
+    assert "■ 53,5 %" in {cell for part in status for cell in part}  # Darmstadt's light and share against § 4
 
 
 def test_a_district_pack_says_where_the_district_stands_against_its_budget() -> None:
@@ -279,4 +279,4 @@ def test_a_district_pack_says_where_the_district_stands_against_its_budget() -> 
     text = "\n".join(shape.text_frame.text for s in slides for shape in s.shapes if shape.has_text_frame)
     row = achievement(data, Selection(2025, ags=DARMSTADT), "district").iloc[0]
     assert f"Darmstadt {budget_note(row)}" in text
-    assert "224.758,92 € hinter dem anteiligen Pfad" in text
+    assert "194.976,33 € hinter dem anteiligen Pfad" in text

@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 from aqb_data.__main__ import main
 from aqb_data.analysis.indicators import BUDGET_PARTS, Selection, budget_decomposition
 from aqb_data.analysis.provenance import ALL_TABLES, DEMO_LABEL, Rows, Shown, demo_share, source_line
+from aqb_data.analysis.versions import budgets_in_force
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import REGIERUNGSBEZIRKE, district_label, load_districts
 from aqb_data.domain.formatting import format_date
@@ -104,9 +105,11 @@ def sums_that_do_not_add_up(data: AqbData, year: int) -> list[str]:
 def parts_by_definition(data: AqbData, year: int) -> dict[str, tuple[int, int, int, int, int]]:
     """Each district's (budget, planned, over_planned, unplanned, unknown) in cents, straight from the issue's
     definition: free money only where every project names its amount, the rest of the budget unknown otherwise,
-    planning beyond the budget over-planned."""
+    planning beyond the budget over-planned. The budget is the one in force at the end of the year (amended, where
+    an amendment holds)."""
     expected = {}
-    agreements = data.agreements[data.agreements["year"] == year]
+    agreements = budgets_in_force(data)
+    agreements = agreements[agreements["year"] == year]
     projects = data.projects[data.projects["year"] == year]
     for ags, budget_eur in zip(agreements["ags"], agreements["budget_eur"], strict=True):
         budget = cents(budget_eur)

@@ -96,8 +96,8 @@ def test_a_partial_demo_share_never_reads_0_or_100_percent() -> None:
 def test_zeitreihe_shows_the_exact_share_of_synthetic_rows_never_partly_100_percent() -> None:
     data = bundled_data()
     synthetic, total = demo_rows(data, Shown.of(ind.Selection(None)))
-    # 128 + 541 + 1082 synthetic of 130 + 546 + 1082 rows: 1751 / 1758 = 99,6 %.
-    assert (synthetic, total) == (1751, 1758)
+    # 128 + 541 + 2049 synthetic of 130 + 546 + 2049 rows: 2718 / 2725 = 99,7 %.
+    assert (synthetic, total) == (2718, 2725)
     at = open_page("app_pages/zeitreihe.py")
     warning = at.warning[0].value
     assert warning.startswith("**Teilweise Demodaten:** über 99 %") and "100 %" not in warning
@@ -179,7 +179,8 @@ def test_on_the_bundled_data_the_change_is_the_same_number_on_every_page_file_an
 ) -> None:
     data = bundled_data()
     expected = ind.land_totals(data, ind.Selection(2025))["change_eur"]
-    assert expected == 300_000.0
+    # Budgets in force at each year's end: 300.000 € as signed, and 2024 lower by Offenbach's cut of 57.300 €.
+    assert expected == 357_300.0
     overview = open_page("app_pages/uebersicht.py", jahr="2025")
     assert overview.metric[0].proto.delta.startswith(format_change(expected))
 

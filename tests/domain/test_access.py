@@ -59,10 +59,10 @@ def test_a_district_role_needs_a_valid_ags_claim_else_it_gives_nothing() -> None
 
 def test_each_role_may_do_exactly_its_actions() -> None:
     assert [a for a in Action if READER.may(a)] == [Action.READ]
-    maintainer = {Action.READ, Action.UPLOAD, Action.AGREEMENT, Action.UNDO, Action.EXPORT_STATE}
+    maintainer = {Action.READ, Action.UPLOAD, Action.AGREEMENT, Action.UNDO, Action.EXPORT_STATE, Action.NOTE}
     assert {a for a in Action if MAINTAINER.may(a)} == maintainer
     assert all(ADMIN.may(a) for a in Action)
-    assert {a for a in Action if WALDECK_STAFF.may(a)} == {Action.READ, Action.UPLOAD}
+    assert {a for a in Action if WALDECK_STAFF.may(a)} == {Action.READ, Action.UPLOAD, Action.NOTE}
     with pytest.raises(AccessDeniedError, match="Anna Analyse \\(Lesen\\) darf nicht Importe zurücknehmen"):
         READER.require(Action.UNDO)
 

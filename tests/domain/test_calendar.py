@@ -67,7 +67,9 @@ def test_a_toml_syntax_error_names_file_line_column_and_the_line(tmp_path: Path)
     with pytest.raises(CalendarError) as error:
         load_calendar(path)
     message = str(error.value)
-    assert message.startswith(f"Berichtskalender {path}, Zeile 3, Spalte 14: „frist_tage = = 30“ ist kein gültiges TOML")
+    assert message.startswith(
+        f"Berichtskalender {path}, Zeile 3, Spalte 14: „frist_tage = = 30“ ist kein gültiges TOML"
+    )
     assert "Traceback" not in message
 
 

@@ -210,7 +210,7 @@ def test_the_achievement_view_of_districts_shows_the_budget_beside_the_plan() ->
         "Abfluss ggü. § 4",
         "Rückstand zum § 4-Pfad",
     ]
-    assert view.headings[-3:] == ["Haushaltsmittel", "Erster Stichtag", "Letzter Stichtag"]
+    assert view.headings[-4:] == ["Haushaltsmittel", "Fassung § 4", "Erster Stichtag", "Letzter Stichtag"]
     assert view.title == "Zielerreichung der Gebietskörperschaften – Hessen 2025, Stichtag 30.06.2025"
     assert view.shown is not None and view.shown.as_of == date(2025, 6, 30)
     kassel = view.cells().set_index("Gebietskörperschaft").loc[_row(view.frame, "unit", KASSEL_CITY)["unit_label"]]

@@ -83,10 +83,13 @@ def test_a_plausible_report_has_no_warnings() -> None:
     assert texts == []
 
 
-def test_the_demo_data_warns_only_about_its_deliberate_over_commitments() -> None:
+def test_the_demo_data_warns_only_about_its_deliberate_over_commitments_and_overspending() -> None:
     result = read_workbook(DEMO_WORKBOOK)
     problems = plausibility_problems(result)
-    assert problems and all("übersteigen die Haushaltsmittel" in p.expected for p in problems)
+    over_planned = [p for p in problems if "übersteigen die Haushaltsmittel" in p.expected]
+    # A few demo projects overspend their plan slightly at year end (money that lapsed has its counterpart).
+    overspent = [p for p in problems if p.expected.startswith("Verausgabt ist mehr als geplant")]
+    assert over_planned and overspent and len(over_planned) + len(overspent) == len(problems)
 
 
 def test_a_lower_budget_alone_is_checked_against_the_stored_plans() -> None:
