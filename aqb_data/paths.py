@@ -12,6 +12,8 @@ DISTRICTS_CSV = DATA_DIR / "districts.csv"
 GEOJSON = DATA_DIR / "hessen_kreise.geojson"
 KNOWN_FIGURES_CSV = DATA_DIR / "known_figures.csv"
 DEMO_WORKBOOK = DATA_DIR / "aqb_demo.xlsx"
+# The demo's synthetic notes and agreed actions (notes never come from a workbook; the demo seed stores them).
+DEMO_NOTES = DATA_DIR / "aqb_demo_notizen.json"
 # When the districts report and by when (overridden by AQB_BERICHTSKALENDER; see the file for its format).
 REPORTING_CALENDAR = DATA_DIR / "berichtskalender.toml"
 # The German method texts shown on *Methodik* and in the meeting pack.

@@ -107,7 +107,7 @@ def _add(year: int, ags: str) -> None:
         _report("error", str(error))
         return
     state["notes_text"] = ""
-    _report("success", f"{kind.label} Nr. {record.id} gespeichert. Auf *Verlauf* lässt sie sich zurücknehmen.")
+    _report("success", f"{kind.label} Nr. {record.note_id} gespeichert. Auf *Verlauf* lässt sie sich zurücknehmen.")
 
 
 def _where(row: pd.Series) -> str:

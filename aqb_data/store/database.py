@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -47,7 +47,7 @@ from aqb_data.domain.notes import (
     conform_notes,
 )
 from aqb_data.domain.values import visible
-from aqb_data.paths import DEFAULT_DB, DEMO_WORKBOOK
+from aqb_data.paths import DEFAULT_DB, DEMO_NOTES, DEMO_WORKBOOK
 
 # 2: every row has a `demo` flag (before, demo rows were told by the word "synthetisch" in their source).
 # 3: the audit trail (who did what, when, with which file).
@@ -403,6 +403,7 @@ class ImportRecord:
     imported_at: datetime
     summary: dict[str, dict[str, int]]
     undone_at: datetime | None = None
+    note_id: int | None = None  # for a change of a note: which note
 
     def describe(self) -> str:
         """What the import changed, in German: `Projekte: 1 neu, 2 geändert; Umsetzungsstand: 4 neu`."""
@@ -1122,7 +1123,8 @@ class Store:
             (KIND_NOTE, now.isoformat(), json.dumps(summary, ensure_ascii=False)),
         )
         import_id = int(cursor.lastrowid)
-        note_id = import_id if note_id is None else note_id
+        if note_id is None:  # the change's number, unless the demo seed's notes hold it already
+            note_id = max(import_id, self._next_note_id(connection))
         # What the import log and the audit trail name: which note, where; never its text (it may hold names).
         file_name = f"{row['kind']} Nr. {note_id} – {district_label(str(row['ags']))} {row['year']}"
         connection.execute("UPDATE imports SET file_name = ? WHERE id = ?", (file_name, import_id))
@@ -1149,9 +1151,55 @@ class Store:
                 int(demo),
             ),
         )
-        record = ImportRecord(import_id, file_name, "", KIND_NOTE, now, summary)
+        record = ImportRecord(import_id, file_name, "", KIND_NOTE, now, summary, note_id=note_id)
         self._audit(connection, actor, event, record, detail=detail)
         return record
+
+    @staticmethod
+    def _next_note_id(connection: sqlite3.Connection) -> int:
+        return int(connection.execute(f"SELECT COALESCE(MAX(note_id), 0) + 1 FROM {NOTES_TABLE}").fetchone()[0])
+
+    def add_demo_notes(self, import_id: int, notes: Iterable[Mapping[str, object]]) -> int:
+        """Store the bundled demo's synthetic notes and agreed actions as part of the demo import `import_id` (so
+        that undoing it or removing the demo data takes them too); returns how many. Only the demo seed calls it."""
+        now = datetime.now().replace(microsecond=0).isoformat()
+        with self._write() as connection:
+            note_id = self._next_note_id(connection)
+            rows = []
+            for number, note in enumerate(notes):
+                kind = NoteKind(note["Art"])
+                check_place(int(note["Jahr"]), str(note["AGS"]), note.get("Maßnahmenart"))
+                status = NoteStatus(note.get("Status") or NoteStatus.OPEN.value) if kind is NoteKind.ACTION else None
+                rows.append(
+                    (
+                        import_id,
+                        note_id + number,
+                        int(note["Jahr"]),
+                        str(note["AGS"]),
+                        note.get("Maßnahmenart"),
+                        None,
+                        kind.value,
+                        clean_text(note["Text"]),
+                        None if status is None else status.value,
+                        note.get("Fällig am") if kind is NoteKind.ACTION else None,
+                        "demo",
+                        DEMO_NOTES_AUTHOR,
+                        now,
+                        1,
+                    )
+                )
+            connection.executemany(
+                f"INSERT INTO {NOTES_TABLE} (import_id, note_id, year, ags, measure_type, project, kind, text, status, "
+                f"due, author_login, author_name, written_at, {DEMO_FLAG}) VALUES ({', '.join('?' * 14)})",
+                rows,
+            )
+            stored = connection.execute("SELECT summary FROM imports WHERE id = ?", (import_id,)).fetchone()[0]
+            summary = json.loads(stored)
+            summary[NOTES_TABLE] = {"neu": len(rows)}
+            connection.execute(
+                "UPDATE imports SET summary = ? WHERE id = ?", (json.dumps(summary, ensure_ascii=False), import_id)
+            )
+        return len(rows)
 
     @staticmethod
     def _require_own_district(user: User, ags: object) -> None:
@@ -1241,7 +1289,13 @@ def seed_demo(store: Store) -> ImportRecord | None:
     if result.errors:
         raise ValueError("; ".join(p.text() for p in result.errors))
     # The dashboard's own service account brings the demo data into a new database.
-    return store.import_tables(result.tables, DEMO_WORKBOOK.name, sha256(data), KIND_DEMO, user=operator())
+    record = store.import_tables(result.tables, DEMO_WORKBOOK.name, sha256(data), KIND_DEMO, user=operator())
+    if record is not None and DEMO_NOTES.exists():
+        store.add_demo_notes(record.id, json.loads(DEMO_NOTES.read_text(encoding="utf-8"))["notizen"])
+    return record
+
+
+DEMO_NOTES_AUTHOR = "Demodaten (synthetisch)"
 
 
 def open_store(

@@ -260,3 +260,25 @@ def test_the_command_line_lists_a_year_s_notes_open_actions_first(store: Store, 
     assert lines[2].startswith("Nr. 1 · Waldeck-Frankenberg 2025 · Notiz · Analystin Muster, ")
     assert main(["notizen", "--jahr", "2024", "--db", str(store.path)]) == 0
     assert capsys.readouterr().out == "Keine Notizen oder vereinbarten Maßnahmen.\n"
+
+
+def test_a_new_database_holds_the_demos_synthetic_notes_in_its_demo_import(tmp_path: Path) -> None:
+    """The bundled demo's notes come with the demo import: one entry in the history, undone and removed with it;
+    the next note a user writes gets the next free number."""
+    store = open_store(tmp_path / "aqb.sqlite")
+    assert store.version() == (1, 0) and len(store.history()) == 1
+    assert store.history()[0].describe().endswith("Notizen: 8 neu")
+    notes = store.notes(2025)
+    assert len(notes) == 8 and notes["demo"].all()
+    assert set(notes["created_by"]) == {"Demodaten (synthetisch)"}
+    werra = notes[notes["ags"] == "06636"]
+    assert werra["text"].iloc[0].startswith("Umsetzungsbericht zum 30.09.2025 nachreichen")
+    assert sorted(notes["status"].dropna()) == ["erledigt", "erledigt", "offen", "offen", "offen"]
+
+    added = store.add_note(2025, WALDECK, NoteKind.NOTE, "eigene Notiz", user=ANALYST)
+    assert added.note_id == 9 and store.notes(2025, WALDECK)["note_id"].tolist() == [9]
+    store.undo_last()  # the user's note
+    store.remove_synthetic()  # as the operating-system user (single seat)
+    assert store.notes().empty
+    store.undo_last()  # removing the demo data, undone: the demo notes are back
+    assert len(store.notes()) == 8
