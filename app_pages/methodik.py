@@ -22,6 +22,9 @@ st.markdown(thresholds_text())
 
 methods_section(data)
 
+st.header("Herbstbesprechung")
+st.markdown(method_text("herbstbesprechung"))
+
 st.header("Datenstand")
 as_of = data.data_date()
 st.markdown(

@@ -14,6 +14,7 @@ from aqb_data.domain.formatting import NOT_AVAILABLE, format_date, format_eur
 from aqb_data.present import charts
 from aqb_data.present.views import (
     PROJECTION_PATH_COLUMNS,
+    backtest_sentence,
     backtest_view,
     no_report_sentence,
     projection_sentence,
@@ -42,7 +43,8 @@ def _summary(data: AqbData, selection: ind.Selection, as_of: date) -> None:
     cols[1].metric(
         "80 %-Intervall",
         _interval_text(row),
-        help="In früheren Jahren lag das tatsächlich Verausgabte in 8 von 10 Fällen in einem so breiten Bereich.",
+        help="Soll in 8 von 10 Fällen das tatsächlich Verausgabte enthalten; wie oft es das in früheren Jahren tat, "
+        "steht darunter.",
     )
     cols[2].metric(
         "voraussichtlich nicht verausgabt (€)",
@@ -50,6 +52,8 @@ def _summary(data: AqbData, selection: ind.Selection, as_of: date) -> None:
         help="Geplante Mittel − voraussichtlich verausgabt, über die hochgerechneten Projekte.",
     )
     st.caption(escape_markdown(projection_sentence(row, ind.scope_label(selection), as_of)))
+    level = "district" if selection.ags else "regierungsbezirk" if selection.regierungsbezirk else "land"
+    st.caption(escape_markdown(backtest_sentence(data, level, as_of)))
 
 
 def _table(data: AqbData, selection: ind.Selection, level: str, as_of: date) -> None:

@@ -96,6 +96,10 @@ def report_status(
     frame = expected.merge(reports, on=["ags", "as_of"], how="outer", validate="1:1")
     frame["in_calendar"] = frame["due"].notna()
     frame["reported"] = frame["reported"].astype("boolean").fillna(False).astype(bool)
+    # Looking back from an earlier evaluation day, a report received after it had not come yet.
+    arrived_later = frame["received"].notna() & (frame["received"] > today)
+    frame.loc[arrived_later, "reported"] = False
+    frame.loc[arrived_later, "received"] = pd.NaT
     statuses: list[ReportStatus] = []
     late: list[float] = []
     for row in frame.itertuples():

@@ -652,6 +652,31 @@ def projection_sentence(row: Mapping[str, object], scope: str, as_of: object) ->
     return text + "."
 
 
+def backtest_sentence(data: AqbData, level: str, as_of: date) -> str:
+    """How well the projection did in earlier years at the same calendar day, for units like the one shown (a
+    district, the Land; a Regierungsbezirk is judged by its districts): the companion figure to every projection."""
+    judged = "land" if level == "land" else "district" if level in ("district", "regierungsbezirk") else "project"
+    day = pd.Timestamp(as_of)
+    frame = projection.backtest(data)
+    row = frame[(frame["stichtag"] == day.month * 100 + day.day) & (frame["level"] == judged)]
+    if row.empty:
+        return (
+            f"Zum {day.strftime('%d.%m.')} gibt es keinen Rückblick auf frühere Jahre (kein früheres Jahr mit Bericht "
+            "an diesem Tag): wie verlässlich die Hochrechnung ist, lässt sich nicht sagen."
+        )
+    found = row.iloc[0]
+    coverage = (
+        f"; das 80 %-Intervall traf in {format_percent(found['coverage'])} der Fälle"
+        if not _missing(found["coverage"])
+        else ""
+    )
+    return (
+        f"Verlässlichkeit: Zum {found['stichtag_label']} lag die Hochrechnung {found['years']} für "
+        f"{found['level_label']} im Mittel {format_percent(found['mape'])} neben dem tatsächlichen Jahresende"
+        f"{coverage} ({int(found['n_units'])} Fälle; Rückblick auf der Seite Methodik & Quellen)."
+    )
+
+
 def projection_view(data: AqbData, selection: ind.Selection, level: str, as_of: date | None = None) -> View:
     """The year-end projection of each unit of `level` at the Stichtag (None: the year's latest), largest
     projected non-spending first: the tables „Hochrechnung zum Jahresende“ and their files."""

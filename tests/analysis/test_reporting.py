@@ -90,6 +90,18 @@ def test_received_on_the_due_day_is_on_time_and_one_day_later_is_late() -> None:
     assert _status(frame, DARMSTADT, SEPTEMBER)["cell"] == "◑ verspätet eingegangen am 14.11.2025 (15 Tage nach Frist)"
 
 
+def test_looking_back_from_an_earlier_day_a_report_received_later_had_not_come() -> None:
+    """Darmstadt's September report came on 14.11.2025: on 05.11. it was missing, on 14.11. it is late."""
+    before = _status(report_status(_data(), Selection(Y), CALENDAR, date(2025, 11, 5)), DARMSTADT, SEPTEMBER)
+    assert (before["status"], before["days_late"], before["cell"]) == (
+        ReportStatus.MISSING,
+        6,
+        "✗ fehlt – 6 Tage überfällig",
+    )
+    arrived = _status(report_status(_data(), Selection(Y), CALENDAR, date(2025, 11, 14)), DARMSTADT, SEPTEMBER)
+    assert arrived["status"] is ReportStatus.LATE
+
+
 def test_a_report_not_received_is_not_yet_due_on_its_due_day_and_missing_the_day_after() -> None:
     on_due_day = report_status(_data(), Selection(Y), CALENDAR, date(2025, 10, 30))
     assert _status(on_due_day, FULDA, SEPTEMBER)["status"] is ReportStatus.NOT_DUE

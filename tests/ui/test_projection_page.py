@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from aqb_data.analysis.indicators import Selection
 from aqb_data.analysis.projection import backtest, projection, scope_projection
-from aqb_data.domain.formatting import format_eur
+from aqb_data.domain.formatting import format_eur, format_percent
+from aqb_data.present.views import backtest_sentence
 from aqb_data.read.files import bundled_data
 from tests.ui.test_pages import metrics, open_app
 
@@ -90,3 +91,18 @@ def test_methodik_states_the_method_and_the_backtest_on_the_data_shown() -> None
     assert len(shown) == len(engine)
     assert shown["Mittlere Abweichung (MAPE)"].tolist() == engine["mape"].tolist()
     _no_nan(at)
+
+
+def test_every_projection_says_how_well_it_did_in_earlier_years_at_the_same_day() -> None:
+    """Beside the projection stands its companion figure: the backtest's error and interval coverage for the same
+    calendar day and kind of unit, as the methods page's table gives it."""
+    data = bundled_data()
+    expected = backtest(data)
+    row = expected[(expected["stichtag_label"] == "30.09.") & (expected["level"] == "land")].iloc[0]
+    sentence = backtest_sentence(data, "land", date(2025, 9, 30))
+    assert sentence.startswith(f"Verlässlichkeit: Zum 30.09. lag die Hochrechnung {row['years']} für Hessen")
+    assert f"im Mittel {format_percent(row['mape'])} neben" in sentence
+    assert f"traf in {format_percent(row['coverage'])} der Fälle" in sentence
+    assert "keinen Rückblick" in backtest_sentence(data, "district", date(2025, 8, 15))
+    at = open_app("app_pages/zielerreichung.py", jahr="2025")
+    assert sentence in [c.value.replace("\\", "") for c in at.caption]

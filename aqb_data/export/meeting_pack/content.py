@@ -58,6 +58,7 @@ from aqb_data.present.views import (
     Columns,
     View,
     achievement_cells,
+    backtest_sentence,
     budget_part_rows,
     budget_spending_view,
     budget_trend_view,
@@ -460,6 +461,7 @@ def _projection_slides(data: AqbData, year: int, ags: str, name: str, note: str)
         f"{format_date(as_of)}): voraussichtlich nicht verausgabt {format_eur(district['budget_unspent_eur'])} "
         f"gegenüber § 4, {format_eur(district['unspent_eur'])} gegenüber den geplanten Mitteln.",
         PROJECTION_METHOD_LINE,
+        backtest_sentence(data, "district" if ags else "land", as_of),
         *(_stale_lines(total, as_of) if ags else []),
     ]
     if int(district["n_without_report"]):
