@@ -39,7 +39,7 @@ import pandas as pd
 from aqb_data.analysis.achievement import elapsed_share
 from aqb_data.analysis.indicators import LAND_LABEL, Selection, measure_label, selected_projects
 from aqb_data.analysis.versions import budgets_in_force
-from aqb_data.domain.dataset import AqbData, memoised
+from aqb_data.domain.dataset import AqbData, kept, memoised
 from aqb_data.domain.districts import district_label, load_districts
 
 LEVELS = ("project", "measure_type", "district", "regierungsbezirk", "land")
@@ -724,10 +724,19 @@ def _span(years: pd.Series) -> str:
 def backtest(data: AqbData) -> pd.DataFrame:
     """The backtest per calendar Stichtag and level (project, district, Land), over the replayed years.
 
+    It reads only the closed years (those with year-end reports), so it is kept by their content: a new report
+    of the running year, which changes the data but not the closed years, does not compute it again.
+
     Columns `BACKTEST_COLUMNS`: stichtag (month × 100 + day), stichtag_label ("30.09."), level, level_label,
     years (their span), n_years, n_units (units with an actual above 0), mape (mean of |projected − actual| ÷
     actual), mape_run_rate (the same for the run rate alone), coverage (share of units with an interval whose
     interval held the actual value; NaN without intervals)."""
+    closed = set(_actuals(data)["year"])
+    return _closed_backtest(data.with_tables(lambda frame: frame[frame["year"].isin(closed)].reset_index(drop=True)))
+
+
+@kept(4)
+def _closed_backtest(data: AqbData) -> pd.DataFrame:
     units = backtest_units(data)
     units = units[units["actual_eur"] > 0]
     if units.empty:

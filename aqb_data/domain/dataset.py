@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import pickle
 import threading
 from collections import OrderedDict
@@ -99,10 +100,27 @@ def memoised(function: Callable[..., T]) -> Callable[..., T]:
     return remembered
 
 
+class _ContentPickler(pickle.Pickler):
+    """Pickles a table by its content (columns, dtypes, a hash per row) rather than its memory layout: the same
+    rows filtered or built another way (e.g. differently chunked text columns) give the same bytes."""
+
+    def reducer_override(self, obj: object) -> object:
+        if isinstance(obj, pd.DataFrame | pd.Series):
+            try:
+                rows = pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes()
+            except TypeError:  # cells that cannot be hashed: pickle them as they are
+                return NotImplemented
+            frame = obj.to_frame() if isinstance(obj, pd.Series) else obj
+            return tuple, ((type(obj).__name__, list(frame.columns), [str(d) for d in frame.dtypes], rows),)
+        return NotImplemented
+
+
 def content_digest(*parts: object) -> str:
-    """A digest of plain data (frames, numbers, text, a figure's traces and layout): the same content built
-    the same way gives the same digest, any other content another one."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+    """A digest of plain data (frames, numbers, text, a figure's traces and layout): the same content gives the
+    same digest, any other content another one."""
+    buffer = io.BytesIO()
+    _ContentPickler(buffer, protocol=5).dump(parts)
+    return hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
 
 
 def kept(limit: int) -> Callable[[Callable[..., T]], Callable[..., T]]:

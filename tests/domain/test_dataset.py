@@ -80,3 +80,20 @@ def test_kept_results_are_keyed_by_the_content_of_the_arguments() -> None:
     assert calls == ["Hessen", "Hessen", "Kassel"]
     total(frame, "Hessen")  # the oldest of the two kept was pushed out by the third
     assert calls == ["Hessen", "Hessen", "Kassel", "Hessen"]
+
+
+def test_the_same_rows_reached_another_way_have_the_same_content_digest() -> None:
+    """Filtering text columns may leave them laid out differently in memory; the digest follows the content
+    (so the backtest of the closed years is kept when only the running year changes), and a changed cell, a
+    renamed column or another dtype changes it."""
+    import pandas as pd
+
+    from aqb_data.domain.dataset import content_digest
+
+    whole = pd.DataFrame({"year": [2024, 2025, 2024], "project": ["AVIA", "Start", "Brücke"], "eur": [1.0, 2.0, 3.0]})
+    built = pd.DataFrame({"year": [2024, 2024], "project": ["AVIA", "Brücke"], "eur": [1.0, 3.0]})
+    filtered = whole[whole["year"] == 2024].reset_index(drop=True)
+    assert content_digest(filtered) == content_digest(built)
+    assert content_digest(built.assign(eur=[1.0, 3.5])) != content_digest(built)
+    assert content_digest(built.rename(columns={"eur": "euro"})) != content_digest(built)
+    assert content_digest(built.astype({"eur": "int64"})) != content_digest(built)
