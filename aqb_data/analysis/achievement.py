@@ -479,6 +479,13 @@ def _label(frame: pd.DataFrame, rows: pd.DataFrame, level: str) -> pd.DataFrame:
     if level == "project":
         measure = rows.set_index(["ags", "project"])["measure_type"]
         frame["measure_type"] = [measure[(a, p)] for a, p in zip(frame["ags"], frame["project"], strict=True)]
+    return label_units(frame, level)
+
+
+def label_units(frame: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The key `unit` and the German `unit_label` of each row of a level's table (a project: "ags/project" and
+    its name; a district: its AGS and unambiguous label; …), set on `frame` and returned."""
+    if level == "project":
         frame["unit"] = frame["ags"] + "/" + frame["project"]
         frame["unit_label"] = frame["project"]
     elif level == "measure_type":

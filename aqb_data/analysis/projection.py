@@ -36,11 +36,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from aqb_data.analysis.achievement import elapsed_share
-from aqb_data.analysis.indicators import LAND_LABEL, Selection, measure_label, selected_projects
+from aqb_data.analysis.achievement import elapsed_share, label_units
+from aqb_data.analysis.indicators import LAND_LABEL, Selection, selected_projects
 from aqb_data.analysis.versions import budgets_in_force
 from aqb_data.domain.dataset import AqbData, kept, memoised
-from aqb_data.domain.districts import district_label, load_districts
+from aqb_data.domain.districts import load_districts
 
 LEVELS = ("project", "measure_type", "district", "regierungsbezirk", "land")
 METHOD_DISTRICT, METHOD_LAND, METHOD_RUN_RATE, METHOD_NONE = "Profil Kreis", "Profil Land", "Laufrate", "kein Bericht"
@@ -466,25 +466,6 @@ def _every_unit(frame: pd.DataFrame, selection: Selection, level: str) -> pd.Dat
     return complete
 
 
-def _label(frame: pd.DataFrame, level: str) -> pd.DataFrame:
-    if level == "project":
-        frame["unit"] = frame["ags"] + "/" + frame["project"]
-        frame["unit_label"] = frame["project"]
-    elif level == "measure_type":
-        frame["unit"] = frame["measure_type"].astype("int64")
-        frame["unit_label"] = frame["unit"].map(measure_label)
-    elif level == "district":
-        frame["unit"] = frame["ags"]
-        frame["unit_label"] = frame["ags"].map(district_label)
-    elif level == "regierungsbezirk":
-        frame["unit"] = frame["regierungsbezirk"]
-        frame["unit_label"] = "Regierungsbezirk " + frame["regierungsbezirk"]
-    else:
-        frame["unit"] = LAND_LABEL
-        frame["unit_label"] = LAND_LABEL
-    return frame
-
-
 def _budgets(data: AqbData, selection: Selection, as_of: date, level: str) -> pd.DataFrame:
     """The § 4 budget in force at `as_of` and as signed, summed over the selection's districts per unit."""
     budgets = budgets_in_force(data, as_of)
@@ -549,7 +530,7 @@ def projection(data: AqbData, selection: Selection, level: str = "district", as_
         else:
             frame["budget_unspent_eur"] = np.nan
             frame["projected_budget_share"] = np.nan
-    frame = _label(frame, level)
+    frame = label_units(frame, level)
     return frame[[*PROJECTION_COLUMNS, *extra, *budget_columns]].reset_index(drop=True)
 
 
@@ -643,6 +624,20 @@ def known_at(data: AqbData, year: int, as_of: date) -> AqbData:
     return AqbData.of(tables, data.files)
 
 
+_BACKTEST_UNIT_COLUMNS = [
+    "year",
+    "as_of",
+    "stichtag",
+    "level",
+    "unit",
+    "projected_eur",
+    "low_eur",
+    "high_eur",
+    "run_rate_eur",
+    "actual_eur",
+]
+
+
 @memoised
 def backtest_units(data: AqbData) -> pd.DataFrame:
     """Every unit (project, district, Land) of every complete year with an earlier complete year, projected at
@@ -675,43 +670,17 @@ def backtest_units(data: AqbData) -> pd.DataFrame:
                 )
                 keys = _KEYS[level] or ["_all"]
                 sums = rows.assign(_all=LAND_LABEL).groupby(keys)[["actual_eur", "run_rate_eur"]].sum().reset_index()
-                frame = _label(frame.merge(sums, on=keys, how="left", validate="1:1"), level)
+                frame = label_units(frame.merge(sums, on=keys, how="left", validate="1:1"), level)
                 parts.append(
                     frame.assign(
                         year=int(year),
                         as_of=pd.Timestamp(day),
                         stichtag=int(pd.Timestamp(day).month * 100 + pd.Timestamp(day).day),
                         level=level,
-                    )[
-                        [
-                            "year",
-                            "as_of",
-                            "stichtag",
-                            "level",
-                            "unit",
-                            "projected_eur",
-                            "low_eur",
-                            "high_eur",
-                            "run_rate_eur",
-                            "actual_eur",
-                        ]
-                    ]
+                    )[_BACKTEST_UNIT_COLUMNS]
                 )
     if not parts:
-        return pd.DataFrame(
-            columns=[
-                "year",
-                "as_of",
-                "stichtag",
-                "level",
-                "unit",
-                "projected_eur",
-                "low_eur",
-                "high_eur",
-                "run_rate_eur",
-                "actual_eur",
-            ]
-        )
+        return pd.DataFrame(columns=_BACKTEST_UNIT_COLUMNS)
     return pd.concat(parts, ignore_index=True)
 
 
