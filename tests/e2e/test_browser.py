@@ -43,6 +43,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ("/gebietskoerperschaft?kreis=Waldeck-Frankenberg", "gebietskoerperschaft", "Waldeck-Frankenberg – 2025", True),
         ("/gebietskoerperschaft", "gebietskoerperschaft_auswahl", "Gebietskörperschaft", False),
         ("/zielerreichung", "zielerreichung", "Zielerreichung 2025 – Hessen", True),
+        ("/berichtseingang", "berichtseingang", "Berichtseingang 2025 – Hessen", False),
         ("/vergleich?kennzahl=Status", "vergleich", "Vergleich 2025", True),
         ("/zeitreihe?kreis=Waldeck-Frankenberg", "zeitreihe", "Zeitreihe – Waldeck-Frankenberg", True),
         ("/export?kreis=Waldeck-Frankenberg", "export", "Export und Sitzungsunterlagen", False),

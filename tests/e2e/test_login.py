@@ -23,7 +23,15 @@ pytestmark = NEEDS_CHROMIUM
 
 WALDECK = "Waldeck-Frankenberg"
 SHORT_TTL_PORT, SHORT_TTL_S = 9401, 20
-ANALYSIS_PAGES = ["Übersicht", "Gebietskörperschaft", "Zielerreichung", "Zeitreihe", "Export", "Methodik & Quellen"]
+ANALYSIS_PAGES = [
+    "Übersicht",
+    "Gebietskörperschaft",
+    "Zielerreichung",
+    "Berichtseingang",
+    "Zeitreihe",
+    "Export",
+    "Methodik & Quellen",
+]
 DATA_PAGES = ["Daten hochladen", "Zielvereinbarung einlesen", "Verlauf"]
 
 
@@ -115,7 +123,15 @@ def test_a_district_user_sees_no_other_district_on_any_page_or_file(app: str, pa
     assert WALDECK in page.locator("h1").first.inner_text()
     # Every other district by its full label ("Kassel" alone is also the Regierungsbezirk Waldeck-Frankenberg is in).
     others = [label for label in load_districts()["label"] if label != WALDECK]
-    for path in ("/", "/zielerreichung", "/zeitreihe", "/gebietskoerperschaft", "/export", "/vergleich"):
+    for path in (
+        "/",
+        "/zielerreichung",
+        "/berichtseingang",
+        "/zeitreihe",
+        "/gebietskoerperschaft",
+        "/export",
+        "/vergleich",
+    ):
         page.goto(app + path)
         page.wait_for_selector("h1", timeout=30_000)
         page.wait_for_load_state("networkidle")
