@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from aqb_data.paths import REPORTING_CALENDAR
+from aqb_data.paths import PROJECT_ROOT, REPORTING_CALENDAR
 
 CALENDAR_ENV = "AQB_BERICHTSKALENDER"
 DEFAULT_STICHTAGE: tuple[tuple[int, int], ...] = ((3, 31), (6, 30), (9, 30), (12, 31))  # (month, day)
@@ -224,7 +224,15 @@ def parse_calendar(text: str, path: Path) -> ReportingCalendar:
                 "[jahre.2025]."
             )
         years[int(key)] = _rule(path, text, f"jahre.{key}", table, default, int(key))
-    return ReportingCalendar(default, years, str(path))
+    return ReportingCalendar(default, years, _shown(path))
+
+
+def _shown(path: Path) -> str:
+    """The file as the pages name it: relative to the project for the shipped one, else as configured."""
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
 
 
 def calendar_path() -> Path:
