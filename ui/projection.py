@@ -34,7 +34,7 @@ def _interval_text(row: object) -> str:
 def _summary(data: AqbData, selection: ind.Selection, as_of: date) -> None:
     """Three cards and the sentence for the whole selection."""
     row = scope_projection(data, selection, as_of)
-    cols = st.columns(3)
+    cols = st.columns([2, 3, 2])  # the interval, two amounts, needs the widest column
     cols[0].metric(
         "voraussichtlich verausgabt",
         format_eur(row["projected_eur"]),
@@ -58,6 +58,8 @@ def _summary(data: AqbData, selection: ind.Selection, as_of: date) -> None:
 
 def _table(data: AqbData, selection: ind.Selection, level: str, as_of: date) -> None:
     view = projection_view(data, selection, level, as_of)
+    if view.frame["projected_eur"].isna().all():
+        return  # nothing reported yet: the sentence above says so; a table of "–" would add nothing
     table(view.frame, view.columns, view.title, data=data, view=selection, provenance=view.shown)
 
 

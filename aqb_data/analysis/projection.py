@@ -571,17 +571,18 @@ def spending_paths(data: AqbData, selection: Selection, as_of: date | None = Non
     path = (cents.astype("float64") / 100).rename("spent_eur").reset_index().rename(columns={"day_of": "as_of"})
     path = path.assign(kind=REPORTED, low_eur=np.nan, high_eur=np.nan)
     if as_of is not None and not path[path["year"] == year].empty:
-        land = projection(data, selection, "land", as_of).iloc[0]
+        # The same projection and interval the pages and the pack show for the selection (district, RB or Land).
+        scope = scope_projection(data, selection, as_of)
         last = path.index[(path["year"] == year) & (path["as_of"] == path.loc[path["year"] == year, "as_of"].max())]
         path.loc[last, ["low_eur", "high_eur"]] = path.loc[last, "spent_eur"].iloc[0]
-        if pd.notna(land["projected_eur"]) and pd.Timestamp(as_of) < pd.Timestamp(year, 12, 31):
+        if pd.notna(scope["projected_eur"]) and pd.Timestamp(as_of) < pd.Timestamp(year, 12, 31):
             end = {
                 "year": year,
                 "as_of": pd.Timestamp(year, 12, 31),
-                "spent_eur": land["projected_eur"],
+                "spent_eur": scope["projected_eur"],
                 "kind": PROJECTED,
-                "low_eur": land["low_eur"],
-                "high_eur": land["high_eur"],
+                "low_eur": scope["low_eur"],
+                "high_eur": scope["high_eur"],
             }
             path = pd.concat([path, pd.DataFrame([end])], ignore_index=True)
     if path.empty:

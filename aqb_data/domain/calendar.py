@@ -13,8 +13,9 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 from aqb_data.paths import PROJECT_ROOT, REPORTING_CALENDAR
 
@@ -24,6 +25,7 @@ DEFAULT_DUE_DAYS = 30
 DEFAULT_SOURCE = "Standardkalender (31.03., 30.06., 30.09., 31.12.; fällig 30 Tage danach)"
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})?\s*$")
 _DUE_DAYS_LIMIT = 366
+_SHOWN_LIMIT = 80  # characters of a value a message repeats: a hostile file must not make a 100 KB warning
 
 
 class CalendarError(ValueError):
@@ -69,6 +71,16 @@ class ReportingCalendar:
         return reports
 
 
+def _shown_value(value: object) -> str:
+    """`value` as a message shows it: at most `_SHOWN_LIMIT` characters, longer ones cut with "…"."""
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except (RecursionError, ValueError):  # a list nested deeper than Python prints, an int too long to print
+        text = "[[[…"
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text)  # a line break inside a value would break the message apart
+    return text if len(text) <= _SHOWN_LIMIT else text[: _SHOWN_LIMIT - 1] + "…"
+
+
 def _where(path: Path, text: str, section: str, key: str) -> str:
     """`Zeile N, Schlüssel „section.key“` for the line that sets `key` inside `[section]` (line unknown: the key)."""
     current = ""
@@ -79,8 +91,8 @@ def _where(path: Path, text: str, section: str, key: str) -> str:
             current = header.group(1).replace('"', "").replace(" ", "")
             continue
         if current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", stripped):
-            return f"{path}, Zeile {number}, Schlüssel „{section}.{key}“"
-    return f"{path}, Schlüssel „{section}.{key}“"
+            return f"{path}, Zeile {number}, Schlüssel „{_shown_value(f'{section}.{key}')}“"
+    return f"{path}, Schlüssel „{_shown_value(f'{section}.{key}')}“"
 
 
 def _day_month(value: object, year: int | None) -> tuple[int, int] | None:
@@ -101,7 +113,9 @@ def _day_month(value: object, year: int | None) -> tuple[int, int] | None:
 
 
 def _due_date(value: object) -> date | None:
-    """A due date from "31.01.2026" or a TOML date; None if it is neither."""
+    """A due date from "31.01.2026" or a TOML date; None if it is neither (a TOML date-time is no due date)."""
+    if isinstance(value, datetime):
+        return None
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
@@ -120,7 +134,7 @@ def _rule(path: Path, text: str, section: str, table: object, base: Rule, year: 
     if not isinstance(table, dict):
         raise CalendarError(
             f"Berichtskalender {path}: „[{section}]“ muss eine Tabelle mit stichtage, frist_tage oder fristen sein, "
-            f"nicht „{table}“."
+            f"nicht „{_shown_value(table)}“."
         )
     unknown = sorted(set(table) - {"stichtage", "frist_tage", "fristen"})
     if unknown:
@@ -132,32 +146,39 @@ def _rule(path: Path, text: str, section: str, table: object, base: Rule, year: 
     if "stichtage" in table:
         values = table["stichtage"]
         if not isinstance(values, list) or not values:
+            where = _where(path, text, section, "stichtage")
             raise CalendarError(
-                f"Berichtskalender {_where(path, text, section, 'stichtage')}: „{values}“ ist keine Liste von "
-                'Stichtagen; erwartet wird z. B. ["30.06.", "31.12."].'
+                f"Berichtskalender {where}: „{_shown_value(values)}“ ist keine Liste von Stichtagen; erwartet wird "
+                'z. B. ["30.06.", "31.12."].'
             )
         parsed = []
         for value in values:
             day = _day_month(value, year)
             if day is None:
+                where = _where(path, text, section, "stichtage")
                 raise CalendarError(
-                    f"Berichtskalender {_where(path, text, section, 'stichtage')}: „{value}“ ist kein Stichtag; "
+                    f"Berichtskalender {where}: „{_shown_value(value)}“ ist kein Stichtag; "
                     "erwartet wird ein Tag im Format TT.MM. (z. B. „30.06.“), den es in jedem Jahr gibt."
                 )
             parsed.append(day)
-        if len(set(parsed)) != len(parsed):
-            raise CalendarError(
-                f"Berichtskalender {_where(path, text, section, 'stichtage')}: ein Stichtag steht doppelt in "
-                f"„{values}“; erwartet wird jeder Tag einmal."
-            )
+        seen: set[tuple[int, int]] = set()
+        for value, day in zip(values, parsed, strict=True):
+            if day in seen:  # name the repeated day only: the list itself may be thousands of entries long
+                where = _where(path, text, section, "stichtage")
+                raise CalendarError(
+                    f"Berichtskalender {where}: der Stichtag „{_shown_value(value)}“ "
+                    "steht mehr als einmal in der Liste; erwartet wird jeder Tag einmal."
+                )
+            seen.add(day)
         stichtage = tuple(sorted(parsed))
     due_days = base.due_days
     if "frist_tage" in table:
         value = table["frist_tage"]
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _DUE_DAYS_LIMIT:
+            where = _where(path, text, section, "frist_tage")
             raise CalendarError(
-                f"Berichtskalender {_where(path, text, section, 'frist_tage')}: „{value}“ ist keine Frist; erwartet "
-                f"wird eine ganze Zahl von Tagen nach dem Stichtag (0 bis {_DUE_DAYS_LIMIT})."
+                f"Berichtskalender {where}: „{_shown_value(value)}“ ist keine Frist; "
+                f"erwartet wird eine ganze Zahl von Tagen nach dem Stichtag (0 bis {_DUE_DAYS_LIMIT})."
             )
         due_days = value
     due: dict[tuple[int, int], date] = {}
@@ -168,49 +189,66 @@ def _rule(path: Path, text: str, section: str, table: object, base: Rule, year: 
             if year is None
             else 'eine Tabelle Stichtag = Fälligkeitstag, z. B. { "30.06." = "15.08.2025" }'
         )
-        raise CalendarError(
-            f"Berichtskalender {_where(path, text, section, 'fristen')}: „{fristen}“; erwartet: {expected}."
-        )
+        where = _where(path, text, section, "fristen")
+        raise CalendarError(f"Berichtskalender {where}: „{_shown_value(fristen)}“; erwartet: {expected}.")
     for key, value in fristen.items():
         day = _day_month(key, year)
         if day is None or day not in stichtage:
+            where = _where(path, text, section, "fristen")
             raise CalendarError(
-                f"Berichtskalender {_where(path, text, section, 'fristen')}: „{key}“ ist keiner der Stichtage des "
+                f"Berichtskalender {where}: „{_shown_value(key)}“ ist keiner der Stichtage des "
                 f"Jahres ({', '.join(f'{d:02d}.{m:02d}.' for m, d in stichtage)})."
             )
         when = _due_date(value)
         if when is None or year is None or when < date(year, *day):
+            # A TOML date-time is also a date; said apart, since "15.08.2025 10:00" looks like a due day.
+            why = " (er hat eine Uhrzeit)" if isinstance(value, datetime) else ""
             raise CalendarError(
-                f"Berichtskalender {_where(path, text, section, 'fristen')}: „{value}“ (für {key}) ist kein "
-                "Fälligkeitstag; erwartet wird ein Datum TT.MM.JJJJ am oder nach dem Stichtag."
+                f"Berichtskalender {_where(path, text, section, 'fristen')}: „{_shown_value(value)}“ "
+                f"(für {_shown_value(key)}) ist kein Fälligkeitstag{why}; erwartet wird ein Datum ohne Uhrzeit am oder "
+                "nach dem Stichtag, TT.MM.JJJJ (z. B. „15.08.2025“) oder 2025-08-15."
             )
         due[day] = when
     return Rule(stichtage, due_days, due)
+
+
+def _syntax_error(text: str, path: Path, error: tomllib.TOMLDecodeError) -> NoReturn:
+    """Raise the CalendarError for a TOML syntax error: file, line, column and the line as written."""
+    place = re.search(r"at line (\d+), column (\d+)", str(error))
+    if place:
+        number = int(place.group(1))
+        lines = text.splitlines()
+        shown = lines[number - 1].strip() if number <= len(lines) else ""
+        raise CalendarError(
+            f"Berichtskalender {path}, Zeile {number}, Spalte {place.group(2)}: „{_shown_value(shown)}“ ist kein "
+            'gültiges TOML; erwartet wird z. B. stichtage = ["30.06.", "31.12."] oder frist_tage = 30.'
+        ) from None
+    raise CalendarError(
+        f"Berichtskalender {path}: am Ende der Datei unvollständig (eine Klammer oder ein Anführungszeichen "
+        "fehlt); erwartet wird gültiges TOML."
+    ) from None
 
 
 def parse_calendar(text: str, path: Path) -> ReportingCalendar:
     """The calendar in the TOML `text` of the file `path` (CalendarError, in German, if it cannot be used)."""
     try:
         settings = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        place = re.search(r"at line (\d+), column (\d+)", str(error))
-        if place:
-            number = int(place.group(1))
-            lines = text.splitlines()
-            shown = lines[number - 1].strip() if number <= len(lines) else ""
-            raise CalendarError(
-                f"Berichtskalender {path}, Zeile {number}, Spalte {place.group(2)}: „{shown}“ ist kein gültiges "
-                'TOML; erwartet wird z. B. stichtage = ["30.06.", "31.12."] oder frist_tage = 30.'
-            ) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
         raise CalendarError(
-            f"Berichtskalender {path}: am Ende der Datei unvollständig (eine Klammer oder ein Anführungszeichen "
-            "fehlt); erwartet wird gültiges TOML."
+            f"Berichtskalender {path}: Listen oder Tabellen sind zu tief verschachtelt; erwartet wird z. B. "
+            'stichtage = ["30.06.", "31.12."].'
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        _syntax_error(text, path, error)
+    except ValueError:  # an integer longer than Python converts (4.300 digits)
+        raise CalendarError(
+            f"Berichtskalender {path}: eine Zahl ist zu lang; erwartet wird z. B. frist_tage = 30."
         ) from None
     unknown = sorted(set(settings) - {"standard", "jahre"})
     if unknown:
         raise CalendarError(
-            f"Berichtskalender {path}: unbekannter Abschnitt „{unknown[0]}“; erwartet werden [standard] und "
-            "[jahre.JJJJ]."
+            f"Berichtskalender {path}: unbekannter Abschnitt „{_shown_value(unknown[0])}“; erwartet werden [standard] "
+            "und [jahre.JJJJ]."
         )
     default = _rule(path, text, "standard", settings.get("standard", {}), Rule(), None)
     years: dict[int, Rule] = {}
@@ -220,8 +258,8 @@ def parse_calendar(text: str, path: Path) -> ReportingCalendar:
     for key, table in given.items():
         if not re.fullmatch(r"\d{4}", key) or not 2000 <= int(key) <= 2100:
             raise CalendarError(
-                f"Berichtskalender {path}: „[jahre.{key}]“ nennt kein Jahr; erwartet wird [jahre.JJJJ], z. B. "
-                "[jahre.2025]."
+                f"Berichtskalender {path}: „[jahre.{_shown_value(key)}]“ nennt kein Jahr; erwartet wird [jahre.JJJJ], "
+                "z. B. [jahre.2025]."
             )
         years[int(key)] = _rule(path, text, f"jahre.{key}", table, default, int(key))
     return ReportingCalendar(default, years, _shown(path))

@@ -223,13 +223,15 @@ ACHIEVEMENT_COLUMNS: Columns = {
 _DATES = ("first_as_of", "last_as_of")
 DISTRICT_ACHIEVEMENT_COLUMNS: Columns = {
     "status": ACHIEVEMENT_COLUMNS["status"],
+    # In the wide district table the flag stands beside the status it qualifies, visible without scrolling.
+    "report_flag": ACHIEVEMENT_COLUMNS["report_flag"],
     "budget_status": ("Status ggü. § 4", status_text),
     "spending_rate": ACHIEVEMENT_COLUMNS["spending_rate"],
     "expected_rate": ACHIEVEMENT_COLUMNS["expected_rate"],
     "deviation": ACHIEVEMENT_COLUMNS["deviation"],
     "budget_spent_share": ("Abfluss ggü. § 4", format_percent),
     "budget_gap_eur": ("Rückstand zum § 4-Pfad", format_eur_cents),
-    **{name: spec for name, spec in list(ACHIEVEMENT_COLUMNS.items())[4:] if name not in _DATES},
+    **{name: spec for name, spec in list(ACHIEVEMENT_COLUMNS.items())[4:] if name not in (*_DATES, "report_flag")},
     "budget_eur": ("Haushaltsmittel", format_eur),
     # Which version of the budget the § 4 columns are judged against (as signed, or an amendment in force).
     "budget_version": ("Fassung § 4", None),

@@ -6,6 +6,8 @@ an analyst should look. Each warning points at the cell, as the file names it.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from aqb_data.domain import values
@@ -147,8 +149,34 @@ def _stored_look_alikes(result: WorkbookResult, context: AqbData | None, at: _Lo
     return problems
 
 
-def plausibility_problems(result: WorkbookResult, context: AqbData | None = None) -> list[Problem]:
-    """Warnings for implausible figures in a read workbook; `context` is the data stored so far."""
+def _received_problem(
+    received: pd.Timestamp, as_of: pd.Timestamp, position: int, today: date, at: _Locator
+) -> Problem | None:
+    """A day received after `today` or before the report's own Stichtag: Berichtseingang would then call a report
+    whose figures are used missing, or received before there was anything to report."""
+    if pd.isna(received):
+        return None  # left empty: the store takes the day of the import
+    if received.date() > today:
+        expected = (
+            f"Der Eingangstag liegt nach dem heutigen Tag ({format_date(today)}); bis dahin zählt der Bericht im "
+            "Berichtseingang als fehlend, obwohl seine Zahlen schon verwendet werden"
+        )
+    elif received < as_of:
+        expected = (
+            f"Der Eingangstag liegt vor dem Stichtag des Berichts ({format_date(as_of)}); "
+            "ein Bericht kann frühestens an seinem Stichtag eingehen"
+        )
+    else:
+        return None
+    return at.warn("progress", position, "received", format_date(received), expected)
+
+
+def plausibility_problems(
+    result: WorkbookResult, context: AqbData | None = None, today: date | None = None
+) -> list[Problem]:
+    """Warnings for implausible figures in a read workbook; `context` is the data stored so far, `today` the day of
+    the check (default: the current day)."""
+    today = today or date.today()
     at = _Locator(result)
     problems: list[Problem] = []
     projects, progress = result.tables["projects"], result.tables["progress"]
@@ -204,6 +232,9 @@ def plausibility_problems(result: WorkbookResult, context: AqbData | None = None
             if row.as_of.year != row.year:
                 expected = f"Der Stichtag liegt nicht im Jahr {row.year}"
                 problems.append(at.warn("progress", position, "as_of", format_date(row.as_of), expected))
+            received = _received_problem(row.received, row.as_of, position, today, at)
+            if received is not None:
+                problems.append(received)
             other = None
             if key not in known:
                 spellings = _spellings(all_projects) if spellings is None else spellings

@@ -20,6 +20,7 @@ from aqb_data.analysis.projection import (
     known_at,
     projection,
     ratio_interval,
+    scope_projection,
     spending_paths,
 )
 from aqb_data.read.files import bundled_data
@@ -201,3 +202,17 @@ def test_the_backtest_command_prints_the_table_in_german(fresh_db: Path, capsys:
     assert "Mittlere Abweichung (MAPE)" in out and "Intervall traf (Soll 80 %)" in out
     assert f"{first['mape'] * 100:.1f} %".replace(".", ",") in out
     assert "nan" not in out
+
+
+def test_the_spending_path_ends_in_the_same_projection_and_interval_as_the_pages_for_a_district() -> None:
+    """Zeitreihe's band for one district is the district's own interval (as on Zielerreichung and in the pack),
+    not the Land's spread scaled down."""
+    data = bundled_data()
+    for selection in (Selection(2025, ags="06636"), Selection(2025, regierungsbezirk="Kassel"), Selection(2025)):
+        end = spending_paths(data, selection, date(2025, 9, 30)).iloc[-1]
+        shown = scope_projection(data, selection, date(2025, 9, 30))
+        assert (end["spent_eur"], end["low_eur"], end["high_eur"]) == (
+            shown["projected_eur"],
+            shown["low_eur"],
+            shown["high_eur"],
+        )

@@ -261,7 +261,7 @@ def test_land_pack_covers_all_26_districts(land: Opened, data: AqbData) -> None:
         "Haushaltsmittel je Gebietskörperschaft 2025 (Fortsetzung)",
     ]
     status = [i for i, t in enumerate(titles) if re.fullmatch(r"Zielerreichung zum Stichtag [\d.]+( \(\d/\d\))?", t)]
-    assert len(budgets) == 2 and status
+    assert len(budgets) == 3 and status
     labels = set(load_districts()["label"])
     assert len(labels) == 26
     for slides in (budgets, status):

@@ -200,9 +200,10 @@ def test_the_data_date_names_one_day_a_span_or_no_report() -> None:
 
 def test_the_achievement_view_of_districts_shows_the_budget_beside_the_plan() -> None:
     view = achievement_view(_data(), Selection(YEAR), "district", date(2025, 6, 30))
-    assert view.headings[:8] == [
+    assert view.headings[:9] == [
         "Gebietskörperschaft",
         "Status",
+        "Bericht",  # "⚠ Bericht vom …" beside the status it qualifies
         "Status ggü. § 4",
         "Mittelabfluss",
         "erwartet",

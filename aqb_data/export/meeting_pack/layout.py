@@ -158,10 +158,13 @@ def numeric_columns(frame: pd.DataFrame) -> list[bool]:
 NO_WRAP_WIDTH = 1.4  # inches: a column whose longest text is shorter never wraps
 
 
+_SLACK = 2 * PAD_X + 0.04  # a cell's padding and a little air, in inches
+
+
 def _column_extent(frame: pd.DataFrame, size_pt: float) -> tuple[list[float], list[float]]:
     """Per column the width (inches) of its longest text unbroken, and the narrowest it may get: its longest
     word, or all of it for numbers and short texts (a status or an amount is never broken)."""
-    slack = 2 * PAD_X + 0.04
+    slack = _SLACK
     natural, minimum = [], []
     for column, numeric in zip(frame.columns, numeric_columns(frame), strict=True):
         cells = [str(v) for v in frame[column]]
@@ -180,8 +183,14 @@ def table_width(frame: pd.DataFrame, size_pt: float) -> float:
 
 def column_widths(frame: pd.DataFrame, width_in: float, size_pt: float) -> list[float]:
     """Column widths that fill `width_in`: every column as wide as its text if there is room; else the long
-    texts wrap, but no column is narrower than its longest word (while that is possible)."""
+    texts wrap, but no column is narrower than its longest word (while that is possible). One overlong word (a
+    pasted link in a note) claims at most a third of the width and is broken across lines, so that the other
+    columns keep room for their padding."""
     natural, minimum = _column_extent(frame, size_pt)
+    # A column of long text (not a number or a short word, which never break) is never forced wider than a third.
+    minimum = [
+        m if n - _SLACK <= NO_WRAP_WIDTH else min(m, width_in / 3) for m, n in zip(minimum, natural, strict=True)
+    ]
     if sum(natural) <= width_in:
         extra = width_in - sum(natural)
         return [n + extra * n / sum(natural) for n in natural]
