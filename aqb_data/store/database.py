@@ -1295,7 +1295,7 @@ def seed_demo(store: Store) -> ImportRecord | None:
     return record
 
 
-DEMO_NOTES_AUTHOR = "Demodaten (synthetisch)"
+DEMO_NOTES_AUTHOR = "Demo-Datensatz"  # the page adds "Demodaten (synthetisch)" to every demo note
 
 
 def open_store(

@@ -270,7 +270,7 @@ def test_a_new_database_holds_the_demos_synthetic_notes_in_its_demo_import(tmp_p
     assert store.history()[0].describe().endswith("Notizen: 8 neu")
     notes = store.notes(2025)
     assert len(notes) == 8 and notes["demo"].all()
-    assert set(notes["created_by"]) == {"Demodaten (synthetisch)"}
+    assert set(notes["created_by"]) == {"Demo-Datensatz"}
     werra = notes[notes["ags"] == "06636"]
     assert werra["text"].iloc[0].startswith("Umsetzungsbericht zum 30.09.2025 nachreichen")
     assert sorted(notes["status"].dropna()) == ["erledigt", "erledigt", "offen", "offen", "offen"]
