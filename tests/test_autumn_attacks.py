@@ -24,6 +24,7 @@ from aqb_data.domain.calendar import CALENDAR_ENV, DEFAULT_STICHTAGE, calendar_o
 from aqb_data.domain.districts import district_label
 from aqb_data.domain.formatting import safe_file_stem
 from aqb_data.domain.notes import NoteError, NoteKind, clean_text
+from aqb_data.domain.problems import Severity
 from aqb_data.export.meeting_pack import Pack, Slide, batch
 from aqb_data.export.tables import table_xlsx
 from aqb_data.present.notes import NOTES_FRAME_COLUMNS, notes_frame
@@ -88,6 +89,30 @@ def test_the_reporting_page_with_a_calendar_that_is_a_directory_warns_and_counts
     warning = next(w.value for w in at.warning if "Berichtskalender" in w.value)
     assert "nicht lesbar" in warning and "Deshalb gilt hier der Standardkalender" in warning
     assert any("31.03.2025 (fällig 30.04.2025)" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (hostile.DATETIME_DUE, "„2025-08-15 10:00:00“ (für 30.06.) ist kein Fälligkeitstag (er hat eine Uhrzeit)"),
+        (hostile.DEEP_NESTING, "Listen oder Tabellen sind zu tief verschachtelt"),
+    ],
+    ids=["datetime_due", "deep_nesting"],
+)
+def test_a_calendar_with_a_date_time_due_or_deep_nesting_gives_a_german_message_not_a_traceback(
+    text: str, said: str, tmp_path: Path
+) -> None:
+    path = _calendar_file(tmp_path, text)
+    calendar, problem = calendar_or_default(path)  # was: TypeError / RecursionError
+    assert problem is not None and problem.startswith(f"Berichtskalender {path}") and said in problem
+    assert [r.as_of for r in calendar.expected(2025)] == DEFAULT_DAYS
+
+
+def test_a_calendar_message_does_not_repeat_ten_thousand_values(tmp_path: Path) -> None:
+    path = _calendar_file(tmp_path, hostile.CALENDARS["ten_thousand_stichtage"])
+    _, problem = calendar_or_default(path)
+    assert problem is not None and len(problem) < 2_000  # was 100.210 characters in one warning
+    assert "der Stichtag „30.06.“ steht mehr als einmal in der Liste" in problem
 
 
 # --- the sheet „Änderungen“ --------------------------------------------------------------------------------------
@@ -274,6 +299,23 @@ def _one_report(received: str, project: str = "Werkstatt") -> object:
             "amendments": data.amendments,
         }
     )
+
+
+@pytest.mark.parametrize(
+    ("received", "said"),
+    [
+        ("15.07.2099", "Wert „15.07.2099“ – Der Eingangstag liegt nach dem heutigen Tag"),
+        ("02.01.2025", "Wert „02.01.2025“ – Der Eingangstag liegt vor dem Stichtag des Berichts (30.06.2025)"),
+    ],
+    ids=["future", "before_stichtag"],
+)
+def test_a_day_received_in_the_future_or_before_the_stichtag_is_warned_at_upload(
+    received: str, said: str, fresh_db: Path
+) -> None:
+    check = check_upload(hostile.received_workbook([received]), "bericht.xlsx", open_store(fresh_db))
+    flagged = [p for p in check.problems if "Eingegangen am" in p.text()]
+    assert [p.severity for p in flagged] == [Severity.WARNING] and said in flagged[0].text()
+    assert not any(p.severity is Severity.ERROR for p in check.problems)  # a warning: the report can still be stored
 
 
 # --- reminders ------------------------------------------------------------------------------------------------

@@ -106,3 +106,65 @@ def test_a_broken_file_falls_back_to_the_default_calendar_and_says_why(tmp_path:
     assert _days(calendar, 2025) == _days(ReportingCalendar(), 2025)
     assert problem is not None and "„30.06.“ ist keine Liste von Stichtagen" in problem
     assert calendar_or_default(REPORTING_CALENDAR)[1] is None
+
+
+def test_a_due_date_with_a_time_of_day_is_refused_naming_line_key_value_and_the_format(tmp_path: Path) -> None:
+    path = _file(tmp_path, '[jahre.2025]\nstichtage = ["30.06."]\nfristen = { "30.06." = 2025-08-15T10:00:00 }\n')
+    with pytest.raises(CalendarError) as error:
+        load_calendar(path)
+    assert str(error.value) == (
+        f"Berichtskalender {path}, Zeile 3, Schlüssel „jahre.2025.fristen“: „2025-08-15 10:00:00“ (für 30.06.) ist "
+        "kein Fälligkeitstag (er hat eine Uhrzeit); erwartet wird ein Datum ohne Uhrzeit am oder nach dem Stichtag, "
+        "TT.MM.JJJJ (z. B. „15.08.2025“) oder 2025-08-15."
+    )
+    # The same day as a TOML date (without time) is a due date.
+    plain = _file(tmp_path, '[jahre.2025]\nstichtage = ["30.06."]\nfristen = { "30.06." = 2025-08-15 }\n')
+    assert _days(load_calendar(plain), 2025) == [(date(2025, 6, 30), date(2025, 8, 15))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[standard]\nstichtage = " + "[" * 5_000 + "]" * 5_000 + "\n",
+        "[standard]\nfristen = " + "{ a = " * 3_000 + "1" + " }" * 3_000 + "\n",
+    ],
+    ids=["arrays", "inline_tables"],
+)
+def test_nesting_deeper_than_python_reads_is_refused_in_german(tmp_path: Path, text: str) -> None:
+    path = _file(tmp_path, text)
+    with pytest.raises(CalendarError, match="Listen oder Tabellen sind zu tief verschachtelt"):
+        load_calendar(path)
+
+
+def test_a_number_too_long_to_read_is_refused_in_german(tmp_path: Path) -> None:
+    with pytest.raises(CalendarError, match="eine Zahl ist zu lang; erwartet wird z. B. frist_tage = 30"):
+        load_calendar(_file(tmp_path, "[standard]\nfrist_tage = " + "9" * 5_000 + "\n"))
+
+
+def test_a_repeated_stichtag_is_named_as_written_without_the_list(tmp_path: Path) -> None:
+    days = ", ".join(['"30.06."', '"31.12."'] + ['"31.03."'] * 5_000 + ['"30.06.2025"'])
+    with pytest.raises(CalendarError) as error:
+        load_calendar(_file(tmp_path, f"[jahre.2025]\nstichtage = [{days}]\n"))
+    message = str(error.value)
+    assert "Zeile 2, Schlüssel „jahre.2025.stichtage“: der Stichtag „31.03.“ steht mehr als einmal in der Liste" in (
+        message
+    )
+    assert message.count("31.03.") == 1 and len(message) < 300
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ('[standard]\nstichtage = ["' + "3" * 500 + '"]\n', "„" + "3" * 79 + "…“ ist kein Stichtag"),
+        ("[standard]\n" + "k" * 500 + " = 1\n", "Schlüssel „standard." + "k" * 70 + "…“: unbekannter Schlüssel"),
+        ("[standard]\nstichtage = [" + "x" * 5_000 + "]\n", "„stichtage = [" + "x" * 66 + "…“ ist kein gültiges"),
+        ('[standard]\nstichtage = ["30.06.\\n\\n# Überschrift"]\n', "„30.06. # Überschrift“ ist kein Stichtag"),
+    ],
+    ids=["stichtag", "key", "toml_line", "line_breaks"],
+)
+def test_a_value_in_a_message_is_cut_at_80_characters_and_kept_on_one_line(
+    tmp_path: Path, text: str, shown: str
+) -> None:
+    with pytest.raises(CalendarError) as error:
+        load_calendar(_file(tmp_path, text))
+    assert shown in str(error.value) and "\n" not in str(error.value) and len(str(error.value)) < 400

@@ -1,5 +1,7 @@
 """Plausibility warnings: located at the cell, never blocking, also against the stored data."""
 
+from datetime import date
+
 from aqb_data.domain.problems import Severity
 from aqb_data.paths import DEMO_WORKBOOK
 from aqb_data.read.files import bundled_data
@@ -22,10 +24,10 @@ PROGRESS_HEADINGS = [
 ]
 
 
-def warnings(sheets: dict, context=None) -> list[str]:
+def warnings(sheets: dict, context=None, today: date | None = None) -> list[str]:
     result = read_workbook(make_workbook(sheets), "bericht.xlsx")
     assert result.errors == []
-    problems = plausibility_problems(result, context)
+    problems = plausibility_problems(result, context, today)
     assert all(p.severity is Severity.WARNING and p.kind == "Plausibilität" for p in problems)
     return [p.text() for p in problems]
 
@@ -99,3 +101,34 @@ def test_a_lower_budget_alone_is_checked_against_the_stored_plans() -> None:
     )
     assert len(texts) == 1
     assert "(Zelle C2): Wert „1.000,00 €“ – Die gespeicherten geplanten Mittel von Kassel (Stadt) 2025" in texts[0]
+
+
+def test_a_day_received_after_the_check_day_or_before_the_stichtag_is_flagged_at_its_cell() -> None:
+    texts = warnings(
+        {
+            "Projekte": [PROJECT_HEADINGS, [2025, WALDECK, 1, "AVIA", 80_000]],
+            "Umsetzungsstand": [
+                [*PROGRESS_HEADINGS, "Eingegangen am"],
+                [2025, WALDECK, "AVIA", "31.03.2025", 10_000, 10, 4, 2, 1, "15.10.2025"],  # after the check day
+                [2025, WALDECK, "AVIA", "30.06.2025", 20_000, 10, 4, 2, 1, "02.01.2025"],  # before its Stichtag
+                [2025, WALDECK, "AVIA", "30.09.2025", 30_000, 10, 4, 2, 1, "30.09.2025"],  # on its Stichtag: fine
+                [2025, WALDECK, "AVIA", "31.12.2024", 5_000, 10, 4, 2, 1, None],  # empty: the day of the import
+            ],
+        },
+        today=date(2025, 10, 14),
+    )
+    received = [t for t in texts if "Eingegangen am" in t]
+    assert received == [
+        "Warnung: bericht.xlsx, Blatt „Umsetzungsstand“, Zeile 2, Spalte „Eingegangen am“ (Zelle J2): Wert "
+        "„15.10.2025“ – Der Eingangstag liegt nach dem heutigen Tag (14.10.2025); bis dahin zählt der Bericht im "
+        "Berichtseingang als fehlend, obwohl seine Zahlen schon verwendet werden",
+        "Warnung: bericht.xlsx, Blatt „Umsetzungsstand“, Zeile 3, Spalte „Eingegangen am“ (Zelle J3): Wert "
+        "„02.01.2025“ – Der Eingangstag liegt vor dem Stichtag des Berichts (30.06.2025); ein Bericht kann "
+        "frühestens an seinem Stichtag eingehen",
+    ]
+    assert len(texts) == 3  # and the Stichtag 31.12.2024 outside the year 2025
+
+
+def test_the_demo_reports_were_all_received_after_their_stichtag_and_by_the_day_of_its_screenshots() -> None:
+    problems = plausibility_problems(read_workbook(DEMO_WORKBOOK), today=date(2025, 11, 15))
+    assert not [p for p in problems if p.column == "Eingegangen am"]
