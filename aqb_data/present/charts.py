@@ -26,6 +26,7 @@ from aqb_data.analysis.indicators import (
     allocation_by_measure_type,
     measure_label,
 )
+from aqb_data.analysis.reporting import STALE_SYMBOL
 from aqb_data.domain.dataset import AqbData, kept, memoised
 from aqb_data.domain.formatting import (
     format_eur,
@@ -312,6 +313,11 @@ def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go
     shown = frame.dropna(subset=["deviation"]).sort_values("deviation")
     names = [plain_text(label) for label in shown["unit_label"]]  # projects' names come from the files
     labels = [f"{STATUS_SYMBOL[s]} {name}" for s, name in zip(shown["status"], names, strict=True)]
+    # A figure from a report older than the Stichtag says so on its bar too ("⚠ Bericht vom 30.06.2025").
+    flags = [
+        f" · {flag}" if isinstance(flag, str) and flag.startswith(STALE_SYMBOL) else ""
+        for flag in (shown["report_flag"] if "report_flag" in shown else [None] * len(shown))
+    ]
     fig = go.Figure(
         go.Bar(
             x=shown["deviation"] * 100,
@@ -319,8 +325,8 @@ def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go
             orientation="h",
             marker_color=[STATUS_COLOURS[s] for s in shown["status"]],
             text=[
-                f"{format_number(d * 100, 1)} Pp. · {s}"
-                for d, s in zip(shown["deviation"], shown["status"], strict=True)
+                f"{format_number(d * 100, 1)} Pp. · {s}{flag}"
+                for d, s, flag in zip(shown["deviation"], shown["status"], flags, strict=True)
             ],
             textposition="outside",
             cliponaxis=False,

@@ -188,6 +188,7 @@ DEVIATION_COLUMNS: Columns = {
     "spending_rate": ("Mittelabfluss", format_percent),
     "expected_rate": ("erwartet", format_percent),
     "deviation": ("Abweichung", format_points),
+    "report_flag": ("Bericht", None),
     "occupancy": ("Auslastung", format_percent),
 }
 PROJECT_COLUMNS: Columns = {
@@ -528,6 +529,8 @@ def deviation_cells(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
         "spending_rate": DEVIATION_COLUMNS["spending_rate"],
         "deviation": DEVIATION_COLUMNS["deviation"],
     }
+    if "stale" in shown and shown["stale"].any():  # only when a figure rests on an older report
+        columns["report_flag"] = DEVIATION_COLUMNS["report_flag"]
     return text_cells(shown, columns)
 
 

@@ -205,3 +205,21 @@ def test_the_flag_is_in_the_page_view_its_xlsx_and_the_slide_cells() -> None:
     assert slide.set_index("Gebietskörperschaft").loc["Fulda", "Bericht"] == "⚠ Bericht vom 30.06.2025"
     current = achievement_cells(achievement(_data(), Selection(Y), "district", JUNE), "Gebietskörperschaft")
     assert "Bericht" not in current.columns  # nothing older than the Stichtag: no extra column on the slide
+
+
+def test_the_deviation_chart_its_numbers_and_its_slide_say_which_bars_rest_on_an_older_report() -> None:
+    """Fulda's September figures come from its June report: its bar says so beside the status, the chart's
+    numbers and the slide's table carry the flag; Kassel's bar, on time, carries none."""
+    from aqb_data.present.charts import deviation_bars
+    from aqb_data.present.views import DEVIATION_COLUMNS, deviation_cells
+
+    data = _with_received(_data(), {})
+    frame = achievement(data, Selection(Y), "district", SEPTEMBER)
+    bars = deviation_bars(frame, "Abweichung").data[0]
+    texts = dict(zip(bars.y, bars.text, strict=True))
+    fulda = next(text for label, text in texts.items() if "Fulda" in label)
+    kassel = next(text for label, text in texts.items() if "Kassel" in label)
+    assert fulda.endswith(" · ⚠ Bericht vom 30.06.2025") and "⚠" not in kassel
+    assert DEVIATION_COLUMNS["report_flag"][0] == "Bericht"
+    cells = deviation_cells(frame, "Gebietskörperschaft").set_index("Gebietskörperschaft")
+    assert cells.loc[frame.loc[frame["unit"] == FULDA, "unit_label"].iloc[0], "Bericht"] == "⚠ Bericht vom 30.06.2025"
