@@ -60,7 +60,7 @@ if not selection.ags:
 name = ind.scope_label(selection)
 note = source_line(data, selection)
 st.title(f"{name} – {selection.year}")
-data_caption(data, selection.year)
+data_caption(data, selection.year, selection=selection)
 synthetic_notice(ind.synthetic_share(data, selection))
 
 agreement = ind.agreement(data, selection.year, selection.ags)

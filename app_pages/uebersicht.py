@@ -37,7 +37,7 @@ shown = overview_shown(selection)
 note = source_line(data, shown)
 
 st.title(f"Übersicht {selection.year} – {scope}")
-data_caption(data, selection.year)
+data_caption(data, selection.year, selection=selection)
 synthetic_notice(demo_share(data, shown))
 
 totals = ind.land_totals(data, selection)

@@ -236,8 +236,8 @@ def synthetic_notice(share: float) -> None:
         )
 
 
-def data_caption(data: AqbData, year: int, as_of: date | None = None) -> None:
-    """The data date (the chosen Stichtag, if the page has one) and the files the figures come from, under a
-    page's title."""
+def data_caption(data: AqbData, year: int, as_of: date | None = None, selection: Selection | None = None) -> None:
+    """The data date (the chosen Stichtag, if the page has one; else the latest report of the selection's
+    districts) and the files the figures come from, under a page's title."""
     files = ", ".join(escape_markdown(name) for name in data.files) or "–"
-    st.caption(f"Datenstand {year}: {data_status(data, year, as_of)} · Datei: {files}")
+    st.caption(f"Datenstand {year}: {data_status(data, year, as_of, selection)} · Datei: {files}")

@@ -90,17 +90,25 @@ def demo_share(data: AqbData, view: Selection | Shown) -> float:
     return synthetic / total if total else 0.0
 
 
-def data_status(data: AqbData, year: int | None, as_of: date | None = None) -> str:
-    """The data date in words: the chosen Stichtag, else the latest Stichtag of the year's (or all) reports,
-    or that there is none yet."""
+def data_status(data: AqbData, year: int | None, as_of: date | None = None, selection: Selection | None = None) -> str:
+    """The data date in words: the chosen Stichtag, else the latest Stichtag of the year's (or all) reports of
+    the selection's districts (all without one), or that there is none yet."""
+    if as_of is None and selection is not None and (selection.ags or selection.regierungsbezirk):
+        # A district that did not report at the latest Stichtag: its view rests on its own latest report.
+        progress = data.progress[data.progress["ags"].isin(selection.districts()["ags"])]
+        if year is not None:
+            progress = progress[progress["year"] == year]
+        latest = progress["as_of"].max()
+        as_of = None if pd.isna(latest) else latest.date()
+        return f"Stichtag {format_date(as_of)}" if as_of else "noch kein Umsetzungsbericht"
     as_of = as_of or data.data_date(year)
     return f"Stichtag {format_date(as_of)}" if as_of else "noch kein Umsetzungsbericht"
 
 
 def view_data_status(data: AqbData, view: Selection | Shown) -> str:
-    """`data_status` of a view: its chosen Stichtag, else the latest of its year."""
+    """`data_status` of a view: its chosen Stichtag, else the latest of its year and districts."""
     shown = _shown(view)
-    return data_status(data, shown.selection.year, shown.as_of)
+    return data_status(data, shown.selection.year, shown.as_of, shown.selection)
 
 
 @memoised

@@ -13,7 +13,15 @@ from streamlit.testing.v1 import AppTest
 
 from aqb_data.analysis import indicators as ind
 from aqb_data.analysis.achievement import achievement
-from aqb_data.analysis.provenance import DEMO_LABEL, Rows, Shown, demo_rows, demo_share, source_line
+from aqb_data.analysis.provenance import (
+    DEMO_LABEL,
+    Rows,
+    Shown,
+    demo_rows,
+    demo_share,
+    source_line,
+    view_data_status,
+)
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.formatting import format_change
 from aqb_data.domain.model import demo_mask
@@ -258,3 +266,18 @@ def test_a_new_project_list_alone_changes_which_reports_count_in_the_preview(tmp
     money = store.preview(_tables({"Projekte": [PROJECTS, [2025, GIESSEN, 1, "A", 1_000]]})).money_by_district()
     spent = money[money["Kennzahl"].str.startswith("Verausgabt")].iloc[0]
     assert (spent["vorher"], spent["nachher"]) == (200.75, 120.50)
+
+
+def test_the_data_date_follows_the_districts_the_view_shows() -> None:
+    """The Werra-Meißner-Kreis did not report at 30.09.2025: its view, its district page and its source lines
+    name its own latest report; Hessen's the latest of all; Waldeck-Frankenberg (no report yet) says so."""
+    from tests.ui.test_pages import open_app
+
+    data = bundled_data()
+    assert view_data_status(data, ind.Selection(2025)) == "Stichtag 30.09.2025"
+    assert view_data_status(data, ind.Selection(2025, ags="06636")) == "Stichtag 30.06.2025"
+    assert "Datenstand: Stichtag 30.06.2025" in source_line(data, ind.Selection(2025, ags="06636"))
+    assert view_data_status(data, ind.Selection(2025, ags="06635")) == "noch kein Umsetzungsbericht"
+    assert view_data_status(data, ind.Selection(2025, regierungsbezirk="Kassel")) == "Stichtag 30.09.2025"
+    at = open_app("app_pages/gebietskoerperschaft.py", jahr="2025", kreis="Werra-Meißner-Kreis")
+    assert at.caption[0].value.startswith("Datenstand 2025: Stichtag 30.06.2025")
