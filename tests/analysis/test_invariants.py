@@ -372,11 +372,22 @@ def draws_a_synthetic_row(data: AqbData, shown: Shown) -> bool:
     return False
 
 
-def expected_data_status(data: AqbData, year: int | None, as_of: date | None) -> str:
-    """The Datenstand a view names: its chosen Stichtag, else the latest report of its year."""
+# The Regierungsbezirk is the AGS's third digit (06 4…, 06 5…, 06 6…), independent of the project's table.
+REGION_DIGIT = {"Darmstadt": "4", "Gießen": "5", "Kassel": "6"}
+
+
+def expected_data_status(data: AqbData, selection: Selection, as_of: date | None) -> str:
+    """The Datenstand a view names: its chosen Stichtag, else the latest report of its year and districts."""
     if as_of is not None:
         return f"Stichtag {format_date(as_of)}"
-    days = [d for y, d in zip(data.progress["year"], data.progress["as_of"], strict=True) if year is None or y == year]
+
+    def shown(ags: str) -> bool:
+        if selection.ags:
+            return ags == selection.ags
+        return not selection.regierungsbezirk or ags[2] == REGION_DIGIT[selection.regierungsbezirk]
+
+    rows = zip(data.progress["year"], data.progress["ags"], data.progress["as_of"], strict=True)
+    days = [d for y, a, d in rows if (selection.year is None or y == selection.year) and shown(a)]
     return f"Stichtag {format_date(max(days).date())}" if days else "noch kein Umsetzungsbericht"
 
 
@@ -411,7 +422,7 @@ def test_a_view_carries_the_demo_label_exactly_when_a_row_it_draws_is_synthetic(
     line = source_line(data, shown)
     assert (DEMO_LABEL in line) == synthetic, line
     assert (demo_share(data, shown) > 0) == synthetic
-    assert f"Datenstand: {expected_data_status(data, shown.selection.year, shown.as_of)};" in line
+    assert f"Datenstand: {expected_data_status(data, shown.selection, shown.as_of)};" in line
 
 
 @pytest.mark.parametrize("state", ["bundled", "demo_and_report", "report_only"])
