@@ -25,6 +25,7 @@ from aqb_data.analysis.indicators import (
     selected_projects,
 )
 from aqb_data.analysis.reporting import report_flags
+from aqb_data.analysis.significance import limited_columns
 from aqb_data.analysis.versions import year_budgets
 from aqb_data.domain.dataset import AqbData, memoised
 from aqb_data.domain.districts import district_label
@@ -303,8 +304,15 @@ def achievement(
         "n_projects",
         "n_reported",
         "status",
+        *SIGNIFICANCE_COLUMNS,
         *budget_columns,
     ]
+    # The cases each ratio rests on: below its minimum it is flagged, shown but not ranked (`significance`).
+    frame["n_places"] = frame["d_places"]
+    frame["n_exits"] = frame["d_exits"]
+    frame["n_exits_dropouts"] = frame["d_exits_dropouts"]
+    frame["n_participants"] = frame["d_cost_entries"]
+    frame["limited"], frame["significance_flag"] = limited_columns(frame)
     for money in ("planned_eur", "spent_eur"):
         frame[money] = frame[money].round(2)
     return frame[columns].reset_index(drop=True)
@@ -322,6 +330,7 @@ def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+SIGNIFICANCE_COLUMNS = ["n_places", "n_exits", "n_exits_dropouts", "n_participants", "limited", "significance_flag"]
 _BUDGET_KEYS = {"district": "ags", "regierungsbezirk": "regierungsbezirk", "land": None}
 BUDGET_COLUMNS = [
     "budget_eur",
