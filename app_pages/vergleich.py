@@ -9,12 +9,16 @@ from aqb_data.analysis.comparison import (
     district_against_context,
     district_comparison,
     indicator_label,
+    limited_note,
     ranking,
 )
 from aqb_data.analysis.provenance import Shown, demo_share, source_line
-from aqb_data.domain.formatting import format_percent
+from aqb_data.analysis.significance import MINIMUMS
+from aqb_data.domain.districts import load_districts
+from aqb_data.domain.formatting import format_number, format_percent
 from aqb_data.present import charts
-from aqb_data.present.views import FormatByRow
+from aqb_data.present.views import FormatByRow, group_summary_view
+from ui.comparison import benchmark_section
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import ALLOCATION_COLUMNS, chart, synthetic_notice, table
@@ -64,10 +68,11 @@ with right:
     table(
         ranked,
         {
-            "rank": ("Rang", str),
+            "rank": ("Rang", format_number),
             "name": ("Gebietskörperschaft", None),
             "regierungsbezirk": ("Regierungsbezirk", None),
             key: (indicator.label, value_format),
+            **({"rank_flag": ("Aussagekraft", None)} if key in MINIMUMS else {}),
         },
         f"Ranking {indicator.label} {selection.year}",
         height=35 * 27 + 3,
@@ -95,9 +100,27 @@ if selection.ags:
         view=selection,
         provenance=shown,
     )
-    st.caption(
-        "Regierungsbezirk und Hessen: Summen über ihre Gebietskörperschaften, geteilt – keine Durchschnitte von Quoten."
+    districts = load_districts()
+    region = context.attrs["regierungsbezirk"]
+    in_sums = limited_note(
+        comparison,
+        {
+            f"Regierungsbezirk {region}": tuple(districts.loc[districts["regierungsbezirk"] == region, "ags"]),
+            "Hessen": tuple(districts["ags"]),
+        },
     )
+    st.caption(
+        "Regierungsbezirk und Hessen: Summen über ihre Gebietskörperschaften, geteilt – keine Durchschnitte von "
+        f"Quoten. {in_sums}"
+    )
+
+st.subheader("Ähnliche Gebietskörperschaften: Median und Quartile")
+chosen = benchmark_section(data, selection)
+if indicator.kind != "status":  # the status is a light, not a number: it has no median
+    groups = group_summary_view(data, selection, key, chosen)
+    st.markdown(f"**{groups.title}**")
+    st.caption(groups.lines[0])
+    table(groups.frame, groups.columns, groups.title, data=data, view=selection, provenance=shown)
 
 st.subheader("Anteile der Maßnahmenarten am Budget")
 allocation = ind.allocation_by_measure_type(data, everywhere, "district")

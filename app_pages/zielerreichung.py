@@ -10,11 +10,13 @@ from aqb_data.analysis.achievement import (
     budget_note,
     stichtage,
 )
+from aqb_data.analysis.comparison import ACHIEVEMENT_KEYS
 from aqb_data.analysis.provenance import Shown, demo_share, source_line
 from aqb_data.domain.formatting import format_date, format_eur, format_eur_cents, format_percent
 from aqb_data.present import charts
 from aqb_data.present.views import achievement_view, data_date_text, no_report_sentence, status_line
 from ui.amendments import amendment_box
+from ui.comparison import benchmark_section
 from ui.data import get_data
 from ui.filters import current_selection, select_district
 from ui.notes import district_notes, notes_section
@@ -143,6 +145,8 @@ if selection.ags:
             view=selection,
             provenance=provenance,
         )
+    st.subheader("Im Vergleich mit ähnlichen Gebietskörperschaften")
+    benchmark_section(data, selection, as_of, ACHIEVEMENT_KEYS)
     notes_section(data, selection)
 else:
     districts = achievement(data, selection, "district", as_of)

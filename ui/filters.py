@@ -14,6 +14,9 @@ from ui.text import link_value
 
 # URL parameter names (the widgets' keys).
 YEAR, REGIERUNGSBEZIRK, DISTRICT, MEASURES = "jahr", "rb", "kreis", "ma"
+CHOSEN = "vergleich"  # the analyst's own comparison set (Vergleich, Zielerreichung)
+# The pages' own choices, kept in the copied link beside the filters.
+PAGE_PARAMS = ("kennzahl", "skala", "stichtag", CHOSEN)
 ALL = "Alle"
 _SELECTION = "_selection"
 
@@ -157,5 +160,25 @@ def view_query(selection: Selection) -> str:
 def _share_link(selection: Selection) -> None:
     with st.sidebar.expander("Link zu dieser Ansicht"):
         base = (st.context.url or "").split("?")[0]
-        st.code(f"{base}?{view_query(selection)}", language=None, wrap_lines=True)
+        page = urlencode([(name, value) for name in PAGE_PARAMS for value in st.query_params.get_all(name)])
+        query = "&".join(part for part in (view_query(selection), page) if part)
+        st.code(f"{base}?{query}", language=None, wrap_lines=True)
         st.caption("Der Link öffnet diese Seite mit denselben Filtern, auch wenn später neue Jahre hinzukommen.")
+
+
+def chosen_districts(selection: Selection) -> tuple[str, ...]:
+    """The districts the analyst compares the selected one with, besides its structural group (ags; kept in the
+    link). Drawn on the page, beneath the heading of the comparison."""
+    districts = load_districts().sort_values("label")
+    labels = st.multiselect(
+        "Eigene Vergleichsauswahl",
+        list(districts["label"]),
+        key=CHOSEN,
+        bind="query-params",
+        placeholder="Gebietskörperschaften wählen",
+        help="Zusätzlich zur Vergleichsgruppe: frei gewählte Gebietskörperschaften, mit denen "
+        f"{district_label(selection.ags) if selection.ags else 'die gewählte'} verglichen wird. Die Auswahl steht "
+        "im Link.",
+    )
+    by_label = districts.set_index("label")["ags"]
+    return tuple(by_label[label] for label in labels)

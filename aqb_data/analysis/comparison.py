@@ -13,7 +13,10 @@ import pandas as pd
 
 from aqb_data.analysis.achievement import STATUS_ORDER, achievement
 from aqb_data.analysis.indicators import Selection, district_budgets, land_totals, ratio, selected_projects
+from aqb_data.analysis.significance import LIMITED_SYMBOL, LIMITED_TEXT, MINIMUMS, limited_columns
 from aqb_data.domain.dataset import AqbData, memoised
+from aqb_data.domain.districts import GROUPS, district_label, load_districts
+from aqb_data.domain.formatting import format_number
 from aqb_data.paths import GEOJSON
 
 MAP_ATTRIBUTION = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0 (Daten verändert)"
@@ -39,6 +42,8 @@ INDICATORS = {
         Indicator("deviation", "Abweichung vom Jahresfortschritt", "points"),
         Indicator("occupancy", "Auslastung", "percent"),
         Indicator("transition_rate", "Übergangsquote", "percent"),
+        Indicator("dropout_rate", "Abbruchquote", "percent"),
+        Indicator("cost_per_participant", "Kosten je Teilnehmer/in", "eur"),
         Indicator("status", "Status", "status"),
     )
 }
@@ -74,35 +79,83 @@ def geojson() -> dict:
 def district_comparison(data: AqbData, selection: Selection, as_of: date | None = None) -> pd.DataFrame:
     """Every comparable indicator for each of the 26 districts (the year and measure types of the selection).
 
-    Columns: ags, label, regierungsbezirk, and the keys of INDICATORS.
+    Columns: ags, label, regierungsbezirk, group (structural comparison group), the keys of INDICATORS, the cases
+    the ratios rest on (`significance.MINIMUMS`), limited (the keys flagged "eingeschränkt aussagekräftig") and
+    significance_flag.
     """
     everywhere = Selection(selection.year, measure_types=selection.measure_types)
     budgets = district_budgets(data, everywhere)
     places = selected_projects(data, everywhere).groupby("ags")["planned_places"].sum(min_count=1).astype("float64")
     achieved = achievement(data, everywhere, "district", as_of).set_index("unit")
     frame = budgets[["ags", "label", "regierungsbezirk", "budget_eur", "budget_per_inhabitant", "planned_eur"]].copy()
-    frame["planned_per_place"] = ratio(frame["planned_eur"], frame["ags"].map(places))
+    frame["group"] = frame["ags"].map(load_districts().set_index("ags")["group"])
+    frame["n_places_planned"] = frame["ags"].map(places)
+    frame["planned_per_place"] = ratio(frame["planned_eur"], frame["n_places_planned"])
     frame["planned_share"] = ratio(frame["planned_eur"], frame["budget_eur"])
-    for column in ("spending_rate", "deviation", "occupancy", "transition_rate", "status"):
+    cases = [minimum.denominator for minimum in MINIMUMS.values() if minimum.denominator in achieved]
+    for column in (*_ACHIEVED, *cases):
         frame[column] = frame["ags"].map(achieved[column])
-    return frame[["ags", "label", "regierungsbezirk", *INDICATORS]]
+    frame["limited"], frame["significance_flag"] = limited_columns(frame)
+    return frame[
+        [
+            "ags",
+            "label",
+            "regierungsbezirk",
+            "group",
+            *INDICATORS,
+            *cases,
+            "n_places_planned",
+            "limited",
+            "significance_flag",
+        ]
+    ]
+
+
+_ACHIEVED = (
+    "spending_rate",
+    "deviation",
+    "occupancy",
+    "transition_rate",
+    "dropout_rate",
+    "cost_per_participant",
+    "status",
+)
+
+
+def flagged(comparison: pd.DataFrame, key: str) -> pd.Series:
+    """Whether each district's value of indicator `key` is of limited significance (rows of `district_comparison`)."""
+    return comparison["limited"].map(lambda keys: key in keys).astype(bool)
+
+
+def limited_flag(row: pd.Series | dict, key: str) -> str:
+    """The flag of one indicator in a row of `district_comparison`: "◊ eingeschränkt aussagekräftig (6 Austritte)",
+    or "" where its value rests on enough cases."""
+    if key not in row["limited"]:
+        return ""
+    minimum = MINIMUMS[key]
+    return f"{LIMITED_SYMBOL} {LIMITED_TEXT} ({format_number(row[minimum.denominator] or 0)} {minimum.what})"
 
 
 def ranking(comparison: pd.DataFrame, key: str) -> pd.DataFrame:
     """The districts ranked by one indicator: highest first; for the status, behind plan first and then by
-    the largest gap. Districts without a value come last. Adds `rank`."""
+    the largest gap. Values of limited significance follow unranked (`rank` NA, the reason in `rank_flag`), then
+    districts without a value (unranked too). Adds `rank` and `rank_flag`."""
     if INDICATORS[key].kind == "status":
         order = [comparison["status"].map(STATUS_ORDER), comparison["deviation"].fillna(float("inf"))]
     else:
         order = [-comparison[key]]
+    # A value of limited significance is shown, not ranked: after the ranked ones, without a rank; then no value.
+    limited = flagged(comparison, key)
+    missing = comparison[key].isna()
     ranked = (
-        comparison.assign(_first=order[0], _second=order[-1])
-        .sort_values(["_first", "_second"], na_position="last", kind="stable")
-        .drop(columns=["_first", "_second"])
+        comparison.assign(_unranked=np.where(missing, 2, np.where(limited, 1, 0)), _first=order[0], _second=order[-1])
+        .sort_values(["_unranked", "_first", "_second"], na_position="last", kind="stable")
         .reset_index(drop=True)
     )
-    ranked.insert(0, "rank", range(1, len(ranked) + 1))
-    return ranked
+    ranks = ranked["_unranked"].eq(0).cumsum().where(ranked["_unranked"].eq(0))
+    ranked.insert(0, "rank", ranks.astype("Int64"))
+    ranked["rank_flag"] = [limited_flag(row, key) if key in MINIMUMS else "" for _, row in ranked.iterrows()]
+    return ranked.drop(columns=["_unranked", "_first", "_second"])
 
 
 def district_against_context(data: AqbData, selection: Selection, as_of: date | None = None) -> pd.DataFrame:
@@ -142,3 +195,158 @@ def district_against_context(data: AqbData, selection: Selection, as_of: date | 
     frame = frame[["indicator", "label", "district", "regierungsbezirk", "land"]]
     frame.attrs["regierungsbezirk"] = rb
     return frame
+
+
+# Where a district's value lies among its peers' values (quartiles by linear interpolation, as pandas computes them).
+POSITIONS = {1: "unteres Viertel", 2: "zweites Viertel", 3: "drittes Viertel", 4: "oberes Viertel"}
+MIN_PEERS = 4  # fewer values than this: median and quartiles are shown, no position
+PEER_SETS = ("group", "chosen")
+
+
+@dataclass(frozen=True)
+class Peers:
+    """A set of districts a district is compared with: its structural group or the analyst's own choice."""
+
+    key: str  # "group" or "chosen"
+    label: str
+    members: tuple[str, ...]  # ags, the district itself included
+
+
+def peer_sets(ags: str, chosen: tuple[str, ...] = ()) -> tuple[Peers, ...]:
+    """The district's structural comparison group and, if the analyst chose districts, that set with the district
+    itself added (so its position is among them)."""
+    districts = load_districts()
+    group = districts.set_index("ags").loc[ags, "group"]
+    sets = [Peers("group", f"Vergleichsgruppe {group}", tuple(districts.loc[districts["group"] == group, "ags"]))]
+    if chosen:
+        members = tuple(dict.fromkeys([ags, *chosen]))
+        sets.append(Peers("chosen", f"Freie Auswahl ({len(members)} Gebietskörperschaften)", members))
+    return tuple(sets)
+
+
+def peer_statistics(comparison: pd.DataFrame, key: str, members: tuple[str, ...]) -> dict[str, float]:
+    """Median, quartiles and counts of one indicator over `members` (rows of `district_comparison`): values of
+    limited significance and missing values are left out and counted (n, n_limited, n_missing)."""
+    rows = comparison[comparison["ags"].isin(members)]
+    limited = flagged(rows, key)
+    values = pd.to_numeric(rows.loc[~limited, key], errors="coerce").dropna()
+    q1, median, q3 = (values.quantile(q) if len(values) else np.nan for q in (0.25, 0.5, 0.75))
+    return {
+        "q1": float(q1),
+        "median": float(median),
+        "q3": float(q3),
+        "n": len(values),
+        "n_limited": int(limited.sum()),
+        "n_missing": int((~limited & pd.to_numeric(rows[key], errors="coerce").isna()).sum()),
+    }
+
+
+def quartile_position(value: float, stats: dict[str, float]) -> int | None:
+    """1–4: the quarter of its peers' values the value lies in (at a bound: the lower quarter), None without a
+    value or with fewer than `MIN_PEERS` peer values."""
+    if pd.isna(value) or stats["n"] < MIN_PEERS:
+        return None
+    return 1 if value <= stats["q1"] else 2 if value <= stats["median"] else 3 if value <= stats["q3"] else 4
+
+
+def position_text(value: float, limited: bool, stats: dict[str, float]) -> str:
+    """The position in words: "oberes Viertel", "nicht eingeordnet (◊)", "– (nur 3 Werte)"."""
+    if limited:
+        return f"nicht eingeordnet ({LIMITED_SYMBOL})"
+    position = quartile_position(value, stats)
+    if position is None:
+        return "–" if pd.isna(value) else f"– (nur {stats['n']} Werte)"
+    return POSITIONS[position]
+
+
+BENCHMARK_KEYS = tuple(key for key, indicator in INDICATORS.items() if indicator.kind != "status")
+# The indicators of Zielerreichung (and the district pack) a district is compared on with similar districts.
+ACHIEVEMENT_KEYS = (
+    "spending_rate",
+    "deviation",
+    "occupancy",
+    "transition_rate",
+    "dropout_rate",
+    "cost_per_participant",
+)
+
+
+@memoised
+def district_benchmarks(
+    data: AqbData, selection: Selection, chosen: tuple[str, ...] = (), as_of: date | None = None
+) -> pd.DataFrame:
+    """One district against its structural group and the chosen set, one row per indicator (`keys`): its value,
+    its flag of limited significance, and per peer set (`PEER_SETS` prefixes) median, q1, q3, n, n_limited and
+    the position in words. `attrs["peers"]` holds the `Peers` compared with."""
+    if not selection.ags:
+        raise ValueError("a district must be selected")
+    comparison = district_comparison(data, selection, as_of)
+    own = comparison.set_index("ags").loc[selection.ags]
+    sets = peer_sets(selection.ags, tuple(a for a in chosen if a != selection.ags))
+    rows = []
+    for key in BENCHMARK_KEYS:
+        limited = key in own["limited"]
+        row: dict[str, object] = {
+            "indicator": key,
+            "label": INDICATORS[key].label,
+            "kind": INDICATORS[key].kind,
+            "value": own[key],
+            "flag": limited_flag(own, key),
+        }
+        for peers in sets:
+            stats = peer_statistics(comparison, key, peers.members)
+            row.update({f"{peers.key}_{name}": value for name, value in stats.items()})
+            row[f"{peers.key}_position"] = position_text(own[key], limited, stats)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame.attrs["peers"] = sets
+    return frame
+
+
+def peers_note(frame: pd.DataFrame) -> str:
+    """What the peer columns of `district_benchmarks` count, in one German sentence per set."""
+    sentences = []
+    for peers in frame.attrs["peers"]:
+        names = ", ".join(district_label(ags) for ags in peers.members)
+        limited = int(frame[f"{peers.key}_n_limited"].sum())
+        left_out = f"; ohne {limited} Werte mit {LIMITED_SYMBOL} (eingeschränkt aussagekräftig)" if limited else ""
+        sentences.append(f"{peers.label}: {names}{left_out}.")
+    return (
+        " ".join(sentences) + " Median und Quartile über die Werte der Gruppe, die Gebietskörperschaft eingeschlossen."
+    )
+
+
+def group_summary(comparison: pd.DataFrame, key: str, chosen: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Median and quartiles of one indicator in each structural group, in Hessen and (if any) the chosen set:
+    one row per set with group, members (names), q1, median, q3, n, n_limited, n_missing."""
+    districts = load_districts()
+    sets = [(group, tuple(districts.loc[districts["group"] == group, "ags"])) for group in GROUPS]
+    sets.append(("Hessen (alle 26)", tuple(districts["ags"])))
+    if chosen:
+        sets.append((f"Freie Auswahl ({len(chosen)})", chosen))
+    rows = [
+        {"group": name, "members": ", ".join(district_label(a) for a in members)}
+        | peer_statistics(comparison, key, members)
+        for name, members in sets
+    ]
+    return pd.DataFrame(rows)
+
+
+def limited_note(comparison: pd.DataFrame, sets: dict[str, tuple[str, ...]]) -> str:
+    """Sums over several districts include values of limited significance: one German sentence counting them per
+    indicator and set (e.g. "Regierungsbezirk Kassel"), or "" where there are none."""
+    parts = []
+    for key, minimum in MINIMUMS.items():
+        counts = [
+            f"{int(n)} in {name}"
+            for name, members in sets.items()
+            if (n := (flagged(comparison, key) & comparison["ags"].isin(members)).sum())
+        ]
+        if counts:
+            parts.append(f"{minimum.label} ({', '.join(counts)})")
+    if not parts:
+        return ""
+    return (
+        f"In den Summen enthalten sind Gebietskörperschaften, deren eigener Wert {LIMITED_TEXT} ist "
+        f"({LIMITED_SYMBOL}): {'; '.join(parts)}."
+    )

@@ -42,13 +42,35 @@ class DistrictError(ValueError):
         self.candidates = candidates
 
 
+# Structural comparison groups (Vergleichsgruppen), from public figures only: the five kreisfreie Städte, and the
+# 21 Landkreise by population density (Destatis). 150 inhabitants per km² is the density bound of the BBSR's
+# settlement-structure district types; 300 is about Hessen's own density (298) and splits off the Rhein-Main counties.
+CITY_GROUP = "Kreisfreie Städte"
+DENSITY_GROUPS = (
+    (300.0, "Landkreise, dicht (ab 300 Einw./km²)"),
+    (150.0, "Landkreise, mittel (150 bis unter 300 Einw./km²)"),
+    (0.0, "Landkreise, dünn (unter 150 Einw./km²)"),
+)
+GROUPS = (CITY_GROUP, *(label for _, label in DENSITY_GROUPS))
+
+
+def comparison_group(kind: str, density: float) -> str:
+    """The structural comparison group of a district of `kind` with `density` inhabitants per km²."""
+    if kind == CITY:
+        return CITY_GROUP
+    return next(label for bound, label in DENSITY_GROUPS if density >= bound)
+
+
 @cache
 def load_districts() -> pd.DataFrame:
-    """The 26 districts: ags, name, label (unique display name), kind, regierungsbezirk, population."""
-    frame = pd.read_csv(DISTRICTS_CSV, dtype={"ags": str}, parse_dates=["population_date"])
+    """The 26 districts: ags, name, label (unique display name), kind, regierungsbezirk, population, area_km2,
+    density (inhabitants per km²) and group (structural comparison group, `comparison_group`)."""
+    frame = pd.read_csv(DISTRICTS_CSV, dtype={"ags": str}, parse_dates=["population_date", "area_date"])
     duplicated = frame["name"].duplicated(keep=False) | frame["name"].isin(["Offenbach"])
     suffix = frame["kind"].map({CITY: " (Stadt)", COUNTY: " (Landkreis)"})
     frame["label"] = frame["name"].where(~duplicated, frame["name"] + suffix)
+    frame["density"] = frame["population"] / frame["area_km2"]
+    frame["group"] = [comparison_group(k, d) for k, d in zip(frame["kind"], frame["density"], strict=True)]
     return frame
 
 

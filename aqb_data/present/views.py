@@ -31,8 +31,17 @@ from aqb_data.analysis.achievement import (
     budget_note,
     status_reason,
 )
+from aqb_data.analysis.comparison import (
+    BENCHMARK_KEYS,
+    INDICATORS,
+    district_benchmarks,
+    district_comparison,
+    group_summary,
+    peers_note,
+)
 from aqb_data.analysis.lapse import lapse_history, measure_type_history
 from aqb_data.analysis.provenance import Rows, Shown
+from aqb_data.analysis.significance import LIMITED_SYMBOL
 from aqb_data.analysis.versions import amended_hint, amendment_history, version_text, versions_note
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.formatting import (
@@ -808,4 +817,78 @@ def lapse_measure_type_view(data: AqbData, selection: ind.Selection) -> View:
         f"Nicht verausgabte Mittel nach Maßnahmenarten – {ind.scope_label(selection)}",
         ("Je Projekt: geplant − verausgabt zum 31.12.; Überschreitungen stehen in eigener Spalte.",),
         lapse_shown(selection),
+    )
+
+
+INDICATOR_FORMATS: dict[str, Formatter] = {
+    "eur": format_eur,
+    "eur2": format_eur_cents,
+    "percent": format_percent,
+    "points": format_points,
+}
+_PEER_HEADINGS = {"group": "Gruppe", "chosen": "Auswahl"}
+
+
+def benchmark_view(
+    data: AqbData,
+    selection: ind.Selection,
+    chosen: tuple[str, ...] = (),
+    as_of: date | None = None,
+    keys: Sequence[str] = BENCHMARK_KEYS,
+) -> View:
+    """The selected district against its structural comparison group and the analyst's chosen set: per indicator
+    its value, flag, position, median and quartiles (Vergleich, Zielerreichung, their files and the pack)."""
+    frame = district_benchmarks(data, selection, chosen, as_of)
+    peers = frame.attrs["peers"]
+    frame = frame[frame["indicator"].isin(keys)].reset_index(drop=True)
+    frame.attrs["peers"] = peers
+    note = peers_note(frame)
+    frame.attrs = {}  # the Peers are said in the note; a table's attrs must be plain for the screen
+    by_row = FormatByRow("kind", INDICATOR_FORMATS)
+    columns: Columns = {
+        "label": ("Kennzahl", None),
+        "value": (ind.scope_label(selection), by_row),
+        "flag": ("Aussagekraft", None),
+    }
+    for set_ in peers:
+        word = _PEER_HEADINGS[set_.key]
+        columns |= {
+            f"{set_.key}_position": (f"Lage ({word})", None),
+            f"{set_.key}_median": (f"Median ({word})", by_row),
+            f"{set_.key}_q1": (f"unteres Quartil ({word})", by_row),
+            f"{set_.key}_q3": (f"oberes Quartil ({word})", by_row),
+            f"{set_.key}_n": (f"Werte ({word})", format_number),
+        }
+    everywhere = ind.Selection(selection.year, measure_types=selection.measure_types)
+    title = f"{ind.scope_label(selection)} im Vergleich mit ähnlichen Gebietskörperschaften {selection.year}"
+    if as_of is not None:
+        title += f", Stichtag {format_date(as_of)}"
+    return View(frame, columns, title, (note,), Shown.of(everywhere, as_of=as_of))
+
+
+def group_summary_view(data: AqbData, selection: ind.Selection, key: str, chosen: tuple[str, ...] = ()) -> View:
+    """Median and quartiles of one indicator in each structural comparison group, in Hessen and in the chosen set
+    (Vergleich and its files)."""
+    everywhere = ind.Selection(selection.year, measure_types=selection.measure_types)
+    frame = group_summary(district_comparison(data, everywhere), key, chosen)
+    value = INDICATOR_FORMATS.get(INDICATORS[key].kind)
+    columns: Columns = {
+        "group": ("Vergleichsgruppe", None),
+        "median": ("Median", value),
+        "q1": ("unteres Quartil", value),
+        "q3": ("oberes Quartil", value),
+        "n": ("Werte", format_number),
+        "n_limited": (f"nicht eingerechnet ({LIMITED_SYMBOL})", format_number),
+        "members": ("Gebietskörperschaften", None),
+    }
+    line = (
+        f"Werte mit {LIMITED_SYMBOL} (eingeschränkt aussagekräftig) und fehlende Werte sind nicht eingerechnet; "
+        "Quartile linear zwischen den Werten."
+    )
+    return View(
+        frame,
+        columns,
+        f"{INDICATORS[key].label} nach Vergleichsgruppen {selection.year}",
+        (line,),
+        Shown.of(everywhere),
     )
