@@ -120,6 +120,7 @@ def test_district_pack_has_its_slides_in_order(waldeck: Opened, data: AqbData) -
         "Zielvereinbarung 2025",
         "Verteilung der Mittel nach Maßnahmenarten",
         f"Zielerreichung zum Stichtag {as_of}",
+        "Im Vergleich mit ähnlichen Gebietskörperschaften",
         "Hochrechnung zum Jahresende 2025",
         "Vorjahre: nicht verausgabte Mittel",
         "Entwicklung über die Jahre",

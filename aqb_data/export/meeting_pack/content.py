@@ -59,6 +59,7 @@ from aqb_data.present.views import (
     View,
     achievement_cells,
     backtest_sentence,
+    benchmark_view,
     budget_part_rows,
     budget_spending_view,
     budget_trend_view,
@@ -472,6 +473,21 @@ def _projection_slides(data: AqbData, year: int, ags: str, name: str, note: str)
     return _table_slides(title, lines, _cells(rows, PROJECTION_SLIDE_COLUMNS), note)
 
 
+PEER_SLIDE_KEYS = ("label", "value", "flag", "group_position", "group_median", "group_q1", "group_q3", "group_n")
+
+
+def _peer_slides(data: AqbData, year: int, ags: str) -> list[Slide]:
+    """ "Im Vergleich mit ähnlichen Gebietskörperschaften": the district's value of every indicator beside the
+    median and quartiles of its structural comparison group and its position there (`views.benchmark_view`)."""
+    view = benchmark_view(data, ind.Selection(year, ags=ags))
+    return _table_slides(
+        "Im Vergleich mit ähnlichen Gebietskörperschaften",
+        list(view.lines),
+        view.cells(PEER_SLIDE_KEYS),
+        source_line(data, view.shown),
+    )
+
+
 LAPSE_SLIDE_KEYS = ("year", "budget_eur", "spent_eur", "lapsed_eur", "lapsed_share", "unspent_planned_eur")
 
 
@@ -751,6 +767,7 @@ def district_pack(
         _allocation_slide(data, year, ags, name, note),
         *_district_achievement_slides(data, year, ags, name, note),
         *_detail_slides(data, year, ags, name, note),
+        *_peer_slides(data, year, ags),
         *_projection_slides(data, year, ags, name, note),
         *_lapse_slides(data, year, ags, name),
         _trend_slide(data, selection, name, with_districts=False),
