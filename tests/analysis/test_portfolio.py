@@ -28,7 +28,7 @@ from aqb_data.analysis.portfolio import (
 from aqb_data.domain.access import restricted_to
 from aqb_data.domain.dataset import AqbData
 from aqb_data.read.files import bundled_data
-from tests.factory import agreements_table, progress_table, projects_table
+from tests.factory import agreements_table, make_data, progress_table, projects_table
 
 WALDECK, KASSEL_CITY = "06635", "06611"
 JUNE = date(2025, 6, 30)
@@ -212,3 +212,18 @@ def test_filters_keep_the_chosen_rows_and_can_hide_limited_ones() -> None:
         "4 Projekte, davon 3 ▼ unterausgelastet (Auslastung unter 60 %) und 2 mit ◊ eingeschränkt aussagekräftigen "
         "Werten."
     )
+
+
+def test_without_any_report_every_project_is_listed_with_no_rates_and_none_underused() -> None:
+    data = make_data(
+        agreements=[(WALDECK, 2025, 100_000.0)],
+        projects=[(WALDECK, 2025, 1, "Neu", 60_000.0), (WALDECK, 2025, 3, "Ohne Betrag", None)],
+    )
+    frame = all_projects(data, Selection(2025))
+    assert frame["project"].tolist() == ["Neu", "Ohne Betrag"]
+    assert frame["status"].tolist() == ["keine Daten", "keine Daten"]
+    assert not frame["underused"].any() and frame["occupancy"].isna().all()
+    provider = by_provider(frame).iloc[0]
+    assert (provider["provider"], provider["n_projects"], provider["planned_eur"]) == (NO_ENTRY, 2, 60_000.0)
+    assert pd.isna(provider["occupancy"]) and pd.isna(provider["spent_eur"])  # "–", never 0 %
+    assert underused_first(frame)["project"].tolist() == ["Neu", "Ohne Betrag"]
