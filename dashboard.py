@@ -15,6 +15,7 @@ ANALYSIS = [
     st.Page("app_pages/uebersicht.py", title="Übersicht", icon=":material/bar_chart:", default=True),
     st.Page("app_pages/gebietskoerperschaft.py", title="Gebietskörperschaft", icon=":material/account_balance:"),
     st.Page("app_pages/zielerreichung.py", title="Zielerreichung", icon=":material/flag:"),
+    st.Page("app_pages/projekte.py", title="Alle Projekte", icon=":material/table_rows:"),
     st.Page("app_pages/berichtseingang.py", title="Berichtseingang", icon=":material/inbox:"),
     st.Page("app_pages/vergleich.py", title="Vergleich", icon=":material/map:"),
     st.Page("app_pages/zeitreihe.py", title="Zeitreihe", icon=":material/timeline:"),

@@ -16,6 +16,8 @@ DEMO_WORKBOOK = DATA_DIR / "aqb_demo.xlsx"
 DEMO_NOTES = DATA_DIR / "aqb_demo_notizen.json"
 # When the districts report and by when (overridden by AQB_BERICHTSKALENDER; see the file for its format).
 REPORTING_CALENDAR = DATA_DIR / "berichtskalender.toml"
+# How reported target groups fold to a short list of categories (first matching keyword wins).
+TARGET_GROUPS = DATA_DIR / "zielgruppen.toml"
 # The German method texts shown on *Methodik* and in the meeting pack.
 TEXTS_DIR = Path(__file__).resolve().parent / "texts"
 # The real agreement the demo data is anchored on; absent in a clone without the shared folder beside it.

@@ -14,7 +14,8 @@ Results are kept in three layers, each for its own reason; this module is the fi
   per chart builder in `present/charts.py`, keyed by the content of the small frames they are built from.
 - `functools` caches on shipped reference data and pure helpers, read once per process:
   `domain/districts.py` (`load_districts`, `_name_index`, `_by_ags`, `resolve_name` for 4.096 names),
-  `analysis/comparison.py` (`geojson`, the district outlines), `domain/model.py` (`_empty_frame` per table)
+  `analysis/comparison.py` (`geojson`, the district outlines), `analysis/portfolio.py` (`target_group_rules`, the
+  target-group list), `domain/model.py` (`_empty_frame` per table)
   and `read/package.py` (`_column`, column letters to numbers).
 """
 

@@ -16,7 +16,7 @@ from ui.text import link_value
 YEAR, REGIERUNGSBEZIRK, DISTRICT, MEASURES = "jahr", "rb", "kreis", "ma"
 CHOSEN = "vergleich"  # the analyst's own comparison set (Vergleich, Zielerreichung)
 # The pages' own choices, kept in the copied link beside the filters.
-PAGE_PARAMS = ("kennzahl", "skala", "stichtag", CHOSEN)
+PAGE_PARAMS = ("kennzahl", "skala", "stichtag", CHOSEN, "unterausgelastet")
 ALL = "Alle"
 _SELECTION = "_selection"
 

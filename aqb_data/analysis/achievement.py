@@ -98,7 +98,7 @@ def stichtage(data: AqbData, year: int) -> list[date]:
 
 
 @memoised
-def _project_rows(data: AqbData, selection: Selection, as_of: date | None, every_year: bool = False) -> pd.DataFrame:
+def project_rows(data: AqbData, selection: Selection, as_of: date | None, every_year: bool = False) -> pd.DataFrame:
     """Planned projects of the selection with their latest report, and the numerators/denominators of each
     ratio, set to NaN together wherever either side is unknown or the denominator is 0 (a project whose own
     ratio is not available does not move the aggregate: 12 entries on 0 planned places are not 12 more).
@@ -137,7 +137,7 @@ def _project_rows(data: AqbData, selection: Selection, as_of: date | None, every
     return rows
 
 
-_SUMS = [
+RATE_SUMS = [
     "n_spent",
     "d_planned",
     "n_expected",
@@ -255,7 +255,7 @@ def achievement(
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
-    rows = _project_rows(data, selection, as_of)
+    rows = project_rows(data, selection, as_of)
     keys = {
         "project": ["ags", "project"],
         "measure_type": ["measure_type"],
@@ -264,14 +264,14 @@ def achievement(
         "land": [],
     }[level]
     grouping = rows.assign(_all=LAND_LABEL).groupby(keys or ["_all"], dropna=False)
-    sums = grouping[_SUMS].sum(min_count=1)
+    sums = grouping[RATE_SUMS].sum(min_count=1)
     frame = sums.assign(
         n_projects=grouping.size(),
         n_reported=grouping["as_of"].count(),
         first_as_of=grouping["as_of"].min(),
         last_as_of=grouping["as_of"].max(),
     ).reset_index()
-    frame = _with_rates(_every_unit(frame, selection, level))
+    frame = with_rates(_every_unit(frame, selection, level))
     budget_columns = BUDGET_COLUMNS if level in _BUDGET_KEYS else []
     if budget_columns:
         key = _BUDGET_KEYS[level]
@@ -318,8 +318,8 @@ def achievement(
     return frame[columns].reset_index(drop=True)
 
 
-def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each indicator as the ratio of its summed numerator and denominator (see `_project_rows`)."""
+def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator as the ratio of its summed numerator and denominator (see `project_rows`)."""
     frame["spending_rate"] = ratio(frame["n_spent"], frame["d_planned"])
     frame["expected_rate"] = ratio(frame["n_expected"], frame["d_planned"])
     frame["deviation"] = frame["spending_rate"] - frame["expected_rate"]
@@ -367,7 +367,7 @@ def _budget_sums(data: AqbData, selection: Selection, as_of: date | None, key: s
     districts = selection.districts()[["ags", "regierungsbezirk"]]
     budgets = year_budgets(data, selection.year, as_of)[["ags", "budget_eur", "budget_signed_eur", "valid_from"]]
     budgets = budgets.rename(columns={"valid_from": "budget_amended_on"})
-    rows = _project_rows(data, selection, as_of)
+    rows = project_rows(data, selection, as_of)
     grouped = rows.groupby("ags")
     reported = pd.DataFrame(
         {"spent": grouped["spent_eur"].sum(min_count=1), "reported_as_of": grouped["as_of"].max()}
@@ -544,10 +544,10 @@ def achievement_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
     parts = []
     for unit_selection, label in units:
         # All years in one pass: the same sums as `achievement(…, "land")` of each year, grouped by year.
-        rows = _project_rows(data, unit_selection, None, every_year=True)
+        rows = project_rows(data, unit_selection, None, every_year=True)
         grouping = rows.groupby("year")
-        yearly = grouping[_SUMS].sum(min_count=1).assign(last_as_of=grouping["as_of"].max())
-        yearly = _with_rates(yearly.reindex(pd.Index(years, name="year")))
+        yearly = grouping[RATE_SUMS].sum(min_count=1).assign(last_as_of=grouping["as_of"].max())
+        yearly = with_rates(yearly.reindex(pd.Index(years, name="year")))
         parts.append(yearly.reset_index().assign(unit_label=label))
     trend = pd.concat(parts, ignore_index=True).sort_values("year", kind="stable", ignore_index=True)
     trend["year"] = trend["year"].astype("int64")

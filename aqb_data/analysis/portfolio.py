@@ -2,7 +2,7 @@
 same indicators per Träger and per target group.
 
 Nothing is computed twice. The rows are `achievement(…, "project")`; the aggregations sum the very numerators and
-denominators `achievement` sums from project to Land (`achievement._project_rows`), so a Träger's occupancy is
+denominators `achievement` sums from project to Land (`achievement.project_rows`), so a Träger's occupancy is
 Σ entries ÷ Σ planned places over its projects with both, never an average of its projects' rates.
 
 Target groups are kept as the districts write them and beside that folded to a short list of categories by the
@@ -26,12 +26,12 @@ import pandas as pd
 # The numerators and denominators `achievement` sums (and how it turns them into rates): summed here the same way,
 # so that a Träger or target group is one more level of the same aggregation, not a second calculation.
 from aqb_data.analysis.achievement import (
-    _SUMS,
+    RATE_SUMS,
     THRESHOLDS,
-    _project_rows,
-    _with_rates,
     achievement,
+    project_rows,
     status_of,
+    with_rates,
 )
 from aqb_data.analysis.indicators import Selection, measure_label
 from aqb_data.analysis.significance import LIMITED_SYMBOL, LIMITED_TEXT, MINIMUMS, limited_columns
@@ -47,7 +47,7 @@ UNDERUSED_BELOW = THRESHOLDS.occupancy_behind
 UNDERUSED_SYMBOL = "▼"
 UNDERUSED_FLAG = f"{UNDERUSED_SYMBOL} unterausgelastet"
 # Summed per project beside the money (which is summed in cents).
-_RATIO_SUMS = [name for name in _SUMS if name not in ("planned_eur", "spent_eur")]
+_RATIO_SUMS = [name for name in RATE_SUMS if name not in ("planned_eur", "spent_eur")]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def all_projects(data: AqbData, selection: Selection, as_of: date | None = None)
     `by_target_group`.
     """
     projects = achievement(data, selection, "project", as_of)
-    parts = _project_rows(data, selection, as_of)[
+    parts = project_rows(data, selection, as_of)[
         ["ags", "project", "label", "regierungsbezirk", "provider", "target_group", "planned_places", "entries"]
         + _RATIO_SUMS
     ]
@@ -252,7 +252,7 @@ def _aggregate(frame: pd.DataFrame, keys: pd.Series, name: str) -> pd.DataFrame:
         n_underused=grouping["underused"].sum().astype("int64"),
         n_limited=grouping["_limited"].sum().astype("int64"),
     )
-    result = _with_rates(result)
+    result = with_rates(result)
     result["status"] = [status_of(d, o) for d, o in zip(result["deviation"], result["occupancy"], strict=True)]
     # The sum's own significance: a Träger with one small project rests on as few cases as that project.
     result["n_places"] = result["d_places"]

@@ -18,7 +18,7 @@ from datetime import date
 import pandas as pd
 
 from aqb_data.analysis import indicators as ind
-from aqb_data.analysis import projection
+from aqb_data.analysis import portfolio, projection
 from aqb_data.analysis.achievement import (
     BEHIND,
     NO_DATA,
@@ -892,3 +892,90 @@ def group_summary_view(data: AqbData, selection: ind.Selection, key: str, chosen
         (line,),
         Shown.of(everywhere),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# All projects in one table (analysis/portfolio.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+_PORTFOLIO_RATES: Columns = {
+    "spending_rate": ("Mittelabfluss", format_percent),
+    "deviation": ("Abweichung", format_points),
+    "occupancy": ("Auslastung", format_percent),
+    "transition_rate": ("Übergangsquote", format_percent),
+    "dropout_rate": ("Abbruchquote", format_percent),
+}
+ALL_PROJECTS_COLUMNS: Columns = {
+    "district": ("Gebietskörperschaft", None),
+    "measure_label": ("Maßnahmenart", None),
+    "project": ("Projekt", None),
+    "provider": ("Träger", None),
+    "target_group_folded": ("Zielgruppe (zusammengefasst)", None),
+    "target_group": ("Zielgruppe (wie berichtet)", None),
+    "status": ("Status", status_text),
+    "underused_flag": ("Unterausgelastet", None),
+    "significance_flag": ("Aussagekraft", None),
+    "planned_eur": ("Geplante Mittel", format_eur),
+    "planned_places": ("Geplante Plätze", format_number),
+    "spent_eur": ("Verausgabt", format_eur),
+    **_PORTFOLIO_RATES,
+    "report_flag": ("Bericht", None),
+    "regierungsbezirk": ("Regierungsbezirk", None),
+}
+# Per Träger or target group (its key column first): sums, rates from sums, and how many projects are flagged.
+PORTFOLIO_GROUP_COLUMNS: Columns = {
+    "n_projects": ("Projekte", format_number),
+    "n_districts": ("Gebietskörperschaften", format_number),
+    "planned_eur": ("Geplante Mittel", format_eur),
+    "spent_eur": ("Verausgabt", format_eur),
+    "planned_places": ("Geplante Plätze", format_number),
+    "entries": ("Eintritte", format_number),
+    **_PORTFOLIO_RATES,
+    "status": ("Status", status_text),
+    "n_underused": ("Unterausgelastet", format_number),
+    "significance_flag": ("Aussagekraft", None),
+    "note": ("Anmerkung", None),
+}
+
+
+def all_projects_views(
+    frame: pd.DataFrame,
+    selection: ind.Selection,
+    as_of: date | None,
+    underused_first: bool = False,
+    total: int | None = None,
+) -> tuple[View, View, View]:
+    """The projects of `frame` (rows of `portfolio.all_projects`, as filtered on the page; `total` before the
+    filters), underused first if asked, and the same rows per Träger and per folded target group: the tables of
+    *Alle Projekte* and their files."""
+    scope = f"{ind.scope_label(selection)} {selection.year}"
+    day = f", Stichtag {format_date(as_of)}" if as_of is not None else ""
+    shown = Shown.of(selection, ("projects", "progress"), as_of=as_of)
+    rows = portfolio.underused_first(frame) if underused_first else frame.reset_index(drop=True)
+    order = " – unterausgelastete zuerst" if underused_first else ""
+    projects = View(
+        rows,
+        ALL_PROJECTS_COLUMNS,
+        f"Alle Projekte – {scope}{day}{order}",
+        (portfolio.summary_text(frame, total), portfolio.underused_rule_text()),
+        shown,
+    )
+    providers = View(
+        portfolio.by_provider(frame),
+        {"provider": ("Träger", None), **PORTFOLIO_GROUP_COLUMNS},
+        f"Projekte nach Trägern – {scope}{day}",
+        (portfolio.AGGREGATION_TEXT,),
+        shown,
+    )
+    groups = View(
+        portfolio.by_target_group(frame),
+        {
+            "target_group_folded": ("Zielgruppe (zusammengefasst)", None),
+            "written": ("Zielgruppen wie berichtet", None),
+            **PORTFOLIO_GROUP_COLUMNS,
+        },
+        f"Projekte nach Zielgruppen – {scope}{day}",
+        (portfolio.FOLDING_TEXT,),
+        shown,
+    )
+    return projects, providers, groups

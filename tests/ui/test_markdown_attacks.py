@@ -38,6 +38,7 @@ PAGES = [
     "app_pages/uebersicht.py",
     "app_pages/gebietskoerperschaft.py",
     "app_pages/zielerreichung.py",
+    "app_pages/projekte.py",
     "app_pages/vergleich.py",
     "app_pages/zeitreihe.py",
     "app_pages/export.py",
