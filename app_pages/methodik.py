@@ -3,8 +3,12 @@
 import streamlit as st
 
 from aqb_data.analysis.achievement import thresholds_text
+from aqb_data.analysis.comparison import groups_method_text
+from aqb_data.analysis.portfolio import AGGREGATION_TEXT, target_group_rules_text, underused_rule_text
 from aqb_data.analysis.provenance import known_figures_check, method_text
-from aqb_data.domain.formatting import NOT_AVAILABLE, format_date, format_eur
+from aqb_data.analysis.significance import minimums_text
+from aqb_data.domain.districts import load_districts
+from aqb_data.domain.formatting import NOT_AVAILABLE, format_date, format_eur, format_number
 from ui.data import get_data
 from ui.projection import methods_section
 from ui.text import escape_markdown
@@ -21,6 +25,34 @@ st.subheader("Status (Ampel)")
 st.markdown(thresholds_text())
 
 methods_section(data)
+
+st.header("Faire Vergleiche")
+st.markdown(groups_method_text())
+districts = load_districts().sort_values(["group", "density"])
+table(
+    districts,
+    {
+        "label": ("Gebietskörperschaft", None),
+        "group": ("Vergleichsgruppe", None),
+        "density": ("Einwohner je km²", format_number),
+        "population": ("Einwohner (31.12.2021)", format_number),
+        "area_km2": ("Fläche in km² (31.12.2018)", format_number),
+        "regierungsbezirk": ("Regierungsbezirk", None),
+    },
+    "Vergleichsgruppen der Gebietskörperschaften",
+    data=data,
+    view=None,
+)
+st.caption(
+    "Quelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis, „Kreisfreie Städte und Landkreise nach Fläche, "
+    "Bevölkerung und Bevölkerungsdichte“ (Bevölkerung: Stand 31.12.2021; Fläche: Stand 31.12.2018), "
+    "dl-de/by-2-0. Die Einwohnerdichte berechnet das Dashboard."
+)
+st.subheader("Eingeschränkte Aussagekraft")
+st.markdown(minimums_text())
+st.subheader("Alle Projekte, Träger und Zielgruppen")
+st.markdown(f"{underused_rule_text()}\n\n{AGGREGATION_TEXT}")
+st.markdown(target_group_rules_text())
 
 st.header("Herbstbesprechung")
 st.markdown(method_text("herbstbesprechung"))

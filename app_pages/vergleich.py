@@ -54,8 +54,20 @@ ranked["name"] = ranked["label"].where(~chosen, "▶ " + ranked["label"])  # mar
 
 left, right = st.columns([3, 2])
 with left:
+    classes = "stetig"
+    if indicator.kind != "status":  # the status has its own four colours
+        classes = st.segmented_control(
+            "Farbskala",
+            ["stetig", "quantile"],
+            default="stetig",
+            required=True,
+            format_func={"stetig": "stetig", "quantile": "Quantilklassen"}.get,
+            key="skala",
+            bind="query-params",
+            help="Quantilklassen: je ein Viertel der Gebietskörperschaften je Farbe; Ausreißer dehnen die Skala nicht.",
+        )
     chart(
-        charts.comparison_map(data, selection, key, note),
+        charts.comparison_map(data, selection, key, note, classes),
         f"aqb_karte_{key}_{selection.year}",
         ranked,
         {"label": ("Gebietskörperschaft", None), key: (indicator.label, value_format)},
@@ -70,7 +82,6 @@ with right:
         {
             "rank": ("Rang", format_number),
             "name": ("Gebietskörperschaft", None),
-            "regierungsbezirk": ("Regierungsbezirk", None),
             key: (indicator.label, value_format),
             **({"rank_flag": ("Aussagekraft", None)} if key in MINIMUMS else {}),
         },

@@ -15,7 +15,7 @@ from aqb_data.analysis.achievement import STATUS_ORDER, achievement
 from aqb_data.analysis.indicators import Selection, district_budgets, land_totals, ratio, selected_projects
 from aqb_data.analysis.significance import LIMITED_SYMBOL, LIMITED_TEXT, MINIMUMS, limited_columns
 from aqb_data.domain.dataset import AqbData, memoised
-from aqb_data.domain.districts import GROUPS, district_label, load_districts
+from aqb_data.domain.districts import CITY_GROUP, DENSITY_GROUPS, GROUPS, district_label, load_districts
 from aqb_data.domain.formatting import format_number
 from aqb_data.paths import GEOJSON
 
@@ -349,4 +349,24 @@ def limited_note(comparison: pd.DataFrame, sets: dict[str, tuple[str, ...]]) -> 
     return (
         f"In den Summen enthalten sind Gebietskörperschaften, deren eigener Wert {LIMITED_TEXT} ist "
         f"({LIMITED_SYMBOL}): {'; '.join(parts)}."
+    )
+
+
+def groups_method_text() -> str:
+    """How districts are grouped and placed among their peers, in German Markdown (the methods page prints it,
+    from the bounds in force)."""
+    bounds = ", ".join(label for _, label in DENSITY_GROUPS)
+    return (
+        "Eine Gebietskörperschaft wird mit ähnlichen verglichen, nicht nur mit ihrem Regierungsbezirk und Hessen. Die "
+        f"**Vergleichsgruppen** beruhen allein auf öffentlichen Zahlen des Statistischen Bundesamts: die fünf "
+        f"kreisfreien Städte bilden eine Gruppe ({CITY_GROUP}); die 21 Landkreise sind nach ihrer Einwohnerdichte "
+        f"(Einwohner 31.12.2021 ÷ Fläche 31.12.2018) geteilt: {bounds}. 150 Einw./km² ist die Dichtegrenze der "
+        "siedlungsstrukturellen Kreistypen des BBSR, 300 Einw./km² etwa die Dichte Hessens (298).\n\n"
+        "Zusätzlich lässt sich auf *Vergleich* und *Zielerreichung* eine **eigene Vergleichsauswahl** treffen; sie "
+        "steht im Link. Für jede Kennzahl stehen dort **Median** und **Quartile** der Gruppe und der Auswahl – die "
+        "gewählte Gebietskörperschaft eingeschlossen – und ihre **Lage**: im unteren Viertel (bis zum unteren "
+        "Quartil), im zweiten (bis zum Median), im dritten (bis zum oberen Quartil) oder im oberen Viertel. Die "
+        "Quartile sind linear zwischen den geordneten Werten gebildet. Werte mit "
+        f"{LIMITED_SYMBOL} ({LIMITED_TEXT}) und fehlende Werte zählen nicht mit, ihre Zahl steht daneben; bei weniger als "
+        f"{MIN_PEERS} Werten wird keine Lage angegeben."
     )
