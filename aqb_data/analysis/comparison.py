@@ -367,6 +367,6 @@ def groups_method_text() -> str:
         "gewählte Gebietskörperschaft eingeschlossen – und ihre **Lage**: im unteren Viertel (bis zum unteren "
         "Quartil), im zweiten (bis zum Median), im dritten (bis zum oberen Quartil) oder im oberen Viertel. Die "
         "Quartile sind linear zwischen den geordneten Werten gebildet. Werte mit "
-        f"{LIMITED_SYMBOL} ({LIMITED_TEXT}) und fehlende Werte zählen nicht mit, ihre Zahl steht daneben; bei weniger als "
-        f"{MIN_PEERS} Werten wird keine Lage angegeben."
+        f"{LIMITED_SYMBOL} ({LIMITED_TEXT}) und fehlende Werte zählen nicht mit, ihre Zahl steht daneben; bei "
+        f"weniger als {MIN_PEERS} Werten wird keine Lage angegeben."
     )
