@@ -52,10 +52,13 @@ def limited_columns(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     for position in range(len(frame)):
         row = tuple(key for key in keys if flagged[key].iloc[position])
         limited.append(row)
-        parts = [
-            f"{MINIMUMS[key].label} ({_cases(frame[MINIMUMS[key].denominator].iloc[position])} {MINIMUMS[key].what})"
-            for key in row
-        ]
+        # Ratios over the same cases share them: "Übergangsquote, Abbruchquote (9 Austritte)".
+        cases: dict[str, list[str]] = {}
+        for key in row:
+            minimum = MINIMUMS[key]
+            count = f"{_cases(frame[minimum.denominator].iloc[position])} {minimum.what}"
+            cases.setdefault(count, []).append(minimum.label)
+        parts = [f"{', '.join(labels)} ({count})" for count, labels in cases.items()]
         flags.append(f"{LIMITED_SYMBOL} {LIMITED_TEXT}: {', '.join(parts)}" if parts else "")
     return pd.Series(limited, index=frame.index, dtype="object"), pd.Series(flags, index=frame.index, dtype="str")
 

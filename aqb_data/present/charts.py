@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,8 +25,10 @@ from aqb_data.analysis.indicators import (
     allocation_by_levels,
     allocation_by_measure_type,
     measure_label,
+    scope_label,
 )
 from aqb_data.analysis.reporting import STALE_SYMBOL
+from aqb_data.analysis.significance import LIMITED_SYMBOL, LIMITED_TEXT
 from aqb_data.domain.dataset import AqbData, kept, memoised
 from aqb_data.domain.formatting import (
     format_eur,
@@ -440,23 +442,45 @@ def _outlines(geojson: dict, ags: list[str]) -> dict:
 
 
 def district_map(
-    frame: pd.DataFrame, key: str, label: str, kind: str, geojson: dict, source_note: str = ""
+    frame: pd.DataFrame,
+    key: str,
+    label: str,
+    kind: str,
+    geojson: dict,
+    source_note: str = "",
+    classes: str = "stetig",
+    outlined: Sequence[str] = (),
+    outline_label: str = "",
 ) -> go.Figure:
     """The 26 districts coloured by one indicator; works offline (no map tiles), BKG attribution in the figure.
 
-    Built from graph objects (plotly express copies the shapes into every layer and takes four times as long);
-    each layer carries the outlines of the districts it colours, and no others.
+    `classes="quantile"` draws quantile classes (`quantile_classes`) in discrete colours, their bounds in the
+    legend; `outlined` districts get one thick dark line around them, named "umrandet: <outline_label>" in the
+    legend and in their hover. Built from graph objects (plotly express copies the shapes into every layer and
+    takes four times as long); each layer carries the outlines of the districts it colours, and no others.
     """
     has_value = frame[key].notna()
-    hover = f"<b>%{{hovertext}}</b><br>{label}: %{{customdata[0]}}<extra></extra>"
+    hover = f"<b>%{{hovertext}}</b><br>{label}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>"
+    chosen = set(outlined)
+    # Hover and flag per district: the outlined ones say so, values of limited significance carry the ◊.
+    names = [
+        f"{name} · umrandet" if ags in chosen else str(name)
+        for ags, name in zip(frame["ags"], frame["label"], strict=True)
+    ]
+    limited = frame["limited"] if "limited" in frame else pd.Series([()] * len(frame), index=frame.index)
+    flags = [f"<br>{LIMITED_SYMBOL} {LIMITED_TEXT}" if _is_limited(keys, key) else "" for keys in limited]
+    extra = pd.DataFrame({"name": names, "flag": flags}, index=frame.index)
 
     def layer(rows: pd.DataFrame, **style: object) -> go.Choroplethmap:
         return go.Choroplethmap(
             geojson=_outlines(geojson, list(rows["ags"])),
             locations=rows["ags"],
             featureidkey="properties.ags",
-            hovertext=rows["label"],
-            customdata=[[format_indicator(v, kind)] for v in rows[key]],
+            hovertext=extra.loc[rows.index, "name"],
+            customdata=[
+                [format_indicator(v, kind), flag]
+                for v, flag in zip(rows[key], extra.loc[rows.index, "flag"], strict=True)
+            ],
             hovertemplate=hover,
             marker={"line": {"color": "white"}, "opacity": 0.9},
             **style,
@@ -464,7 +488,8 @@ def district_map(
 
     layout: dict[str, object] = {}
     shown = frame[has_value]
-    if kind == "status":  # one layer per status in its colour, named in the legend
+    quantiles = classes == "quantile" and kind != "status"
+    if kind == "status":  # one layer per status in its colour, named with its symbol in the legend
         layers = [
             layer(
                 rows,
@@ -472,16 +497,34 @@ def district_map(
                 colorscale=[[0, STATUS_COLOURS[status]], [1, STATUS_COLOURS[status]]],
                 showscale=False,
                 showlegend=True,
-                name=status,
+                name=f"{STATUS_SYMBOL[status]} {status}",
             )
             for status in (BEHIND, WATCH, ON_TRACK, NO_DATA)
             if len(rows := shown[shown[key] == status])
         ]
+    elif quantiles:  # one layer per class in its colour, named with its bounds in the legend
+        _, labels, members = quantile_classes(frame[key], kind)
+        colours = _class_colours(len(labels))
+        layers = [
+            layer(
+                rows,
+                z=[1] * len(rows),
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                showlegend=True,
+                name=text,
+            )
+            for number, (text, colour) in enumerate(zip(labels, colours, strict=True))
+            if len(rows := frame[members == number])
+        ]
+        layout["legend"] = {"title": {"text": "Quantilklassen"}, "tracegroupgap": 0}
     else:
         scale = 100 if kind in ("percent", "points") else 1
         layers = [layer(shown, z=shown[key] * scale, coloraxis="coloraxis", name="")]
         suffix = {"percent": " %", "points": " Pp.", "eur": " €", "eur2": " €"}[kind]
         colorbar = {"ticksuffix": suffix, "tickformat": ",.0f" if kind != "eur2" else ",.2f"}
+        if chosen:  # beneath the legend naming the outline, not over it
+            colorbar |= {"y": 0, "yanchor": "bottom", "len": 0.8}
         layout["coloraxis"] = {"colorscale": "Cividis", "colorbar": colorbar}
     # Underneath, a district without a value in grey: it stays visible ("–") instead of vanishing.
     missing = list(frame.loc[~has_value, "ags"])
@@ -495,14 +538,17 @@ def district_map(
         hoverinfo="skip",
         marker_line_color="white",
         name="ohne Wert",
+        # In a legend of classes the grey class is named too, last.
+        showlegend=bool(missing) and (quantiles or kind == "status"),
+        legendrank=2000,
     )
-    layout |= {
+    layout = {
         "map": {"style": "white-bg", "center": {"lat": 50.6, "lon": 9.0}, "zoom": 6.2},
         "height": 620,
         "legend": {"title": None, "tracegroupgap": 0},
         "margin": {"t": 60},
-    }
-    fig = go.Figure(data=[base, *layers], layout=layout)
+    } | layout
+    fig = go.Figure(data=[base, *layers, *_outline_layers(geojson, outlined, outline_label)], layout=layout)
     fig = _finish(fig, label, source_note)
     fig.add_annotation(
         text=MAP_ATTRIBUTION,
@@ -569,11 +615,25 @@ def measure_type_small_multiples(allocation: pd.DataFrame, title: str, source_no
 # Figures for a view, built once per version of the data: the two slowest to build (the map's shapes, the
 # facets) are shared between reruns and sessions. Nothing changes a figure after it is built.
 @memoised
-def comparison_map(data: AqbData, selection: Selection, key: str, source_note: str = "") -> go.Figure:
-    """The map of the 26 districts coloured by one indicator (see `district_map`)."""
+def comparison_map(
+    data: AqbData, selection: Selection, key: str, source_note: str = "", classes: str = "stetig"
+) -> go.Figure:
+    """The map of the 26 districts coloured by one indicator (see `district_map`), the selected district (or
+    Regierungsbezirk) outlined; `classes` "stetig" (a continuous scale) or "quantile" (quantile classes)."""
     indicator = INDICATORS[key]
     comparison = district_comparison(data, selection)
-    return district_map(comparison, key, indicator.label, indicator.kind, geojson(), source_note)
+    outlined = tuple(selection.districts()["ags"]) if selection.ags or selection.regierungsbezirk else ()
+    return district_map(
+        comparison,
+        key,
+        indicator.label,
+        indicator.kind,
+        geojson(),
+        source_note,
+        classes,
+        outlined,
+        scope_label(selection),
+    )
 
 
 @memoised
@@ -699,3 +759,384 @@ def lapse_bars(history: pd.DataFrame, title: str, source_note: str = "") -> go.F
     fig.update_xaxes(type="category", title=None)
     fig.update_yaxes(title=None, tickformat=",.0f", ticksuffix=" €")
     return _finish(fig, title, source_note)
+
+
+QUANTILE_CLASSES = 4  # quartile classes: the same quarters the comparison's positions name
+
+
+def quantile_classes(
+    values: pd.Series, kind: str, count: int = QUANTILE_CLASSES
+) -> tuple[list[float], list[str], pd.Series]:
+    """Quantile classes of `values`: each class's upper bound (the last is the largest value), its German legend
+    text ("bis 1,23 €", "über 1,23 € bis 4,56 €", or the one value a class holds) and each row's class number
+    (0 the lowest, <NA> without a value).
+
+    The bounds are values of the data (the lower quantile), so a value at a bound lies in the class the bound
+    closes; tied values share a class, and bounds that read alike are one, so there may be fewer than `count`.
+    """
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    known = numbers.dropna()
+    text = indicator_formatter(kind) or format_number
+    bounds: list[float] = []
+    for share in [*(step / count for step in range(1, count)), 1.0]:
+        if known.empty:
+            break
+        bound = float(known.quantile(share, interpolation="lower"))
+        if bounds and text(bound) == text(bounds[-1]):
+            bounds[-1] = bound  # two classes the legend could not tell apart are one
+        elif not bounds or bound > bounds[-1]:
+            bounds.append(bound)
+    members = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    if bounds:
+        members[numbers.notna()] = pd.Series(bounds).searchsorted(known, side="left")
+    labels = []
+    for number, bound in enumerate(bounds):
+        lowest = float(known[members[numbers.notna()] == number].min())
+        if text(lowest) == text(bound):
+            labels.append(text(bound))
+        elif number == 0:
+            labels.append(f"bis {text(bound)}")
+        else:
+            labels.append(f"über {text(bounds[number - 1])} bis {text(bound)}")
+    return bounds, labels, members
+
+
+def _class_colours(count: int) -> list[str]:
+    """`count` colours along the Cividis scale, low to high as on the continuous map (readable in grey and by the
+    colour-blind)."""
+    from plotly.colors import sample_colorscale
+
+    return sample_colorscale("Cividis", [step / (count - 1) if count > 1 else 0.5 for step in range(count)])
+
+
+def _is_limited(flag: object, key: str) -> bool:
+    """Whether a row's `limited` cell flags `key`: a collection of flagged keys, or a plain yes/no."""
+    if isinstance(flag, tuple | list | set | frozenset):
+        return key in flag
+    return bool(flag) if pd.notna(flag) else False
+
+
+def _boundary(geojson: dict, ags: Sequence[str]) -> tuple[list[float | None], list[float | None]]:
+    """Longitudes and latitudes (paths separated by None) of the line around these districts together: the edges
+    two of them share are left out, so a Regierungsbezirk gets one outline (the BKG shapes share their vertices)."""
+    wanted = set(ags)
+    rings = []
+    for feature in geojson["features"]:
+        if feature["properties"]["ags"] not in wanted:
+            continue
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        for ring in (ring for polygon in polygons for ring in polygon):
+            # Arrays in the shared outlines (`comparison.geojson`), lists in a file read as it is.
+            rings.append([tuple(point) for point in (ring.tolist() if hasattr(ring, "tolist") else ring)])
+    uses: dict[tuple, int] = {}
+    for ring in rings:
+        for a, b in zip(ring, ring[1:], strict=False):
+            edge = (min(a, b), max(a, b))
+            uses[edge] = uses.get(edge, 0) + 1
+    paths: list[list[tuple]] = []
+    for ring in rings:
+        ring_paths: list[list[tuple]] = []
+        for a, b in zip(ring, ring[1:], strict=False):
+            if uses[(min(a, b), max(a, b))] > 1:
+                continue
+            if ring_paths and ring_paths[-1][-1] == a:
+                ring_paths[-1].append(b)
+            else:
+                ring_paths.append([a, b])
+        if len(ring_paths) > 1 and ring_paths[-1][-1] == ring_paths[0][0]:
+            ring_paths[0] = ring_paths.pop()[:-1] + ring_paths[0]  # the ring's start lies inside one stretch
+        paths.extend(ring_paths)
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    for path in paths:
+        lon.extend([*(point[0] for point in path), None])
+        lat.extend([*(point[1] for point in path), None])
+    return lon, lat
+
+
+def _outline_layers(geojson: dict, outlined: Sequence[str], label: str) -> list[go.Scattermap]:
+    """A thick dark line around the outlined districts on a white casing (visible on any fill colour), named
+    "umrandet: <label>" in the legend; none without districts."""
+    if not outlined:
+        return []
+    lon, lat = _boundary(geojson, outlined)
+    name = f"umrandet: {plain_text(label)}" if label else "umrandet"
+    common = {"lon": lon, "lat": lat, "mode": "lines", "hoverinfo": "skip", "name": name, "legendgroup": "outline"}
+    return [
+        go.Scattermap(**common, line={"color": "white", "width": 7}, showlegend=False),
+        go.Scattermap(**common, line={"color": TEXT_COLOUR, "width": 3.5}, showlegend=True, legendrank=1),
+    ]
+
+
+OTHER_POINTS_COLOUR = "#829AB1"
+BOX_FILL = "rgba(11, 83, 148, 0.10)"
+_GOLDEN = 0.6180339887  # spreads the dots of a row evenly and the same way on every draw (no random jitter)
+
+
+def distribution(
+    frame: pd.DataFrame,
+    value_column: str,
+    label_column: str,
+    highlight: pd.Series,
+    title: str,
+    source_note: str,
+    kind: str,
+    group_column: str | None = None,
+    highlight_label: str = "gewählt",
+    others_label: str = "übrige",
+) -> go.Figure:
+    """One indicator across districts or projects: a dot per value on one row (or one row per `group_column`),
+    the middle half as a box with the median; `highlight` rows large, dark and named beside their dot; values of
+    limited significance (a column `limited`: yes/no or the flagged keys) hollow and left out of median and
+    quartiles, as in the comparison. Without any value the figure says so instead of drawing an empty axis."""
+    values = pd.to_numeric(frame[value_column], errors="coerce").astype("float64")
+    names = pd.Series([plain_text(name) if pd.notna(name) else "–" for name in frame[label_column]], index=frame.index)
+    if group_column:
+        groups = pd.Series([str(g) if pd.notna(g) else "ohne Gruppe" for g in frame[group_column]], index=frame.index)
+    else:
+        groups = pd.Series("", index=frame.index, dtype="str")
+    flags = frame["limited"] if "limited" in frame else pd.Series(False, index=frame.index)
+    limited = pd.Series([_is_limited(flag, value_column) for flag in flags], index=frame.index, dtype="bool")
+    chosen = highlight.reindex(frame.index).fillna(False).astype("bool")
+    known = values.notna()
+    subtitle = _distribution_counts(known, limited, chosen, names, highlight_label)
+    top = 80 + 18 * subtitle.count("<br>")  # room for the title and each line under it
+    if not known.any():
+        fig = go.Figure(
+            layout={
+                "xaxis": {"visible": False},
+                "yaxis": {"visible": False},
+                "height": 260,
+                "annotations": [
+                    {
+                        "text": "Keine Werte für diese Auswahl.",
+                        "xref": "paper",
+                        "yref": "paper",
+                        "x": 0.5,
+                        "y": 0.5,
+                        "showarrow": False,
+                        "font": {"size": 16, "color": "#52606d"},
+                    }
+                ],
+            }
+        )
+        fig = _finish(fig, title, source_note)
+        return fig.update_layout(title={"subtitle": {"text": subtitle}}, margin={"t": top})
+    scale = 100 if kind in ("percent", "points") else 1
+    order = list(dict.fromkeys(groups[known]))
+    row = groups.map({group: number for number, group in enumerate(order)})
+    # Each row's dots spread over its height by their rank in value; the highlighted ones on the middle line (their
+    # names are placed from there), two with the same value a little apart.
+    rank = values[known].groupby(row[known]).rank(method="first")
+    spread = ((rank * _GOLDEN) % 1 - 0.5) * 0.5
+    tied = values[known & chosen].groupby([row[known & chosen], values[known & chosen]]).cumcount()
+    apart = tied.map(lambda k: (-1) ** k * math.ceil(k / 2) * 0.06)
+    y = (row[known] + spread.where(~chosen[known], apart.reindex(spread.index))).reindex(frame.index)
+    hover = [
+        f"<b>{name}</b><br>{format_indicator(value, kind)}"
+        + (f"<br>{plain_text(group)}" if group else "")
+        + (f"<br>{LIMITED_SYMBOL} {LIMITED_TEXT}" if flag else "")
+        for name, value, group, flag in zip(names, values, groups, limited, strict=True)
+    ]
+    hover = pd.Series(hover, index=frame.index)
+    left_out = (known & limited).groupby(row).sum()
+    counted = known & ~limited
+    traces: list[go.BaseTraceType] = [*_quartile_boxes(values[counted], row[counted], kind, scale, left_out)]
+    for name, rows, style in (
+        (others_label, known & ~chosen & ~limited, {"color": OTHER_POINTS_COLOUR, "size": 9, "symbol": "circle"}),
+        (
+            f"{LIMITED_SYMBOL} {LIMITED_TEXT}",
+            known & ~chosen & limited,
+            {"color": OTHER_POINTS_COLOUR, "size": 9, "symbol": "circle-open", "line": {"width": 2}},
+        ),
+        (
+            highlight_label,
+            known & chosen & ~limited,
+            {"color": ACCENT, "size": 15, "symbol": "circle", "line": {"color": TEXT_COLOUR, "width": 2}},
+        ),
+        (
+            f"{highlight_label} ({LIMITED_SYMBOL})",
+            known & chosen & limited,
+            {"color": ACCENT, "size": 15, "symbol": "circle-open", "line": {"width": 3}},
+        ),
+    ):
+        if rows.any():
+            traces.append(
+                go.Scatter(
+                    x=values[rows] * scale,
+                    y=y[rows],
+                    mode="markers",
+                    name=name,
+                    marker=style,
+                    hovertext=hover[rows],
+                    hoverinfo="text",
+                )
+            )
+    low, high = float(values[known].min() * scale), float(values[known].max() * scale)
+    pad = (high - low) * 0.06 or max(abs(high) * 0.1, 1.0)
+    fig = go.Figure(data=traces)
+    named = known & chosen
+    labels = []  # per highlighted dot: x, y, row, shortened name (the hover has the whole name), anchor, offset
+    for row_number in range(len(order)):
+        here = named & (row == row_number)
+        short = names[here].map(lambda name: name if len(name) <= _LABEL_CHARS else f"{name[: _LABEL_CHARS - 1]}…")
+        spots = _label_spots([(value - low + pad) / (high - low + 2 * pad) for value in values[here] * scale], short)
+        labels += [
+            (value, height, row_number, name, *spot)
+            for value, height, name, spot in zip(values[here] * scale, y[here], short, spots, strict=True)
+        ]
+    row_height = max(120, 2 * max((abs(label[-1]) for label in labels), default=0) + 40)
+    for value, height, row_number, name, anchor, offset in labels:
+        fig.add_annotation(
+            x=value,
+            y=height,
+            text=name,
+            ax=0,
+            # From the row's middle line, in rows (a row is `row_height` pixels or, in a larger picture, more):
+            # two names apart stay apart however the dots of equal values lie.
+            ayref="y",
+            ay=row_number + offset / row_height,
+            xanchor=anchor,
+            showarrow=True,
+            arrowhead=0,
+            arrowcolor=TEXT_COLOUR,
+            font={"size": 13, "color": TEXT_COLOUR},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+    bottom = 50 + 14 * len(source_note.split("; ")) if source_note else 80  # as `_finish` sets it
+    fig.update_layout(
+        height=top + bottom + 30 + row_height * len(order),  # 30: the value axis' labels
+        margin={"t": top},
+        legend={"traceorder": "normal"},
+    )
+    fig.update_yaxes(
+        tickvals=list(range(len(order))),
+        ticktext=[plain_text(group) for group in order],
+        range=[len(order) - 0.5, -0.5],  # the first group on top
+        showgrid=False,
+        zeroline=False,
+        title=None,
+    )
+    axis = _value_axis(kind, low, high, 2 * pad + high - low)
+    fig.update_xaxes(title=None, range=[low - pad, high + pad], zeroline=False, **axis)
+    fig = _finish(fig, title, source_note)
+    return fig.update_layout(title={"subtitle": {"text": subtitle}})
+
+
+def _quartile_boxes(
+    values: pd.Series, rows: pd.Series, kind: str, scale: int, left_out: pd.Series
+) -> list[go.BaseTraceType]:
+    """Per row a box over the middle half of the values (quartiles by linear interpolation, as `comparison`
+    computes them) with the median, and an invisible mark on the median whose hover says them in German and
+    counts the values of limited significance left out (`left_out` per row)."""
+    stats = values.groupby(rows).quantile([0.25, 0.5, 0.75]).unstack()
+    if stats.empty:
+        return []
+    counts = values.groupby(rows).size()
+    box = go.Box(
+        y=list(stats.index),
+        q1=stats[0.25] * scale,
+        median=stats[0.5] * scale,
+        q3=stats[0.75] * scale,
+        lowerfence=stats[0.25] * scale,
+        upperfence=stats[0.75] * scale,
+        orientation="h",
+        width=0.7,
+        name="Median und mittlere Hälfte",
+        fillcolor=BOX_FILL,
+        line={"color": "#52606d", "width": 1.5},
+        hoverinfo="skip",
+    )
+    marks = go.Scatter(
+        x=stats[0.5] * scale,
+        y=list(stats.index),
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 30, "opacity": 0},
+        showlegend=False,
+        hovertext=[
+            f"Median {format_indicator(median, kind)}<br>mittlere Hälfte {format_indicator(q1, kind)} bis "
+            f"{format_indicator(q3, kind)}<br>aus {format_number(counts[number])} Werten"
+            + (f" (ohne {format_number(left_out[number])} mit {LIMITED_SYMBOL})" if left_out.get(number) else "")
+            for number, q1, median, q3 in zip(stats.index, stats[0.25], stats[0.5], stats[0.75], strict=True)
+        ],
+        hoverinfo="text",
+    )
+    return [box, marks]
+
+
+def _distribution_counts(
+    known: pd.Series, limited: pd.Series, chosen: pd.Series, names: pd.Series, highlight_label: str
+) -> str:
+    """The lines under a distribution's title: how many values it shows, how many are missing or of limited
+    significance; then which highlighted rows have no value."""
+    parts = [f"{format_number(int(known.sum()))} {'Wert' if known.sum() == 1 else 'Werte'}"]
+    if (~known).any():
+        parts.append(f"ohne Wert: {format_number(int((~known).sum()))}")
+    if (known & limited).any():
+        parts.append(
+            f"{LIMITED_SYMBOL} {LIMITED_TEXT}: {format_number(int((known & limited).sum()))} "
+            "(nicht in Median und Quartilen)"
+        )
+    text = " · ".join(parts)
+    missing = list(names[chosen & ~known])
+    if missing:
+        text += f"<br>{highlight_label} ohne Wert: {', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}"
+    return text
+
+
+def _value_axis(kind: str, low: float, high: float, shown: float) -> dict[str, object]:
+    """The value axis' ticks in German for values from `low` to `high` on an axis `shown` wide: euros (from a
+    million on in Mio. €), percent or percentage points."""
+    if kind == "eur" and low >= 0:
+        ticks, texts = _euro_ticks(high if high > 0 else 1.0, most=9)  # those left of the values are not shown
+        return {"tickvals": ticks, "ticktext": texts}
+    suffix = {"percent": " %", "points": " Pp.", "eur": " €", "eur2": " €"}.get(kind, "")
+    # Whole numbers unless the values lie so close that whole ticks would repeat.
+    digits = 2 if kind == "eur2" else 0 if shown >= 5 else 1
+    return {"ticksuffix": suffix, "tickformat": f",.{digits}f"}
+
+
+_LABEL_PLOT_PX = 800  # the narrowest plot width names are placed for: wider, they only stand further apart
+_LABEL_STEP_PX = 22
+_LABEL_CHARS = 40  # a longer name is cut beside its dot
+
+
+def _label_spots(where: list[float], names: pd.Series) -> list[tuple[str, int]]:
+    """For names at these places (0–1 across the plot): an anchor and a vertical offset in pixels each, above or
+    below the dot, so that no two names overlap and, where there is room, no pointer runs through another name."""
+    placed: list[tuple[int, int, float, float, float]] = []  # side, offset, name's span from and to, dot
+    spots: list[tuple[str, int]] = [("center", -30)] * len(where)
+    candidates = [(-1 if step % 2 == 0 else 1, 30 + _LABEL_STEP_PX * (step // 2)) for step in range(16)]
+    for index in sorted(range(len(where)), key=lambda i: where[i]):
+        x, width = where[index], (len(str(names.iloc[index])) * 7.5 + 12) / _LABEL_PLOT_PX
+        anchor = "left" if x < 0.2 else "right" if x > 0.8 else "center"
+        start = x if anchor == "left" else x - width if anchor == "right" else x - width / 2
+        name = (start, start + width, x)
+        side, depth = next(
+            (spot for strict in (True, False) for spot in candidates if _apart(placed, *spot, name, strict)),
+            candidates[-1],
+        )
+        placed.append((side, depth, *name))
+        spots[index] = (anchor, side * depth)
+    return spots
+
+
+def _apart(
+    placed: list[tuple[int, int, float, float, float]],
+    side: int,
+    depth: int,
+    name: tuple[float, float, float],
+    strict: bool,
+) -> bool:
+    """Whether a name (its span and dot) at this side and offset leaves the names placed so far readable: it
+    overlaps none at its offset and (`strict`) no pointer crosses a name."""
+    start, end, x = name
+    return all(
+        other_side != side
+        or (other_depth == depth and (other_end < start - 0.01 or other_start > end + 0.01))
+        or (not strict and other_depth != depth)
+        or (other_depth < depth and not other_start <= x <= other_end)  # this pointer would cross a nearer name
+        or (other_depth > depth and not start <= dot <= end)  # its pointer would cross this name
+        for other_side, other_depth, other_start, other_end, dot in placed
+    )

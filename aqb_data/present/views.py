@@ -222,6 +222,9 @@ ACHIEVEMENT_COLUMNS: Columns = {
     "transition_rate": ("Übergangsquote", format_percent),
     "dropout_rate": ("Abbruchquote", format_percent),
     "cost_per_participant": ("Kosten je TN", format_eur),
+    # Beside the rates it qualifies: "◊ eingeschränkt aussagekräftig: Übergangsquote (6 Austritte)" where a rate
+    # rests on fewer cases than its minimum (`significance`).
+    "significance_flag": ("Aussagekraft", None),
     "planned_eur": ("Geplant", format_eur),
     "spent_eur": ("Verausgabt", format_eur),
     # The dates the figures rest on, as dates (a unit's projects may have reported on different days).
@@ -494,6 +497,8 @@ def achievement_cells(frame: pd.DataFrame, unit: str, reports: bool = True, budg
         columns["budget_cell"] = ("ggü. § 4", None)
     columns["occupancy"] = ACHIEVEMENT_COLUMNS["occupancy"]
     columns["transition_rate"] = ACHIEVEMENT_COLUMNS["transition_rate"]
+    if "significance_flag" in ordered and ordered["significance_flag"].ne("").any():  # said on the slide too
+        columns["significance_flag"] = ACHIEVEMENT_COLUMNS["significance_flag"]
     if "stale" in ordered and ordered["stale"].any():  # figures from older reports: said on the slide too
         columns["report_flag"] = ACHIEVEMENT_COLUMNS["report_flag"]
     if reports:

@@ -91,8 +91,11 @@ def test_a_views_figure_is_built_once_per_version_of_the_data_and_equals_a_fresh
     selection = Selection(2025, regierungsbezirk="Gießen")
     first = charts.comparison_map(data, selection, "budget_eur", "Quelle: Test")
     assert charts.comparison_map(data, selection, "budget_eur", "Quelle: Test") is first  # a rerun builds nothing
+    comparison = district_comparison(data, selection)
+    giessen = tuple(comparison.loc[comparison["regierungsbezirk"] == "Gießen", "ags"])  # the view outlines them
+    outline = {"outlined": giessen, "outline_label": "Regierungsbezirk Gießen"}
     fresh = charts.district_map(
-        district_comparison(data, selection), "budget_eur", "Haushaltsmittel", "eur", geojson(), "Quelle: Test"
+        comparison, "budget_eur", "Haushaltsmittel", "eur", geojson(), "Quelle: Test", **outline
     )
     assert first.to_json() == fresh.to_json()
     levels = ("land", "regierungsbezirk")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from aqb_data.analysis.achievement import STATUS_SYMBOL
 from aqb_data.analysis.comparison import INDICATORS, district_against_context, district_comparison, geojson
 from aqb_data.analysis.indicators import Selection, land_totals
 from aqb_data.present import charts
@@ -34,9 +35,10 @@ def test_the_map_holds_the_26_districts_keyed_by_ags(key: str, measure_types: tu
     for trace in layers:
         hover = dict(zip(trace.locations, (c[0] for c in trace.customdata), strict=True))
         assert hover == {ags: charts.format_indicator(values[ags], indicator.kind) for ags in trace.locations}
-        if indicator.kind == "status":  # one layer per status, in its colour
-            assert {values[ags] for ags in trace.locations} == {trace.name}
-            assert trace.colorscale[0][1] == charts.STATUS_COLOURS[trace.name]
+        if indicator.kind == "status":  # one layer per status, in its colour, named with symbol and text
+            (status,) = {values[ags] for ags in trace.locations}
+            assert trace.name == f"{STATUS_SYMBOL[status]} {status}"
+            assert trace.colorscale[0][1] == charts.STATUS_COLOURS[status]
             assert trace.showlegend  # the legend names the colours
         else:
             scale = 100 if indicator.kind in ("percent", "points") else 1
@@ -67,7 +69,8 @@ def test_the_page_ranks_by_the_indicator_in_the_link() -> None:
     assert ranking.iloc[0]["Haushaltsmittel je Einwohner/in"] == "5,87 €"
     assert "▶ Waldeck-Frankenberg" in list(ranking["Gebietskörperschaft"])
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert len({ags for trace in spec["data"] for ags in trace["locations"]}) == 26
+    assert len({ags for trace in spec["data"] for ags in trace.get("locations", [])}) == 26
+    assert "umrandet: Waldeck-Frankenberg" in {trace.get("name") for trace in spec["data"]}  # the chosen district
     context = next(d.value for d in at.dataframe if "Kennzahl" in d.value.columns)
     assert list(context.columns) == ["Kennzahl", "Waldeck-Frankenberg", "Regierungsbezirk Kassel", "Hessen"]
 
@@ -90,3 +93,16 @@ def test_a_district_without_projects_of_the_chosen_type_shows_no_data_not_an_err
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
+
+
+def test_the_colour_scale_in_the_link_draws_quantile_classes_with_the_chosen_district_outlined() -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["kennzahl"] = "Auslastung"
+    at.query_params["skala"] = "Quantilklassen"
+    at.query_params["kreis"] = "Main-Kinzig-Kreis"
+    at.run()
+    at.switch_page("app_pages/vergleich.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    names = [trace.get("name") for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+    assert names[1].startswith("bis ") and names[2].startswith("über ") and names[1].endswith(" %")
+    assert names[-1] == "umrandet: Main-Kinzig-Kreis"
