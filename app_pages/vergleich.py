@@ -18,7 +18,7 @@ from aqb_data.domain.districts import load_districts
 from aqb_data.domain.formatting import format_number, format_percent
 from aqb_data.present import charts
 from aqb_data.present.views import FormatByRow, group_summary_view
-from ui.comparison import benchmark_section
+from ui.comparison import benchmark_section, distribution_section
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import ALLOCATION_COLUMNS, chart, synthetic_notice, table
@@ -91,6 +91,10 @@ with right:
         view=selection,
         provenance=shown,
     )
+
+if indicator.kind != "status":
+    st.subheader("Verteilung")
+    distribution_section(data, selection, key, note, shown)
 
 if selection.ags:
     st.subheader(f"{ind.scope_label(selection)} im Vergleich")
