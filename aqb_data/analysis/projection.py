@@ -461,8 +461,9 @@ def _every_unit(frame: pd.DataFrame, selection: Selection, level: str) -> pd.Dat
     complete = expected.merge(frame, on=list(expected.columns), how="left", validate="1:1")
     counts = ["n_projects", "n_projected", "n_stale", "n_without_report", "n_ratios"]
     complete[counts] = complete[counts].fillna(0).astype("int64")
-    complete["method"] = complete["method"].fillna(METHOD_NONE)
-    complete["interval_basis"] = complete["interval_basis"].fillna("")
+    # Text columns of units without projects: the merge leaves them all missing (float), so fill them as text.
+    for column, empty in (("method", METHOD_NONE), ("interval_basis", "")):
+        complete[column] = pd.Series([v if isinstance(v, str) else empty for v in complete[column]], dtype="str")
     return complete
 
 
