@@ -10,7 +10,7 @@ from aqb_data.analysis.achievement import (
     budget_note,
     stichtage,
 )
-from aqb_data.analysis.comparison import ACHIEVEMENT_KEYS
+from aqb_data.analysis.comparison import ACHIEVEMENT_KEYS, district_comparison, limited_note
 from aqb_data.analysis.provenance import Shown, demo_share, source_line
 from aqb_data.domain.formatting import format_date, format_eur, format_eur_cents, format_percent
 from aqb_data.present import charts
@@ -97,6 +97,12 @@ st.caption(
     f"{scope}: {land['n_reported']} von {land['n_projects']} Projekten mit Bericht; Stichtag der Berichte "
     f"{data_date_text(land['first_as_of'], land['last_as_of'])}. Status „{land['status']}“."
 )
+if land["significance_flag"]:  # the selection's own rates rest on too few cases
+    st.caption(f"{escape_markdown(scope)}: {land['significance_flag']}")
+elif not selection.ags:  # sums over districts: those whose own rate is of limited significance are counted
+    in_sums = limited_note(district_comparison(data, selection, as_of), {scope: tuple(selection.districts()["ags"])})
+    if in_sums:
+        st.caption(in_sums)
 # Three cards: five amounts with cents do not fit one row (28.300.000,00 € was cut off); the budgets go below.
 budget_cols = st.columns(3)
 budget_cols[0].metric(

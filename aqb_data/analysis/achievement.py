@@ -307,15 +307,21 @@ def achievement(
         *SIGNIFICANCE_COLUMNS,
         *budget_columns,
     ]
-    # The cases each ratio rests on: below its minimum it is flagged, shown but not ranked (`significance`).
+    frame = with_significance(frame)
+    for money in ("planned_eur", "spent_eur"):
+        frame[money] = frame[money].round(2)
+    return frame[columns].reset_index(drop=True)
+
+
+def with_significance(frame: pd.DataFrame) -> pd.DataFrame:
+    """The cases each ratio of `with_rates` rests on (`SIGNIFICANCE_COLUMNS`): below its minimum a ratio is
+    flagged, shown but not ranked (`significance`)."""
     frame["n_places"] = frame["d_places"]
     frame["n_exits"] = frame["d_exits"]
     frame["n_exits_dropouts"] = frame["d_exits_dropouts"]
     frame["n_participants"] = frame["d_cost_entries"]
     frame["limited"], frame["significance_flag"] = limited_columns(frame)
-    for money in ("planned_eur", "spent_eur"):
-        frame[money] = frame[money].round(2)
-    return frame[columns].reset_index(drop=True)
+    return frame
 
 
 def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -533,7 +539,7 @@ def achievement_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
 
     Progress figures are cumulative within a year (up to the Stichtag): each year stands alone, nothing is
     added across years. Columns: year, unit_label, spending_rate, expected_rate, occupancy, transition_rate,
-    dropout_rate, last_as_of.
+    dropout_rate, last_as_of, significance_flag.
     """
     years = sorted(int(y) for y in data.progress["year"].dropna().unique())
     if not years:
@@ -547,7 +553,7 @@ def achievement_trend(data: AqbData, selection: Selection) -> pd.DataFrame:
         rows = project_rows(data, unit_selection, None, every_year=True)
         grouping = rows.groupby("year")
         yearly = grouping[RATE_SUMS].sum(min_count=1).assign(last_as_of=grouping["as_of"].max())
-        yearly = with_rates(yearly.reindex(pd.Index(years, name="year")))
+        yearly = with_significance(with_rates(yearly.reindex(pd.Index(years, name="year"))))
         parts.append(yearly.reset_index().assign(unit_label=label))
     trend = pd.concat(parts, ignore_index=True).sort_values("year", kind="stable", ignore_index=True)
     trend["year"] = trend["year"].astype("int64")
@@ -565,4 +571,12 @@ def with_expectation(trend: pd.DataFrame, unit_label: str) -> pd.DataFrame:
     return pd.concat([trend, expected], ignore_index=True)
 
 
-_TREND_FIELDS = ["spending_rate", "expected_rate", "occupancy", "transition_rate", "dropout_rate", "last_as_of"]
+_TREND_FIELDS = [
+    "spending_rate",
+    "expected_rate",
+    "occupancy",
+    "transition_rate",
+    "dropout_rate",
+    "last_as_of",
+    "significance_flag",
+]

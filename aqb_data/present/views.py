@@ -189,6 +189,7 @@ ACHIEVEMENT_TREND_COLUMNS: Columns = {
     "expected_rate": ("erwartet", format_percent),
     "occupancy": ("Auslastung", format_percent),
     "transition_rate": ("Übergangsquote", format_percent),
+    "significance_flag": ("Aussagekraft", None),
     "last_as_of": ("Stichtag", format_date),
 }
 DEVIATION_COLUMNS: Columns = {
