@@ -111,15 +111,16 @@ def district_comparison(data: AqbData, selection: Selection, as_of: date | None 
     ]
 
 
-_ACHIEVED = (
+# The indicators of Zielerreichung (and the district pack) a district is compared on with similar districts.
+ACHIEVEMENT_KEYS = (
     "spending_rate",
     "deviation",
     "occupancy",
     "transition_rate",
     "dropout_rate",
     "cost_per_participant",
-    "status",
 )
+_ACHIEVED = (*ACHIEVEMENT_KEYS, "status")
 
 
 def flagged(comparison: pd.DataFrame, key: str) -> pd.Series:
@@ -260,15 +261,6 @@ def position_text(value: float, limited: bool, stats: dict[str, float]) -> str:
 
 
 BENCHMARK_KEYS = tuple(key for key, indicator in INDICATORS.items() if indicator.kind != "status")
-# The indicators of Zielerreichung (and the district pack) a district is compared on with similar districts.
-ACHIEVEMENT_KEYS = (
-    "spending_rate",
-    "deviation",
-    "occupancy",
-    "transition_rate",
-    "dropout_rate",
-    "cost_per_participant",
-)
 
 
 @memoised

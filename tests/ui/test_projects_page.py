@@ -19,6 +19,7 @@ from aqb_data.present.views import all_projects_views
 from aqb_data.read.files import bundled_data
 from tests.export.test_table_files import _record, problems_of, xlsx_problems
 from tests.screen import Downloads
+from tests.ui.test_pages import open_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/projekte.py"
@@ -26,13 +27,7 @@ LATEST = date(2025, 9, 30)
 
 
 def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_app(PAGE, **params)
 
 
 def _tables(at: AppTest) -> tuple:
