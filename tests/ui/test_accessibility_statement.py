@@ -81,7 +81,7 @@ def test_the_statement_follows_the_hessian_structure_and_names_the_enforcement_b
     ]
     assert f"**AQB-Dashboard, Version {app_version()}**" in text
     assert "**teilweise vereinbar**" in text
-    assert "axe-core" in text and "allein mit der Tastatur" in text
+    assert "axe-core" in text and "allein mit der Tastatur durchlaufen" in text
     assert re.search(r"am \d{2}\.\d{2}\.\d{4} erstellt und zuletzt am \d{2}\.\d{2}\.\d{4} überprüft", text)
     for barrier in ("Diagramme und Karte", "Interaktive Tabellen", "PDF-Fassung der Sitzungsmappe"):
         assert f"### {barrier}" in text
