@@ -1,8 +1,8 @@
 """German where a person reads Streamlit's and Plotly's own controls: the chart toolbar's button titles (Plotly's
-German locale), the tables without Streamlit's own English CSV download beside the project's Excel and CSV, and
-the selection lists' placeholder. What stays English (listed in the README, „Was englisch bleibt“) is named here
-too, so that a Streamlit update that changes it shows up. Needs Debian's chromium; skipped with a reason where it
-is missing.
+German locale), the tables without Streamlit's own English CSV download beside the project's Excel and CSV, the
+selection lists' placeholder, every page in the navigation (none behind "View 3 more"). What stays English (listed
+in the README, „Was englisch bleibt“) is named here too, so that a Streamlit update that changes it shows up.
+Needs Debian's chromium; skipped with a reason where it is missing.
 """
 
 import os
@@ -70,9 +70,10 @@ def test_the_maps_toolbar_is_german(server: str, page: object) -> None:
 
 
 def test_a_table_offers_only_the_projects_own_downloads(server: str, page: object) -> None:
-    open_page(page, f"{server}/?jahr=2025")
+    open_page(page, f"{server}/?jahr=2025", wait_for_chart=False)
     heading = page.get_by_role("heading", name="Haushaltsmittel je Gebietskörperschaft")
     table = heading.locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+    table.wait_for(timeout=30_000)
     table.hover()
     toolbar = page.locator('[data-testid="stElementToolbar"]').filter(has=page.locator("button")).first
     toolbar.wait_for(timeout=30_000)
@@ -83,8 +84,13 @@ def test_a_table_offers_only_the_projects_own_downloads(server: str, page: objec
         assert heading.locator(f"xpath=following::button[contains(., '{name}')][1]").is_visible()
 
 
-def test_the_selection_lists_have_a_german_placeholder(server: str, page: object) -> None:
-    open_page(page, f"{server}/vergleich?jahr=2025")
+def test_the_navigation_lists_every_page_and_the_selection_lists_are_german(server: str, page: object) -> None:
+    open_page(page, f"{server}/vergleich?jahr=2025", wait_for_chart=False)
+    page.get_by_role("combobox", name="Kennzahl").wait_for(timeout=30_000)
+    navigation = page.locator('[data-testid="stSidebarNav"]')
+    assert "View" not in navigation.inner_text()  # no "View 3 more" hiding pages
+    for title in ("Übersicht", "Verlauf", "Methodik & Quellen"):
+        assert navigation.get_by_role("link", name=title).is_visible()
     placeholders = page.locator("input[placeholder]").evaluate_all("inputs => inputs.map(i => i.placeholder)")
     assert "Choose an option" not in placeholders
     assert placeholders.count("Bitte wählen") >= 4  # Jahr, Regierungsbezirk, Gebietskörperschaft, Kennzahl
