@@ -3,12 +3,15 @@
 import streamlit as st
 
 from aqb_data.domain.access import Action
+from aqb_data.paths import PAGE_ICON
+from ui.accessibility_statement import german_document, statement_link
 from ui.auth import current_user, sidebar_account
 from ui.data import get_data
 from ui.filters import sidebar_filters
 from ui.widgets import toolbar_format_setting
 
-st.set_page_config(page_title="AQB-Dashboard Hessen", page_icon=":material/bar_chart:", layout="wide")
+st.set_page_config(page_title="AQB-Dashboard Hessen", page_icon=str(PAGE_ICON), layout="wide")
+german_document()  # <html lang="de"> on every page, the login page included
 
 user = current_user()  # without login configured: the single-seat operator; else the login page until signed in
 ANALYSIS = [
@@ -37,10 +40,17 @@ PAGES = {
     "Daten": [page for action, page in DATA if user.may(action)],
     "Hilfe": [
         st.Page("app_pages/methodik.py", title="Methodik & Quellen", icon=":material/menu_book:", url_path="methodik"),
+        st.Page(
+            "app_pages/barrierefreiheit.py",
+            title="Erklärung zur Barrierefreiheit",
+            icon=":material/accessibility_new:",
+            url_path="barrierefreiheit",
+        ),
     ],
 }
 
-page = st.navigation({section: pages for section, pages in PAGES.items() if pages})
+# Every page listed: collapsed, Streamlit would hide some behind an English "View 3 more".
+page = st.navigation({section: pages for section, pages in PAGES.items() if pages}, expanded=True)
 data = get_data()
 sidebar_account(user)
 sidebar_filters(data, scope=user.scope)
@@ -51,4 +61,5 @@ toolbar_format_setting()
 st.sidebar.caption(
     "Ausbildungs- und Qualifizierungsbudget (AQB) · Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales"
 )
+statement_link()
 page.run()

@@ -93,10 +93,6 @@ with st.container(border=True):
                 on_click=_record_download,
                 args=(f"{made['stem']}.pdf", made["pdf"], made["title"]),
             )
-    st.caption(
-        "Auf der Kommandozeile: `python -m aqb_data meeting-pack --ags 06635 --year 2025 mappe.pptx` "
-        "(oder `mappe.pdf`; ohne `--ags` der Überblick über Hessen)."
-    )
 
 if current_user().scope is None:
     with st.container(border=True):
@@ -136,4 +132,3 @@ if current_user().scope is None:
                 on_click=_record_download,
                 args=(name, done["zip"], done["title"]),
             )
-        st.caption(f"Auf der Kommandozeile: `python -m aqb_data meeting-pack --all mappen/ --year {selection.year}`.")

@@ -4,13 +4,14 @@ import streamlit as st
 
 from aqb_data.analysis.achievement import thresholds_text
 from aqb_data.analysis.comparison import groups_method_text
-from aqb_data.analysis.portfolio import AGGREGATION_TEXT, target_group_rules_text, underused_rule_text
+from aqb_data.analysis.portfolio import AGGREGATION_TEXT, underused_rule_text
 from aqb_data.analysis.provenance import known_figures_check, method_text
 from aqb_data.analysis.significance import minimums_text
 from aqb_data.domain.districts import load_districts
 from aqb_data.domain.formatting import NOT_AVAILABLE, format_date, format_eur, format_number
 from ui.data import get_data
 from ui.projection import methods_section
+from ui.projects import target_group_method
 from ui.text import escape_markdown
 from ui.widgets import table
 
@@ -52,7 +53,7 @@ st.subheader("Eingeschränkte Aussagekraft")
 st.markdown(minimums_text())
 st.subheader("Alle Projekte, Träger und Zielgruppen")
 st.markdown(f"{underused_rule_text()}\n\n{AGGREGATION_TEXT}")
-st.markdown(target_group_rules_text())
+target_group_method()
 
 st.header("Herbstbesprechung")
 st.markdown(method_text("herbstbesprechung"))

@@ -18,7 +18,7 @@ from aqb_data.domain.districts import load_districts
 from aqb_data.domain.formatting import format_number, format_percent
 from aqb_data.present import charts
 from aqb_data.present.views import FormatByRow, group_summary_view
-from ui.comparison import benchmark_section, distribution_section
+from ui.comparison import SCALES, benchmark_section, distribution_section, link_notices
 from ui.data import get_data
 from ui.filters import current_selection
 from ui.widgets import ALLOCATION_COLUMNS, chart, synthetic_notice, table
@@ -31,11 +31,13 @@ shown = Shown.of(everywhere)
 note = source_line(data, shown)
 
 st.title(f"Vergleich {selection.year}")
+link_notices()
 key = st.selectbox(
     "Kennzahl",
     list(INDICATORS),
     format_func=indicator_label,
     key="kennzahl",
+    placeholder="Bitte wählen",
     bind="query-params",
     help="Je Einwohner/in und je Platz sind eigene Kennzahlen; die Auswahl steht im Link.",
 )
@@ -61,7 +63,7 @@ with left:
             ["stetig", "quantile"],
             default="stetig",
             required=True,
-            format_func={"stetig": "stetig", "quantile": "Quantilklassen"}.get,
+            format_func=SCALES.get,
             key="skala",
             bind="query-params",
             help="Quantilklassen: je ein Viertel der Gebietskörperschaften je Farbe; Ausreißer dehnen die Skala nicht.",

@@ -99,7 +99,7 @@ if user.may(Action.REMOVE_DEMO):
 st.subheader("Früheren Stand ansehen")
 if active:
     labels = {r.id: f"Nr. {r.id} · {r.imported_at:%d.%m.%Y %H:%M} · {r.file_name}" for r in active}
-    chosen = st.selectbox("Stand nach Import", list(labels), format_func=labels.get)
+    chosen = st.selectbox("Stand nach Import", list(labels), format_func=labels.get, placeholder="Bitte wählen")
     then = data_as_of(chosen)
     trend = budget_trend(then, Selection(year=max(then.years, default=0)))
     st.caption(

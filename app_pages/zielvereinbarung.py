@@ -110,6 +110,7 @@ def _form(reading: AgreementReading, key: str) -> pd.DataFrame:
             index=list(districts["ags"]).index(read.ags),
             format_func=district_label,
             key=f"{key}_ags",
+            placeholder="Bitte wählen",
         )
         year_col, budget_col = st.columns(2)
         year_col.number_input("Jahr", min_value=2000, max_value=2100, value=read.year, step=1, key=f"{key}_year")

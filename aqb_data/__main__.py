@@ -32,6 +32,7 @@ from aqb_data.domain.values import visible
 from aqb_data.export.demo import DEFAULT_SEED, real_agreement, write_demo
 from aqb_data.export.workbooks import problems_workbook, write_template, write_workbook
 from aqb_data.export.xlsx import is_xlsx_file, neutralise
+from aqb_data.present.argparse_de import german_argparse, whole_number
 from aqb_data.present.views import backtest_view
 from aqb_data.read.files import load_workbooks
 from aqb_data.read.sandbox import read_agreement_isolated, read_workbook_isolated
@@ -657,7 +658,7 @@ def _audit(db: str | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code. Nothing it prints can act on the terminal."""
-    with redirect_stdout(_TerminalSafe(sys.stdout)), redirect_stderr(_TerminalSafe(sys.stderr)):
+    with redirect_stdout(_TerminalSafe(sys.stdout)), redirect_stderr(_TerminalSafe(sys.stderr)), german_argparse():
         return _main(argv)
 
 
@@ -665,7 +666,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = _GermanParser(prog="python -m aqb_data", description="AQB-Dashboard: Daten prüfen und auswerten.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
     validate = commands.add_parser("validate", help="Arbeitsmappen prüfen (Exit 0 gültig, 1 Fehler, 2 unlesbar)")
-    validate.add_argument("files", nargs="+", metavar="DATEI")
+    validate.add_argument("files", nargs="+", metavar="DATEI", help="Excel-Arbeitsmappen (.xlsx)")
     validate.add_argument(
         "--report",
         type=Path,
@@ -673,21 +674,27 @@ def _main(argv: Sequence[str] | None) -> int:
         help="zusätzlich den Prüfbericht aller Dateien als Excel-Datei schreiben (wie „Prüfbericht herunterladen“)",
     )
     summary = commands.add_parser("summary", help="Verteilung der Mittel eines Jahres je Gebietskörperschaft")
-    summary.add_argument("--year", type=int, required=True, help="Haushaltsjahr")
-    summary.add_argument("--format", choices=("json", "csv"), default="json", dest="output_format")
+    summary.add_argument("--year", type=whole_number, required=True, metavar="JAHR", help="Haushaltsjahr")
+    summary.add_argument(
+        "--format",
+        choices=("json", "csv"),
+        default="json",
+        dest="output_format",
+        help="JSON oder CSV für deutsches Excel (Standard json)",
+    )
     summary.add_argument("files", nargs="*", metavar="DATEI", help="ohne Dateien: die Daten des Dashboards")
     backtesting = commands.add_parser(
         "backtest", help="Rückblick: die Hochrechnung zum Jahresende in früheren Jahren gegen das tatsächliche Ergebnis"
     )
     backtesting.add_argument("files", nargs="*", metavar="DATEI", help="ohne Dateien: die Daten des Dashboards")
     importing = commands.add_parser("import", help="Arbeitsmappen prüfen und in die Datenbank übernehmen")
-    importing.add_argument("files", nargs="+", metavar="DATEI")
+    importing.add_argument("files", nargs="+", metavar="DATEI", help="Excel-Arbeitsmappen (.xlsx)")
     commands.add_parser("history", help="die Importe auflisten")
     commands.add_parser("undo", help="den letzten Import rückgängig machen")
     commands.add_parser("remove-demo", help="alle synthetischen Demodaten entfernen")
     commands.add_parser("audit", help="das Protokoll: wer wann was geändert oder exportiert hat")
     notes = commands.add_parser("notizen", help="Notizen und vereinbarte Maßnahmen eines Jahres auflisten")
-    notes.add_argument("--jahr", type=int, required=True, help="Haushaltsjahr")
+    notes.add_argument("--jahr", type=whole_number, required=True, help="Haushaltsjahr")
     notes.add_argument("--ags", help="Kreisschlüssel oder Name der Gebietskörperschaft; ohne: alle")
     parse = commands.add_parser("parse-agreement", help="eine Zielvereinbarung (.md, .txt, .pdf) lesen, JSON ausgeben")
     parse.add_argument("file", metavar="DATEI")
@@ -697,7 +704,7 @@ def _main(argv: Sequence[str] | None) -> int:
     )
     export_state.add_argument(
         "--as-of",
-        type=int,
+        type=whole_number,
         metavar="IMPORT",
         help="der Stand direkt nach diesem Import (Nr. wie in „history“); ohne: der aktuelle Stand",
     )
@@ -706,13 +713,19 @@ def _main(argv: Sequence[str] | None) -> int:
     template.add_argument("output", metavar="AUSGABE.xlsx")
     demo = commands.add_parser("demo", help="den Demodatensatz erzeugen")
     demo.add_argument("output", metavar="AUSGABE.xlsx")
-    demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"Startwert (Standard {DEFAULT_SEED})")
+    demo.add_argument(
+        "--seed",
+        type=whole_number,
+        default=DEFAULT_SEED,
+        metavar="STARTWERT",
+        help=f"Startwert (Standard {DEFAULT_SEED})",
+    )
     pack = commands.add_parser(
         "meeting-pack",
         help="Unterlage zur Umsetzungsbesprechung (.pptx oder .pdf) für eine Gebietskörperschaft oder Hessen",
     )
     pack.add_argument("--ags", help="Kreisschlüssel oder Name der Gebietskörperschaft; ohne: ganz Hessen")
-    pack.add_argument("--year", type=int, required=True, help="Haushaltsjahr")
+    pack.add_argument("--year", type=whole_number, required=True, metavar="JAHR", help="Haushaltsjahr")
     pack.add_argument("--all", type=Path, metavar="ORDNER", help="alle 26 Gebietskörperschaften (.pptx und .pdf)")
     pack.add_argument("outputs", nargs="*", metavar="AUSGABE", help="Datei(en) mit der Endung .pptx oder .pdf")
     for command in (
@@ -723,7 +736,7 @@ def _main(argv: Sequence[str] | None) -> int:
         export_state,
         *(commands.choices[c] for c in ("history", "undo", "remove-demo", "audit", "notizen")),
     ):
-        command.add_argument("--db", help="Datenbankdatei (Standard: $AQB_DB oder var/aqb.sqlite)")
+        command.add_argument("--db", metavar="DATENBANK", help="Datenbankdatei (Standard: $AQB_DB oder var/aqb.sqlite)")
     args = parser.parse_args(argv)
     if args.command == "meeting-pack" and args.all is not None and (args.outputs or args.ags):
         pack.error("--all schreibt alle Gebietskörperschaften in den Ordner; ohne --ags und ohne AUSGABE angeben")

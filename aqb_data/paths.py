@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The project's name and version (the version is named in the accessibility statement).
+PYPROJECT = PROJECT_ROOT / "pyproject.toml"
 
 # Bundled, read-only data (see data/SOURCE.md for where each file comes from).
 DATA_DIR = PROJECT_ROOT / "data"
@@ -22,6 +24,9 @@ TARGET_GROUPS = DATA_DIR / "zielgruppen.toml"
 TEXTS_DIR = Path(__file__).resolve().parent / "texts"
 # The real agreement the demo data is anchored on; absent in a clone without the shared folder beside it.
 SEED_AGREEMENT = PROJECT_ROOT.parent / "shared" / "seeds" / "zielvereinbarung-2025-waldeck-frankenberg.md"
+
+# The browser tab's icon, served by the app itself (a Material icon would be fetched from Google's font server).
+PAGE_ICON = PROJECT_ROOT / "ui" / "assets" / "page_icon.svg"
 
 # Which identity-provider groups mean which role (optional; see README, "Anmeldung und Rollen").
 ROLES_FILE = PROJECT_ROOT / ".streamlit" / "roles.toml"

@@ -23,6 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from aqb_data.domain.formatting import format_number
+from aqb_data.present.argparse_de import german_argparse, whole_number
 from bench.browser import run_browser
 from bench.ingest import RESULTS_DIR, IngestTiming, InvalidBenchmarkError, run_ingest, warm_up, workbook_path
 from bench.pages import FIRST_YEAR, NEW_YEARS, PAGES, SEEN_YEARS, AppRuns, PagesTiming, run_pages
@@ -258,16 +259,21 @@ def environment() -> dict[str, object]:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Die Benchmarks ausführen, gemessen als Verhältnis zu einer Basis aus demselben Lauf.",
+    )
     parser.add_argument(
         "--rows",
-        type=int,
+        type=whole_number,
         nargs="+",
         default=[90_000],
         metavar="N",
         help="Zeilen im Umsetzungsstand (Standard 90000; ein Blatt darf höchstens 100.000 Zeilen haben)",
     )
-    parser.add_argument("--repeat", type=int, default=3, metavar="N", help="Wiederholungen, Median zählt (Standard 3)")
+    parser.add_argument(
+        "--repeat", type=whole_number, default=3, metavar="N", help="Wiederholungen, Median zählt (Standard 3)"
+    )
     parser.add_argument("--only", choices=("ingest", "pages", "browser"), help="nur diesen Benchmark ausführen")
     args = parser.parse_args(argv)
     if args.repeat < 1 or any(n < 1 for n in args.rows):
@@ -276,7 +282,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    with german_argparse():  # usage, help and errors of argparse in German
+        args = parse_args(argv)
     started, clock = datetime.now().astimezone(), time.perf_counter()
     results: list[Result] = []
     if args.only in (None, "ingest"):

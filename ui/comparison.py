@@ -10,15 +10,38 @@ import streamlit as st
 
 from aqb_data.analysis import indicators as ind
 from aqb_data.analysis.achievement import achievement
-from aqb_data.analysis.comparison import ACHIEVEMENT_KEYS, BENCHMARK_KEYS, INDICATORS, district_comparison, limited_flag
+from aqb_data.analysis.comparison import (
+    ACHIEVEMENT_KEYS,
+    BENCHMARK_KEYS,
+    INDICATORS,
+    district_comparison,
+    indicator_label,
+    limited_flag,
+)
 from aqb_data.analysis.provenance import Shown
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import load_districts
 from aqb_data.present import charts
 from aqb_data.present.views import INDICATOR_FORMATS, benchmark_view
 from ui.auth import current_user
-from ui.filters import chosen_districts
+from ui.filters import chosen_districts, unknown_link_values
+from ui.text import link_value
 from ui.widgets import chart, table
+
+# The colour scales of Vergleich's map as the link spells them (the labels of its control).
+SCALES = {"stetig": "stetig", "quantile": "Quantilklassen"}
+
+
+def link_notices() -> None:
+    """Says which indicator or colour scale a link asks for that does not exist (Streamlit would show the first
+    without a word); to be called before the page draws its controls."""
+    for value in unknown_link_values("kennzahl", map(indicator_label, INDICATORS), single=True):
+        st.warning(
+            f"Die Kennzahl „{link_value(value)}“ aus dem Link gibt es nicht; gezeigt wird "
+            f"{indicator_label(next(iter(INDICATORS)))}."
+        )
+    for value in unknown_link_values("skala", SCALES.values(), single=True):
+        st.warning(f"Die Farbskala „{link_value(value)}“ aus dem Link gibt es nicht; gezeigt wird „stetig“.")
 
 
 def benchmark_section(

@@ -202,9 +202,13 @@ def _form(data: AqbData, selection: Selection) -> None:
             "Maßnahmenart (optional)",
             [NO_CHOICE, *(f"{code} {mt.short_label}" for code, mt in MEASURE_TYPES.items())],
             key="notes_measure_type",
+            placeholder="Bitte wählen",
         )
         middle.selectbox(
-            "Projekt (optional)", [NO_CHOICE, *sorted(projects["project"].dropna().unique())], key="notes_project"
+            "Projekt (optional)",
+            [NO_CHOICE, *sorted(projects["project"].dropna().unique())],
+            key="notes_project",
+            placeholder="Bitte wählen",
         )
         right.date_input(
             "Fällig am (nur Maßnahmen)", value=None, format="DD.MM.YYYY", key="notes_due", min_value=date(2000, 1, 1)

@@ -17,6 +17,7 @@ from aqb_data.analysis.portfolio import (
     filter_projects,
     provider_names,
     target_group_rules,
+    target_group_rules_text,
 )
 from aqb_data.analysis.provenance import demo_share
 from aqb_data.analysis.significance import LIMITED_SYMBOL, LIMITED_TEXT
@@ -24,6 +25,7 @@ from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.formatting import format_date
 from aqb_data.present.views import View, all_projects_views, no_report_sentence, status_text
 from ui import widgets
+from ui.filters import unknown_link_values
 from ui.text import escape_markdown, link_value
 
 # URL parameter of the order (kept in the copied link, see ui.filters.PAGE_PARAMS).
@@ -55,6 +57,15 @@ def stichtag_slider(data: AqbData, selection: ind.Selection) -> date | None:
     )
 
 
+def target_group_method() -> None:
+    """The rules folding target groups, for the methods page: their names and keywords as text, and a German error
+    instead of a traceback where the list cannot be read."""
+    try:
+        st.markdown(target_group_rules_text(escape=escape_markdown))
+    except ValueError as error:
+        st.error(escape_markdown(error))
+
+
 def _target_group_options(frame: pd.DataFrame) -> list[str]:
     """The folded target groups present, in the order of the documented list."""
     order = [rule.name for rule in target_group_rules()] + [OTHER_TARGET_GROUP, NO_ENTRY]
@@ -64,6 +75,12 @@ def _target_group_options(frame: pd.DataFrame) -> list[str]:
 
 def _filters(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """The page's own filters and the order; the rows they leave and whether underused projects come first."""
+    for value in unknown_link_values(UNDERUSED_FIRST, (), single=True):
+        if value.lower() not in ("true", "false"):  # what Streamlit reads; anything else it drops without a word
+            st.warning(
+                f"„{link_value(value)}“ aus dem Link ist für „Unterausgelastete zuerst“ weder true noch false; die "
+                "Projekte stehen in der üblichen Reihenfolge."
+            )
     underused_first = st.toggle(
         "Unterausgelastete zuerst",
         key=UNDERUSED_FIRST,

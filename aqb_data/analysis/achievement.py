@@ -68,8 +68,8 @@ def thresholds_text(thresholds: StatusThresholds = THRESHOLDS) -> str:
         f"Auslastung unter {percent(thresholds.occupancy_watch)}.\n"
         f"- {STATUS_SYMBOL[ON_TRACK]} **{ON_TRACK}**: sonst.\n"
         f"- {STATUS_SYMBOL[NO_DATA]} **{NO_DATA}**: weder Abweichung noch Auslastung berechenbar.\n\n"
-        "Es entscheidet die schlechtere der beiden Kennzahlen. Die Schwellen stehen an einer Stelle im Code "
-        "(`aqb_data/analysis/achievement.py`, `THRESHOLDS`) und lassen sich dort ändern."
+        "Es entscheidet die schlechtere der beiden Kennzahlen. Die Schwellen gelten gleich für jede Seite, jede "
+        "Datei und jede Sitzungsmappe; ändern kann sie die IT an einer Stelle (siehe README)."
     )
 
 

@@ -201,6 +201,7 @@ def district_against_context(data: AqbData, selection: Selection, as_of: date | 
 # Where a district's value lies among its peers' values (quartiles by linear interpolation, as pandas computes them).
 POSITIONS = {1: "unteres Viertel", 2: "zweites Viertel", 3: "drittes Viertel", 4: "oberes Viertel"}
 MIN_PEERS = 4  # fewer values than this: median and quartiles are shown, no position
+ON_THE_MEDIAN = "am Median (Quartile gleich)"
 PEER_SETS = ("group", "chosen")
 
 
@@ -243,10 +244,13 @@ def peer_statistics(comparison: pd.DataFrame, key: str, members: tuple[str, ...]
 
 
 def quartile_position(value: float, stats: dict[str, float]) -> int | None:
-    """1–4: the quarter of its peers' values the value lies in (at a bound: the lower quarter), None without a
-    value or with fewer than `MIN_PEERS` peer values."""
+    """1–4: the quarter of its peers' values the value lies in (at a bound: the lower quarter; on the median: the
+    second, also where the lower quartile equals it), None without a value or with fewer than `MIN_PEERS` peer
+    values."""
     if pd.isna(value) or stats["n"] < MIN_PEERS:
         return None
+    if value == stats["median"]:  # tied with the lower quartile too: not "unteres Viertel" for a median value
+        return 2
     return 1 if value <= stats["q1"] else 2 if value <= stats["median"] else 3 if value <= stats["q3"] else 4
 
 
@@ -257,6 +261,8 @@ def position_text(value: float, limited: bool, stats: dict[str, float]) -> str:
     position = quartile_position(value, stats)
     if position is None:
         return "–" if pd.isna(value) else f"– (nur {stats['n']} Werte)"
+    if value == stats["q1"] == stats["q3"]:  # the middle half is this one value: no quarter of its own
+        return ON_THE_MEDIAN
     return POSITIONS[position]
 
 
@@ -358,7 +364,9 @@ def groups_method_text() -> str:
         "steht im Link. Für jede Kennzahl stehen dort **Median** und **Quartile** der Gruppe und der Auswahl – die "
         "gewählte Gebietskörperschaft eingeschlossen – und ihre **Lage**: im unteren Viertel (bis zum unteren "
         "Quartil), im zweiten (bis zum Median), im dritten (bis zum oberen Quartil) oder im oberen Viertel. Die "
-        "Quartile sind linear zwischen den geordneten Werten gebildet. Werte mit "
+        "Quartile sind linear zwischen den geordneten Werten gebildet. Ein Wert auf dem Median liegt im zweiten "
+        f"Viertel; sind unteres und oberes Quartil gleich und der Wert ebenso, heißt die Lage „{ON_THE_MEDIAN}“. "
+        "Werte mit "
         f"{LIMITED_SYMBOL} ({LIMITED_TEXT}) und fehlende Werte zählen nicht mit, ihre Zahl steht daneben; bei "
         f"weniger als {MIN_PEERS} Werten wird keine Lage angegeben."
     )

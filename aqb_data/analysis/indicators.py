@@ -16,7 +16,7 @@ import pandas as pd
 
 from aqb_data.analysis.versions import year_budgets
 from aqb_data.domain.dataset import AqbData, memoised
-from aqb_data.domain.districts import district_label, load_districts
+from aqb_data.domain.districts import district_label, load_districts, regierungsbezirk_label
 from aqb_data.domain.formatting import format_eur
 from aqb_data.domain.model import MEASURE_TYPES, UNALLOCATED_LABEL, demo_mask
 
@@ -294,7 +294,7 @@ def budget_decomposition(data: AqbData, selection: Selection) -> pd.DataFrame:
         return total
 
     by_rb = summed(rows["regierungsbezirk"]).reset_index(names="unit")
-    by_rb = by_rb.assign(level="regierungsbezirk", unit_label="Regierungsbezirk " + by_rb["unit"])
+    by_rb = by_rb.assign(level="regierungsbezirk", unit_label=by_rb["unit"].map(regierungsbezirk_label))
     by_rb["regierungsbezirk"] = by_rb["unit"]
     land = summed(pd.Series(LAND_LABEL, index=rows.index)).reset_index(names="unit")
     land = land.assign(level="land", unit_label=LAND_LABEL, regierungsbezirk="")
@@ -427,6 +427,8 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     planned["budget_eur"] = planned["unit"].map(budget_by_unit)
     planned["share"] = ratio(planned["planned_eur"], planned["budget_eur"])
     planned["unit_label"] = planned["unit"].map(label_of) if label_of else planned["unit"]
+    if level == "regierungsbezirk":  # never the bare name a city or Landkreis shares (Kassel, Darmstadt, Gießen)
+        planned["unit_label"] = planned["unit"].map(regierungsbezirk_label)
     planned["measure_label"] = planned["measure_type"].map(measure_label)
     columns = ["unit", "unit_label", "measure_type", "measure_label", "planned_eur", "budget_eur", "share"]
     planned["order"] = planned["measure_type"].map(ALLOCATION_ORDER.index)
@@ -580,7 +582,7 @@ def scope_label(selection: Selection) -> str:
     if selection.ags:
         return district_label(selection.ags)
     if selection.regierungsbezirk:
-        return f"Regierungsbezirk {selection.regierungsbezirk}"
+        return regierungsbezirk_label(selection.regierungsbezirk)
     return LAND_LABEL
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 from aqb_data.analysis.indicators import LAND_LABEL, Selection, ratio
 from aqb_data.analysis.versions import budgets_in_force
 from aqb_data.domain.dataset import AqbData, memoised
-from aqb_data.domain.districts import load_districts
+from aqb_data.domain.districts import load_districts, regierungsbezirk_label
 from aqb_data.domain.model import demo_mask
 
 CLOSED = "abgeschlossen"
@@ -249,7 +249,9 @@ def lapse_by_level(data: AqbData, level: str) -> pd.DataFrame:
     if level == "district":
         frame = frame.assign(unit=frame["ags"], unit_label=frame["label"])
     elif level == "regierungsbezirk":
-        frame = frame.assign(unit=frame["regierungsbezirk"], unit_label=frame["regierungsbezirk"])
+        frame = frame.assign(
+            unit=frame["regierungsbezirk"], unit_label=frame["regierungsbezirk"].map(regierungsbezirk_label)
+        )
     elif level == "land":
         frame = frame.assign(unit="land", unit_label=LAND_LABEL)
     else:

@@ -15,13 +15,15 @@ import functools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from aqb_data import paths
 
 # The numerators and denominators `achievement` sums (and how it turns them into rates): summed here the same way,
 # so that a Träger or target group is one more level of the same aggregation, not a second calculation.
@@ -70,9 +72,10 @@ def _normalised(text: str) -> str:
 
 
 @functools.cache
-def target_group_rules(path: Path = TARGET_GROUPS) -> tuple[TargetGroupRule, ...]:
-    """The categories of `data/zielgruppen.toml` in the order of the file; a German ValueError naming the file and
-    the entry where it cannot be used."""
+def target_group_rules(path: Path | None = None) -> tuple[TargetGroupRule, ...]:
+    """The categories of `data/zielgruppen.toml` (`paths.TARGET_GROUPS` when called, or `path`) in the order of the
+    file; a German ValueError naming the file and the entry where it cannot be used."""
+    path = paths.TARGET_GROUPS if path is None else path
     where = f"Die Zielgruppen-Datei {path.name}"
     try:
         settings = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -122,10 +125,11 @@ def _shown_path(path: Path) -> str:
 _RULES_FILE = _shown_path(TARGET_GROUPS)
 
 
-def target_group_rules_text(rules: Iterable[TargetGroupRule] | None = None) -> str:
-    """How target groups are folded, in German Markdown, from the rules in force (the methods page prints it)."""
+def target_group_rules_text(rules: Iterable[TargetGroupRule] | None = None, escape: Callable[[str], str] = str) -> str:
+    """How target groups are folded, in German Markdown, from the rules in force (the methods page prints it);
+    `escape` makes the file's names and keywords plain Markdown text (the page passes its escaping)."""
     rules = target_group_rules() if rules is None else tuple(rules)
-    lines = [f"- **{rule.name}**: {', '.join(f'„{k}“' for k in rule.keywords)}" for rule in rules]
+    lines = [f"- **{escape(rule.name)}**: {', '.join(f'„{escape(k)}“' for k in rule.keywords)}" for rule in rules]
     return (
         "Die Zielgruppe steht so in der Tabelle, wie die Gebietskörperschaft sie berichtet, und daneben "
         "zusammengefasst zu einer kurzen Liste. Eine Zielgruppe gehört zur ersten Gruppe dieser Liste, von deren "
@@ -165,8 +169,12 @@ def all_projects(data: AqbData, selection: Selection, as_of: date | None = None)
     )
     frame["measure_label"] = frame["measure_type"].map(measure_label).astype("str")
     rules = target_group_rules()
+    # Each target group as written folded once: a hundred projects share a handful of them.
+    folded = {value: fold_target_group(value, rules) for value in frame["target_group"].dropna().unique()}
     frame["target_group_folded"] = pd.Series(
-        [fold_target_group(value, rules) for value in frame["target_group"]], index=frame.index, dtype="str"
+        [folded.get(value, NO_ENTRY) if pd.notna(value) else NO_ENTRY for value in frame["target_group"]],
+        index=frame.index,
+        dtype="str",
     )
     for count in ("planned_places", "entries"):
         frame[count] = frame[count].astype("float64")

@@ -201,3 +201,9 @@ def population_date() -> str:
 def district_label(ags: str) -> str:
     """The unique display name of a district, e.g. `Kassel (Stadt)` or `Waldeck-Frankenberg`."""
     return str(_by_ags()[ags]["label"])
+
+
+def regierungsbezirk_label(name: str) -> str:
+    """How a Regierungsbezirk is shown as a choice or a unit, never as the bare name a city shares with it:
+    `Regierungsbezirk Kassel`."""
+    return f"Regierungsbezirk {name}"

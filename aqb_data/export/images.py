@@ -78,7 +78,8 @@ def figure_image(fig: go.Figure, fmt: str = "png", width: int = WIDTH, height: i
         try:
             if not _server_started:
                 os.environ.setdefault("BROWSER_PATH", path)
-                kaleido.start_sync_server(silence_warnings=True)
+                # Without MathJax (no chart uses LaTeX): kaleido would load it from a CDN, a request to the outside.
+                kaleido.start_sync_server(silence_warnings=True, mathjax=False)
                 atexit.register(_stop_server)
                 _server_started = True
             return kaleido.calc_fig_sync(figure.to_dict(), opts=options)

@@ -39,6 +39,7 @@ from aqb_data.domain.formatting import (
     safe_file_stem,
 )
 from aqb_data.domain.model import MEASURE_TYPES, UNALLOCATED_COLOUR
+from aqb_data.present import plotly_de
 
 # Figures kept per builder for a view seen before (see `kept`); a figure is some 10–100 KB.
 FIGURES_KEPT = 128
@@ -88,9 +89,21 @@ PATTERNS = {UNALLOCATED_CODE: "/", UNKNOWN_CODE: "x"}
 _MEASURE_ORDER = [*MEASURE_TYPES, OTHER_TYPES_CODE, UNALLOCATED_CODE, UNKNOWN_CODE]
 
 
+_TITLE_CHARS = 40  # a longer title of a chart shown in half the page's width is broken into two lines
+
+
+def _wrapped(title: str) -> str:
+    """A long title in two lines, broken at the last space that keeps the first within `_TITLE_CHARS`: Plotly never
+    breaks a title, and in a narrow column its end was cut off."""
+    cut = title.rfind(" ", 0, _TITLE_CHARS + 1)
+    return title if len(title) <= _TITLE_CHARS or cut <= 0 else f"{title[:cut]}<br>{title[cut + 1 :]}"
+
+
 def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
-    """Template, title and the source line under the plot."""
+    """Template, title (room above the plot for each of its lines) and the source line under the plot."""
     fig.update_layout(template="aqb", title={"text": title})
+    if "<br>" in title:
+        fig.update_layout(margin={"t": 60 + 22 * title.count("<br>")})
     if source_note:
         lines = source_note.split("; ")
         # Room under the axis for every line of the note (13 px each) besides the axis' own labels.
@@ -112,9 +125,42 @@ def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
     return fig
 
 
+def _label_column(fig: go.Figure, categories: Sequence[str], texts: Sequence[str]) -> None:
+    """The horizontal bars' labels as a column right of the plot, each on its bar's row: an axis of its own, for
+    which Plotly makes room. Beside the bars' ends a long label ran into the names on the left or out of a narrow
+    picture, and a reference line crossed the labels of bars ending near it."""
+    fig.add_trace(
+        go.Scatter(
+            x=[0] * len(categories),
+            y=list(categories),
+            yaxis="y2",
+            mode="markers",
+            marker={"opacity": 0},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.update_layout(
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "matches": "y",
+            "tickmode": "array",
+            "tickvals": list(categories),
+            "ticktext": list(texts),
+            "showgrid": False,
+            "zeroline": False,
+            "ticks": "",
+            "automargin": True,
+        }
+    )
+
+
 def image_config(file_stem: str, fmt: str = "png") -> dict[str, object]:
-    """Plotly's toolbar settings: a 16:9 meeting-ready PNG (or SVG) with a telling file name, no Plotly logo."""
+    """Plotly's toolbar settings: a 16:9 meeting-ready PNG (or SVG) with a telling file name, no Plotly logo,
+    the button titles in German."""
     return {
+        **plotly_de.config(),
         "displaylogo": False,
         "toImageButtonOptions": {
             "format": fmt,
@@ -201,15 +247,15 @@ def measure_type_bars(
     )
     frame = frame[frame["planned_eur"].notna() | frame.index.isin(measure_types)]
 
-    def label(code: int, eur: float) -> str:
-        if pd.notna(eur):
-            return measure_label(code)
-        return f"{measure_label(code)} ({'ohne geplante Mittel' if code in with_projects else 'keine Projekte'})"
-
-    labels = [label(code, eur) for code, eur in zip(frame.index, frame["planned_eur"], strict=True)]
+    # Short names (a narrow column keeps room for the bars); why a type has no bar stands under its name.
+    labels = [measure_label(code) for code in frame.index]
     texts = [
-        f"{format_eur(eur)} ({format_percent(share)})" if pd.notna(eur) else ""
-        for eur, share in zip(frame["planned_eur"], frame["share"], strict=True)
+        f"{format_eur(eur)} ({format_percent(share)})"
+        if pd.notna(eur)
+        else "ohne geplante Mittel"
+        if code in with_projects
+        else "keine Projekte"
+        for code, eur, share in zip(frame.index, frame["planned_eur"], frame["share"], strict=True)
     ]
     fig = go.Figure(
         go.Bar(
@@ -219,18 +265,20 @@ def measure_type_bars(
             marker={"color": [MEASURE_COLOURS[code] for code in frame.index]},
             marker_pattern_shape=[PATTERNS.get(code, "") for code in frame.index],
             text=texts,
-            textposition="outside",
-            cliponaxis=False,
+            textposition="none",  # under each name (see below)
             hovertext=[f"<b>{label}</b><br>{text}" for label, text in zip(labels, texts, strict=True)],
             hoverinfo="text",
         )
     )
-    fig.update_layout(height=340, showlegend=False)
-    # The bars carry their amounts; an axis would only repeat them. Room on the right for the labels.
+    fig.update_layout(height=max(340, 180 + 48 * len(frame)), showlegend=False)  # two lines of text per bar
+    # The labels carry the amounts; an axis would only repeat them.
     longest = float(frame["planned_eur"].max()) if frame["planned_eur"].notna().any() else 1.0
-    fig.update_xaxes(visible=False, range=[0, longest * 2.3])
-    fig.update_yaxes(title=None, autorange="reversed")
-    return _finish(fig, title, source_note)
+    fig.update_xaxes(visible=False, range=[0, longest * 1.02])
+    # Each name with its amount under it: beside the bar's end the amount ran out of a narrow picture, and a column
+    # of its own on the right would push the source line out on the left.
+    ticks = [f"{label}<br>{text}" for label, text in zip(labels, texts, strict=True)]
+    fig.update_yaxes(title=None, autorange="reversed", tickmode="array", tickvals=labels, ticktext=ticks)
+    return _finish(fig, _wrapped(title), source_note)
 
 
 @kept(FIGURES_KEPT)
@@ -260,7 +308,7 @@ def budget_trend_bars(
     fig.update_xaxes(type="category", title=None)
     fig.update_yaxes(title=None, tickformat=",.0f", ticksuffix=" €", rangemode="tozero")
     fig.update_layout(height=380, showlegend=False)
-    return _finish(fig, title, source_note)
+    return _finish(fig, _wrapped(title), source_note)
 
 
 @kept(FIGURES_KEPT)
@@ -276,8 +324,7 @@ def per_inhabitant_bars(
             orientation="h",
             marker_color=ACCENT,
             text=[format_eur(v, 2) for v in frame["budget_per_inhabitant"]],
-            textposition="outside",
-            cliponaxis=False,
+            textposition="none",  # in a column of their own (`_label_column`), where the reference line is not
             hovertext=[
                 f"<b>{label}</b><br>{format_eur(v, 2)} je Einwohner/in<br>Haushaltsmittel {format_eur(b)}"
                 f"<br>Einwohner/innen {format_number(p)}"
@@ -301,7 +348,8 @@ def per_inhabitant_bars(
     )
     fig.update_layout(height=max(300, 120 + 24 * len(frame)), showlegend=False)
     fig.update_xaxes(title=None, tickformat=",.2f", ticksuffix=" €")
-    fig.update_yaxes(title=None)
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(frame["label"]))
+    _label_column(fig, list(frame["label"]), [format_eur(v, 2) for v in frame["budget_per_inhabitant"]])
     return _finish(fig, title, source_note)
 
 
@@ -330,8 +378,7 @@ def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go
                 f"{format_number(d * 100, 1)} Pp. · {s}{flag}"
                 for d, s, flag in zip(shown["deviation"], shown["status"], flags, strict=True)
             ],
-            textposition="outside",
-            cliponaxis=False,
+            textposition="none",  # in a column of their own (`_label_column`): beside a bar they hit the names
             hovertext=[
                 f"<b>{name}</b><br>Mittelabfluss {format_percent(r)} bei erwartet {format_percent(e)}"
                 f"<br>Auslastung {format_percent(o)}<br>Status: {s}"
@@ -351,9 +398,10 @@ def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go
     fig.update_layout(height=max(260, 120 + 26 * len(shown)), showlegend=False)
     points = shown["deviation"] * 100
     low, high = min(float(points.min()), 0.0), max(float(points.max()), 0.0)
-    room = (high - low) * 0.45 or 5.0  # for the labels beside the bars, on both sides
+    room = (high - low) * 0.05 or 5.0
     fig.update_xaxes(title=None, ticksuffix=" Pp.", tickformat=",.0f", range=[low - room, high + room])
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=labels)
+    _label_column(fig, labels, list(fig.data[0].text))
     return _finish(fig, title, source_note)
 
 
@@ -459,7 +507,8 @@ def district_map(
     legend and in their hover. Built from graph objects (plotly express copies the shapes into every layer and
     takes four times as long); each layer carries the outlines of the districts it colours, and no others.
     """
-    has_value = frame[key].notna()
+    # A number that is not finite is no value (a colour scale or class cannot hold it): grey, "–", like a missing one.
+    has_value = frame[key].notna() if kind == "status" else _finite(frame[key])
     hover = f"<b>%{{hovertext}}</b><br>{label}: %{{customdata[0]}}%{{customdata[1]}}<extra></extra>"
     chosen = set(outlined)
     # Hover and flag per district: the outlined ones say so, values of limited significance carry the ◊.
@@ -774,7 +823,7 @@ def quantile_classes(
     The bounds are values of the data (the lower quantile), so a value at a bound lies in the class the bound
     closes; tied values share a class, and bounds that read alike are one, so there may be fewer than `count`.
     """
-    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64").where(_finite(values))
     known = numbers.dropna()
     text = indicator_formatter(kind) or format_number
     bounds: list[float] = []
@@ -890,8 +939,11 @@ def distribution(
     the middle half as a box with the median; `highlight` rows large, dark and named beside their dot; values of
     limited significance (a column `limited`: yes/no or the flagged keys) hollow and left out of median and
     quartiles, as in the comparison. Without any value the figure says so instead of drawing an empty axis."""
-    values = pd.to_numeric(frame[value_column], errors="coerce").astype("float64")
-    names = pd.Series([plain_text(name) if pd.notna(name) else "–" for name in frame[label_column]], index=frame.index)
+    values = pd.to_numeric(frame[value_column], errors="coerce").astype("float64").where(_finite(frame[value_column]))
+    # Names from the files: on one line, cut before they are made plain (a cut never splits "&lt;"), the hover's
+    # longer than the label's.
+    written = pd.Series([_one_line(name) if pd.notna(name) else "–" for name in frame[label_column]], index=frame.index)
+    names = written.map(lambda name: plain_text(_cut(name, _HOVER_CHARS)))
     if group_column:
         groups = pd.Series([str(g) if pd.notna(g) else "ohne Gruppe" for g in frame[group_column]], index=frame.index)
     else:
@@ -980,7 +1032,7 @@ def distribution(
     labels = []  # per highlighted dot: x, y, row, shortened name (the hover has the whole name), anchor, offset
     for row_number in range(len(order)):
         here = named & (row == row_number)
-        short = names[here].map(lambda name: name if len(name) <= _LABEL_CHARS else f"{name[: _LABEL_CHARS - 1]}…")
+        short = written[here].map(lambda name: plain_text(_cut(name, _LABEL_CHARS)))
         spots = _label_spots([(value - low + pad) / (high - low + 2 * pad) for value in values[here] * scale], short)
         labels += [
             (value, height, row_number, name, *spot)
@@ -1100,6 +1152,22 @@ def _value_axis(kind: str, low: float, high: float, shown: float) -> dict[str, o
 _LABEL_PLOT_PX = 800  # the narrowest plot width names are placed for: wider, they only stand further apart
 _LABEL_STEP_PX = 22
 _LABEL_CHARS = 40  # a longer name is cut beside its dot
+_HOVER_CHARS = 150  # and in its hover (a name of 5.000 characters would run off the screen)
+
+
+def _finite(values: pd.Series) -> pd.Series:
+    """Whether each value is a finite number (not missing, not text, not ±infinity)."""
+    return pd.to_numeric(values, errors="coerce").astype("float64").abs().lt(math.inf)
+
+
+def _one_line(name: object) -> str:
+    """A name as one line: line breaks and runs of white space as one space (Plotly would break the line)."""
+    return " ".join(str(name).split())
+
+
+def _cut(text: str, most: int) -> str:
+    """`text`, cut to `most` characters with "…" if longer."""
+    return text if len(text) <= most else f"{text[: most - 1]}…"
 
 
 def _label_spots(where: list[float], names: pd.Series) -> list[tuple[str, int]]:

@@ -49,13 +49,21 @@ def test_measure_type_bars_say_which_types_have_no_projects_or_no_amounts() -> N
     # The signed Waldeck-Frankenberg 2025 agreement lists projects under 1 and 3 but names no amounts.
     allocation = allocation_by_measure_type(bundled_data(), Selection(2025, ags="06635"), "district")
     fig = charts.measure_type_bars(allocation, "Waldeck-Frankenberg")
+    # Why a type has no bar stands under its name: the names stay short for a narrow column.
     assert list(fig.data[0].y) == [
-        "Ausbildungsvorbereitung (ohne geplante Mittel)",
-        "Ausbildung & Coaching (keine Projekte)",
-        "Qualifizierung (ohne geplante Mittel)",
-        "Weiterbildung Personal (keine Projekte)",
+        "Ausbildungsvorbereitung",
+        "Ausbildung & Coaching",
+        "Qualifizierung",
+        "Weiterbildung Personal",
         "ohne Projektbeträge",
     ]  # no "Nicht verplant": with amounts missing, the budget is not known to be free
+    assert list(fig.layout.yaxis.ticktext) == [
+        "Ausbildungsvorbereitung<br>ohne geplante Mittel",
+        "Ausbildung & Coaching<br>keine Projekte",
+        "Qualifizierung<br>ohne geplante Mittel",
+        "Weiterbildung Personal<br>keine Projekte",
+        "ohne Projektbeträge<br>773.920 € (100,0 %)",
+    ]
     assert fig.data[0].x[-1] == 773_920
 
 

@@ -46,6 +46,7 @@ PAGES = [
     "app_pages/zielvereinbarung.py",
     "app_pages/verlauf.py",
     "app_pages/methodik.py",
+    "app_pages/barrierefreiheit.py",
 ]
 WALDECK = "Waldeck-Frankenberg"
 

@@ -57,6 +57,7 @@ class Paragraph:
     colour: str = TEXT
     bold: bool = False
     align: Align = "left"
+    heading: bool = False  # the slide's title: PowerPoint's title placeholder, a bookmark in the PDF
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def draw_slide(canvas: Canvas, slide: Slide, number: int, total: int) -> None:
 def _title_slide(canvas: Canvas, slide: Slide) -> None:
     canvas.rect(Box(0, 0, SLIDE_W, 0.25), ACCENT)
     inner = BODY_W - 0.6
-    canvas.text(Box(MARGIN + 0.3, 1.5, inner, 1.0), [Paragraph(slide.title, 40, ACCENT, bold=True)])
+    canvas.text(Box(MARGIN + 0.3, 1.5, inner, 1.0), [Paragraph(slide.title, 40, ACCENT, bold=True, heading=True)])
     canvas.text(Box(MARGIN + 0.3, 2.5, inner, 0.8), [Paragraph(slide.subtitle, 28)])
     canvas.text(Box(MARGIN + 0.3, 3.5, inner, 1.4), [Paragraph(line, 18, MUTED) for line in slide.lines])
     if slide.demo_notice:
@@ -134,7 +135,7 @@ def _title_slide(canvas: Canvas, slide: Slide) -> None:
 
 def _content_slide(canvas: Canvas, slide: Slide) -> None:
     title = Box(MARGIN, TITLE_TOP, BODY_W, TITLE_H)
-    canvas.text(title, [Paragraph(slide.title, title_size(slide.title), ACCENT, bold=True)])
+    canvas.text(title, [Paragraph(slide.title, title_size(slide.title), ACCENT, bold=True, heading=True)])
     canvas.rect(Box(MARGIN, TITLE_TOP + TITLE_H + 0.05, BODY_W, 0.03), ACCENT)
     png = slide.chart.png if slide.chart is not None else None
     boxes = layout(slide.shown_lines, slide.table, png is not None, slide.notes_area)

@@ -331,15 +331,16 @@ def _district_achievement_slides(data: AqbData, year: int, ags: str, name: str, 
     selection = ind.Selection(year, ags=ags)
     total = achievement(data, selection, "district", as_of).iloc[0]
     if total["n_reported"] == 0:
+        # No report of its own: no Stichtag to name (the others' would read as this district's).
         expected = int(total["n_projects"])
         lines = [
-            f"Für {name} liegt für {year} noch kein Umsetzungsbericht vor (Stichtag der vorliegenden Berichte "
-            f"anderer Gebietskörperschaften: {format_date(as_of)}).",
+            f"Für {name} liegt für {year} noch kein Umsetzungsbericht vor; Zielerreichung und Hochrechnung lassen "
+            "sich daher nicht angeben.",
             f"Erwartet werden Berichte zu {expected} {'Projekt' if expected == 1 else 'Projekten'}."
             if expected
             else f"Für {name} sind {year} keine Projekte erfasst.",
         ]
-        return [Slide(title, lines, footer=note)]
+        return [Slide(f"Zielerreichung {year}", lines, footer=note)]
     lines = [
         f"{name} insgesamt: {status_text(total['status'])} – {status_reason(total)}",
         f"Berichte zu {int(total['n_reported'])} von {int(total['n_projects'])} Projekten · Mittelabfluss "
@@ -448,7 +449,7 @@ def _projection_slides(data: AqbData, year: int, ags: str, name: str, note: str)
     total = projection(data, selection, "district" if ags else "land", as_of)
     district = total.iloc[0]
     if int(district["n_projected"]) == 0:
-        lines = [f"Für {name} liegt bis zum {format_date(as_of)} kein Bericht vor: keine Hochrechnung."]
+        lines = [f"Für {name} liegt für {year} noch kein Umsetzungsbericht vor: keine Hochrechnung."]
         return [Slide(title, lines, footer=note)]
     by_type = projection(data, selection, "measure_type", as_of)
     rows = pd.concat([by_type, total.assign(unit_label=f"{name} insgesamt")], ignore_index=True)
@@ -880,7 +881,7 @@ def _land_allocation_slide(data: AqbData, year: int, note: str) -> Slide:
     # without projects in an area is – there; a residual part that is not there is 0 €.
     shown = [code for code in ind.ALLOCATION_ORDER if code in set(top["measure_type"]) or code in MEASURE_TYPES]
     units = list(dict.fromkeys(top["unit_label"]))
-    headings = {unit: unit if unit == ind.LAND_LABEL else f"RB {unit}" for unit in units}
+    headings = {unit: unit.replace("Regierungsbezirk ", "RB ", 1) for unit in units}
     planned = top.pivot(index="measure_type", columns="unit_label", values="planned_eur").reindex(shown)
     residual = ~planned.index.isin(list(MEASURE_TYPES))
     planned.loc[residual] = planned.loc[residual].fillna(0.0)

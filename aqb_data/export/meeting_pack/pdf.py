@@ -35,7 +35,10 @@ class PdfCanvas:
     def __init__(self, title: str, subject: str) -> None:
         self._font: PdfFont = pdf_font()
         self._buffer = io.BytesIO()
-        self._canvas = Canvas(self._buffer, pagesize=(_pt(SLIDE_W), _pt(SLIDE_H)), pageCompression=1)
+        # German for screen readers; reportlab writes no structure tree (no tagged PDF), so the slides' titles are
+        # the outline (bookmarks) and the viewer shows the document's title, not its file name.
+        self._canvas = Canvas(self._buffer, pagesize=(_pt(SLIDE_W), _pt(SLIDE_H)), pageCompression=1, lang="de-DE")
+        self._canvas.setViewerPreference("DisplayDocTitle", "true")
         self._canvas.setTitle(title)
         self._canvas.setAuthor("AQB-Dashboard")
         self._canvas.setSubject(subject)
@@ -48,7 +51,12 @@ class PdfCanvas:
         self._pages += 1
 
     def text(self, box: Box, paragraphs: Sequence[Paragraph]) -> None:
-        """The paragraphs in the box, shrunk if they would not fit (nothing is ever cut off)."""
+        """The paragraphs in the box, shrunk if they would not fit (nothing is ever cut off); the slide's title also
+        as the page's entry in the outline."""
+        if paragraphs and paragraphs[0].heading:
+            key = f"folie{self._pages}"
+            self._canvas.bookmarkPage(key)
+            self._canvas.addOutlineEntry(clean_text(paragraphs[0].text, self._font), key, level=0)
         self._frame(box, [self._paragraph(p.text, self._style(p.size, p.colour, p.bold, p.align)) for p in paragraphs])
 
     def rect(self, box: Box, fill: str, stroke: str | None = None) -> None:

@@ -15,6 +15,7 @@ from aqb_data.export.meeting_pack.canvas import RULE, Paragraph, TableSpec
 from aqb_data.export.meeting_pack.layout import PAD_X, PAD_Y, Box
 
 _ALIGN = {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}
+TITLE_ONLY = 5  # the default template's layout with just a title placeholder
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -31,15 +32,21 @@ class PptxCanvas:
         self._slide = None
 
     def page(self) -> None:
-        """A new blank slide."""
-        self._slide = self._presentation.slides.add_slide(self._presentation.slide_layouts[6])
+        """A new slide with a title placeholder ("Title Only"): screen readers and PowerPoint's outline read the
+        slide's title from it, first."""
+        self._slide = self._presentation.slides.add_slide(self._presentation.slide_layouts[TITLE_ONLY])
 
     def text(self, box: Box, paragraphs: Sequence[Paragraph]) -> None:
-        """A text box without margins or autofit, one paragraph per item."""
+        """A text box without margins or autofit, one paragraph per item; the slide's title in its placeholder."""
         self._text_box(box, paragraphs)
 
     def _text_box(self, box: Box, paragraphs: Sequence[Paragraph]):  # noqa: ANN202 - pptx's Shape
-        shape = self._shapes.add_textbox(Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h))
+        title = self._slide.shapes.title if self._slide is not None else None
+        if paragraphs and paragraphs[0].heading and title is not None:
+            shape = title
+            shape.left, shape.top, shape.width, shape.height = (Inches(v) for v in (box.x, box.y, box.w, box.h))
+        else:
+            shape = self._shapes.add_textbox(Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h))
         frame = shape.text_frame
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE
@@ -55,6 +62,8 @@ class PptxCanvas:
             run.font.size = Pt(item.size)
             run.font.bold = item.bold
             run.font.color.rgb = _rgb(item.colour)
+            if item.heading:
+                run.font.name = "+mn-lt"  # the body font, as in every other text box (the placeholder's is lighter)
         return shape
 
     def rect(self, box: Box, fill: str, stroke: str | None = None) -> None:
