@@ -125,7 +125,8 @@ def test_vergleich_with_a_district_chosen_keeps_the_demo_label_on_map_and_small_
     assert demo_share(data, ind.Selection(2025, ags=WALDECK)) == 0.0
     at = open_page("app_pages/vergleich.py", jahr="2025", kreis="Waldeck-Frankenberg")
     lines = notes(at)
-    assert len(lines) == 2 and all(line.startswith(DEMO_LABEL) for line in lines.values())
+    # The map, the distribution across districts and the small multiples: all draw the synthetic districts.
+    assert len(lines) == 3 and all(line.startswith(DEMO_LABEL) for line in lines.values())
     assert at.warning[0].value.startswith("**Teilweise Demodaten:**")
 
 
