@@ -31,6 +31,7 @@ from aqb_data.present.charts import distribution, district_map, quantile_classes
 from aqb_data.present.views import View, benchmark_view, group_summary_view
 from aqb_data.read.workbook import XLSX_MIME
 from tests.factory import agreements_table, progress_table, projects_table, rows_xml, worksheet, xlsx_package
+from tests.markdown_payloads import AGREEMENTS, PROGRESS, PROJECTS
 from tests.screen import Downloads
 from tests.ui.test_markdown_attacks import markdown_bodies
 from tests.ui.test_pages import open_app
@@ -148,30 +149,7 @@ HOSTILE = {
     BROKEN_LINES: ("Träger\nmit Umbruch", "Frauen\nund Mütter", 3, 1),
     "**fett** :red[rot] $x^2$": ("-1 Träger", "", 20, 19),
 }
-HEADINGS = {
-    "Zielvereinbarungen": ["Jahr", "AGS", "Haushaltsmittel (EUR)", "Quelle"],
-    "Projekte": [
-        "Jahr",
-        "AGS",
-        "Maßnahmenart",
-        "Projekt",
-        "Träger",
-        "Zielgruppe",
-        "Geplante Mittel (EUR)",
-        "Geplante Plätze",
-        "Quelle",
-    ],
-    "Umsetzungsstand": [
-        "Jahr",
-        "AGS",
-        "Projekt",
-        "Stichtag",
-        "Verausgabte Mittel (EUR)",
-        "Eintritte",
-        "Austritte",
-        "Quelle",
-    ],
-}
+HEADINGS = {"Zielvereinbarungen": AGREEMENTS, "Projekte": PROJECTS, "Umsetzungsstand": PROGRESS}
 
 
 def _hostile_workbook() -> bytes:
@@ -207,24 +185,6 @@ def hostile_upload(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         next(b for b in at.button if b.label == "Übernehmen").click().run()
         assert not at.exception
         yield path
-
-
-def _chart_texts(at: AppTest) -> list[str]:
-    texts: list[str] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for chart in at.get("plotly_chart"):
-        walk(json.loads(chart.proto.spec))
-    return texts
 
 
 def _open_on(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **params: str | list[str]) -> AppTest:

@@ -32,14 +32,13 @@ from aqb_data.analysis.significance import LIMITED_SYMBOL, LIMITED_TEXT
 from aqb_data.domain.dataset import AqbData, kept, memoised
 from aqb_data.domain.formatting import (
     format_eur,
-    format_eur_cents,
     format_number,
     format_percent,
-    format_points,
     safe_file_stem,
 )
 from aqb_data.domain.model import MEASURE_TYPES, UNALLOCATED_COLOUR
 from aqb_data.present import plotly_de
+from aqb_data.present.views import INDICATOR_FORMATS
 
 # Figures kept per builder for a view seen before (see `kept`); a figure is some 10–100 KB.
 FIGURES_KEPT = 128
@@ -480,7 +479,7 @@ def format_indicator(value: object, kind: str) -> str:
 
 def indicator_formatter(kind: str) -> Callable[[object], str] | None:
     """The German formatter for an indicator's kind; None for the status, which is text."""
-    return {"eur": format_eur, "eur2": format_eur_cents, "percent": format_percent, "points": format_points}.get(kind)
+    return INDICATOR_FORMATS.get(kind)
 
 
 def _outlines(geojson: dict, ags: list[str]) -> dict:
