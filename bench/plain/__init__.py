@@ -1,0 +1,1 @@
+"""Fair anchors: Übersicht and Zielerreichung written plainly, as a competent Streamlit developer would."""
