@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import time
 from pathlib import Path
 
@@ -31,6 +32,16 @@ def _pair(text: str) -> tuple[str, str]:
 
 def _problems(at: AppTest) -> list[str]:
     return [str(e.message) for e in at.exception]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    """The cards the page shows, label → value as drawn (what the benchmark compares between two apps)."""
+    return {str(m.label): str(m.value) for m in at.metric}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _session(app: str, query: dict[str, str], page: str | None) -> AppTest:
@@ -70,6 +81,7 @@ def measure(
     first_run_s = time.perf_counter() - started
     first_problems = _problems(at)
     first_title = at.title[0].value if at.title else None
+    first_metrics = _metrics(at)
 
     rerun_problems: list[str] = []
     rerun_s = _reruns(at, select_key, select_values, rerun_problems)
@@ -80,6 +92,8 @@ def measure(
         "rerun_title": at.title[0].value if at.title else None,
         "first_run_exceptions": first_problems,
         "rerun_exceptions": rerun_problems,
+        "first_run_metrics": first_metrics,
+        "rerun_metrics": _metrics(at),
     }
     if floor_values:
         st.cache_data.clear()  # nothing drawn is replayed; everything computed is still remembered
@@ -89,6 +103,7 @@ def measure(
         result["floor_s"] = _reruns(again, select_key, floor_values, floor_problems)
         result["floor_title"] = again.title[0].value if again.title else None
         result["floor_exceptions"] = floor_problems
+    result["peak_rss_mb"] = peak_rss_mb()
     return result
 
 
