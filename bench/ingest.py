@@ -1,4 +1,5 @@
-"""Ingest benchmark: the validated load of a district workbook against a plain `pandas.read_excel`.
+"""Ingest benchmark: the validated load of a district workbook against a plain read with calamine (the parser the
+project itself uses), and against `pandas.read_excel` with openpyxl as a second column.
 
 The workbook is a valid `Umsetzungsstand` sheet with N rows, written once with the project's own
 `write_workbook` and cached in bench/results/ (git-ignored).
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 from aqb_data.domain.districts import load_districts
 from aqb_data.domain.model import PROGRESS
@@ -127,6 +129,15 @@ def validated_load(path: Path, rows: int) -> None:
         raise InvalidBenchmarkError(f"read_workbook liefert {found} statt {rows} Zeilen im Umsetzungsstand")
 
 
+def calamine_load(path: Path) -> None:
+    """The anchor: every sheet read with calamine into rows and a DataFrame (first row as headings), no validation."""
+    workbook = CalamineWorkbook.from_path(str(path))
+    for name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(name).to_python()
+        if rows:
+            pd.DataFrame(rows[1:], columns=rows[0])
+
+
 def pandas_load(path: Path) -> None:
     """The baseline: every sheet with pandas and openpyxl, no validation."""
     pd.read_excel(path, sheet_name=None, engine="openpyxl")
@@ -146,20 +157,29 @@ class IngestTiming:
     rows: int
     build_s: float | None
     measured: list[float] = field(default_factory=list)
-    baseline: list[float] = field(default_factory=list)
+    baseline: list[float] = field(default_factory=list)  # pandas with openpyxl
+    calamine: list[float] = field(default_factory=list)
 
 
 def warm_up() -> None:
     """Import and cache everything both loaders need, on the small demo workbook."""
     read_workbook_isolated(DEMO_WORKBOOK)
     pandas_load(DEMO_WORKBOOK)
+    calamine_load(DEMO_WORKBOOK)
 
 
 def run_ingest(rows: int, repeat: int) -> IngestTiming:
-    """Time both loaders `repeat` times, alternating, on the workbook with `rows` rows."""
+    """Time the three loaders `repeat` times, interleaved (the order rotates each round), on the workbook with
+    `rows` rows."""
     path, build_s = ensure_workbook(rows)
     timing = IngestTiming(rows, build_s)
-    for _ in range(repeat):
-        timing.measured.append(_timed(lambda: validated_load(path, rows)))
-        timing.baseline.append(_timed(lambda: pandas_load(path)))
+    loaders = [
+        (timing.measured, lambda: validated_load(path, rows)),
+        (timing.calamine, lambda: calamine_load(path)),
+        (timing.baseline, lambda: pandas_load(path)),
+    ]
+    for index in range(repeat):
+        shift = index % len(loaders)
+        for samples, load in loaders[shift:] + loaders[:shift]:
+            samples.append(_timed(load))
     return timing
