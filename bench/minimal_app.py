@@ -15,4 +15,4 @@ frame = pd.DataFrame(
     }
 )
 st.title(f"Minimal-App {year}")
-st.plotly_chart(px.bar(frame, x="Maßnahmenart", y="Mittel (EUR)"))
+st.plotly_chart(px.bar(frame, x="Maßnahmenart", y="Mittel (EUR)", title=f"Mittel {year}"))
