@@ -215,14 +215,8 @@ def per_inhabitant_bars(budgets: pd.DataFrame, reference: float, reference_label
 def deviation_bars(frame: pd.DataFrame) -> str:
     """`charts.deviation_bars`: spending rate minus the elapsed share per unit, and how many units have each
     status."""
-    body = ranked(
-        frame,
-        "unit_label",
-        "deviation",
-        format_points,
-        high="am weitesten voraus",
-        low="am weitesten zurück",
-    )
+    # "am höchsten", not "voraus": when every unit is behind, the highest is behind too.
+    body = ranked(frame, "unit_label", "deviation", format_points)
     if body == EMPTY:
         return EMPTY
     counts = frame.loc[frame["deviation"].map(_number).notna(), "status"].value_counts()

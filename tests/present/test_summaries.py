@@ -87,7 +87,7 @@ def test_the_status_is_told_as_counts() -> None:
     )
     sentence = summaries.deviation_bars(frame)
     assert sentence == (
-        "4 Balken, am weitesten voraus A mit 2,0 Pp., am weitesten zurück C mit -20,0 Pp., 1 Balken ohne Wert (–); "
+        "4 Balken, am höchsten A mit 2,0 Pp., am niedrigsten C mit -20,0 Pp., 1 Balken ohne Wert (–); "
         "Status: 1 im Plan, 2 beobachten, 1 im Verzug."
     )
     status = summaries.indicator_chart(frame, "unit_label", "status", None, frame["unit_label"].eq("C"))
