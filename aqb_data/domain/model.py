@@ -255,6 +255,23 @@ AGREEMENTS = Table(
             "Datum der Unterschrift des Kreises oder der Stadt (TT.MM.JJJJ)",
         ),
         _SOURCE,
+        # After `source`, as `received` in progress: workbooks and exports from before keep their column order.
+        Column(
+            "signed_ministry_place",
+            "Ort Unterzeichnung HMSI",
+            Kind.TEXT,
+            False,
+            ("ort hmsi", "unterzeichnungsort hmsi", "ort der unterzeichnung hmsi"),
+            "Ort, an dem das Ministerium unterschrieben hat, z. B. Wiesbaden",
+        ),
+        Column(
+            "signed_district_place",
+            "Ort Unterzeichnung Kreis/Stadt",
+            Kind.TEXT,
+            False,
+            ("ort kreis/stadt", "unterzeichnungsort kreis/stadt", "ort der unterzeichnung kreis/stadt"),
+            "Ort, an dem der Kreis oder die Stadt unterschrieben hat, z. B. Korbach",
+        ),
     ),
     ("year", "ags"),
 )

@@ -811,6 +811,8 @@ def agreement_tables(
         "signed_ministry": agreement.signed_ministry.date if agreement.signed_ministry else None,
         "signed_district": agreement.signed_district.date if agreement.signed_district else None,
         "source": source,
+        "signed_ministry_place": agreement.signed_ministry.place if agreement.signed_ministry else None,
+        "signed_district_place": agreement.signed_district.place if agreement.signed_district else None,
     }
     known = {}
     if known_projects is not None and len(known_projects):

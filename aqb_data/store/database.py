@@ -53,7 +53,8 @@ from aqb_data.paths import DEFAULT_DB, DEMO_NOTES, DEMO_WORKBOOK
 # 3: the audit trail (who did what, when, with which file).
 # 4: amendments to agreements, and the day each report was received.
 # 5: notes and agreed actions per district and year, with their versions.
-SCHEMA_VERSION = 5
+# 6: the places where ministry and district signed an agreement.
+SCHEMA_VERSION = 6
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 15.0
 KIND_WORKBOOK, KIND_DEMO, KIND_AGREEMENT, KIND_REMOVE_DEMO = "workbook", "demo", "agreement", "remove-demo"
@@ -233,6 +234,13 @@ _NOTES_SCHEMA = [
 ]
 
 
+def _upgrade_from_5(connection: sqlite3.Connection) -> None:
+    """Schema 5 → 6: agreements get the places of their signatures (empty for earlier imports: the workbooks and
+    readings before did not keep them)."""
+    for column in ("signed_ministry_place", "signed_district_place"):
+        connection.execute(f"ALTER TABLE agreements ADD COLUMN {column} TEXT")
+
+
 def _upgrade_from_4(connection: sqlite3.Connection) -> None:
     """Schema 4 → 5: an empty table of notes and agreed actions."""
     for statement in _NOTES_SCHEMA:
@@ -266,7 +274,7 @@ def _upgrade_from_1(connection: sqlite3.Connection) -> None:
 
 _SCHEMA_1_TABLES = ("agreements", "projects", "progress")  # what every schema has; amendments came with 4
 # From each earlier schema to the next.
-_UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2, 3: _upgrade_from_3, 4: _upgrade_from_4}
+_UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2, 3: _upgrade_from_3, 4: _upgrade_from_4, 5: _upgrade_from_5}
 _REMEDY = (
     "Es wurde nichts geändert. Bitte die Datei aus einer Sicherung wiederherstellen oder eine andere Datenbank "
     "wählen (Umgebungsvariable AQB_DB, auf der Kommandozeile --db); eine neue Datenbank mit den Demodaten entsteht "
