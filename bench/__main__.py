@@ -257,8 +257,8 @@ def growth_results(scales: list[int], repeat: int) -> list[Result]:
         results.append(
             Result(
                 f"Speicher {scale}×: Spitzenwert des Seitenprozesses (Übersicht)",
-                "dashboard.py, AppTest-Prozess (ru_maxrss)",
-                "schlichte Übersicht, AppTest-Prozess (ru_maxrss)",
+                "dashboard.py, AppTest-Prozess (VmHWM)",
+                "schlichte Übersicht, AppTest-Prozess (VmHWM)",
                 MEMORY_RATIO_TARGET,
                 _median(runs.memory_mb),
                 _median(runs.plain_memory_mb),

@@ -40,7 +40,14 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory in MB (ru_maxrss is in KiB on Linux)."""
+    """This process's peak resident memory in MB: VmHWM, which starts afresh with the program (ru_maxrss keeps the
+    parent's peak across fork and exec, so it would report the benchmark's own memory)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

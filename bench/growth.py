@@ -29,7 +29,7 @@ from aqb_data.store.intake import check_upload, import_checked
 from bench.pages import DASHBOARD, PLAIN, probe
 from bench.scale import ensure_store, working_copy
 
-DISTRICT, YEAR = "06635", 2025  # Waldeck-Frankenberg's report for the latest year every store has
+DISTRICT, YEAR = "06412", 2025  # Frankfurt am Main: a report for the latest year in every store (1× too)
 PAGE = "app_pages/uebersicht.py"
 DOWNLOAD_REPEAT_LIMIT_S = 30.0  # a slower download is measured once per scale, not every round
 
@@ -66,7 +66,7 @@ def _import(path: Path, runs: ScaleRuns) -> int | None:
     report = district_report(store)
     gc.collect()
     started = time.perf_counter()
-    check = check_upload(report, "bericht_waldeck-frankenberg.xlsx", store, datetime.now())
+    check = check_upload(report, "bericht_frankfurt.xlsx", store, datetime.now())
     record = import_checked(check, store) if check.importable else None
     runs.import_s.append(time.perf_counter() - started)
     if record is None:
