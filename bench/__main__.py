@@ -84,7 +84,10 @@ class Result:
     @property
     def spread(self) -> tuple[float, float] | None:
         """The lowest and highest ratio of one round (measured and anchor in the same round)."""
-        pairs = [m / b for m, b in zip(self.samples_measured_s, self.samples_baseline_s, strict=False) if b]
+        measured, baseline = self.samples_measured_s, self.samples_baseline_s
+        if len(measured) != len(baseline):  # e.g. a slow download measured once: against the anchor's median
+            baseline = [self.baseline_s or 0.0] * len(measured)
+        pairs = [m / b for m, b in zip(measured, baseline, strict=True) if b]
         return (min(pairs), max(pairs)) if pairs else None
 
     @property
