@@ -379,10 +379,10 @@ def print_table(results: list[Result]) -> None:
             c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         )
 
-    print(line(header))
+    print(line(header).rstrip())
     print("  ".join("-" * w for w in widths))
     for row in rows:
-        print(line(row))
+        print(line(row).rstrip())
     print("\nAnker und Boden je Zeile:")
     for anchor in dict.fromkeys((r.baseline, r.reference) for r in results):
         print(f"  Anker: {anchor[0]}" + (f" · Boden: {anchor[1]}" if anchor[1] else ""))
