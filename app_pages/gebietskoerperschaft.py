@@ -8,8 +8,14 @@ from aqb_data.analysis.provenance import source_line
 from aqb_data.domain.districts import load_districts
 from aqb_data.domain.formatting import format_date, format_eur
 from aqb_data.domain.model import MEASURE_TYPES, is_demo
-from aqb_data.present import charts
-from aqb_data.present.views import PROJECT_COLUMNS, budget_trend_view, no_agreement_sentence, planned_sentence
+from aqb_data.present import charts, summaries
+from aqb_data.present.views import (
+    PROJECT_COLUMNS,
+    budget_trend_view,
+    no_agreement_sentence,
+    planned_sentence,
+    signature_sentence,
+)
 from ui.amendments import amendment_box
 from ui.data import get_data
 from ui.filters import current_selection, select_district
@@ -68,7 +74,7 @@ all_types = ind.Selection(selection.year, ags=selection.ags)
 projects = ind.district_projects(data, selection.year, selection.ags, tuple(MEASURE_TYPES))
 
 with st.container(border=True):
-    st.subheader(f"Zielvereinbarung {selection.year}")
+    st.header(f"Zielvereinbarung {selection.year}")
     if agreement is None:
         st.write(no_agreement_sentence(name, selection.year))
     else:
@@ -76,6 +82,7 @@ with st.container(border=True):
         budget_col.metric("§ 4 Haushaltsmittel", format_eur(agreement["budget_eur"]))
         ministry_col.metric("Unterzeichnung HMSI", format_date(agreement["signed_ministry"]))
         district_col.metric("Unterzeichnung Kreis/Stadt", format_date(agreement["signed_district"]))
+        st.caption(escape_markdown(signature_sentence(agreement)))
         st.markdown("**§ 5 Projekte nach Maßnahmenarten**")
         for code, measure in MEASURE_TYPES.items():
             names = projects.loc[projects["measure_type"] == code, "project"].tolist()
@@ -103,6 +110,7 @@ with left:
             ALLOCATION_COLUMNS,
             data=data,
             view=selection,
+            summary=summaries.measure_type_bars(allocation),
         )
     if pd.notna(budgets["budget_eur"]):
         st.caption(planned_sentence(budgets, ind.scope_decomposition(data, all_types), markdown=True))
@@ -118,9 +126,10 @@ with right:
         trend.columns,
         data=data,
         view=every_year,
+        summary=summaries.budget_trend_bars(trend.frame, selection.year),
     )
 
-st.subheader(f"Projekte {selection.year}")
+st.header(f"Projekte {selection.year}")
 shown = ind.district_projects(data, selection.year, selection.ags, selection.measure_types)
 if shown.empty:
     st.write("Keine Projekte in den gewählten Maßnahmenarten.")

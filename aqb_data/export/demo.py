@@ -378,6 +378,15 @@ def _signatures(rng: random.Random, year: int) -> tuple[date, date]:
     return ministry, ministry + timedelta(days=rng.randint(5, 25))
 
 
+MINISTRY_SEAT = "Wiesbaden"  # the HMSI signs in the Landeshauptstadt
+
+
+def _district_place(name: str, kind: str) -> str | None:
+    """Where a district signs: a kreisfreie Stadt in itself; a Landkreis's seat is not in the shipped data, so
+    its place stays empty rather than invented."""
+    return name if kind == CITY else None
+
+
 def generate_demo(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     """The demo tables (agreements, projects, progress, amendments) for the 26 districts and 2021–2025."""
     rng = random.Random(seed)
@@ -398,6 +407,7 @@ def generate_demo(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
             if (district.ags, year) == (real.ags, real.year):
                 continue  # the signed agreement, as read: its projects name no amounts and have no reports yet
             signed = _signatures(rng, year) if source == SYNTHETIC_SOURCE else (None, None)
+            places = (MINISTRY_SEAT, _district_place(district.name, district.kind)) if signed[0] else (None, None)
             chosen = _active(rng, portfolio, year)
             agreements.append(
                 pd.DataFrame(
@@ -409,6 +419,8 @@ def generate_demo(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
                             "signed_ministry": signed[0],
                             "signed_district": signed[1],
                             "source": source,
+                            "signed_ministry_place": places[0],
+                            "signed_district_place": places[1],
                         }
                     ]
                 )

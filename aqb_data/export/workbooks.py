@@ -66,6 +66,8 @@ _EXAMPLES = {
     "budget_eur": "773.920,00",
     "signed_ministry": "02.08.2025",
     "signed_district": "13.08.2025",
+    "signed_ministry_place": "Wiesbaden",
+    "signed_district_place": "Korbach",
     "measure_type": "Ausbildungsvorbereitung",
     "project": "AVIA (Aktivierung und Vermittlung von Migranten)",
     "as_of": "30.06.2025",

@@ -319,6 +319,30 @@ def no_agreement_sentence(name: str, year: int) -> str:
     return f"Für {name} liegt für {year} keine Zielvereinbarung vor."
 
 
+_SIGNATURES = (
+    ("HMSI", "signed_ministry", "signed_ministry_place"),
+    ("Kreis/Stadt", "signed_district", "signed_district_place"),
+)
+
+
+def signature_sentence(agreement: Mapping[str, object]) -> str:
+    """Where and when an agreement (its row) was signed: `Unterzeichnet in Wiesbaden am 02.08.2025 (HMSI) und in
+    Korbach am 13.08.2025 (Kreis/Stadt)`; without a place only the date, without a date `nicht unterzeichnet
+    erfasst`. The place is text from a document or workbook: a page shows the sentence escaped."""
+    signed, unsigned = [], []
+    for party, day_key, place_key in _SIGNATURES:
+        day, place = agreement.get(day_key), agreement.get(place_key)
+        if _missing(day):
+            unsigned.append(party)  # a place without a day does not say that it was signed
+            continue
+        place = "" if _missing(place) else str(place).strip()
+        signed.append(f"{f'in {place} ' if place else ''}am {format_date(day)} ({party})")
+    parts = [f"Unterzeichnet {' und '.join(signed)}"] if signed else []
+    if unsigned:
+        parts.append(f"{' und '.join(unsigned)}: nicht unterzeichnet erfasst")
+    return "; ".join(parts)
+
+
 def no_report_sentence(year: int) -> str:
     """`Für <year> liegt noch kein Umsetzungsbericht vor.`"""
     return f"Für {year} liegt noch kein Umsetzungsbericht vor."

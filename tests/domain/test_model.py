@@ -111,7 +111,19 @@ def test_tables_read_from_the_four_german_sheets():
 @pytest.mark.parametrize(
     ("table", "columns"),
     [
-        (AGREEMENTS, ["year", "ags", "budget_eur", "signed_ministry", "signed_district", "source"]),
+        (
+            AGREEMENTS,
+            [
+                "year",
+                "ags",
+                "budget_eur",
+                "signed_ministry",
+                "signed_district",
+                "source",
+                "signed_ministry_place",
+                "signed_district_place",
+            ],
+        ),
         (
             PROJECTS,
             [
@@ -164,6 +176,8 @@ def test_canonical_columns_follow_the_data_model(table, columns):
                 "Unterzeichnung HMSI",
                 "Unterzeichnung Kreis/Stadt",
                 "Quelle",
+                "Ort Unterzeichnung HMSI",
+                "Ort Unterzeichnung Kreis/Stadt",
             ],
         ),
         (

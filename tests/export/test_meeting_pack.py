@@ -145,7 +145,9 @@ def test_agreement_slide_shows_the_budget_and_every_project(waldeck: Opened, dat
     assert budget == "773.920 €"
     text = waldeck.text(waldeck.slide_with("Zielvereinbarung"))
     assert f"§ 4 Haushaltsmittel: {budget}" in text
-    assert "Unterzeichnung HMSI: 02.08.2025" in text and "13.08.2025" in text
+    signed = "Unterzeichnet in Wiesbaden am 02.08.2025 (HMSI) und in Korbach am 13.08.2025 (Kreis/Stadt)"
+    assert signed in text
+    assert "Korbach am 13.08.2025" in waldeck.page_text(waldeck.slide_with("Zielvereinbarung"))
     projects = ind.district_projects(data, YEAR, WALDECK, tuple(MEASURE_TYPES))
     assert len(projects) == 5
     for project in projects["project"]:
@@ -400,8 +402,8 @@ class RecordingCanvas:
     def table(self, box: Box, table: TableSpec) -> None:
         self.drawn.append(Drawn(self.pages, "table", box, [c for row in table.rows for c in row], table=table))
 
-    def picture(self, png: bytes, box: Box) -> None:
-        self.drawn.append(Drawn(self.pages, "picture", box, []))
+    def picture(self, png: bytes, box: Box, alt: str = "") -> None:
+        self.drawn.append(Drawn(self.pages, "picture", box, [alt]))
 
     def notes(self, box: Box, headings: Sequence[str], colour: str) -> None:
         self.drawn.append(Drawn(self.pages, "notes", box, list(headings), colour=colour))

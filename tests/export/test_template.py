@@ -124,6 +124,8 @@ def test_headings_are_the_ones_the_design_names(opened: Workbook) -> None:
         "Unterzeichnung HMSI",
         "Unterzeichnung Kreis/Stadt",
         "Quelle",
+        "Ort Unterzeichnung HMSI",
+        "Ort Unterzeichnung Kreis/Stadt",
     ]
     assert [c.value for c in opened["Projekte"][1]] == [
         "Jahr",
@@ -310,6 +312,8 @@ def test_filled_template_reads_with_no_problems_and_the_exact_values(blank: Work
                 "Unterzeichnung HMSI": date(2025, 8, 2),
                 "Unterzeichnung Kreis/Stadt": date(2025, 8, 13),
                 "Quelle": "Zielvereinbarung 2025",
+                "Ort Unterzeichnung HMSI": "Wiesbaden",
+                "Ort Unterzeichnung Kreis/Stadt": "Kassel",
             },
             {"Jahr": 2025, "Gebietskörperschaft": "Waldeck-Frankenberg", "Haushaltsmittel (EUR)": 773920},
         ],
@@ -399,6 +403,8 @@ def test_filled_template_reads_with_no_problems_and_the_exact_values(blank: Work
             "signed_ministry": pd.Timestamp("2025-08-02"),
             "signed_district": pd.Timestamp("2025-08-13"),
             "source": "Zielvereinbarung 2025",
+            "signed_ministry_place": "Wiesbaden",
+            "signed_district_place": "Kassel",
         },
         {
             "year": 2025,
@@ -407,6 +413,8 @@ def test_filled_template_reads_with_no_problems_and_the_exact_values(blank: Work
             "signed_ministry": None,
             "signed_district": None,
             "source": FILE,
+            "signed_ministry_place": None,
+            "signed_district_place": None,
         },
     ]
     assert records(result.tables["projects"]) == [

@@ -735,6 +735,8 @@ def test_agreement_tables_give_one_agreement_row_and_one_project_per_entry() -> 
             "signed_ministry": pd.Timestamp("2025-08-02"),
             "signed_district": pd.Timestamp("2025-08-13"),
             "source": "Zielvereinbarung Waldeck-Frankenberg 2025.pdf",
+            "signed_ministry_place": "Wiesbaden",
+            "signed_district_place": "Korbach",
         }
     ]
     projects = tables["projects"]

@@ -169,11 +169,13 @@ def test_demo_notes_go_with_the_demo_data(store: Store) -> None:
 
 
 def _schema_4(path: Path) -> None:
-    """A database as schema 4 left it: no notes table."""
+    """A database as schema 4 left it: no notes table, no places of signature."""
     store = open_store(path)
     assert store.load().agreements.shape[0] > 0
     with sqlite3.connect(path) as connection:
         connection.execute("DROP TABLE notes")
+        for column in ("signed_ministry_place", "signed_district_place"):
+            connection.execute(f"ALTER TABLE agreements DROP COLUMN {column}")
         connection.execute("PRAGMA user_version = 4")
 
 
@@ -184,7 +186,7 @@ def test_a_schema_4_database_is_upgraded_and_keeps_its_data(tmp_path: Path) -> N
         agreements = connection.execute("SELECT COUNT(*) FROM agreements").fetchone()[0]
     store = Store(path)
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert len(store.load().agreements) == agreements
     assert store.notes().empty
     store.add_note(2025, WALDECK, NoteKind.NOTE, "nach dem Update", user=ANALYST)

@@ -201,6 +201,8 @@ def test_district_page_shows_the_signed_waldeck_frankenberg_agreement() -> None:
     assert shown["§ 4 Haushaltsmittel"] == "773.920 €"
     assert shown["Unterzeichnung HMSI"] == "02.08.2025"
     assert shown["Unterzeichnung Kreis/Stadt"] == "13.08.2025"
+    signed = "Unterzeichnet in Wiesbaden am 02.08.2025 (HMSI) und in Korbach am 13.08.2025 (Kreis/Stadt)"
+    assert signed in [c.value for c in at.caption]
     texts = [m.value for m in at.markdown]
     assert "1. Ausbildungsvorbereitung\n   - AVIA (Aktivierung und Vermittlung von Migranten)" in texts
     assert any(t.startswith("2. Ausbildung und Ausbildungscoaching") and t.endswith("– keine Projekte") for t in texts)

@@ -45,7 +45,7 @@ from aqb_data.domain.model import MEASURE_TYPES, SYNTHETIC_SOURCE, demo_mask, is
 from aqb_data.domain.notes import NoteKind, NoteStatus, overdue
 from aqb_data.export import images
 from aqb_data.export.meeting_pack.layout import TABLE_ROWS_PER_SLIDE, layout, picture_pixels, table_parts
-from aqb_data.present import charts
+from aqb_data.present import charts, summaries
 from aqb_data.present.notes import NOTES_FRAME_COLUMNS, notes_frame
 from aqb_data.present.views import (
     ACHIEVEMENT_COLUMNS,
@@ -72,6 +72,7 @@ from aqb_data.present.views import (
     no_report_sentence,
     per_inhabitant_view,
     planned_sentence,
+    signature_sentence,
     status_line,
     status_text,
     text_cells,
@@ -104,6 +105,7 @@ class Chart:
     figure: go.Figure
     numbers: pd.DataFrame | None = None
     png: bytes | None = None
+    summary: str = ""  # the chart in one sentence (`present.summaries`), as on the page: the picture's alt text
 
 
 @dataclass
@@ -241,7 +243,8 @@ def _trend_slide(data: AqbData, selection: ind.Selection, name: str, with_distri
     keys = [key for key in TREND_COLUMNS if with_districts or key != "n_districts"]
     figure = charts.budget_trend_bars(view.frame, view.title, selection.year, footer)
     lines = list(view.lines) if with_districts else []
-    return Slide(title, lines, view.cells(keys), Chart(figure), footer=footer)
+    summary = summaries.titled(figure, summaries.budget_trend_bars(view.frame, selection.year))
+    return Slide(title, lines, view.cells(keys), Chart(figure, summary=summary), footer=footer)
 
 
 def _agreement_slides(data: AqbData, year: int, ags: str, name: str, note: str) -> list[Slide]:
@@ -257,8 +260,7 @@ def _agreement_slides(data: AqbData, year: int, ags: str, name: str, note: str) 
         source = "Demodaten (synthetisch)" if is_demo(agreement) else cell_text(agreement["source"], None)
         lines = [
             f"§ 4 Haushaltsmittel: {format_eur(agreement['budget_eur'])}",
-            f"Unterzeichnung HMSI: {format_date(agreement['signed_ministry'])} · Unterzeichnung Kreis/Stadt: "
-            f"{format_date(agreement['signed_district'])} · Grundlage: {source}",
+            f"{signature_sentence(agreement)} · Grundlage: {source}",
             "§ 5 Projekte nach Maßnahmenarten:",
         ]
     missing = int(projects["planned_eur"].isna().sum())
@@ -314,7 +316,7 @@ def _allocation_slide(data: AqbData, year: int, ags: str, name: str, note: str) 
     chart = None
     if allocation["planned_eur"].notna().any():
         figure = charts.measure_type_bars(allocation, f"Verteilung der Mittel {year}", tuple(MEASURE_TYPES), note)
-        chart = Chart(figure)
+        chart = Chart(figure, summary=summaries.titled(figure, summaries.measure_type_bars(allocation)))
     return Slide(title, lines, table, chart, footer=note)
 
 
@@ -677,7 +679,11 @@ def _deviation_slide(frame: pd.DataFrame, unit: str, chart_title: str, of: str, 
     return Slide(
         f"Mittelabfluss {of}gegenüber dem Jahresfortschritt",
         [f"Stichtag {format_date(as_of)}; Abweichung in Prozentpunkten (Pp.), Status als Symbol und Text."],
-        chart=Chart(charts.deviation_bars(frame, chart_title, note), deviation_cells(frame, unit)),
+        chart=Chart(
+            figure := charts.deviation_bars(frame, chart_title, note),
+            deviation_cells(frame, unit),
+            summary=summaries.titled(figure, summaries.deviation_bars(frame)),
+        ),
         footer=note,
     )
 
@@ -896,9 +902,8 @@ def _land_allocation_slide(data: AqbData, year: int, note: str) -> Slide:
         "Spalte zu ihren Haushaltsmitteln ergänzen (Überplanung negativ, nie mit freien Mitteln verrechnet).",
         ind.budget_parts_sentence(ind.scope_decomposition(data, selection)),
     ]
-    return Slide(
-        "Verteilung der Mittel nach Maßnahmenarten", lines, text_cells(rows, columns), Chart(figure), footer=note
-    )
+    chart = Chart(figure, summary=summaries.titled(figure, summaries.allocation_bars(top, total=False)))
+    return Slide("Verteilung der Mittel nach Maßnahmenarten", lines, text_cells(rows, columns), chart, footer=note)
 
 
 def _district_budget_slides(data: AqbData, year: int, note: str) -> list[Slide]:
@@ -948,7 +953,9 @@ def _per_inhabitant_slide(data: AqbData, year: int, note: str) -> Slide:
         f"Hessen: {format_eur_cents(totals['budget_per_inhabitant'])} je Einwohner/in "
         f"(Einwohner: Destatis {population_date()})."
     ]
-    return Slide(f"Haushaltsmittel je Einwohner/in {year}", lines, chart=Chart(figure, numbers), footer=note)
+    summary = summaries.per_inhabitant_bars(view.frame, totals["budget_per_inhabitant"], ind.LAND_LABEL)
+    chart = Chart(figure, numbers, summary=summaries.titled(figure, summary))
+    return Slide(f"Haushaltsmittel je Einwohner/in {year}", lines, chart=chart, footer=note)
 
 
 def land_pack(data: AqbData, year: int, progress: Progress | None = None, created: date | None = None) -> Pack:
