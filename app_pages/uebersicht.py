@@ -12,7 +12,7 @@ from aqb_data.domain.formatting import (
     format_eur,
     format_number,
 )
-from aqb_data.present import charts
+from aqb_data.present import charts, summaries
 from aqb_data.present.views import (
     ALLOCATION_COLUMNS,
     budget_part_rows,
@@ -41,7 +41,8 @@ data_caption(data, selection.year, selection=selection)
 synthetic_notice(demo_share(data, shown))
 
 totals = ind.land_totals(data, selection)
-col_budget, col_projects, col_inhabitant, col_unallocated = st.columns(4)
+# Euro amounts of eight digits need more room than a count: cut off ("18.139.72…") at 1366 px otherwise.
+col_budget, col_projects, col_inhabitant, col_unallocated = st.columns([3, 2, 2, 3])
 has_change = not math.isnan(totals["change_eur"])
 col_budget.metric(
     "Haushaltsmittel",
@@ -103,7 +104,7 @@ if totals["projects_without_amount"]:
         "zählen den Rest ihres Budgets als „ohne Projektbeträge“, nicht als nicht verplant."
     )
 
-st.subheader("Verteilung auf die Maßnahmenarten")
+st.header("Verteilung auf die Maßnahmenarten")
 if not selection.all_measure_types:
     st.caption("Gefiltert auf einzelne Maßnahmenarten: Der Anteil bezieht sich weiter auf das ganze Budget.")
 if selection.ags:
@@ -116,6 +117,7 @@ if selection.ags:
         ALLOCATION_COLUMNS,
         data=data,
         view=selection,
+        summary=summaries.measure_type_bars(allocation),
     )
     st.page_link("app_pages/gebietskoerperschaft.py", label=f"Mehr zu {scope}: Zielvereinbarung und Projekte")
 else:
@@ -127,7 +129,15 @@ else:
     levels = ("regierungsbezirk",) if selection.regierungsbezirk else ("land", "regierungsbezirk")
     top = ind.allocation_by_levels(data, selection, levels)
     fig = charts.allocation_chart(data, selection, levels, f"{scope}: geplante Mittel {selection.year}", note, as_share)
-    chart(fig, f"aqb_verteilung_{scope}_{selection.year}{suffix}", top, ALLOCATION_COLUMNS, data=data, view=selection)
+    chart(
+        fig,
+        f"aqb_verteilung_{scope}_{selection.year}{suffix}",
+        top,
+        ALLOCATION_COLUMNS,
+        data=data,
+        view=selection,
+        summary=summaries.allocation_bars(top, as_share, total=False),
+    )
     by_district = ind.allocation_by_measure_type(data, selection, "district")
     title = f"Gebietskörperschaften {selection.year}"
     fig = charts.allocation_chart(data, selection, ("district",), title, note, as_share)
@@ -138,8 +148,9 @@ else:
         ALLOCATION_COLUMNS,
         data=data,
         view=selection,
+        summary=summaries.allocation_bars(by_district, as_share),
     )
-    st.subheader("Haushaltsmittel je Einwohner/in")
+    st.header("Haushaltsmittel je Einwohner/in")
     per_inhabitant = per_inhabitant_view(data, selection)
     fig = charts.per_inhabitant_bars(
         per_inhabitant.frame, per_inhabitant.title, totals["budget_per_inhabitant"], note, reference_label=scope
@@ -151,9 +162,10 @@ else:
         per_inhabitant.columns,
         data=data,
         view=selection,
+        summary=summaries.per_inhabitant_bars(per_inhabitant.frame, totals["budget_per_inhabitant"], scope),
     )
 
-st.subheader("Haushaltsmittel je Gebietskörperschaft")
+st.header("Haushaltsmittel je Gebietskörperschaft")
 view = district_budget_view(data, selection)
 table(view.frame, view.columns, view.title, data=data, view=selection, provenance=view.shown)
 st.caption(view.lines[0])

@@ -16,7 +16,7 @@ from aqb_data.analysis.provenance import Shown, demo_share, source_line
 from aqb_data.analysis.significance import MINIMUMS
 from aqb_data.domain.districts import load_districts
 from aqb_data.domain.formatting import format_number, format_percent
-from aqb_data.present import charts
+from aqb_data.present import charts, summaries
 from aqb_data.present.views import FormatByRow, group_summary_view
 from ui.comparison import SCALES, benchmark_section, distribution_section, link_notices
 from ui.data import get_data
@@ -76,6 +76,7 @@ with left:
         data=data,
         view=selection,
         provenance=shown,
+        summary=summaries.indicator_chart(ranked, "label", key, value_format, chosen),
     )
 with right:
     st.markdown(f"**Ranking: {indicator.label}**")
@@ -95,11 +96,11 @@ with right:
     )
 
 if indicator.kind != "status":
-    st.subheader("Verteilung")
+    st.header("Verteilung")
     distribution_section(data, selection, key, note, shown)
 
 if selection.ags:
-    st.subheader(f"{ind.scope_label(selection)} im Vergleich")
+    st.header(f"{ind.scope_label(selection)} im Vergleich")
     context = district_against_context(data, selection)
     # Each row an indicator of its own kind: numbers stay numbers, each formatted (and exported) by its row.
     context["kind"] = [INDICATORS[k].kind for k in context["indicator"]]
@@ -131,7 +132,7 @@ if selection.ags:
         f"Quoten. {in_sums}"
     )
 
-st.subheader("Ähnliche Gebietskörperschaften: Median und Quartile")
+st.header("Ähnliche Gebietskörperschaften: Median und Quartile")
 chosen = benchmark_section(data, selection)
 if indicator.kind != "status":  # the status is a light, not a number: it has no median
     groups = group_summary_view(data, selection, key, chosen)
@@ -139,7 +140,7 @@ if indicator.kind != "status":  # the status is a light, not a number: it has no
     st.caption(groups.lines[0])
     table(groups.frame, groups.columns, groups.title, data=data, view=selection, provenance=shown)
 
-st.subheader("Anteile der Maßnahmenarten am Budget")
+st.header("Anteile der Maßnahmenarten am Budget")
 allocation = ind.allocation_by_measure_type(data, everywhere, "district")
 chart(
     charts.measure_type_shares(data, everywhere, f"Anteil am Budget je Maßnahmenart {selection.year}", note),
@@ -149,6 +150,7 @@ chart(
     data=data,
     view=selection,
     provenance=shown,
+    summary=summaries.measure_type_shares(allocation),
 )
 share = ind.land_totals(data, everywhere)["planned_share"]
 by = "" if everywhere.all_measure_types else " durch die gewählten Maßnahmenarten"

@@ -5,7 +5,7 @@ import streamlit as st
 from aqb_data.analysis import indicators as ind
 from aqb_data.analysis.achievement import achievement_trend, with_expectation
 from aqb_data.analysis.provenance import Rows, Shown, demo_share, source_line
-from aqb_data.present import charts
+from aqb_data.present import charts, summaries
 from aqb_data.present.views import (
     ACHIEVEMENT_TREND_COLUMNS,
     ALLOCATION_TREND_COLUMNS,
@@ -37,7 +37,7 @@ st.caption(
 )
 synthetic_notice(demo_share(data, shown))
 
-st.subheader("Haushaltsmittel")
+st.header("Haushaltsmittel")
 budgets = ind.budget_trend(data, selection)
 chart(
     charts.budget_trend_bars(budgets, f"Haushaltsmittel {scope} je Jahr", selection.year, note),
@@ -47,6 +47,7 @@ chart(
     data=data,
     view=every_year,
     provenance=shown,
+    summary=summaries.budget_trend_bars(budgets, selection.year),
 )
 per_inhabitant = ind.per_inhabitant_trend(data, selection)
 chart(
@@ -57,9 +58,10 @@ chart(
     data=data,
     view=every_year,
     provenance=shown,
+    summary=summaries.trend_lines(per_inhabitant, "budget_per_inhabitant"),
 )
 
-st.subheader("Geplante Mittel nach Maßnahmenarten")
+st.header("Geplante Mittel nach Maßnahmenarten")
 allocation = ind.allocation_trend(data, selection)
 chart(
     charts.allocation_trend_bars(allocation, f"Geplante Mittel {scope} je Jahr", note),
@@ -69,9 +71,10 @@ chart(
     data=data,
     view=every_year,
     provenance=shown,
+    summary=summaries.allocation_trend_bars(allocation),
 )
 
-st.subheader("Zielerreichung am letzten Stichtag jedes Jahres")
+st.header("Zielerreichung am letzten Stichtag jedes Jahres")
 progress = achievement_trend(data, selection)
 progress_columns = ACHIEVEMENT_TREND_COLUMNS
 chart(
@@ -84,6 +87,7 @@ chart(
     data=data,
     view=every_year,
     provenance=shown,
+    summary=summaries.trend_lines(progress, "spending_rate", as_percent=True),
 )
 chart(
     charts.trend_lines(progress, "transition_rate", "Übergangsquote", as_percent=True, source_note=note),
@@ -93,6 +97,7 @@ chart(
     data=data,
     view=every_year,
     provenance=shown,
+    summary=summaries.trend_lines(progress, "transition_rate", as_percent=True),
 )
 time_series_section(data, selection)
 

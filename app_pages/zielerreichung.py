@@ -13,7 +13,7 @@ from aqb_data.analysis.achievement import (
 from aqb_data.analysis.comparison import ACHIEVEMENT_KEYS, district_comparison, limited_note
 from aqb_data.analysis.provenance import Shown, demo_share, source_line
 from aqb_data.domain.formatting import format_date, format_eur, format_eur_cents, format_percent
-from aqb_data.present import charts
+from aqb_data.present import charts, summaries
 from aqb_data.present.views import achievement_view, data_date_text, no_report_sentence, status_line
 from ui.amendments import amendment_box
 from ui.comparison import benchmark_section
@@ -134,9 +134,9 @@ if selection.ags:
     st.caption(" › ".join(dict.fromkeys(["Hessen", up, scope])))
     st.button(f"↩ zurück: {up}", on_click=select_district, args=(None,))
     amendment_box(data, selection.year, selection.ags, as_of)
-    st.subheader("Nach Maßnahmenarten")
+    st.header("Nach Maßnahmenarten")
     _table("measure_type")
-    st.subheader("Projekte")
+    st.header("Projekte")
     projects = achievement(data, selection, "project", as_of)
     _table("project")
     if projects["deviation"].isna().all():
@@ -150,8 +150,9 @@ if selection.ags:
             data=data,
             view=selection,
             provenance=provenance,
+            summary=summaries.deviation_bars(projects),
         )
-    st.subheader("Im Vergleich mit ähnlichen Gebietskörperschaften")
+    st.header("Im Vergleich mit ähnlichen Gebietskörperschaften")
     benchmark_section(data, selection, as_of, ACHIEVEMENT_KEYS)
     notes_section(data, selection)
 else:
@@ -160,7 +161,7 @@ else:
     mismatch = budget_mismatch_text(districts)
     if mismatch:
         st.caption(escape_markdown(mismatch))
-    st.subheader("Gebietskörperschaften")
+    st.header("Gebietskörperschaften")
     st.caption("Eine Zeile wählen, um in die Gebietskörperschaft zu gehen.")
     ordered = behind_first_achievement(data, selection, "district", as_of)
     st.session_state["achievement_order"] = list(ordered["unit"])
@@ -178,8 +179,9 @@ else:
         data=data,
         view=selection,
         provenance=provenance,
+        summary=summaries.deviation_bars(ordered),
     )
-    st.subheader("Nach Maßnahmenarten")
+    st.header("Nach Maßnahmenarten")
     _table("measure_type")
 
 achievement_section(data, selection, as_of)

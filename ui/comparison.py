@@ -21,7 +21,7 @@ from aqb_data.analysis.comparison import (
 from aqb_data.analysis.provenance import Shown
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.districts import load_districts
-from aqb_data.present import charts
+from aqb_data.present import charts, summaries
 from aqb_data.present.views import INDICATOR_FORMATS, benchmark_view
 from ui.auth import current_user
 from ui.filters import chosen_districts, unknown_link_values
@@ -95,6 +95,7 @@ def distribution_section(data: AqbData, selection: ind.Selection, key: str, note
         data=data,
         view=selection,
         provenance=shown,
+        summary=summaries.indicator_chart(comparison, "label", key, INDICATOR_FORMATS.get(indicator.kind), chosen),
     )
     if key not in ACHIEVEMENT_KEYS:  # the others belong to a district's budget, not to a project
         return
@@ -132,4 +133,7 @@ def distribution_section(data: AqbData, selection: ind.Selection, key: str, note
         data=data,
         view=selection,
         provenance=shown,
+        summary=summaries.indicator_chart(
+            projects, "unit_label", key, INDICATOR_FORMATS.get(indicator.kind), mine, ("Projekt", "Projekte")
+        ),
     )

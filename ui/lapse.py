@@ -11,7 +11,7 @@ from aqb_data.analysis.lapse import closed_years
 from aqb_data.analysis.provenance import source_line
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.formatting import format_eur, format_percent, safe_file_stem
-from aqb_data.present import charts
+from aqb_data.present import charts, summaries
 from aqb_data.present.views import lapse_history_view, lapse_measure_type_view
 from ui.text import escape_markdown
 from ui.widgets import chart, table
@@ -55,6 +55,7 @@ def _history(data: AqbData, selection: ind.Selection, stem: str) -> pd.DataFrame
         data=data,
         view=view.shown.selection,
         provenance=view.shown,
+        summary=summaries.lapse_bars(history),
     )
     if missing := missing_reports_text(history):
         st.warning(
@@ -67,7 +68,7 @@ def _history(data: AqbData, selection: ind.Selection, stem: str) -> pd.DataFrame
 def lapse_district_section(data: AqbData, selection: ind.Selection) -> None:
     """Gebietskörperschaft: the district's lapsed money per closed year against § 4, its history as a chart, and
     per year and measure type what was planned, spent and not spent."""
-    st.subheader(TITLE)
+    st.header(TITLE)
     if not closed_years(data):
         st.info(NO_CLOSED_YEAR)
         return
@@ -82,7 +83,7 @@ def lapse_district_section(data: AqbData, selection: ind.Selection) -> None:
 
 def lapse_history_section(data: AqbData, selection: ind.Selection) -> None:
     """Zeitreihe: the selection's budget, spent and lapsed money in every closed year, as a chart and a table."""
-    st.subheader(TITLE)
+    st.header(TITLE)
     if not closed_years(data):
         st.info(NO_CLOSED_YEAR)
         return

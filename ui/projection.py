@@ -11,7 +11,7 @@ from aqb_data.analysis.projection import METHOD_TEXT, latest_stichtag, scope_pro
 from aqb_data.analysis.provenance import Shown, source_line
 from aqb_data.domain.dataset import AqbData
 from aqb_data.domain.formatting import NOT_AVAILABLE, format_date, format_eur
-from aqb_data.present import charts
+from aqb_data.present import charts, summaries
 from aqb_data.present.views import (
     PROJECTION_PATH_COLUMNS,
     backtest_sentence,
@@ -24,25 +24,31 @@ from ui.text import escape_markdown
 from ui.widgets import chart, table
 
 
-def _interval_text(row: object) -> str:
+def _interval(row: object) -> tuple[str, str | None]:
+    """The interval as a card's value and delta ("von 22.587.479 €", "bis 23.954.943 €"): on one line, the two
+    amounts of a Land total are cut off at 1366 px."""
     low, high = row["low_eur"], row["high_eur"]  # type: ignore[index]
     if format_eur(low) == NOT_AVAILABLE:
-        return NOT_AVAILABLE
-    return f"{format_eur(low)} – {format_eur(high)}"
+        return NOT_AVAILABLE, None
+    return f"von {format_eur(low)}", f"bis {format_eur(high)}"
 
 
 def _summary(data: AqbData, selection: ind.Selection, as_of: date) -> None:
     """Three cards and the sentence for the whole selection."""
     row = scope_projection(data, selection, as_of)
-    cols = st.columns([2, 3, 2])  # the interval, two amounts, needs the widest column
+    cols = st.columns(3)
     cols[0].metric(
         "voraussichtlich verausgabt",
         format_eur(row["projected_eur"]),
         help="Hochrechnung zum 31.12. aus den Berichten bis zum Stichtag (Methode: Seite Methodik & Quellen).",
     )
+    low, high = _interval(row)
     cols[1].metric(
         "80 %-Intervall",
-        _interval_text(row),
+        low,
+        delta=high,
+        delta_color="off",
+        delta_arrow="off",
         help="Soll in 8 von 10 Fällen das tatsächlich Verausgabte enthalten; wie oft es das in früheren Jahren tat, "
         "steht darunter.",
     )
@@ -66,7 +72,7 @@ def _table(data: AqbData, selection: ind.Selection, level: str, as_of: date) -> 
 def achievement_section(data: AqbData, selection: ind.Selection, as_of: date) -> None:
     """Zielerreichung: the projection at the page's Stichtag per district, or per measure type and project when
     one district is chosen."""
-    st.subheader("Hochrechnung zum Jahresende")
+    st.header("Hochrechnung zum Jahresende")
     _summary(data, selection, as_of)
     if selection.ags:
         _table(data, selection, "measure_type", as_of)
@@ -77,7 +83,7 @@ def achievement_section(data: AqbData, selection: ind.Selection, as_of: date) ->
 
 def district_section(data: AqbData, selection: ind.Selection) -> None:
     """Gebietskörperschaft: the district's projection at the year's latest Stichtag and per measure type."""
-    st.subheader(f"Hochrechnung zum Jahresende {selection.year}")
+    st.header(f"Hochrechnung zum Jahresende {selection.year}")
     as_of = latest_stichtag(data, selection.year)
     if as_of is None:
         st.info(no_report_sentence(selection.year))
@@ -88,7 +94,7 @@ def district_section(data: AqbData, selection: ind.Selection) -> None:
 
 def time_series_section(data: AqbData, selection: ind.Selection) -> None:
     """Zeitreihe: the spending path of the selected year with its projection and band, beside earlier years."""
-    st.subheader(f"Mittelabfluss im Jahresverlauf {selection.year} und Hochrechnung")
+    st.header(f"Mittelabfluss im Jahresverlauf {selection.year} und Hochrechnung")
     as_of = latest_stichtag(data, selection.year)
     if as_of is None:
         st.info(no_report_sentence(selection.year))
@@ -110,6 +116,7 @@ def time_series_section(data: AqbData, selection: ind.Selection) -> None:
         data=data,
         view=selection.every_year(),
         provenance=shown,
+        summary=summaries.projection_path_lines(paths, selection.year),
     )
 
 

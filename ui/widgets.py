@@ -15,6 +15,7 @@ from aqb_data.domain.dataset import AqbData, content_digest
 from aqb_data.domain.formatting import NOT_AVAILABLE, format_percent, safe_file_stem
 from aqb_data.export import images
 from aqb_data.export.tables import Columns, FormatByRow, table_csv, table_xlsx, view_metadata
+from aqb_data.present import summaries
 from aqb_data.present.charts import image_config
 from aqb_data.present.notes import NOTES_FRAME_COLUMNS, NOTES_SHEET
 from aqb_data.present.views import (  # noqa: F401 - the pages' column specifications, kept under their old names
@@ -64,18 +65,23 @@ def chart(
     data: AqbData,
     view: Selection | None,
     provenance: Shown | None = None,
+    summary: str,
 ) -> None:
     """A Plotly chart in the project's own look (theme=None) with a meeting-ready image export, and its
-    numbers as a table one click away (a chart is never the only way to read them). `data`, `view`,
+    numbers as a table one click away (a chart is never the only way to read them). `summary`: the chart in one
+    sentence (`present.summaries`), shown under it and given to screen readers as its name. `data`, `view`,
     `provenance`: see `table`."""
     stem = safe_file_stem(file_stem, "aqb_grafik")
     toolbar_format = (st.session_state.get(TOOLBAR_FORMAT) or "PNG").lower()
     config = image_config(stem, toolbar_format)
+    sentence = summaries.titled(fig, summary)
     # A figure is plain data: its traces and layout are what the chart shows.
     cache.replayed_chart(
-        content_digest(fig._data, fig._layout, config),
-        lambda: st.plotly_chart(fig, theme=None, config=config, width="stretch"),
+        content_digest(fig._data, fig._layout, config, sentence),
+        lambda: st.plotly_chart(fig, theme=None, config=config, width="stretch", alt=sentence),
     )
+    # Under the chart for everyone, in the reading order right after it; names from uploads stay text.
+    st.caption(f"{summaries.PREFIX} {escape_markdown(sentence)}")
     # The numbers are drawn when the expander is opened (it reruns the page), not on every run while it is shut.
     key = f"numbers_{stem}"
     with st.container(horizontal=True, vertical_alignment="top"):

@@ -162,13 +162,16 @@ def measure_type_bars(allocation: pd.DataFrame) -> str:
 
 def allocation_bars(allocation: pd.DataFrame, as_share: bool = False, total: bool = True) -> str:
     """`charts.allocation_bars`: a stacked bar per unit; the planned money of the measure types (or their share of
-    the unit's budget), the highest and lowest unit, with `total` the sum over the units (not where the units
-    contain each other, as Hessen and its Regierungsbezirke)."""
+    the unit's budget), the highest and lowest unit, with `total` the sum over the units. Without `total` the
+    first unit contains the others (Hessen and its Regierungsbezirke): it is named first, the others are ranked."""
     types = allocation[allocation["measure_type"].isin(list(MEASURE_TYPES))]
     column = "share" if as_share else "planned_eur"
     per_unit = types.groupby("unit_label", sort=False)[column].sum(min_count=1).reset_index()
     formatter = (lambda share: f"{format_percent(share)} des Budgets") if as_share else format_eur
-    return ranked(
+    whole = None
+    if not total and len(per_unit) > 1:
+        whole, per_unit = per_unit.iloc[0], per_unit.iloc[1:]
+    body = ranked(
         per_unit,
         "unit_label",
         column,
@@ -179,6 +182,9 @@ def allocation_bars(allocation: pd.DataFrame, as_share: bool = False, total: boo
         low="am wenigsten geplant",
         total=total and not as_share,
     )
+    if whole is None or _number(whole[column]) is None:
+        return body
+    return f"{whole['unit_label']} {formatter(whole[column])} geplant; darin {body}"
 
 
 def measure_type_shares(allocation: pd.DataFrame) -> str:

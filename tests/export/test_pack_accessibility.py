@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from aqb_data.domain.dataset import AqbData
+from aqb_data.export import images
 from aqb_data.export.meeting_pack import Pack, district_pack, land_pack, pack_pdf, pack_pptx
 from aqb_data.read.files import bundled_data
 
@@ -65,3 +67,25 @@ def test_a_district_without_a_report_says_so_and_names_no_stichtag(packs: dict[s
     for title in (f"Zielerreichung {YEAR}", f"Hochrechnung zum Jahresende {YEAR}"):
         text = " ".join([title, *shown[title]])
         assert "Stichtag" not in text and not re.search(r"\d\d\.\d\d\.\d{4}", text), text
+
+
+@pytest.mark.skipif(
+    not images.available(), reason="Chromium fehlt: ohne Bilder gibt es keinen Alternativtext zu prüfen"
+)
+def test_every_chart_picture_has_its_summary_as_alternative_text(packs: dict[str, Pack]) -> None:
+    for name, pack in packs.items():
+        expected = [slide.chart.summary for slide in pack.slides if slide.chart is not None and slide.chart.png]
+        assert expected and all(expected), name
+        pictures = [
+            shape
+            for slide in Presentation(io.BytesIO(pack_pptx(pack))).slides
+            for shape in slide.shapes
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+        ]
+        descriptions = [picture._element.nvPicPr.cNvPr.get("descr") for picture in pictures]
+        assert descriptions == expected, name
+    hessen = next(s for s in packs["Hessen"].slides if s.title.startswith("Haushaltsmittel je Einwohner/in"))
+    # The same sentence as under the chart on Übersicht: title, bars, highest and lowest with German values.
+    assert hessen.chart.summary.startswith(
+        "€ je Einwohner/in 2025: 26 Balken, am höchsten Frankfurt am Main mit 5,87 €"
+    )

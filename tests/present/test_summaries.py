@@ -121,3 +121,14 @@ def test_the_full_sentence_starts_with_the_charts_title_as_plain_text() -> None:
     fig = go.Figure(layout={"title": {"text": "Mittelabfluss gegenüber dem<br>Jahresfortschritt &amp; mehr"}})
     assert summaries.titled(fig, "2 Balken.") == "Mittelabfluss gegenüber dem Jahresfortschritt & mehr: 2 Balken."
     assert summaries.titled(go.Figure(), "2 Balken.") == "2 Balken."
+
+
+def test_hessen_beside_its_regierungsbezirke_is_named_first_not_ranked_among_them() -> None:
+    rows = [("Hessen", 20_000_000.0), ("Regierungsbezirk Darmstadt", 12_000_000.0), ("Regierungsbezirk Gießen", 3e6)]
+    allocation = pd.DataFrame(
+        [{"unit_label": unit, "measure_type": 1, "planned_eur": eur, "share": NAN} for unit, eur in rows]
+    )
+    assert summaries.allocation_bars(allocation, total=False) == (
+        "Hessen 20.000.000 € geplant; darin 2 Gebiete mit geplanten Mitteln, am meisten geplant Regierungsbezirk "
+        "Darmstadt mit 12.000.000 €, am wenigsten geplant Regierungsbezirk Gießen mit 3.000.000 €."
+    )

@@ -43,7 +43,9 @@ def test_zielerreichung_shows_the_projection_per_district_at_the_stichtag() -> N
     shown = metrics(at)
     assert shown["voraussichtlich verausgabt"] == format_eur(land["projected_eur"])
     assert GERMAN_EUR.match(shown["voraussichtlich verausgabt"])
-    assert shown["80 %-Intervall"] == f"{format_eur(land['low_eur'])} – {format_eur(land['high_eur'])}"
+    assert shown["80 %-Intervall"] == f"von {format_eur(land['low_eur'])}"
+    interval = next(m for m in at.metric if m.label == "80 %-Intervall")
+    assert interval.delta == f"bis {format_eur(land['high_eur'])}"
     assert shown["voraussichtlich nicht verausgabt (€)"] == format_eur(land["unspent_eur"])
     districts = _frame_with(at, "voraussichtlich nicht verausgabt ggü. § 4 (€)")
     assert len(districts) == 26
@@ -69,7 +71,7 @@ def test_gebietskoerperschaft_shows_the_districts_projection() -> None:
     at = open_app("app_pages/gebietskoerperschaft.py", jahr=str(YEAR), kreis="Darmstadt")
     district = scope_projection(bundled_data(), Selection(YEAR, ags=DARMSTADT))
     assert metrics(at)["voraussichtlich nicht verausgabt (€)"] == format_eur(district["unspent_eur"])
-    assert any(s.value == f"Hochrechnung zum Jahresende {YEAR}" for s in at.subheader)
+    assert any(s.value == f"Hochrechnung zum Jahresende {YEAR}" for s in at.main.header)
     _no_nan(at)
 
 

@@ -93,8 +93,9 @@ class Canvas(Protocol):
     def table(self, box: Box, table: TableSpec) -> None:
         """A table from the top left of the box, in the given sizes and colours."""
 
-    def picture(self, png: bytes, box: Box) -> None:
-        """A PNG filling the box (the box has the picture's aspect)."""
+    def picture(self, png: bytes, box: Box, alt: str = "") -> None:
+        """A PNG filling the box (the box has the picture's aspect); `alt` its alternative text, where the format
+        has one."""
 
     def notes(self, box: Box, headings: Sequence[str], colour: str) -> None:
         """An area to take notes under each heading (typed into in PowerPoint, written on in print)."""
@@ -147,7 +148,7 @@ def _content_slide(canvas: Canvas, slide: Slide) -> None:
     if boxes.table is not None and slide.table is not None:
         canvas.table(boxes.table, table_spec(slide.table, boxes.table))
     if boxes.picture is not None and png is not None:
-        canvas.picture(png, fit_picture(boxes.picture))
+        canvas.picture(png, fit_picture(boxes.picture), slide.chart.summary if slide.chart is not None else "")
     if boxes.notes is not None:
         canvas.notes(boxes.notes, NOTES_HEADINGS, ACCENT)
 

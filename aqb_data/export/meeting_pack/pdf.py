@@ -97,8 +97,9 @@ class PdfCanvas:
         )
         self._frame(box, [grid])
 
-    def picture(self, png: bytes, box: Box) -> None:
-        """The PNG, scaled to the box."""
+    def picture(self, png: bytes, box: Box, alt: str = "") -> None:  # noqa: ARG002 - see below
+        """The PNG, scaled to the box. reportlab writes no structure tree, so an image cannot carry `alt` in the
+        PDF; the chart's sentence is its alternative text in the PowerPoint file and stands under it on the page."""
         self._canvas.drawImage(ImageReader(io.BytesIO(png)), _pt(box.x), _bottom(box), _pt(box.w), _pt(box.h))
 
     def notes(self, box: Box, headings: Sequence[str], colour: str) -> None:

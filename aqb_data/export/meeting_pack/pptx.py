@@ -106,9 +106,12 @@ class PptxCanvas:
                 run.font.bold = r == 0
                 run.font.color.rgb = _rgb(table.head_text if r == 0 else table.body_text)
 
-    def picture(self, png: bytes, box: Box) -> None:
-        """The PNG, scaled to the box."""
-        self._shapes.add_picture(io.BytesIO(png), Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h))
+    def picture(self, png: bytes, box: Box, alt: str = "") -> None:
+        """The PNG, scaled to the box, with `alt` as its alternative text (PowerPoint's „Alternativtext“, read by
+        screen readers)."""
+        shape = self._shapes.add_picture(io.BytesIO(png), Inches(box.x), Inches(box.y), Inches(box.w), Inches(box.h))
+        if alt:
+            shape._element.nvPicPr.cNvPr.set("descr", alt)  # python-pptx has no property for it
 
     def notes(self, box: Box, headings: Sequence[str], colour: str) -> None:
         """One framed text box with the headings and empty paragraphs under each, ready to type into."""
