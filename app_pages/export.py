@@ -49,7 +49,7 @@ if not images.available():
     st.warning(f"Die Sitzungsmappe enthält statt der Diagramme deren Zahlentabellen. {images.NO_BROWSER}")
 
 with st.container(border=True):
-    st.subheader(f"Sitzungsmappe {selection.year}: {scope}")
+    st.header(f"Sitzungsmappe {selection.year}: {scope}")
     if st.button("Sitzungsmappe erstellen", type="primary", icon=":material/slideshow:"):
         bar = st.progress(0.0, text="Sitzungsmappe wird erstellt …")
 
@@ -96,7 +96,7 @@ with st.container(border=True):
 
 if current_user().scope is None:
     with st.container(border=True):
-        st.subheader(f"Alle Sitzungsmappen {selection.year}")
+        st.header(f"Alle Sitzungsmappen {selection.year}")
         st.markdown(
             "Die Sitzungsmappen aller 26 Gebietskörperschaften als PowerPoint und PDF in einer ZIP-Datei "
             "(dauert etwa eine Minute)."

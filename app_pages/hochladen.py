@@ -88,7 +88,7 @@ for position, upload in enumerate(uploads or []):
     check = _check(data, upload.name, version)
     key = f"{position}_{check.digest[:12]}"  # the same file twice must not share widget keys
     with st.container(border=True):
-        st.subheader(escape_markdown(upload.name))
+        st.header(escape_markdown(upload.name))
         read = ", ".join(
             f"{TABLE_LABELS[t]}: {rows_text(len(check.result.tables[t]))}" for t in check.result.sheets_read
         )

@@ -96,7 +96,7 @@ if user.may(Action.REMOVE_DEMO):
         st.write(f"{format_number(synthetic)} synthetische Zeilen werden entfernt; echte Zeilen bleiben.")
         st.button("Ja, Demodaten entfernen", type="primary", on_click=_remove_demo)
 
-st.subheader("Früheren Stand ansehen")
+st.header("Früheren Stand ansehen")
 if active:
     labels = {r.id: f"Nr. {r.id} · {r.imported_at:%d.%m.%Y %H:%M} · {r.file_name}" for r in active}
     chosen = st.selectbox("Stand nach Import", list(labels), format_func=labels.get, placeholder="Bitte wählen")
@@ -136,7 +136,7 @@ else:
     st.info("Noch kein Import in Kraft.")
 
 if user.may(Action.AUDIT):
-    st.subheader("Protokoll")
+    st.header("Protokoll")
     st.caption(
         f"Wer wann was geändert oder exportiert hat, mit Datei und SHA-256; Einträge älter als "
         f"{store.audit_retention_days} Tage werden gelöscht. Nur für die Rolle Verwaltung."

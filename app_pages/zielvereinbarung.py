@@ -233,7 +233,7 @@ for position, document in enumerate(documents or []):
     reading = agreement_reading(data, document.name)
     key = f"agreement_{position}_{sha256(data)[:12]}"  # the same document twice must not share widget keys
     with st.container(border=True):
-        st.subheader(escape_markdown(document.name))
+        st.header(escape_markdown(document.name))
         if reading.agreement is None:
             # The reader's messages quote the document (names, amounts, places): shown as text.
             for error in reading.errors:

@@ -113,6 +113,12 @@ def statement_page() -> None:
     st.markdown(statement_markdown(contact, app_version()))
 
 
+def statement_on_login_page() -> None:
+    """Before signing in there is no navigation: the statement is opened in place (HVBIT: reachable everywhere)."""
+    with st.expander(TITLE, icon=":material/accessibility_new:"):
+        st.markdown(statement_markdown(feedback_contact(), app_version()))
+
+
 def statement_link() -> None:
     """The link to the statement at the bottom of the sidebar (on every page)."""
     st.sidebar.page_link(PAGE, label=TITLE, icon=":material/accessibility_new:")

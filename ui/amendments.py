@@ -37,7 +37,7 @@ def amendment_box(data: AqbData, year: int, ags: str, as_of: date | None = None)
         return
     name = district_label(ags)
     with st.container(border=True):
-        st.subheader(BOX_TITLE)
+        st.header(BOX_TITLE)
         st.markdown(
             f"§ 4 Haushaltsmittel **{format_eur(summary['budget_signed_eur'])}** (unterzeichnet) → "
             f"**{format_eur(summary['budget_amended_eur'])}**, gültig ab {format_date(summary['valid_from'])}"

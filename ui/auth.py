@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from aqb_data.domain.access import RoleMapping, User, operator
+from ui.accessibility_statement import statement_on_login_page
 from ui.text import escape_markdown
 
 SINGLE_SEAT = "Einzelplatzbetrieb ohne Anmeldung"
@@ -42,6 +43,7 @@ def _login_page() -> None:
     st.write("Bitte mit dem Konto des Ministeriums anmelden.")
     if st.button("Anmelden", type="primary", icon=":material/login:"):
         st.login()
+    statement_on_login_page()
     st.stop()
 
 

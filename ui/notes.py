@@ -227,7 +227,7 @@ def notes_section(data: AqbData, selection: Selection) -> None:
         return
     user = current_user()
     name = district_label(selection.ags)
-    st.subheader(NOTES_TITLE)
+    st.header(NOTES_TITLE)
     if MESSAGE in st.session_state:
         kind, text = st.session_state.pop(MESSAGE)
         getattr(st, kind)(escape_markdown(text) if kind == "error" else text)

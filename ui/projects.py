@@ -142,7 +142,7 @@ def projects_page(data: AqbData, selection: ind.Selection) -> None:
     with notice.container():
         widgets.synthetic_notice(demo_share(data, projects.shown))
     _draw(projects, data, selection, above=1, height=560)
-    st.subheader("Nach Trägern")
+    st.header("Nach Trägern")
     _draw(providers, data, selection)
-    st.subheader("Nach Zielgruppen")
+    st.header("Nach Zielgruppen")
     _draw(groups, data, selection)

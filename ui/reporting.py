@@ -73,7 +73,7 @@ def _counts(frame: pd.DataFrame) -> None:
 
 
 def _overdue(data: AqbData, selection: ind.Selection, frame: pd.DataFrame, day: date) -> None:
-    st.subheader("Verspätet und fehlend")
+    st.header("Verspätet und fehlend")
     late = overdue(frame)
     if late.empty:
         st.success(f"Bis zum {format_date(day)} ist jeder fällige Bericht pünktlich eingegangen.")
@@ -89,7 +89,7 @@ def _overdue(data: AqbData, selection: ind.Selection, frame: pd.DataFrame, day: 
 
 
 def _matrix(data: AqbData, selection: ind.Selection, frame: pd.DataFrame) -> None:
-    st.subheader("Je Gebietskörperschaft und Stichtag")
+    st.header("Je Gebietskörperschaft und Stichtag")
     grid = matrix(frame)
     columns: Columns = {"unit_label": ("Gebietskörperschaft", None)}
     columns |= {name: (name, None) for name in grid.columns if name != "unit_label"}
@@ -109,7 +109,7 @@ def _matrix(data: AqbData, selection: ind.Selection, frame: pd.DataFrame) -> Non
 
 
 def _reminders(selection: ind.Selection, frame: pd.DataFrame) -> None:
-    st.subheader("Erinnerungen")
+    st.header("Erinnerungen")
     texts = reminders(frame)
     if not texts:
         st.caption("Kein fälliger Bericht fehlt: keine Erinnerung nötig.")

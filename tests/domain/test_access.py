@@ -208,7 +208,7 @@ def test_single_seat_verlauf_shows_the_audit_trail_and_the_role_settings(tmp_pat
 
     monkeypatch.setenv("AQB_DB", str(tmp_path / "aqb.sqlite"))
     at = open_app("app_pages/verlauf.py")
-    assert "Protokoll" in [h.value for h in at.subheader]
+    assert "Protokoll" in [h.value for h in at.main.header]
     assert any("Einzelplatzbetrieb ohne Anmeldung" in c.value for c in at.sidebar.caption)
     audit = next(frame.value for frame in at.dataframe if "Vorgang" in frame.value.columns)
     assert audit["Vorgang"].tolist() == ["Demodaten angelegt"]

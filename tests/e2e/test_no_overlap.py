@@ -1,4 +1,5 @@
-"""No chart label runs into another or into the source line, at the two usual window sizes.
+"""No chart label runs into another or into the source line, and no metric value is cut off, at the two usual
+window sizes.
 
 Reads the SVG texts of every Plotly chart on Übersicht, Zielerreichung (Hessen and a district whose figures come
 from an older report, with the longest bar labels), Vergleich and Zeitreihe and compares their boxes (see
@@ -20,6 +21,10 @@ pytestmark = NEEDS_CHROMIUM
 
 CHARTS = '[data-testid="stPlotlyChart"]'
 WERRA = "Werra-Meißner-Kreis"
+# The shown text of every metric value the browser cuts off with an ellipsis ("18.139.72…").
+CUT_METRICS_JS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+    .filter((m) => [m, ...m.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth + 1))
+    .map((m) => m.innerText)"""
 SIZES = [(1366, 768), (1920, 1080)]
 PAGES = {
     "Übersicht": "/?jahr=2025",
@@ -81,6 +86,7 @@ def test_no_chart_label_overlaps_another_or_the_source_line(
             assert count > 0, f"{name}: kein Diagramm gezeichnet"
             assert_clean(page)
             problems += [f"{name}: {problem}" for problem in chart_problems(page.evaluate(MEASURE_JS, CHARTS))]
+            problems += [f"{name}: Kennzahl abgeschnitten: {value}" for value in page.evaluate(CUT_METRICS_JS)]
         # The allocation as shares of the budget: other axis labels ("100 %").
         page.goto(f"{server}{PAGES['Übersicht']}")
         drawn_charts(page)

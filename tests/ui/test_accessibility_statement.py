@@ -4,8 +4,9 @@ plainly that it is not set up), the state of compliance and the enforcement body
 import re
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from tests.ui.test_pages import open_app
+from tests.ui.test_pages import ROOT, open_app
 from ui.accessibility_statement import (
     CONTACT_VARIABLES,
     ENV_EMAIL,
@@ -110,5 +111,20 @@ def test_every_page_links_to_the_statement_and_sets_the_document_language(page: 
     at = open_app(page)
     links = [link for link in at.sidebar.get("page_link") if link.value == TITLE]
     assert len(links) == 1 and links[0].proto.page == "barrierefreiheit"  # the page's url_path
+    scripts = [h.proto.body for h in at.get("html")]
+    assert any('document.documentElement.lang = "de"' in body for body in scripts)
+
+
+def test_the_login_page_opens_the_statement_before_anyone_signs_in() -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = {"client_id": "aqb", "client_secret": "x", "server_metadata_url": "http://127.0.0.1:9/"}
+    at.user["is_logged_in"] = False
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [b.label for b in at.button] == ["Anmelden"]
+    statement = [e for e in at.expander if e.label == TITLE]
+    assert len(statement) == 1
+    shown = " ".join(m.value for m in statement[0].markdown)
+    assert "Durchsetzungsverfahren" in shown and "Durchsetzungsstelle-LBIT@rpgi.hessen.de" in shown
     scripts = [h.proto.body for h in at.get("html")]
     assert any('document.documentElement.lang = "de"' in body for body in scripts)

@@ -23,7 +23,7 @@ REASON = "Aufstockung aus nicht verausgabten Mitteln anderer Kreise"
 
 def box_texts(at: AppTest) -> list[str]:
     """Everything written on the page as Markdown or caption, in order."""
-    return [element.value for element in at.main if element.type in ("markdown", "caption", "subheader")]
+    return [element.value for element in at.main if element.type in ("markdown", "caption", "header")]
 
 
 def history_table(at: AppTest) -> object:
@@ -33,7 +33,7 @@ def history_table(at: AppTest) -> object:
 def test_the_district_page_shows_the_amendment_with_reason_source_and_every_version() -> None:
     at = open_app("app_pages/gebietskoerperschaft.py", kreis=LAHN_DILL)
     texts = box_texts(at)
-    assert BOX in [s.value for s in at.subheader]
+    assert BOX in [s.value for s in at.main.header]
     assert "§ 4 Haushaltsmittel **1.095.080 €** (unterzeichnet) → **1.182.680 €**, gültig ab 15.07.2025" in texts
     assert f"Grund: {REASON}  \nQuelle: Demodaten (synthetisch)" in texts
     assert (
@@ -51,7 +51,7 @@ def test_the_district_page_shows_the_amendment_with_reason_source_and_every_vers
 
 def test_a_district_whose_agreement_was_never_amended_has_no_box() -> None:
     at = open_app("app_pages/gebietskoerperschaft.py", kreis="Waldeck-Frankenberg")
-    assert BOX not in [s.value for s in at.subheader]
+    assert BOX not in [s.value for s in at.main.header]
 
 
 def test_zielerreichung_before_the_amendment_judges_against_the_signed_budget_and_names_the_later_one() -> None:

@@ -13,7 +13,7 @@ from tests.ui.test_pages import open_app
 def test_the_district_meeting_pack_is_made_and_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch)
     at = open_app("app_pages/export.py", kreis="Waldeck-Frankenberg")
-    assert "Waldeck-Frankenberg" in at.subheader[0].value
+    assert "Waldeck-Frankenberg" in at.main.header[0].value
     assert not downloads.buttons(at)  # nothing to download before the pack is made
     at.button[0].click().run(timeout=120)
     assert not at.exception, [e.message for e in at.exception]
@@ -28,7 +28,7 @@ def test_the_district_meeting_pack_is_made_and_downloaded(monkeypatch: pytest.Mo
 
 def test_without_a_district_the_land_overview_is_offered() -> None:
     at = open_app("app_pages/export.py")
-    assert "Hessen (alle 26 Gebietskörperschaften)" in at.subheader[0].value
+    assert "Hessen (alle 26 Gebietskörperschaften)" in at.main.header[0].value
     assert at.button[0].label == "Sitzungsmappe erstellen"
 
 

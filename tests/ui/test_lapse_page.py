@@ -19,7 +19,7 @@ def test_district_page_shows_lapsed_money_per_closed_year_and_measure_type() -> 
     data = bundled_data()
     history = lapse_history(data, Selection(2024, ags=HOCHTAUNUS))
     at = open_app("app_pages/gebietskoerperschaft.py", jahr="2025", kreis="Hochtaunuskreis")
-    assert TITLE in [h.value for h in at.subheader]
+    assert TITLE in [h.value for h in at.main.header]
     latest = history.iloc[-1]
     sentence = next(m.value for m in at.markdown if m.value.startswith("2024 blieben"))
     assert format_eur(latest["lapsed_eur"]) in sentence
@@ -37,7 +37,7 @@ def test_district_page_shows_lapsed_money_per_closed_year_and_measure_type() -> 
 def test_time_series_shows_hessens_lapsed_money_over_the_closed_years() -> None:
     land = lapse_by_level(bundled_data(), "land")
     at = open_app("app_pages/zeitreihe.py")
-    assert TITLE in [h.value for h in at.subheader]
+    assert TITLE in [h.value for h in at.main.header]
     spec = _lapse_chart(at)
     spent = next(t for t in spec["data"] if t["name"] == "Verausgabt zum 31.12.")
     assert numbers(spent["y"]).round(2).tolist() == land["spent_eur"].round(2).tolist()

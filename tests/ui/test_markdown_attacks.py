@@ -269,7 +269,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         at.switch_page("app_pages/hochladen.py").run()
         upload(at, (FILE_NAME, hostile_report()))
         bodies = check(at)
-        assert escape_markdown(FILE_NAME) in [s.value for s in at.subheader]
+        assert escape_markdown(FILE_NAME) in [s.value for s in at.main.header]
         assert at.success[0].value == "Keine Fehler, keine Warnungen."
         next(b for b in at.button if b.label == "Übernehmen").click().run()
         bodies = check(at)
@@ -323,7 +323,7 @@ def test_the_upload_page_shows_problems_that_quote_hostile_values_as_text() -> N
     second = "Zweite ~~Datei~~ :red[x].xlsx"
     upload(at, (FILE_NAME, broken_report()), (second, sheetless_report()))
     bodies = check(at)
-    assert [s.value for s in at.subheader] == [escape_markdown(FILE_NAME), escape_markdown(second)]
+    assert [s.value for s in at.main.header] == [escape_markdown(FILE_NAME), escape_markdown(second)]
     cells = {str(v) for table in at.table for v in table.value.to_numpy().ravel()}
     for value in (PROVIDER, PROJECT, SOURCE):  # the values of the cells the report names
         assert escape_markdown(value) in cells
@@ -344,4 +344,4 @@ def test_the_agreement_page_shows_what_it_read_from_a_hostile_document_as_text()
     summary = next(b for b in bodies if b.startswith(f"**{WALDECK}**"))
     assert f"- 1. Ausbildungsvorbereitung: {escape_markdown(PROJECT)}\n" in summary
     assert f"- 3. Qualifizierung: {escape_markdown(TARGET_GROUP)}; {escape_markdown(PROVIDER)}\n" in summary
-    assert escape_markdown(name) in [s.value for s in at.subheader]
+    assert escape_markdown(name) in [s.value for s in at.main.header]

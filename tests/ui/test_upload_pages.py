@@ -95,10 +95,10 @@ def test_the_same_file_uploaded_twice_and_confirming_one_keeps_the_other() -> No
     data = make_workbook({"Zielvereinbarungen": [*AGREEMENTS, [2025, "06635", "800.000"]]})
     at.file_uploader[0].set_value([("a.xlsx", data, XLSX_MIME), ("a (1).xlsx", data, XLSX_MIME)]).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert [s.value for s in at.subheader] == ["a.xlsx", "a (1).xlsx"]
+    assert [s.value for s in at.main.header] == ["a.xlsx", "a (1).xlsx"]
     next(b for b in at.button if b.label == "Übernehmen").click().run()
     assert "a.xlsx ist übernommen (Import Nr. 2)" in at.success[0].value
-    assert [s.value for s in at.subheader] == ["a.xlsx", "a (1).xlsx"]  # the other upload is still there
+    assert [s.value for s in at.main.header] == ["a.xlsx", "a (1).xlsx"]  # the other upload is still there
     notes = [i.value for i in at.main.info]
     assert len(notes) == 2 and all(n.startswith("Keine Änderungen") for n in notes)  # both match what is stored
 
