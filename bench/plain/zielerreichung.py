@@ -3,7 +3,8 @@ projection as the dashboard's page (for all of Hessen), computed with pandas on 
 
 The projection's method (745 lines in aqb_data/analysis/projection.py: profiles pooled over earlier years, an
 interval from replayed years) is domain logic, not presentation; a plain page would call the same library. It is
-called here on a fresh data object every run, so nothing the project remembers between runs is used.
+called here on a fresh data object every run, so nothing the project remembers between runs is used; the replay
+of earlier years behind the reliability line depends on the data alone and is computed once per process.
 """
 
 import numpy as np
@@ -12,7 +13,7 @@ import plotly.express as px
 import streamlit as st
 
 from aqb_data.analysis.indicators import Selection
-from aqb_data.analysis.projection import projection
+from aqb_data.analysis.projection import backtest, projection
 from aqb_data.domain.dataset import AqbData
 from bench.plain.common import eur, german_date, percent, tables, year_budgets, year_filter
 
@@ -204,6 +205,22 @@ cols = st.columns([2, 3, 2])
 cols[0].metric("voraussichtlich verausgabt", eur(whole["projected_eur"]))
 cols[1].metric("80 %-Intervall", f"{eur(whole['low_eur'])} – {eur(whole['high_eur'])}")
 cols[2].metric("voraussichtlich nicht verausgabt (€)", eur(whole["unspent_eur"]))
+
+
+@st.cache_resource
+def replayed_years() -> pd.DataFrame:
+    """How well the projection did in earlier years (the same content as the dashboard's reliability line): it
+    depends on the data only, so a plain page computes it once per process."""
+    return backtest(AqbData.of({name: t[name] for name in ("agreements", "projects", "progress", "amendments")}))
+
+
+replay = replayed_years()
+found = replay[(replay["stichtag"] == as_of.month * 100 + as_of.day) & (replay["level"] == "land")]
+if not found.empty:
+    st.caption(
+        f"Verlässlichkeit: Zum {german_date(as_of)[:6]} lag die Hochrechnung {found.iloc[0]['years']} im Mittel "
+        f"{percent(found.iloc[0]['mape'])} neben dem tatsächlichen Jahresende."
+    )
 by_district = by_district.sort_values(["unspent_eur", "unit_label"], ascending=[False, True], na_position="last")
 st.dataframe(
     by_district[["unit_label", "planned_eur", "spent_eur", "projected_eur", "low_eur", "high_eur", "unspent_eur"]],
