@@ -30,6 +30,41 @@ NEEDS_CHROMIUM = [
 ]
 
 
+# Streamlit shows this widget ("Running…") while the script runs and removes it when the run has ended.
+RUNNING = '[data-testid="stStatusWidget"]'
+
+
+# True once Streamlit is not running, no element is left over from the previous run (Streamlit greys those
+# out) and no element has come or gone for `quiet` ms: the page is drawn as the run left it.
+_IDLE = """([quiet, running]) => {
+  if (!window.__aqbLastChange) {
+    window.__aqbLastChange = performance.now();
+    new MutationObserver(() => { window.__aqbLastChange = performance.now(); }).observe(document.body, {
+      subtree: true, childList: true, attributes: true, attributeFilter: ["data-stale"] });
+  }
+  return !document.querySelector(running) && !document.querySelector('[data-stale="true"]')
+    && performance.now() - window.__aqbLastChange > quiet;
+}"""
+_BUSY = "running => !!document.querySelector(running + ', [data-stale=\"true\"]')"
+
+
+def wait_until_idle(page: object, timeout_ms: int = 60_000, quiet_ms: int = 500) -> None:
+    """Wait until Streamlit's run has ended and the page is drawn (no fixed sleeps)."""
+    page.wait_for_function(_IDLE, arg=[quiet_ms, RUNNING], timeout=timeout_ms, polling=100)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
+def wait_for_rerun(page: object, timeout_ms: int = 60_000) -> None:
+    """After an input: wait for the run it starts to show (at most 5 s: a quick run may be over unseen), then
+    until it has ended."""
+    try:
+        page.wait_for_function(_BUSY, arg=RUNNING, timeout=5_000, polling=50)
+    except Exception as error:  # noqa: BLE001 - Playwright's TimeoutError: the run was quicker than a poll
+        if type(error).__name__ != "TimeoutError":
+            raise
+    wait_until_idle(page, timeout_ms)
+
+
 def open_page(page: object, url: str, wait_for_chart: bool = True) -> None:
     """Open `url` and wait until the sidebar, the heading and (if asked) a chart are drawn."""
     page.goto(url)
@@ -37,7 +72,7 @@ def open_page(page: object, url: str, wait_for_chart: bool = True) -> None:
     page.wait_for_selector("h1", timeout=30_000)
     if wait_for_chart:
         page.wait_for_selector(CHART, timeout=30_000)
-    page.wait_for_load_state("networkidle")
+    wait_until_idle(page)
 
 
 def assert_clean(page: object) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bench.browser import streamlit_server
-from tests.e2e.helpers import NEEDS_CHROMIUM, open_page
-from tests.e2e.pages import navigation_paths, wait_for_rerun, wait_until_idle
+from tests.e2e.helpers import NEEDS_CHROMIUM, open_page, wait_for_rerun, wait_until_idle
+from tests.e2e.pages import navigation_paths
 
 pytestmark = NEEDS_CHROMIUM
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.browser import streamlit_server
-from tests.e2e.helpers import NEEDS_CHROMIUM, assert_clean
-from tests.e2e.pages import wait_for_rerun, wait_until_idle
+from tests.e2e.helpers import NEEDS_CHROMIUM, assert_clean, wait_for_rerun, wait_until_idle
 
 pytestmark = NEEDS_CHROMIUM
 

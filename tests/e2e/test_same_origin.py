@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.browser import streamlit_server
-from tests.e2e.helpers import NEEDS_CHROMIUM, open_page
-from tests.e2e.pages import navigation_paths, wait_until_idle
+from tests.e2e.helpers import NEEDS_CHROMIUM, open_page, wait_until_idle
+from tests.e2e.pages import navigation_paths
 
 pytestmark = NEEDS_CHROMIUM
 
