@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -98,61 +99,97 @@ def _wrapped(title: str) -> str:
     return title if len(title) <= _TITLE_CHARS or cut <= 0 else f"{title[:cut]}<br>{title[cut + 1 :]}"
 
 
+def _finishing(title: str, source_note: str) -> tuple[dict[str, object], dict[str, object] | None]:
+    """The layout every figure ends with (title, room above the plot for each of its lines and under it for the
+    source line) and the source line's annotation under the plot, if there is a note."""
+    layout: dict[str, object] = {"title": {"text": title}}
+    margin = {"t": 60 + 22 * title.count("<br>")} if "<br>" in title else {}
+    if not source_note:
+        return ({**layout, "margin": margin} if margin else layout), None
+    lines = source_note.split("; ")
+    # Room under the axis for every line of the note (13 px each) besides the axis' own labels.
+    margin["b"] = 50 + 14 * len(lines)
+    annotation = {
+        "text": "<br>".join(plain_text(line) for line in lines),
+        "xref": "paper",
+        "yref": "paper",
+        # Right-aligned under the plot: long category labels on the left cannot push it out of view.
+        "x": 1,
+        "y": 0,
+        "yshift": -30,
+        "xanchor": "right",
+        "align": "right",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#52606d"},
+    }
+    return {**layout, "margin": margin}, annotation
+
+
 def _finish(fig: go.Figure, title: str, source_note: str) -> go.Figure:
     """Template, title (room above the plot for each of its lines) and the source line under the plot."""
-    fig.update_layout(template="aqb", title={"text": title})
-    if "<br>" in title:
-        fig.update_layout(margin={"t": 60 + 22 * title.count("<br>")})
-    if source_note:
-        lines = source_note.split("; ")
-        # Room under the axis for every line of the note (13 px each) besides the axis' own labels.
-        fig.update_layout(margin={"b": 50 + 14 * len(lines)})
-        fig.add_annotation(
-            text="<br>".join(plain_text(line) for line in lines),
-            xref="paper",
-            yref="paper",
-            # Right-aligned under the plot: long category labels on the left cannot push it out of view.
-            x=1,
-            y=0,
-            yshift=-30,
-            xanchor="right",
-            align="right",
-            yanchor="top",
-            showarrow=False,
-            font={"size": 11, "color": "#52606d"},
-        )
+    layout, annotation = _finishing(title, source_note)
+    fig.update_layout(template="aqb", **layout)
+    if annotation:
+        fig.add_annotation(annotation)
     return fig
 
 
-def _label_column(fig: go.Figure, categories: Sequence[str], texts: Sequence[str]) -> None:
+# The template as plain data, for figures built without validation (`_figure`): the name "aqb" is expanded by
+# Plotly's validators only.
+_TEMPLATE = pio.templates["aqb"].to_plotly_json()
+
+
+def _figure(traces: list[dict[str, object]], layout: dict[str, object], title: str, source_note: str) -> go.Figure:
+    """A finished figure (see `_finish`) from plain traces and layout, which must be valid Plotly as written.
+
+    Plotly's constructors check and copy every property on its own (50–170 ms for a chart of a few bars on a
+    loaded server); these builders write the figure directly. Every such builder is checked against Plotly's
+    validation in the tests (`go.Figure(fig)`, which `export.images` does anyway, validates it).
+    """
+    finishing, annotation = _finishing(title, source_note)
+    margin = {**layout.get("margin", {}), **finishing.pop("margin", {})}  # type: ignore[dict-item]
+    layout = {**layout, "template": _TEMPLATE, **finishing}
+    if margin:
+        layout["margin"] = margin
+    if annotation:
+        layout["annotations"] = [*layout.get("annotations", []), annotation]  # type: ignore[misc]
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _label_column(categories: Sequence[str], texts: Sequence[str]) -> tuple[dict[str, object], dict[str, object]]:
     """The horizontal bars' labels as a column right of the plot, each on its bar's row: an axis of its own, for
-    which Plotly makes room. Beside the bars' ends a long label ran into the names on the left or out of a narrow
-    picture, and a reference line crossed the labels of bars ending near it."""
-    fig.add_trace(
-        go.Scatter(
-            x=[0] * len(categories),
-            y=list(categories),
-            yaxis="y2",
-            mode="markers",
-            marker={"opacity": 0},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-    fig.update_layout(
-        yaxis2={
-            "overlaying": "y",
-            "side": "right",
-            "matches": "y",
-            "tickmode": "array",
-            "tickvals": list(categories),
-            "ticktext": list(texts),
-            "showgrid": False,
-            "zeroline": False,
-            "ticks": "",
-            "automargin": True,
-        }
-    )
+    which Plotly makes room (its invisible trace, and the axis as `yaxis2`). Beside the bars' ends a long label ran
+    into the names on the left or out of a narrow picture, and a reference line crossed the labels of bars ending
+    near it."""
+    trace = {
+        "type": "scatter",
+        "x": [0] * len(categories),
+        "y": list(categories),
+        "yaxis": "y2",
+        "mode": "markers",
+        "marker": {"opacity": 0},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+    axis = {
+        "overlaying": "y",
+        "side": "right",
+        "matches": "y",
+        "tickmode": "array",
+        "tickvals": list(categories),
+        "ticktext": list(texts),
+        "showgrid": False,
+        "zeroline": False,
+        "ticks": "",
+        "automargin": True,
+    }
+    return trace, axis
+
+
+def _vline(x: float, line: dict[str, object], **shape: object) -> dict[str, object]:
+    """A vertical line across the plot at `x` (what `fig.add_vline` adds)."""
+    return {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line, **shape}
 
 
 def image_config(file_stem: str, fmt: str = "png") -> dict[str, object]:
@@ -180,45 +217,62 @@ def allocation_bars(allocation: pd.DataFrame, title: str, source_note: str = "",
 
     With `as_share` the bars show percent of each unit's budget instead of euros.
     """
-    fig = go.Figure()
     units = list(dict.fromkeys(allocation.sort_values("budget_eur")["unit_label"]))
-    over_rows = allocation[allocation["measure_type"] == OVER_PLANNED_CODE]
-    over = dict(zip(over_rows["unit_label"], -over_rows["planned_eur"], strict=True))
-    for code in _MEASURE_ORDER:
-        part = allocation[allocation["measure_type"] == code]
-        if part.empty:
+    # A few dozen rows: read once as plain values (a pandas selection per measure type cost more than the figure).
+    rows = zip(
+        *(allocation[c].tolist() for c in ("measure_type", "unit_label", "planned_eur", "share", "budget_eur")),
+        strict=True,
+    )
+    by_code: dict[object, list[tuple[str, float, float, float]]] = {}
+    over: dict[str, float] = {}
+    reach: dict[str, float] = {}  # per unit, the end of its bar in euros
+    for code, unit, eur, share, budget in rows:
+        if code == OVER_PLANNED_CODE:
+            over[unit] = -eur
+        by_code.setdefault(code, []).append((unit, eur, share, budget))
+        if eur > 0:
+            reach[unit] = reach.get(unit, 0.0) + eur
+    traces = []
+    for code in _MEASURE_ORDER:  # over-planning has no segment: every hover of its unit names it
+        if code not in by_code:
             continue
+        labels, planned, shares, _ = (list(values) for values in zip(*by_code[code], strict=True))
         hover = [
             f"<b>{unit}</b><br>{measure_label(code)}: {format_eur(eur)}<br>{format_percent(share)} des Budgets"
             f" ({format_eur(budget)})"
             + (f"<br>überplant: {format_eur(over[unit])} über dem Budget" if unit in over else "")
-            for unit, eur, share, budget in zip(
-                part["unit_label"], part["planned_eur"], part["share"], part["budget_eur"], strict=True
-            )
+            for unit, eur, share, budget in by_code[code]
         ]
-        fig.add_trace(
-            go.Bar(
-                name=measure_label(code),
-                y=part["unit_label"],
-                x=part["share"] * 100 if as_share else part["planned_eur"],
-                orientation="h",
-                marker={"color": MEASURE_COLOURS[code], "line": {"color": "white", "width": 0.5}},
-                marker_pattern_shape=PATTERNS.get(code, ""),
-                marker_pattern_fgcolor="#52606d" if code == UNKNOWN_CODE else None,
-                hovertext=hover,
-                hoverinfo="text",
-            )
+        pattern = {"shape": PATTERNS.get(code, "")} | ({"fgcolor": "#52606d"} if code == UNKNOWN_CODE else {})
+        traces.append(
+            {
+                "type": "bar",
+                "name": measure_label(code),
+                "y": labels,
+                "x": np.array(shares, dtype=float) * 100 if as_share else np.array(planned, dtype=float),
+                "orientation": "h",
+                "marker": {
+                    "color": MEASURE_COLOURS[code],
+                    "line": {"color": "white", "width": 0.5},
+                    "pattern": pattern,
+                },
+                "hovertext": hover,
+                "hoverinfo": "text",
+            }
         )
-    fig.update_layout(barmode="stack", height=max(340, 140 + 26 * len(units)), legend={"traceorder": "normal"})
+    layout: dict[str, object] = {
+        "barmode": "stack",
+        "height": max(340, 140 + 26 * len(units)),
+        "legend": {"traceorder": "normal"},
+        "yaxis": {"categoryorder": "array", "categoryarray": units},
+    }
     if as_share:
-        fig.update_xaxes(title=None, tickformat=",.0f", ticksuffix=" %")
+        layout["xaxis"] = {"tickformat": ",.0f", "ticksuffix": " %"}
     else:
         # Few short labels ("10 Mio. €"): upright even in a narrow picture, so none runs into the source note.
-        reach = allocation[allocation["planned_eur"] > 0].groupby("unit_label")["planned_eur"].sum()
-        values, texts = _euro_ticks(float(reach.max()) if len(reach) else 0.0)
-        fig.update_xaxes(title=None, tickvals=values, ticktext=texts, tickangle=0)
-    fig.update_yaxes(title=None, categoryorder="array", categoryarray=units)
-    return _finish(fig, title, source_note)
+        values, texts = _euro_ticks(max(reach.values(), default=0.0))
+        layout["xaxis"] = {"tickvals": values, "ticktext": texts, "tickangle": 0}
+    return _figure(traces, layout, title, source_note)
 
 
 def _euro_ticks(maximum: float, most: int = 5) -> tuple[list[float], list[str]]:
@@ -316,40 +370,45 @@ def per_inhabitant_bars(
 ) -> go.Figure:
     """€ per inhabitant per district, sorted, with the value of the whole selection as a reference line."""
     frame = budgets.dropna(subset=["budget_per_inhabitant"]).sort_values("budget_per_inhabitant")
-    fig = go.Figure(
-        go.Bar(
-            x=frame["budget_per_inhabitant"],
-            y=frame["label"],
-            orientation="h",
-            marker_color=ACCENT,
-            text=[format_eur(v, 2) for v in frame["budget_per_inhabitant"]],
-            textposition="none",  # in a column of their own (`_label_column`), where the reference line is not
-            hovertext=[
-                f"<b>{label}</b><br>{format_eur(v, 2)} je Einwohner/in<br>Haushaltsmittel {format_eur(b)}"
-                f"<br>Einwohner/innen {format_number(p)}"
-                for label, v, b, p in zip(
-                    frame["label"],
-                    frame["budget_per_inhabitant"],
-                    frame["budget_eur"],
-                    frame["population"],
-                    strict=True,
-                )
-            ],
-            hoverinfo="text",
-        )
-    )
-    fig.add_vline(
-        x=land_value,
-        line={"color": TEXT_COLOUR, "dash": "dash", "width": 1.5},
-        layer="above",
-        annotation_text=f"{reference_label} {format_eur(land_value, 2)}",
-        annotation_position="top",
-    )
-    fig.update_layout(height=max(300, 120 + 24 * len(frame)), showlegend=False)
-    fig.update_xaxes(title=None, tickformat=",.2f", ticksuffix=" €")
-    fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(frame["label"]))
-    _label_column(fig, list(frame["label"]), [format_eur(v, 2) for v in frame["budget_per_inhabitant"]])
-    return _finish(fig, title, source_note)
+    labels, values = frame["label"].tolist(), frame["budget_per_inhabitant"].tolist()
+    texts = [format_eur(v, 2) for v in values]
+    bars = {
+        "type": "bar",
+        "x": frame["budget_per_inhabitant"].to_numpy(),
+        "y": labels,
+        "orientation": "h",
+        "marker": {"color": ACCENT},
+        "text": texts,
+        "textposition": "none",  # in a column of their own (`_label_column`), where the reference line is not
+        "hovertext": [
+            f"<b>{label}</b><br>{text} je Einwohner/in<br>Haushaltsmittel {format_eur(b)}"
+            f"<br>Einwohner/innen {format_number(p)}"
+            for label, text, b, p in zip(labels, texts, frame["budget_eur"], frame["population"], strict=True)
+        ],
+        "hoverinfo": "text",
+    }
+    column, axis = _label_column(labels, texts)
+    layout = {
+        "shapes": [_vline(land_value, {"color": TEXT_COLOUR, "dash": "dash", "width": 1.5}, layer="above")],
+        "annotations": [
+            {
+                "showarrow": False,
+                "text": f"{reference_label} {format_eur(land_value, 2)}",
+                "x": land_value,
+                "xanchor": "center",
+                "xref": "x",
+                "y": 1,
+                "yanchor": "bottom",
+                "yref": "y domain",
+            }
+        ],
+        "height": max(300, 120 + 24 * len(frame)),
+        "showlegend": False,
+        "xaxis": {"tickformat": ",.2f", "ticksuffix": " €"},
+        "yaxis": {"categoryorder": "array", "categoryarray": labels},
+        "yaxis2": axis,
+    }
+    return _figure([bars, column], layout, title, source_note)
 
 
 STATUS_COLOURS = {ON_TRACK: "#009E73", WATCH: "#E69F00", BEHIND: "#D55E00", NO_DATA: "#BBBBBB"}
@@ -361,47 +420,47 @@ def deviation_bars(frame: pd.DataFrame, title: str, source_note: str = "") -> go
     symbol and text (colour never carries the meaning alone)."""
     shown = frame.dropna(subset=["deviation"]).sort_values("deviation")
     names = [plain_text(label) for label in shown["unit_label"]]  # projects' names come from the files
-    labels = [f"{STATUS_SYMBOL[s]} {name}" for s, name in zip(shown["status"], names, strict=True)]
+    statuses = shown["status"].tolist()
+    labels = [f"{STATUS_SYMBOL[s]} {name}" for s, name in zip(statuses, names, strict=True)]
     # A figure from a report older than the Stichtag says so on its bar too ("⚠ Bericht vom 30.06.2025").
     flags = [
         f" · {flag}" if isinstance(flag, str) and flag.startswith(STALE_SYMBOL) else ""
         for flag in (shown["report_flag"] if "report_flag" in shown else [None] * len(shown))
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=shown["deviation"] * 100,
-            y=labels,
-            orientation="h",
-            marker_color=[STATUS_COLOURS[s] for s in shown["status"]],
-            text=[
-                f"{format_number(d * 100, 1)} Pp. · {s}{flag}"
-                for d, s, flag in zip(shown["deviation"], shown["status"], flags, strict=True)
-            ],
-            textposition="none",  # in a column of their own (`_label_column`): beside a bar they hit the names
-            hovertext=[
-                f"<b>{name}</b><br>Mittelabfluss {format_percent(r)} bei erwartet {format_percent(e)}"
-                f"<br>Auslastung {format_percent(o)}<br>Status: {s}"
-                for name, r, e, o, s in zip(
-                    names,
-                    shown["spending_rate"],
-                    shown["expected_rate"],
-                    shown["occupancy"],
-                    shown["status"],
-                    strict=True,
-                )
-            ],
-            hoverinfo="text",
-        )
-    )
-    fig.add_vline(x=0, line={"color": TEXT_COLOUR, "width": 1})
-    fig.update_layout(height=max(260, 120 + 26 * len(shown)), showlegend=False)
-    points = shown["deviation"] * 100
-    low, high = min(float(points.min()), 0.0), max(float(points.max()), 0.0)
+    series = shown["deviation"] * 100
+    texts = [
+        f"{format_number(d * 100, 1)} Pp. · {s}{flag}"
+        for d, s, flag in zip(shown["deviation"], statuses, flags, strict=True)
+    ]
+    bars = {
+        "type": "bar",
+        "x": series.to_numpy(),
+        "y": labels,
+        "orientation": "h",
+        "marker": {"color": [STATUS_COLOURS[s] for s in statuses]},
+        "text": texts,
+        "textposition": "none",  # in a column of their own (`_label_column`): beside a bar they hit the names
+        "hovertext": [
+            f"<b>{name}</b><br>Mittelabfluss {format_percent(r)} bei erwartet {format_percent(e)}"
+            f"<br>Auslastung {format_percent(o)}<br>Status: {s}"
+            for name, r, e, o, s in zip(
+                names, shown["spending_rate"], shown["expected_rate"], shown["occupancy"], statuses, strict=True
+            )
+        ],
+        "hoverinfo": "text",
+    }
+    low, high = min(float(series.min()), 0.0), max(float(series.max()), 0.0)
     room = (high - low) * 0.05 or 5.0
-    fig.update_xaxes(title=None, ticksuffix=" Pp.", tickformat=",.0f", range=[low - room, high + room])
-    fig.update_yaxes(title=None, categoryorder="array", categoryarray=labels)
-    _label_column(fig, labels, list(fig.data[0].text))
-    return _finish(fig, title, source_note)
+    column, axis = _label_column(labels, texts)
+    layout = {
+        "shapes": [_vline(0, {"color": TEXT_COLOUR, "width": 1})],
+        "height": max(260, 120 + 26 * len(shown)),
+        "showlegend": False,
+        "xaxis": {"ticksuffix": " Pp.", "tickformat": ",.0f", "range": [low - room, high + room]},
+        "yaxis": {"categoryorder": "array", "categoryarray": labels},
+        "yaxis2": axis,
+    }
+    return _figure([bars, column], layout, title, source_note)
 
 
 @kept(FIGURES_KEPT)
