@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -71,6 +71,7 @@ TABLE_LABELS = {table.name: table.sheet for table in TABLES}
 # What an entry of the import log may have changed: the data tables, and the notes.
 CHANGE_LABELS = {**TABLE_LABELS, NOTES_TABLE: "Notizen"}
 DEFAULT_AUDIT_RETENTION_DAYS = 365
+Places = Collection[tuple[str, int]]  # (ags, year) pairs: the district-years a check or preview reads
 
 
 class AuditEvent(Enum):
@@ -674,7 +675,14 @@ class Store:
         """True if nothing was ever imported."""
         return self.version() == (0, 0)
 
-    def _table(self, connection: sqlite3.Connection, table: Table, as_of: int | None = None) -> pd.DataFrame:
+    def _table(
+        self,
+        connection: sqlite3.Connection,
+        table: Table,
+        as_of: int | None = None,
+        places: Places | None = None,
+    ) -> pd.DataFrame:
+        """The rows in effect (now, or right after import `as_of`); with `places`, only those district-years."""
         columns = ", ".join([*(sql for _, sql, _ in _columns(table)), DEMO_FLAG])
         if table is PROGRESS:  # a report without its day of receipt was received when it was imported
             columns = columns.replace(
@@ -682,18 +690,27 @@ class Store:
                 "COALESCE(received, substr((SELECT imported_at FROM imports WHERE id = import_id), 1, 10)) AS received",
             )
         if as_of is None:
-            query, params = f"SELECT {columns} FROM {table.name} WHERE replaced_by IS NULL", ()
+            condition, params = "replaced_by IS NULL", []
         else:
-            query = (
-                f"SELECT {columns} FROM {table.name} WHERE import_id <= ? AND (replaced_by IS NULL OR replaced_by > ?)"
-            )
-            params = (as_of, as_of)
-        return _from_sql(pd.read_sql_query(query, connection, params=params), table)
+            condition, params = "import_id <= ? AND (replaced_by IS NULL OR replaced_by > ?)", [as_of, as_of]
+        wanted = None
+        if places is not None:
+            # Districts and years through the index (replaced_by, ags, year); the exact pairs after it.
+            wanted = {(str(ags), int(year)) for ags, year in places}
+            districts, years = sorted({ags for ags, _ in wanted}), sorted({year for _, year in wanted})
+            condition += f" AND ags IN ({', '.join('?' * len(districts))}) AND year IN ({', '.join('?' * len(years))})"
+            params += [*districts, *years]
+        frame = pd.read_sql_query(f"SELECT {columns} FROM {table.name} WHERE {condition}", connection, params=params)
+        if wanted is not None and len(frame):
+            frame = frame[[pair in wanted for pair in zip(frame["ags"], frame["year"].astype(int), strict=True)]]
+            frame = frame.reset_index(drop=True)
+        return _from_sql(frame, table)
 
-    def load(self, as_of: int | None = None) -> AqbData:
-        """The data as it stands now, or right after import `as_of`."""
+    def load(self, as_of: int | None = None, places: Places | None = None) -> AqbData:
+        """The data as it stands now, or right after import `as_of`; with `places` ((ags, year) pairs), only the
+        rows of those district-years (what checking a district's report needs, however large the store grows)."""
         with self._connect() as connection:
-            tables = {table.name: self._table(connection, table, as_of) for table in TABLES}
+            tables = {table.name: self._table(connection, table, as_of, places) for table in TABLES}
             condition = "undone_at IS NULL" + (" AND id <= ?" if as_of is not None else "")
             params = (as_of,) if as_of is not None else ()
             files = [
@@ -741,6 +758,14 @@ class Store:
         basis: dict[tuple[str, str, int], str] = {}
         everything: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}  # per table: its rows before and after
         spent_touched: set[tuple[str, int]] = set()
+        # Every figure below is per district-year the file brings: only those rows are read, in every table.
+        places = {
+            (str(ags), int(year))
+            for frame in tables.values()
+            if frame is not None and len(frame)
+            for ags, year in zip(frame["ags"], frame["year"], strict=True)
+            if pd.notna(ags) and pd.notna(year)
+        }
         for table in TABLES:
             new = tables.get(table.name)
             if new is None or new.empty:
@@ -753,7 +778,7 @@ class Store:
                     + (f", Projekt „{first['project']}“" if "project" in doubled else "")
                     + "); bitte nur einmal angeben"
                 )
-            old = self._table(connection, table).drop(columns=DEMO_FLAG)
+            old = self._table(connection, table, places=places).drop(columns=DEMO_FLAG)
             new = new.drop(columns=DEMO_FLAG, errors="ignore")
             change, shown = _diff(table, old, new, table.name in sources_given)
             changes[table.name] = change
@@ -783,7 +808,7 @@ class Store:
             for ags, year in touched:
                 basis[(table.name, str(ags), int(year))] = self._basis(connection, table, ags, year)
         if spent_touched:
-            money.append(self._spent_change(connection, everything, spent_touched))
+            money.append(self._spent_change(connection, everything, spent_touched, places))
         same = connection.execute(
             "SELECT file_name, imported_at FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC",
             (digest,),
@@ -804,14 +829,16 @@ class Store:
         connection: sqlite3.Connection,
         everything: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
         touched: set[tuple[str, int]],
+        places: Places,
     ) -> pd.DataFrame:
         """Spent money before and after the import per touched (ags, year), counted as Zielerreichung counts it:
-        from the project list and the reports in effect before, and from those the import leaves."""
+        from the project list and the reports in effect before, and from those the import leaves (`everything`
+        holds the rows of `places`, which include the touched ones)."""
         index = pd.MultiIndex.from_tuples(sorted(touched), names=["ags", "year"])
         frames = {}
         for name in ("projects", "progress"):
             if name not in everything:  # the file leaves this sheet as it is
-                stored = self._table(connection, TABLE_BY_NAME[name]).drop(columns=DEMO_FLAG)
+                stored = self._table(connection, TABLE_BY_NAME[name], places=places).drop(columns=DEMO_FLAG)
                 everything[name] = (stored, stored)
             frames[name] = [
                 frame[pd.MultiIndex.from_frame(frame[["ags", "year"]]).isin(index)] if len(frame) else frame

@@ -26,13 +26,14 @@ from aqb_data.domain.values import forbidden_character, name_key, spelled, visib
 from aqb_data.read.agreement import Agreement, AgreementReading, agreement_tables
 from aqb_data.read.plausibility import KIND as PLAUSIBILITY
 from aqb_data.read.plausibility import LOOK_ALIKE
-from aqb_data.read.sandbox import read_agreement_isolated, read_workbook_isolated
+from aqb_data.read.sandbox import check_isolated, read_agreement_isolated, read_workbook_isolated
 from aqb_data.read.workbook import WorkbookResult
 from aqb_data.store.database import (
     KIND_AGREEMENT,
     KIND_WORKBOOK,
     ChangePreview,
     ImportRecord,
+    Places,
     Store,
     StoreError,
     sha256,
@@ -134,15 +135,26 @@ def keep_stored_values(result: WorkbookResult, current: AqbData) -> None:
         result.tables[name] = table.conform(frame)
 
 
-def _on_one_state(store: Store, check: Callable[[AqbData], T]) -> tuple[T, tuple[int, int]]:
-    """`check` run on the stored data, and the version of that data: made again (up to CHECK_ATTEMPTS times)
-    when another import landed meanwhile, so that problems and preview rest on one state."""
+def _on_one_state(store: Store, places: Places, check: Callable[[AqbData], T]) -> tuple[T, tuple[int, int]]:
+    """`check` run on the stored rows of `places` (the district-years the upload brings: nothing it checks or
+    previews depends on any other), and the version of that data: made again (up to CHECK_ATTEMPTS times) when
+    another import landed meanwhile, so that problems and preview rest on one state."""
     for _attempt in range(CHECK_ATTEMPTS):
         version = store.version()
-        outcome = check(store.load())
+        outcome = check(store.load(places=places))
         if store.version() == version:
             break
     return outcome, version
+
+
+def _places(tables: dict[str, pd.DataFrame]) -> set[tuple[str, int]]:
+    """The (ags, year) pairs of the rows of `tables`."""
+    return {
+        (str(ags), int(year))
+        for frame in tables.values()
+        for ags, year in zip(frame["ags"], frame["year"], strict=True)
+        if pd.notna(ags) and pd.notna(year)
+    }
 
 
 def _preview(
@@ -184,17 +196,20 @@ def check_upload(
     checked against that district's stored rows only, so neither problems nor preview show another district."""
     source = upload_source(file_name, when or datetime.now())
     digest = sha256(data)
+    read = read_workbook_isolated(data, file_name, source)  # the file's content alone, once
+    given = frozenset(name for name in read.sheets_read if "source" in read.headings.get(name, {}))
 
-    def check(current: AqbData) -> tuple[WorkbookResult, frozenset[str], ChangePreview | None]:
+    def check(current: AqbData) -> tuple[WorkbookResult, ChangePreview | None]:
+        if read.unreadable:
+            return read, None
         current = restricted_to(current, scope)
-        result = read_workbook_isolated(data, file_name, source, current)  # plausibility against `current` too
-        given = frozenset(name for name in result.sheets_read if "source" in result.headings.get(name, {}))
+        result = check_isolated(read, current)  # plausibility against `current`, in the worker too
         if not result.unreadable:
             keep_stored_values(result, current)
             result.problems += _outside_scope(result, scope)
-        return result, given, _preview(store, result.problems, result.tables, digest, given)
+        return result, _preview(store, result.problems, result.tables, digest, given)
 
-    (result, given, preview), version = _on_one_state(store, check)
+    (result, preview), version = _on_one_state(store, set() if read.unreadable else _places(read.tables), check)
     return UploadCheck(
         file=result.file,
         problems=result.problems,
@@ -486,7 +501,9 @@ def check_agreement(
             found += agreement_problems(agreement, tables, current, reading.file)
         return found, tables, _preview(store, found, tables, digest, frozenset()), ""
 
-    (found, tables, preview, text), version = _on_one_state(store, check)
+    # What is checked against: the stored agreement of its district and year, the year before, their projects.
+    places = {(agreement.ags, agreement.year), (agreement.ags, agreement.year - 1)}
+    (found, tables, preview, text), version = _on_one_state(store, places, check)
     return AgreementCheck(
         file=reading.file,
         problems=found,
