@@ -310,28 +310,32 @@ def measure_type_bars(
         else "keine Projekte"
         for code, eur, share in zip(frame.index, frame["planned_eur"], frame["share"], strict=True)
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=frame["planned_eur"].fillna(0),
-            y=labels,
-            orientation="h",
-            marker={"color": [MEASURE_COLOURS[code] for code in frame.index]},
-            marker_pattern_shape=[PATTERNS.get(code, "") for code in frame.index],
-            text=texts,
-            textposition="none",  # under each name (see below)
-            hovertext=[f"<b>{label}</b><br>{text}" for label, text in zip(labels, texts, strict=True)],
-            hoverinfo="text",
-        )
-    )
-    fig.update_layout(height=max(340, 180 + 48 * len(frame)), showlegend=False)  # two lines of text per bar
+    bars = {
+        "type": "bar",
+        "x": frame["planned_eur"].fillna(0).to_numpy(),
+        "y": labels,
+        "orientation": "h",
+        "marker": {
+            "color": [MEASURE_COLOURS[code] for code in frame.index],
+            "pattern": {"shape": [PATTERNS.get(code, "") for code in frame.index]},
+        },
+        "text": texts,
+        "textposition": "none",  # under each name (see below)
+        "hovertext": [f"<b>{label}</b><br>{text}" for label, text in zip(labels, texts, strict=True)],
+        "hoverinfo": "text",
+    }
     # The labels carry the amounts; an axis would only repeat them.
     longest = float(frame["planned_eur"].max()) if frame["planned_eur"].notna().any() else 1.0
-    fig.update_xaxes(visible=False, range=[0, longest * 1.02])
     # Each name with its amount under it: beside the bar's end the amount ran out of a narrow picture, and a column
     # of its own on the right would push the source line out on the left.
     ticks = [f"{label}<br>{text}" for label, text in zip(labels, texts, strict=True)]
-    fig.update_yaxes(title=None, autorange="reversed", tickmode="array", tickvals=labels, ticktext=ticks)
-    return _finish(fig, _wrapped(title), source_note)
+    layout = {
+        "height": max(340, 180 + 48 * len(frame)),  # two lines of text per bar
+        "showlegend": False,
+        "xaxis": {"visible": False, "range": [0, longest * 1.02]},
+        "yaxis": {"autorange": "reversed", "tickmode": "array", "tickvals": labels, "ticktext": ticks},
+    }
+    return _figure([bars], layout, _wrapped(title), source_note)
 
 
 @kept(FIGURES_KEPT)

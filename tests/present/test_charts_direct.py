@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from aqb_data.analysis.achievement import achievement, stichtage
-from aqb_data.analysis.indicators import Selection, allocation_by_levels
+from aqb_data.analysis.indicators import Selection, allocation_by_levels, allocation_by_measure_type
 from aqb_data.present import charts
 from aqb_data.present.views import per_inhabitant_view
 from aqb_data.read.files import bundled_data
@@ -31,6 +31,12 @@ def _figures() -> dict[str, go.Figure]:
             per_inhabitant_view(data, selection).frame, "€ je Einwohner/in 2025", 4.94, NOTE
         ),
         "deviation": charts.deviation_bars(achievement(data, selection, "district", day), "Abweichung", NOTE),
+        "one district per measure type": charts.measure_type_bars(
+            allocation_by_measure_type(data, Selection(2025, ags="06635", measure_types=(1, 3)), "district"),
+            "Waldeck-Frankenberg: geplante Mittel 2025",
+            (1, 3),
+            NOTE,
+        ),
     }
 
 
