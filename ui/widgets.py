@@ -44,13 +44,14 @@ def _draw_table(shown: pd.DataFrame, texts: pd.DataFrame, height: int | str, **r
     (`present.views.text_cells`: the cells as the screen, the slides and the checks read them)."""
     # Streamlit's column_config formats numbers in the browser's locale (773,920.00 € in an English browser), so the
     # German texts travel as a Styler's display values. Pandas would make them cell by cell with its HTML renderer
-    # (most of a table's cost); Streamlit reads of that rendering only each cell's id and text, given here at once.
+    # (most of a table's cost); Streamlit reads of that rendering (pandas' private `_translate`) only each cell's id
+    # and text, given here at once. tests/ui/test_table_widget.py checks what the screen gets, should either change.
     styler = shown.style
     body = [
         [{"id": f"row{r}_col{c}", "display_value": text} for c, text in enumerate(row)]
         for r, row in enumerate(texts.itertuples(index=False, name=None))
     ]
-    styler._translate = lambda *_: {"body": body}  # type: ignore[method-assign]
+    styler._translate = lambda *_, **__: {"body": body}  # type: ignore[method-assign]
     # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
     st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **row_selection)
 
