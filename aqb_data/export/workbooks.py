@@ -6,14 +6,14 @@ Every cell goes through `xlsx` (formula-safe, reproducible).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 
 import pandas as pd
 
 from aqb_data.domain.districts import load_districts
-from aqb_data.domain.model import MEASURE_TYPES, TABLES, Kind
+from aqb_data.domain.model import MEASURE_TYPES, TABLES, Kind, Table
 from aqb_data.domain.problems import Problem, problems_frame
 from aqb_data.export import xlsx
 
@@ -56,6 +56,36 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: str | Path | io.Byte
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
     xlsx.save(workbook, target, reproducible=True)
+
+
+def write_state_workbook(
+    rows: Mapping[str, Iterable[Sequence[object]]], target: str | Path | io.BytesIO | None = None
+) -> bytes:
+    """The same workbook as `write_workbook`, streamed: per table, rows in the order of its `column_names` (as
+    `Store.state_rows` gives them), each written once and never held as a table — a stored state of hundreds of
+    thousands of rows. Returns the bytes (also written to `target` if given)."""
+    labels = load_districts().set_index("ags")["label"].to_dict()
+
+    def with_district(table: Table, records: Iterable[Sequence[object]]) -> Iterator[list[object]]:
+        # Where each written column comes from: a stored column's position, or None for the district's name.
+        sources = [None if c.kind is Kind.DISTRICT_NAME else table.column_names.index(c.name) for c in table.columns]
+        ags = table.column_names.index("ags")
+        for record in records:
+            district = labels.get(record[ags])
+            yield [district if source is None else record[source] for source in sources]
+
+    sheets = [
+        xlsx.StreamedSheet(
+            table.sheet,
+            [column.heading for column in table.columns],
+            [_NUMBER_FORMATS.get(column.kind) for column in table.columns],
+            [max(12, min(60, len(column.heading) + 4)) for column in table.columns],
+            with_district(table, rows[table.name]),
+        )
+        for table in TABLES
+        if table.name in rows
+    ]
+    return xlsx.write_streamed(sheets, target)
 
 
 TEMPLATE_ROWS = 2000

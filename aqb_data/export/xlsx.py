@@ -23,9 +23,12 @@ way still cannot hand out a formula.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -182,3 +185,341 @@ def is_xlsx_file(path: Path) -> bool:
                 return "xl/workbook.xml" in archive.namelist()
     except (OSError, zipfile.BadZipFile, ValueError):
         return False
+
+
+# --- streamed workbooks -----------------------------------------------------------------------------------------
+# A stored state holds hundreds of thousands of rows: openpyxl builds an object per cell and takes about a
+# minute for them. A streamed workbook is written row by row straight into the zip, with the same rules as
+# `write_cell` (text as an inline text cell with `cell_text`, the quote prefix where `formula_like`, numbers as
+# numbers, dates as dates, missing values empty) and nothing else: bold headings, number formats, column widths,
+# frozen first row, a filter.
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_EXCEL_EPOCH = date(1899, 12, 30)
+_STREAM_CHUNK_ROWS = 5_000
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+# Cell styles (cellXfs) every streamed workbook has; number formats get one more style each.
+_STYLE_PLAIN, _STYLE_HEADING, _STYLE_QUOTED = 0, 1, 2
+_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4}
+
+
+@dataclass(frozen=True)
+class StreamedSheet:
+    """One sheet written row by row: its headings, per column a number format (None: general) and a width, and
+    the rows (sequences of values in the order of the headings, read once)."""
+
+    name: str
+    headings: Sequence[str]
+    formats: Sequence[str | None]
+    widths: Sequence[float]
+    rows: Iterable[Sequence[object]]
+
+
+def _column_letter(index: int) -> str:
+    """The letter(s) of the 0-based column `index`: A, …, Z, AA, …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _text_xml(text: str) -> str:
+    """An inline text cell's content: `cell_text`, escaped; spaces at either end kept."""
+    shown = cell_text(text).translate(_XML_ESCAPES)
+    space = ' xml:space="preserve"' if shown != shown.strip() else ""
+    return f"<is><t{space}>{shown}</t></is>"
+
+
+class _SheetWriter:
+    """The cells of one sheet as XML, with the number style of each column. Rows come in batches: a column whose
+    values are all whole numbers, numbers, dates or text is written at once by pyarrow (each distinct text made
+    safe once); any other column cell by cell, with the same result."""
+
+    def __init__(self, columns: int, styles: Sequence[int], date_style: int) -> None:
+        self.letters = [_column_letter(index) for index in range(columns)]
+        self.styles = [f' s="{style}"' if style else "" for style in styles]
+        self.date_style = date_style
+        self.texts: dict[str, str] = {}  # a stored state repeats names and sources: each is made safe once
+
+    def _text_rest(self, value: str) -> str | None:
+        """What follows a text cell's reference: its style and content (None for empty text: no cell)."""
+        if not value:
+            return None
+        rest = self.texts.get(value)
+        if rest is None:
+            quoted = f' s="{_STYLE_QUOTED}"' if formula_like(cell_text(value)) else ""
+            rest = self.texts[value] = f'"{quoted} t="inlineStr">{_text_xml(value)}</c>'
+            if len(self.texts) > 100_000:  # free text in every row: keep memory bounded
+                self.texts.clear()
+        return rest
+
+    def cell(self, column: int, number: int, value: object) -> str:
+        """One cell by `write_cell`'s rules ("" for a missing value)."""
+        reference = f'<c r="{self.letters[column]}{number}'
+        value = cell_value(value)
+        if value is None:
+            return ""
+        style = self.styles[column]
+        if isinstance(value, str):
+            rest = self._text_rest(value)
+            return "" if rest is None else reference + rest
+        if isinstance(value, bool):
+            return f'{reference}" t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int | Decimal):
+            return f'{reference}"{style}><v>{value}</v></c>'
+        if isinstance(value, float):
+            return f'{reference}"{style}><v>{value!r}</v></c>' if math.isfinite(value) else ""
+        if isinstance(value, date) and not style:  # a date or datetime in a column without a number format
+            style = f' s="{self.date_style}"'
+        return f'{reference}"{style}><v>{_serial(value)}</v></c>'
+
+    def batch(self, first: int, records: Sequence[Sequence[object]]) -> bytes:
+        """Rows `first`, `first` + 1, … as XML (UTF-8)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        width = len(self.letters)
+        if any(len(record) != width for record in records):
+            rows = [
+                f'<row r="{number}">'
+                + "".join(self.cell(column, number, value) for column, value in enumerate(record[:width]))
+                + "</row>"
+                for number, record in enumerate(records, start=first)
+            ]
+            return "".join(rows).encode("utf-8")
+        numbers = pc.cast(pa.array(range(first, first + len(records)), pa.int64()), pa.string())
+        cells = [
+            self._column(column, values, first, numbers) for column, values in enumerate(zip(*records, strict=True))
+        ]
+        rows = pc.binary_join_element_wise('<row r="', numbers, '">', *cells, "</row>", "")
+        return "".join(rows.to_pylist()).encode("utf-8")
+
+    def _column(self, column: int, values: tuple[object, ...], first: int, numbers: object) -> object:
+        """One column's cells of a batch as a pyarrow text array ("" where a cell stays empty)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        kinds = {type(value) for value in values} - {type(None)}
+        reference = f'<c r="{self.letters[column]}'
+        style = self.styles[column]
+        try:
+            if kinds <= {str}:
+                encoded = pa.array(values, pa.string()).dictionary_encode()
+                rests = pa.array([self._text_rest(text) for text in encoded.dictionary.to_pylist()], pa.string())
+                cells = pc.binary_join_element_wise(reference, numbers, pc.take(rests, encoded.indices), "")
+            elif kinds <= {int, float} or kinds <= {date}:
+                if kinds <= {int}:
+                    shown = pc.cast(pa.array(values, pa.int64()), pa.string())
+                elif kinds <= {date}:
+                    days = pc.cast(pa.array(values, pa.date32()), pa.int32())
+                    shown = pc.cast(pc.add(days, (date(1970, 1, 1) - _EXCEL_EPOCH).days), pa.string())
+                    style = style or f' s="{self.date_style}"'
+                else:
+                    numbers_ = pa.array(values, pa.float64())
+                    finite = pc.if_else(pc.is_finite(numbers_), numbers_, pa.scalar(None, pa.float64()))
+                    shown = pc.cast(finite, pa.string())
+                cells = pc.binary_join_element_wise(reference, numbers, f'"{style}><v>', shown, "</v></c>", "")
+            else:
+                raise TypeError(kinds)
+        except (TypeError, ValueError, pa.ArrowException):  # mixed or unusual values: cell by cell
+            cells = pa.array(
+                [self.cell(column, number, value) for number, value in enumerate(values, start=first)], pa.string()
+            )
+        return pc.fill_null(cells, "")
+
+
+def _serial(value: object) -> object:
+    """A date, datetime, time or timedelta as Excel's serial number (days since 30.12.1899)."""
+    if isinstance(value, datetime):
+        delta = value - datetime(1899, 12, 30)
+        return delta.days + delta.seconds / 86_400 if delta.seconds or delta.microseconds else delta.days
+    if isinstance(value, date):
+        return (value - _EXCEL_EPOCH).days
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86_400
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86_400
+    return value
+
+
+def _styles_xml(formats: list[str]) -> str:
+    """The styles part: plain, bold heading, quote prefix, then one style per number format in `formats`."""
+    custom = [f for f in formats if f not in _BUILTIN_FORMATS]
+    ids = {f: _BUILTIN_FORMATS.get(f) or 164 + custom.index(f) for f in formats}
+    number_formats = "".join(f'<numFmt numFmtId="{ids[f]}" formatCode="{escape_attribute(f)}"/>' for f in custom)
+    xfs = [
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>',
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>',
+        *(
+            f'<xf numFmtId="{ids[f]}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+            for f in formats
+        ),
+    ]
+    return (
+        f'{_XML_HEAD}<styleSheet xmlns="{_MAIN_NS}">'
+        + (f'<numFmts count="{len(custom)}">{number_formats}</numFmts>' if custom else "")
+        + '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+        "</fill></fills>"
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    )
+
+
+def escape_attribute(text: str) -> str:
+    """Text for an XML attribute value in double quotes."""
+    return text.translate(_XML_ESCAPES).replace('"', "&quot;")
+
+
+def _write_sheet(archive: zipfile.ZipFile, path: str, sheet: StreamedSheet, styles: dict[str, int]) -> str:
+    """Write one sheet's part; the filter's range (A1:…)."""
+    columns = len(sheet.headings)
+    writer = _SheetWriter(columns, [styles[f] if f else _STYLE_PLAIN for f in sheet.formats], styles["DD.MM.YYYY"])
+    widths = "".join(
+        f'<col min="{index}" max="{index}" width="{width:g}" customWidth="1"/>'
+        for index, width in enumerate(sheet.widths, start=1)
+    )
+    info = zipfile.ZipInfo(path, date_time=_FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    last_row = 1
+    with archive.open(info, "w") as part:
+        part.write(
+            (
+                f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+                'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+                f'<sheetFormatPr defaultRowHeight="15"/><cols>{widths}</cols><sheetData>'
+            ).encode()
+        )
+        heading = "".join(
+            f'<c r="{letter}1" s="{_STYLE_HEADING}" t="inlineStr">{_text_xml(str(text))}</c>'
+            for letter, text in zip(writer.letters, sheet.headings, strict=True)
+        )
+        part.write(f'<row r="1">{heading}</row>'.encode())
+        rows = iter(sheet.rows)
+        while batch := list(itertools.islice(rows, _STREAM_CHUNK_ROWS)):
+            part.write(writer.batch(last_row + 1, batch))
+            last_row += len(batch)
+        filter_range = f"A1:{writer.letters[-1]}{last_row}"
+        part.write(
+            (
+                f'</sheetData><autoFilter ref="{filter_range}"/>'
+                '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/></worksheet>'
+            ).encode()
+        )
+    return filter_range
+
+
+def write_streamed(
+    sheets: Iterable[StreamedSheet], target: str | Path | io.BytesIO | None = None, compresslevel: int = 1
+) -> bytes:
+    """A workbook written row by row (see `StreamedSheet`), reproducible (fixed times: the same rows give the same
+    bytes); returned, and written to `target` if given. A fast compression: the rows of a large state repeat."""
+    sheets = list(sheets)
+    formats = list(dict.fromkeys(["DD.MM.YYYY", *(f for sheet in sheets for f in sheet.formats if f)]))
+    styles = {f: 3 + index for index, f in enumerate(formats)}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
+
+        def part(path: str, content: str) -> None:
+            info = zipfile.ZipInfo(path, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content.encode("utf-8"))
+
+        ranges = [
+            _write_sheet(archive, f"xl/worksheets/sheet{index}.xml", sheet, styles)
+            for index, sheet in enumerate(sheets, start=1)
+        ]
+        numbered = list(enumerate(sheets, start=1))
+        part(
+            "[Content_Types].xml",
+            f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{index}.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                for index, _ in numbered
+            )
+            + '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>',
+        )
+        part(
+            "_rels/.rels",
+            f'{_XML_HEAD}<Relationships xmlns="{_PACKAGE_REL_NS}">'
+            f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+            'core-properties" Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{_REL_NS}/extended-properties" Target="docProps/app.xml"/>'
+            "</Relationships>",
+        )
+        part(
+            "docProps/core.xml",
+            f'{_XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>AQB-Dashboard</dc:creator>'
+            '<dcterms:created xsi:type="dcterms:W3CDTF">2025-01-01T00:00:00Z</dcterms:created>'
+            '<dcterms:modified xsi:type="dcterms:W3CDTF">2025-01-01T00:00:00Z</dcterms:modified>'
+            "</cp:coreProperties>",
+        )
+        part(
+            "docProps/app.xml",
+            f'{_XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            "<Application>AQB-Dashboard</Application></Properties>",
+        )
+        part(
+            "xl/workbook.xml",
+            f'{_XML_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><bookViews><workbookView/></bookViews>'
+            "<sheets>"
+            + "".join(
+                f'<sheet name="{escape_attribute(cell_text(sheet.name)[:31])}" sheetId="{index}" r:id="rId{index}"/>'
+                for index, sheet in numbered
+            )
+            + "</sheets><definedNames>"
+            + "".join(
+                f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index - 1}" hidden="1">'
+                f"{escape_attribute(_sheet_reference(sheet.name, filter_range))}</definedName>"
+                for (index, sheet), filter_range in zip(numbered, ranges, strict=True)
+            )
+            + "</definedNames></workbook>",
+        )
+        part(
+            "xl/_rels/workbook.xml.rels",
+            f'{_XML_HEAD}<Relationships xmlns="{_PACKAGE_REL_NS}">'
+            + "".join(
+                f'<Relationship Id="rId{index}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{index}.xml"/>'
+                for index, _ in numbered
+            )
+            + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
+            "</Relationships>",
+        )
+        part("xl/styles.xml", _styles_xml(formats))
+    content = buffer.getvalue()
+    if isinstance(target, io.BytesIO):
+        target.write(content)
+    elif target is not None:
+        Path(target).write_bytes(content)
+    return content
+
+
+def _sheet_reference(name: str, cells: str) -> str:
+    """`'Blatt'!$A$1:$N$20` for a range of a sheet."""
+    start, end = cells.split(":")
+    absolute = ":".join("$" + re.sub(r"(\d+)$", r"$\1", part) for part in (start, end))
+    return "'" + cell_text(name)[:31].replace("'", "''") + "'!" + absolute

@@ -722,6 +722,62 @@ class Store:
             ]
         return AqbData.of(tables, tuple(dict.fromkeys(files)))
 
+    @contextmanager
+    def state_rows(
+        self, as_of: int | None = None, ags: str | None = None
+    ) -> Iterator[dict[str, Iterator[tuple[object, ...]]]]:
+        """The rows of every table as they stand now (or right after import `as_of`), only district `ags`'s if
+        given, streamed from one reading of the database (no table is held whole): per table, tuples in the order
+        of its `column_names` with the values `load` gives (euros, dates, whole numbers, text, None), sorted by its
+        key as `load` sorts them. For writing a large state without building its tables first."""
+        with self._connect() as connection:
+            connection.execute("BEGIN")  # one snapshot for all tables, however long the writing takes
+            try:
+                yield {table.name: self._rows(connection, table, as_of, ags) for table in TABLES}
+            finally:
+                connection.execute("COMMIT")
+
+    @staticmethod
+    def _rows(
+        connection: sqlite3.Connection, table: Table, as_of: int | None, ags: str | None
+    ) -> Iterator[tuple[object, ...]]:
+        selected = []
+        for name, sql, kind in _columns(table):
+            if kind is Kind.MONEY:
+                selected.append(f"{sql} / 100.0")  # the same double as cents / 100 in Python
+            elif table is PROGRESS and name == "received":  # as `_table`: received when imported, if not said
+                selected.append(
+                    "COALESCE(received, substr((SELECT imported_at FROM imports WHERE id = import_id), 1, 10))"
+                )
+            else:
+                selected.append(sql)
+        if as_of is None:
+            condition, params = "replaced_by IS NULL", []
+        else:
+            condition, params = "import_id <= ? AND (replaced_by IS NULL OR replaced_by > ?)", [as_of, as_of]
+        if ags is not None:
+            condition, params = f"{condition} AND ags = ?", [*params, str(ags)]
+        order = ", ".join(_sql_column(name, table.column(name).kind) for name in table.key)
+        cursor = connection.execute(
+            f"SELECT {', '.join(selected)} FROM {table.name} WHERE {condition} ORDER BY {order}", params
+        )
+        dates = [index for index, (_, _, kind) in enumerate(_columns(table)) if kind is Kind.DATE]
+        days: dict[str, date] = {}
+        while batch := cursor.fetchmany(5_000):
+            if not dates:
+                yield from batch
+                continue
+            for row in batch:
+                values = list(row)
+                for index in dates:
+                    text = values[index]
+                    if text is not None:
+                        day = days.get(text)
+                        if day is None:
+                            day = days[text] = date.fromisoformat(text)
+                        values[index] = day
+                yield tuple(values)
+
     def history(self) -> list[ImportRecord]:
         """All imports, newest first."""
         with self._connect() as connection:
