@@ -137,9 +137,9 @@ def template_bytes() -> bytes:
     return buffer.getvalue()
 
 
-# Streamlit turns a figure or a table into its message anew on every run: a deep copy of the figure and its
-# JSON (a map carries all 26 districts' shapes), every table's numbers and German texts as Arrow. That is most
-# of a rerun. st.cache_data keeps the elements a function draws and replays them on the next call.
+# Streamlit turns a figure or a styled table into its message anew on every run: a deep copy of the figure
+# and its JSON (a map carries all 26 districts' shapes), every table cell through the pandas Styler. That is
+# most of a rerun. st.cache_data keeps the elements a function draws and replays them on the next call.
 @st.cache_data(show_spinner=False, max_entries=REPLAYED_CHARTS)
 def replayed_chart(fingerprint: str, _draw: Callable[[], object]) -> None:  # noqa: ARG001 - the key
     """Draw a chart with `_draw` once, and replay what it drew while `fingerprint` stays the same.

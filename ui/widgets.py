@@ -23,7 +23,6 @@ from aqb_data.present.views import (  # noqa: F401 - the pages' column specifica
     DEVIATION_COLUMNS,
     PER_INHABITANT_COLUMNS,
     TREND_COLUMNS,
-    text_cells,
 )
 from ui import cache
 from ui.text import escape_markdown
@@ -39,19 +38,20 @@ def _formatter_identity(formatter: Callable[[object], str] | None) -> tuple[obje
     return (getattr(formatter, "__module__", None), getattr(formatter, "__qualname__", repr(formatter)), *where)
 
 
-def _draw_table(shown: pd.DataFrame, texts: pd.DataFrame, height: int | str, **row_selection: object) -> None:
-    """The numbers of `shown` (so that sorting by a column sorts by its numbers) under the German texts of `texts`
-    (`present.views.text_cells`: the cells as the screen, the slides and the checks read them)."""
-    # Streamlit's column_config formats numbers in the browser's locale (773,920.00 € in an English browser), so the
-    # German texts travel as a Styler's display values. Pandas would make them cell by cell with its HTML renderer
-    # (most of a table's cost); Streamlit reads of that rendering (pandas' private `_translate`) only each cell's id
-    # and text, given here at once. tests/ui/test_table_widget.py checks what the screen gets, should either change.
-    styler = shown.style
-    body = [
-        [{"id": f"row{r}_col{c}", "display_value": text} for c, text in enumerate(row)]
-        for r, row in enumerate(texts.itertuples(index=False, name=None))
-    ]
-    styler._translate = lambda *_, **__: {"body": body}  # type: ignore[method-assign]
+def _draw_table(
+    shown: pd.DataFrame,
+    formats: dict[str, Callable[[object], str] | list[Callable[[object], str] | None]],
+    height: int | str,
+    **row_selection: object,
+) -> None:
+    # First a default for every column (missing text shows as "–"), then the German formats on top.
+    plain = {heading: fmt for heading, fmt in formats.items() if not isinstance(fmt, list)}
+    styler = shown.style.format(na_rep=NOT_AVAILABLE).format(plain, na_rep=NOT_AVAILABLE)
+    for heading, per_row in formats.items():
+        if isinstance(per_row, list):  # a column whose rows differ in kind: each group of rows its formatter
+            for formatter in {f for f in per_row if f is not None}:
+                rows = shown.index[[i for i, f in enumerate(per_row) if f is formatter]]
+                styler = styler.format(formatter, subset=pd.IndexSlice[rows, [heading]], na_rep=NOT_AVAILABLE)
     # Streamlit draws missing cells itself, whatever the Styler says: the placeholder makes them "–".
     st.dataframe(styler, hide_index=True, height=height, placeholder=NOT_AVAILABLE, **row_selection)
 
@@ -162,14 +162,16 @@ def table(
     by_row = {f.column for _, f in columns.values() if isinstance(f, FormatByRow)} - set(columns)
     selected = frame[list(columns) + sorted(by_row)]
     shown = selected[list(columns)].rename(columns={name: heading for name, (heading, _) in columns.items()})
+    formats = {
+        heading: [fmt.formatter(key) for key in selected[fmt.column]] if isinstance(fmt, FormatByRow) else fmt
+        for heading, fmt in columns.values()
+        if fmt is not None
+    }
     if row_selection:  # a table with row selection is a widget: drawn on every run
-        _draw_table(shown, text_cells(selected, columns), height, **row_selection)
+        _draw_table(shown, formats, height, **row_selection)
     else:
         identity = [(heading, _formatter_identity(fmt)) for heading, fmt in columns.values()]
-        cache.replayed_table(
-            content_digest(selected, identity, height),
-            lambda: _draw_table(shown, text_cells(selected, columns), height),
-        )
+        cache.replayed_table(content_digest(selected, identity, height), lambda: _draw_table(shown, formats, height))
     stem = file_stem or safe_file_stem(f"AQB {title}", "aqb_tabelle")
     export = _TableFile(selected, columns, title, data, view, provenance, notes)
     with st.container(horizontal=True, gap="small"):

@@ -25,8 +25,8 @@ def _app() -> None:
             "budget": [773920.0, 1312450.5, math.nan],
             "rate": [0.125, 0.09, None],
             "day": [date(2025, 8, 13), None, date(2024, 12, 31)],
-            "value": [0.5, 1200.0, 3.0],
-            "kind": ["percent", "eur", "other"],
+            "value": [0.5, 1200.0, 0.031],
+            "kind": ["percent", "eur", "percent"],
         }
     )
     columns = {
@@ -50,7 +50,7 @@ def test_a_table_shows_german_texts_and_sorts_by_the_numbers_under_them() -> Non
         assert text.values.tolist() == [
             ["Kassel", "773.920 €", "12,5 %", "13.08.2025", "50,0 %"],
             ["Fulda", "1.312.450,50 €", "9,0 %", "–", "1.200 €"],
-            ["Gießen", "–", "–", "31.12.2024", "3.0"],
+            ["Gießen", "–", "–", "31.12.2024", "3,1 %"],
         ]
         numbers = element.value
         assert pd.api.types.is_float_dtype(numbers["Haushaltsmittel"])  # a click on the heading sorts 9,0 % < 12,5 %
