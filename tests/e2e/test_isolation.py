@@ -72,7 +72,13 @@ def test_a_file_beyond_the_limits_ends_its_worker_while_another_tab_keeps_workin
         assert checking.is_visible(), "die Prüfung lief nicht mehr, als der andere Tab fertig war"
 
         uploader.get_by_text("Die Datei konnte nicht geprüft werden").wait_for(timeout=60_000)
-        assert "die Prüfung brauchte mehr als 6 Sekunden Rechenzeit" in uploader.inner_text("body")
+        # Which limit ends the worker first depends on the machine's load: 6 s of CPU, or 18 s on the clock when
+        # other processes leave the worker less than a third of a core.
+        said = uploader.inner_text("body")
+        assert (
+            "die Prüfung brauchte mehr als 6 Sekunden Rechenzeit" in said
+            or "die Prüfung dauerte länger als 18 Sekunden" in said
+        ), said[-600:]
         assert "die Datei wird nicht übernommen" in uploader.inner_text("body")
         assert_clean(uploader)
         shot(uploader, "hochladen_grenze_ueberschritten")
