@@ -1,16 +1,14 @@
 """Verlauf: every import with what it changed; undo the last one, look at an earlier state, drop the demo data."""
 
-import io
-
 import pandas as pd
 import streamlit as st
 
 from aqb_data.analysis.indicators import LAND_LABEL, Selection, budget_trend
 from aqb_data.domain.access import AccessDeniedError, Action, RoleMapping
 from aqb_data.domain.formatting import format_eur, format_number, format_timestamp
-from aqb_data.export.workbooks import write_workbook
+from aqb_data.export.workbooks import write_state_workbook
 from aqb_data.read.workbook import XLSX_MIME
-from aqb_data.store.database import AUDIT_COLUMNS, KIND_LABELS, TABLE_LABELS, AuditEvent, StoreError
+from aqb_data.store.database import AUDIT_COLUMNS, KIND_LABELS, AuditEvent, StoreError
 from ui.auth import current_user
 from ui.data import data_as_of, get_data, get_store
 from ui.text import escape_markdown
@@ -119,9 +117,8 @@ if active:
     )
 
     def _state_workbook() -> bytes:
-        buffer = io.BytesIO()
-        write_workbook({name: then.table(name) for name in TABLE_LABELS}, buffer)
-        return buffer.getvalue()
+        with get_store().state_rows(chosen, current_user().scope) as rows:  # streamed: no table held whole
+            return write_state_workbook(rows)
 
     st.download_button(
         "Diesen Stand herunterladen (.xlsx)",

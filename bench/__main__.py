@@ -231,7 +231,7 @@ def growth_results(scales: list[int], repeat: int) -> list[Result]:
             (
                 "download",
                 "„Diesen Stand herunterladen“ (Verlauf)",
-                "Store.load(as_of) + write_workbook",
+                "Store.state_rows(as_of) + write_state_workbook",
                 "download_s",
                 None,
             ),

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from aqb_data.export.workbooks import write_workbook
-from aqb_data.store.database import TABLE_LABELS, Store
+from aqb_data.export.workbooks import write_state_workbook, write_workbook
+from aqb_data.store.database import Store
 from aqb_data.store.intake import check_upload, import_checked
 from bench.pages import DASHBOARD, PLAIN, probe
 from bench.scale import ensure_store, working_copy
@@ -78,9 +78,8 @@ def _import(path: Path, runs: ScaleRuns) -> int | None:
 
 def _download(path: Path, import_id: int) -> float:
     started = time.perf_counter()
-    data = Store(path).load(as_of=import_id)
-    buffer = io.BytesIO()
-    write_workbook({name: data.table(name) for name in TABLE_LABELS}, buffer)
+    with Store(path).state_rows(import_id) as rows:  # as the Verlauf page: streamed from the store
+        write_state_workbook(rows)
     return time.perf_counter() - started
 
 

@@ -187,6 +187,9 @@ def _receive(receiver: Connection, process: multiprocessing.process.BaseProcess,
     raise IsolationError(f"interner Fehler beim Lesen ({value})")
 
 
+_ADVICE = "Bitte nur die Blätter des Berichts schicken oder einen großen Bericht auf mehrere Dateien verteilen"
+
+
 def _name(source: bytes | str | Path, file_name: str | None, default: str) -> str:
     return file_name or (Path(source).name if isinstance(source, str | Path) else default)
 
@@ -198,7 +201,13 @@ def read_and_check(
     that depends on the file's content, so that it runs under the worker's limits, never in the server."""
     result = read_workbook(source, file_name, default_source)
     if stored is not None and not result.unreadable:
-        result.problems = limit_problems(result.problems + plausibility_problems(result, stored))
+        result = check_against(result, stored)
+    return result
+
+
+def check_against(result: WorkbookResult, stored: AqbData) -> WorkbookResult:
+    """A read workbook with the plausibility checks against `stored` added, problems limited."""
+    result.problems = limit_problems(result.problems + plausibility_problems(result, stored))
     return result
 
 
@@ -213,8 +222,16 @@ def read_workbook_isolated(
         return run_isolated(read_and_check, source, file_name, default_source, stored)
     except IsolationError as error:
         name = _name(source, file_name, "Datei")
-        advice = "Bitte nur die Blätter des Berichts schicken oder einen großen Bericht auf mehrere Dateien verteilen"
-        return unreadable_result(name, f"Die Datei konnte nicht geprüft werden: {error}. {advice}")
+        return unreadable_result(name, f"Die Datei konnte nicht geprüft werden: {error}. {_ADVICE}")
+
+
+def check_isolated(result: WorkbookResult, stored: AqbData) -> WorkbookResult:
+    """`check_against` in a child process under the limits: the checks of a file read first on its own (with
+    `read_workbook_isolated`), against only the stored rows it concerns, once that is known."""
+    try:
+        return run_isolated(check_against, result, stored)
+    except IsolationError as error:
+        return unreadable_result(result.file, f"Die Datei konnte nicht geprüft werden: {error}. {_ADVICE}")
 
 
 def read_agreement_isolated(source: bytes | str | Path, file_name: str | None = None) -> AgreementReading:

@@ -7,6 +7,7 @@ end in a German message while this process, the one that stands for the server, 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -123,10 +124,13 @@ def test_an_agreement_that_breaks_the_limits_gets_the_reason(monkeypatch):
     monkeypatch.setattr(sandbox, "read_agreement", compute_forever)  # stands for a runaway pattern in the reader
     reading = read_agreement_isolated(b"Zielvereinbarung", "zv.md")
     assert reading.agreement is None
-    assert reading.errors == [
-        "Das Dokument konnte nicht geprüft werden: die Prüfung brauchte mehr als 1 Sekunde Rechenzeit. "
-        "Bitte das Dokument neu als PDF oder als Text (.txt) speichern"
-    ]
+    # On a loaded machine the clock limit (3 × the CPU seconds) may end the worker before its CPU second is used.
+    (error,) = reading.errors
+    assert re.fullmatch(
+        r"Das Dokument konnte nicht geprüft werden: die Prüfung (brauchte mehr als 1 Sekunde Rechenzeit|dauerte "
+        r"länger als 3 Sekunden)\. Bitte das Dokument neu als PDF oder als Text \(\.txt\) speichern",
+        error,
+    ), error
 
 
 def test_the_cli_reports_a_file_that_breaks_the_limits_and_exits_2(monkeypatch, capsys):
