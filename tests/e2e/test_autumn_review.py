@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from bench.browser import streamlit_server
-from tests.e2e.helpers import NEEDS_CHROMIUM, assert_clean, download, open_page, shot
+from tests.e2e.helpers import NEEDS_CHROMIUM, assert_clean, download, open_page, shot, wait_until_idle
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -118,6 +118,7 @@ def test_an_agreed_action_is_kept_done_and_undone_on_verlauf(server: str, page: 
     page.get_by_label("Text").fill(action)
     page.get_by_role("button", name="Speichern").click()
     page.locator('[data-testid="stAlert"]').filter(has_text="gespeichert").wait_for(timeout=30_000)
+    wait_until_idle(page)  # the message comes early in the run; the list of notes after it
     number = alert(page, "gespeichert").removeprefix("Vereinbarte Maßnahme Nr. ").split(" ", 1)[0]
     assert number.isdigit()
     card = page.locator('[data-testid="stVerticalBlock"]').filter(has_text=action).last
@@ -125,6 +126,7 @@ def test_an_agreed_action_is_kept_done_and_undone_on_verlauf(server: str, page: 
 
     card.get_by_role("button", name="Als erledigt markieren").click()
     page.get_by_text(f"Maßnahme Nr. {number} ist als erledigt markiert.").wait_for(timeout=30_000)
+    wait_until_idle(page)
     card = page.locator('[data-testid="stVerticalBlock"]').filter(has_text=action).last
     card.get_by_role("button", name="Wieder öffnen").wait_for(timeout=30_000)
     assert "● erledigt" in card.inner_text()
