@@ -7,7 +7,8 @@ import io
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -30,13 +31,13 @@ from aqb_data.domain.model import MEASURE_TYPES, TABLES
 from aqb_data.domain.problems import Problem, Severity
 from aqb_data.domain.values import visible
 from aqb_data.export.demo import DEFAULT_SEED, real_agreement, write_demo
-from aqb_data.export.workbooks import problems_workbook, write_template, write_workbook
+from aqb_data.export.workbooks import problems_workbook, write_state_workbook, write_template
 from aqb_data.export.xlsx import is_xlsx_file, neutralise
 from aqb_data.present.argparse_de import german_argparse, whole_number
 from aqb_data.present.views import backtest_view
 from aqb_data.read.files import load_workbooks
 from aqb_data.read.sandbox import read_agreement_isolated, read_workbook_isolated
-from aqb_data.store.database import KIND_LABELS, TABLE_LABELS, AuditEvent, StoreError, open_store, sha256
+from aqb_data.store.database import KIND_LABELS, AuditEvent, StoreError, open_store, sha256
 from aqb_data.store.intake import UploadCheck, check_upload, import_checked
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
@@ -452,17 +453,23 @@ def _export_state(output: Path, as_of: int | None, db: str | None) -> int:
             )
             return EXIT_PROBLEMS
         state = f"Stand nach Import Nr. {as_of} ({visible(record.file_name)}, {record.imported_at:%d.%m.%Y %H:%M})"
-    data = store.load(as_of=as_of)
-    buffer = io.BytesIO()
-    write_workbook({name: data.table(name) for name in TABLE_LABELS}, buffer)
-    if failure := _write_output(output, buffer.getvalue()):
+    written: Counter[str] = Counter()
+
+    def counting(name: str, records: Iterable[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+        for record in records:
+            written[name] += 1
+            yield record
+
+    with store.state_rows(as_of) as rows:  # streamed as the Verlauf page does: no table held whole
+        content = write_state_workbook({name: counting(name, records) for name, records in rows.items()})
+    if failure := _write_output(output, content):
         print(f"Fehler: {failure}", file=sys.stderr)
         return EXIT_UNREADABLE
-    store.record(AuditEvent.EXPORT_STATE, file_name=output.name, digest=sha256(buffer.getvalue()), detail=state)
+    store.record(AuditEvent.EXPORT_STATE, file_name=output.name, digest=sha256(content), detail=state)
     print(
-        f"{_shown(output)}: {state} mit {_counted(len(data.agreements), 'Zielvereinbarung', 'Zielvereinbarungen')}, "
-        f"{_counted(len(data.projects), 'Projekt', 'Projekten')} und "
-        f"{_counted(len(data.progress), 'Umsetzungsstand', 'Umsetzungsständen')} geschrieben."
+        f"{_shown(output)}: {state} mit {_counted(written['agreements'], 'Zielvereinbarung', 'Zielvereinbarungen')}, "
+        f"{_counted(written['projects'], 'Projekt', 'Projekten')} und "
+        f"{_counted(written['progress'], 'Umsetzungsstand', 'Umsetzungsständen')} geschrieben."
     )
     return EXIT_OK
 

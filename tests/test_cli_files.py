@@ -6,7 +6,6 @@ text such as =HYPERLINK(…) reaches the reader as text, exactly as a district's
 
 from __future__ import annotations
 
-import io
 import shutil
 import zipfile
 from pathlib import Path
@@ -17,9 +16,9 @@ from openpyxl import load_workbook
 
 from aqb_data.__main__ import main
 from aqb_data.domain.model import PROJECTS
-from aqb_data.export.workbooks import problems_workbook, write_workbook
+from aqb_data.export.workbooks import problems_workbook, write_state_workbook
 from aqb_data.read.workbook import read_workbook
-from aqb_data.store.database import TABLE_LABELS, Store, sha256
+from aqb_data.store.database import Store, sha256
 from tests.export.test_xlsx_writer import raw_cells
 from tests.factory import hand_written_xlsx
 
@@ -188,10 +187,9 @@ def db(hostile_db: Path, tmp_path: Path) -> Path:
 
 
 def _state_bytes(db: Path, as_of: int | None) -> bytes:
-    data = Store(db).load(as_of=as_of)
-    buffer = io.BytesIO()
-    write_workbook({name: data.table(name) for name in TABLE_LABELS}, buffer)
-    return buffer.getvalue()
+    """What the Verlauf page's download gives (tests/export/test_state_workbook.py: the cells of `write_workbook`)."""
+    with Store(db).state_rows(as_of) as rows:
+        return write_state_workbook(rows)
 
 
 def test_export_state_writes_the_current_state_with_formula_like_names_as_text(db: Path, tmp_path: Path, capsys):
