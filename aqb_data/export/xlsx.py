@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from aqb_data.domain.values import visible
+from aqb_data.read.package import column_letters
 
 if TYPE_CHECKING:  # openpyxl takes a sixth of a second to load; only a download needs it
     from openpyxl import Workbook
@@ -218,16 +219,6 @@ class StreamedSheet:
     rows: Iterable[Sequence[object]]
 
 
-def _column_letter(index: int) -> str:
-    """The letter(s) of the 0-based column `index`: A, …, Z, AA, …"""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _text_xml(text: str) -> str:
     """An inline text cell's content: `cell_text`, escaped; spaces at either end kept."""
     shown = cell_text(text).translate(_XML_ESCAPES)
@@ -241,7 +232,7 @@ class _SheetWriter:
     safe once); any other column cell by cell, with the same result."""
 
     def __init__(self, columns: int, styles: Sequence[int], date_style: int) -> None:
-        self.letters = [_column_letter(index) for index in range(columns)]
+        self.letters = [column_letters(index) for index in range(columns)]
         self.styles = [f' s="{style}"' if style else "" for style in styles]
         self.date_style = date_style
         self.texts: dict[str, str] = {}  # a stored state repeats names and sources: each is made safe once
