@@ -114,14 +114,35 @@ def over_the_years(function: Callable[..., T]) -> Callable[..., T]:
     return any_year
 
 
-def _planned_per_district(data: AqbData, selection: Selection) -> pd.DataFrame:
-    projects = selected_projects(data, selection)
-    grouped = projects.groupby("ags", observed=True)
+def data_years(data: AqbData) -> tuple[int, ...]:
+    """The years that have an agreement, a project or an amendment: the years a per-year figure computes at once."""
+    years: set[int] = set()
+    for frame in (data.agreements, data.projects, data.amendments):
+        years |= {int(year) for year in frame["year"].unique()}
+    return tuple(sorted(years))
+
+
+def _years_with(data: AqbData, year: int) -> tuple[int, ...]:
+    """The years to compute together with `year`: every year of the data (one pass serves a change of year),
+    or `year` alone when the data has nothing for it."""
+    years = data_years(data)
+    return years if year in years else (year,)
+
+
+def _in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of an every-year frame for one year, without the year column, numbered afresh."""
+    return frame[frame["year"] == year].drop(columns="year").reset_index(drop=True)
+
+
+def _planned_per_district(data: AqbData, measure_types: tuple[int, ...], years: tuple[int, ...]) -> pd.DataFrame:
+    projects = data.projects[data.projects["measure_type"].isin(measure_types) & data.projects["year"].isin(years)]
+    grouped = projects.groupby(["year", "ags"], observed=True)
+    n_projects = grouped.size()
     return pd.DataFrame(
         {
             "planned_eur": _cents(grouped["planned_eur"].sum(min_count=1)),
-            "n_projects": grouped.size(),
-            "projects_without_amount": grouped["planned_eur"].apply(lambda s: int(s.isna().sum())),
+            "n_projects": n_projects,
+            "projects_without_amount": n_projects - grouped["planned_eur"].count(),
         }
     ).reset_index()
 
@@ -131,27 +152,33 @@ def _cents_int(series: pd.Series) -> pd.Series:
     return (series.astype("float64") * 100).round().astype("Int64")
 
 
-def _budget_parts(data: AqbData, selection: Selection, budget_eur: pd.Series, ags: pd.Series) -> pd.DataFrame:
-    """The decomposition of each district's budget (aligned with `ags`); see `district_budgets`."""
-    projects = data.projects[(data.projects["year"] == selection.year) & data.projects["ags"].isin(ags)]
+def _district_years_index(frame: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays([frame["year"].astype("int64"), frame["ags"].astype(str)])
+
+
+def _budget_parts(data: AqbData, measure_types: tuple[int, ...], keys: pd.DataFrame) -> pd.DataFrame:
+    """The decomposition of each district's budget in each year (aligned with `keys`: year, ags, budget_eur); see
+    `district_budgets`."""
+    projects = data.projects[data.projects["year"].isin(keys["year"].unique())]
     amount = _cents_int(projects["planned_eur"])
     per_project = pd.DataFrame(
         {
+            "year": projects["year"].astype("int64"),
             "ags": projects["ags"].astype(str),
             "known": amount.fillna(0),
             "missing": amount.isna().astype("int64"),
-            "selected": amount.where(projects["measure_type"].isin(selection.measure_types), 0).fillna(0),
+            "selected": amount.where(projects["measure_type"].isin(measure_types), 0).fillna(0),
         }
     )
-    per_district = per_project.groupby("ags").agg(
+    per_district = per_project.groupby(["year", "ags"]).agg(
         known=("known", "sum"), n_all=("known", "size"), n_missing=("missing", "sum"), selected=("selected", "sum")
     )
-    per_district = per_district.reindex(ags.astype(str).tolist())
+    per_district = per_district.reindex(_district_years_index(keys))
     n_all = per_district["n_all"].fillna(0).astype("int64").to_numpy()
     n_missing = per_district["n_missing"].fillna(0).astype("int64").to_numpy()
     known = per_district["known"].fillna(0).astype("int64").to_numpy()
     selected = per_district["selected"].fillna(0).astype("int64").to_numpy()
-    budget = _cents_int(budget_eur).to_numpy(dtype="float64", na_value=np.nan)
+    budget = _cents_int(keys["budget_eur"]).to_numpy(dtype="float64", na_value=np.nan)
     has_budget = ~np.isnan(budget)
     complete = (n_all > 0) & (n_missing == 0)
     status = np.select(
@@ -173,11 +200,40 @@ def _budget_parts(data: AqbData, selection: Selection, budget_eur: pd.Series, ag
             "planned_selected_eur": selected / 100,
             "planned_other_eur": (known - selected) / 100,
             "projects_without_amount_all": n_missing,
+            "n_projects_all": n_all,
         },
-        index=budget_eur.index,
+        index=keys.index,
     )
     parts["project_amounts"] = parts["project_amounts"].astype(str)
     return parts
+
+
+@memoised
+def _district_years(data: AqbData, measure_types: tuple[int, ...], years: tuple[int, ...]) -> pd.DataFrame:
+    """`district_budgets` of all 26 districts in each of `years` at once, with a `year` column (and n_projects_all,
+    the district's projects of every measure type): one pass, so that a change of year is a slice."""
+    districts = load_districts()[["ags", "name", "label", "kind", "regierungsbezirk", "population"]]
+    grid = pd.DataFrame({"year": pd.Series(years, dtype="int64")}).merge(districts, how="cross")
+    budgets = year_budgets(data, None).astype({"year": "int64"})
+    this_year = budgets[["year", "ags", "budget_eur", "budget_signed_eur", "valid_from", "source"]]
+    previous = budgets[["year", "ags", "budget_eur"]].assign(year=budgets["year"] + 1)
+    frame = grid
+    for other in (
+        this_year.rename(columns={"valid_from": "amended_on"}),
+        previous.rename(columns={"budget_eur": "budget_prev_eur"}),
+        _planned_per_district(data, measure_types, years).astype({"year": "int64"}),
+    ):
+        frame = frame.merge(other, on=["year", "ags"], how="left", validate="1:1")
+    frame["n_projects"] = frame["n_projects"].fillna(0).astype("int64")
+    frame["projects_without_amount"] = frame["projects_without_amount"].fillna(0).astype("int64")
+    # The parts of the budget count every measure type: a filter on measure types cannot make money free.
+    frame = pd.concat([frame, _budget_parts(data, measure_types, frame[["year", "ags", "budget_eur"]])], axis=1)
+    frame["over_committed"] = frame["over_planned_eur"] > 0
+    frame["demo"] = _district_years_index(frame).isin(_demo_district_years(data))
+    frame["budget_per_inhabitant"] = ratio(frame["budget_eur"], frame["population"])
+    frame["change_eur"] = _cents(frame["budget_eur"] - frame["budget_prev_eur"])
+    frame["change_share"] = ratio(frame["change_eur"], frame["budget_prev_eur"])
+    return frame
 
 
 @memoised
@@ -198,25 +254,9 @@ def district_budgets(data: AqbData, selection: Selection) -> pd.DataFrame:
     list, has `unknown_eur` = budget − its known amounts instead of free money (never less than 0: known amounts
     beyond the budget are over-planned all the same).
     """
-    districts = selection.districts()[["ags", "name", "label", "kind", "regierungsbezirk", "population"]]
-    this_year = year_budgets(data, selection.year)[["ags", "budget_eur", "budget_signed_eur", "valid_from", "source"]]
-    this_year = this_year.rename(columns={"valid_from": "amended_on"})
-    previous = year_budgets(data, selection.year - 1)[["ags", "budget_eur"]]
-    frame = (
-        districts.merge(this_year, on="ags", how="left", validate="1:1")
-        .merge(previous.rename(columns={"budget_eur": "budget_prev_eur"}), on="ags", how="left", validate="1:1")
-        .merge(_planned_per_district(data, selection), on="ags", how="left", validate="1:1")
-    )
-    frame["n_projects"] = frame["n_projects"].fillna(0).astype("int64")
-    frame["projects_without_amount"] = frame["projects_without_amount"].fillna(0).astype("int64")
-    # The parts of the budget count every measure type: a filter on measure types cannot make money free.
-    frame = pd.concat([frame, _budget_parts(data, selection, frame["budget_eur"], frame["ags"])], axis=1)
-    frame["over_committed"] = frame["over_planned_eur"] > 0
-    frame["demo"] = frame["ags"].isin(_demo_districts(data, selection.year))
-    frame["budget_per_inhabitant"] = ratio(frame["budget_eur"], frame["population"])
-    frame["change_eur"] = _cents(frame["budget_eur"] - frame["budget_prev_eur"])
-    frame["change_share"] = ratio(frame["change_eur"], frame["budget_prev_eur"])
-    return frame.reset_index(drop=True)
+    every = _district_years(data, selection.measure_types, _years_with(data, selection.year))
+    every = every[every["ags"].isin(selection.districts()["ags"])]
+    return _in_year(every, selection.year).drop(columns="n_projects_all")
 
 
 def _sum(series: pd.Series) -> float:
@@ -225,16 +265,13 @@ def _sum(series: pd.Series) -> float:
     return round(float(total), 2) if pd.notna(total) else float("nan")
 
 
-def _demo_districts(data: AqbData, year: int | None) -> set[str]:
-    """The districts whose agreement, an amendment or a project of the year is synthetic demo data."""
-    found: set[str] = set()
+def _demo_district_years(data: AqbData) -> list[tuple[int, str]]:
+    """The (year, district) pairs whose agreement, an amendment or a project is synthetic demo data."""
+    found: set[tuple[int, str]] = set()
     for frame in (data.agreements, data.projects, data.amendments):
-        shown = frame[frame["year"] == year]
-        found |= set(shown.loc[demo_mask(shown), "ags"].astype(str))
-    return found
-
-
-_LEVEL_ORDER = {"district": 0, "regierungsbezirk": 1, "land": 2}
+        shown = frame[demo_mask(frame)]
+        found |= set(zip(shown["year"].astype(int), shown["ags"].astype(str), strict=True))
+    return sorted(found)
 
 
 @memoised
@@ -255,11 +292,18 @@ def budget_decomposition(data: AqbData, selection: Selection) -> pd.DataFrame:
     n_over_planned, n_unknown (districts with unknown money), n_projects, projects_without_amount (all measure
     types), project_amounts (districts only), demo (a synthetic row counts), n_demo.
     """
-    everywhere = Selection(selection.year, measure_types=selection.measure_types)
-    districts = district_budgets(data, everywhere)
+    every = _decomposition_years(data, selection.measure_types, _years_with(data, selection.year))
+    return _in_year(every, selection.year)
+
+
+@memoised
+def _decomposition_years(data: AqbData, measure_types: tuple[int, ...], years: tuple[int, ...]) -> pd.DataFrame:
+    """`budget_decomposition` of each of `years` at once, with a `year` column."""
+    districts = _district_years(data, measure_types, years)
     has = districts["budget_eur"].notna()
     rows = pd.DataFrame(
         {
+            "year": districts["year"],
             "level": "district",
             "unit": districts["ags"].astype(str),
             "unit_label": districts["label"].astype(str),
@@ -275,7 +319,7 @@ def budget_decomposition(data: AqbData, selection: Selection) -> pd.DataFrame:
             "n_districts": has.astype("int64"),
             "n_over_planned": (districts["over_planned_eur"] > 0).astype("int64"),
             "n_unknown": (districts["unknown_eur"] > 0).astype("int64"),
-            "n_projects": _project_counts(data, selection.year, districts["ags"].astype(str)).where(has, 0),
+            "n_projects": districts["n_projects_all"].where(has, 0),
             "projects_without_amount": districts["projects_without_amount_all"].where(has, 0).astype("int64"),
             "project_amounts": districts["project_amounts"],
             "demo": districts["demo"].astype(bool),
@@ -287,16 +331,16 @@ def budget_decomposition(data: AqbData, selection: Selection) -> pd.DataFrame:
     cents = rows[money].apply(_cents_int)
 
     def summed(keys: pd.Series) -> pd.DataFrame:
-        grouped = pd.concat([cents, rows[counts]], axis=1).groupby(keys.to_numpy(), sort=True)
+        grouped = pd.concat([cents, rows[counts]], axis=1).groupby([rows["year"], keys.rename("unit")], sort=True)
         total = grouped.sum(min_count=1)
         total[money] = total[money].astype("float64") / 100
         total[counts] = total[counts].fillna(0).astype("int64")
-        return total
+        return total.reset_index()
 
-    by_rb = summed(rows["regierungsbezirk"]).reset_index(names="unit")
+    by_rb = summed(rows["regierungsbezirk"])
     by_rb = by_rb.assign(level="regierungsbezirk", unit_label=by_rb["unit"].map(regierungsbezirk_label))
     by_rb["regierungsbezirk"] = by_rb["unit"]
-    land = summed(pd.Series(LAND_LABEL, index=rows.index)).reset_index(names="unit")
+    land = summed(pd.Series(LAND_LABEL, index=rows.index))
     land = land.assign(level="land", unit_label=LAND_LABEL, regierungsbezirk="")
     for unit in (by_rb, land):
         unit["project_amounts"] = ""
@@ -304,13 +348,6 @@ def budget_decomposition(data: AqbData, selection: Selection) -> pd.DataFrame:
     frame = pd.concat([rows, by_rb, land], ignore_index=True)
     frame["project_amounts"] = frame["project_amounts"].astype(str)
     return frame[list(rows.columns)]
-
-
-def _project_counts(data: AqbData, year: int | None, ags: pd.Series) -> pd.Series:
-    """The number of projects (all measure types) of each district in the year, aligned with `ags`."""
-    projects = data.projects[data.projects["year"] == year]
-    counts = projects["ags"].astype(str).value_counts()
-    return ags.map(counts).fillna(0).astype("int64")
 
 
 def scope_decomposition(data: AqbData, selection: Selection) -> dict[str, object]:
@@ -386,6 +423,17 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
+    every = _allocation_years(data, selection.every_year(), level, _years_with(data, selection.year))
+    every = every[every["year"] == selection.year]
+    return every.sort_values(["unit", "order"], ignore_index=True)[ALLOCATION_COLUMNS]
+
+
+ALLOCATION_COLUMNS = ["unit", "unit_label", "measure_type", "measure_label", "planned_eur", "budget_eur", "share"]
+
+
+@memoised
+def _allocation_years(data: AqbData, selection: Selection, level: str, years: tuple[int, ...]) -> pd.DataFrame:
+    """`allocation_by_measure_type` of each of `years` at once, with the columns year and order."""
     districts = selection.districts()
     units = {
         "land": pd.Series(LAND_LABEL, index=districts.index),
@@ -394,22 +442,23 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     }[level]
     unit_of = dict(zip(districts["ags"], units, strict=True))
     label_of = dict(zip(districts["ags"], districts["label"], strict=True)) if level == "district" else {}
-    budgets = year_budgets(data, selection.year)
-    budgets = budgets[budgets["ags"].isin(unit_of)]
-    budget_by_unit = _cents(budgets.assign(unit=budgets["ags"].map(unit_of)).groupby("unit")["budget_eur"].sum())
-    projects = selected_projects(data, selection)
-    if level != "district":
-        projects = projects[projects["ags"].isin(budgets["ags"])]
+    budgets = year_budgets(data, None)
+    budgets = budgets[budgets["ags"].isin(unit_of) & budgets["year"].isin(years)]
+    budgets = budgets.assign(year=budgets["year"].astype("int64"), unit=budgets["ags"].map(unit_of))
+    budget_by_unit = _cents(budgets.groupby(["year", "unit"])["budget_eur"].sum()).rename("budget_eur")
+    projects = selected_projects(data, selection, every_year=True)
+    projects = projects[projects["year"].isin(years)]
+    if level != "district":  # a Regierungsbezirk or the Land counts the districts with an agreement in the year
+        projects = projects[_district_years_index(projects).isin(_district_years_index(budgets))]
     planned = (
-        projects.assign(unit=projects["ags"].map(unit_of))
-        .groupby(["unit", "measure_type"])["planned_eur"]
+        projects.assign(year=projects["year"].astype("int64"), unit=projects["ags"].map(unit_of))
+        .groupby(["year", "unit", "measure_type"])["planned_eur"]
         .sum(min_count=1)
         .rename("planned_eur")
         .reset_index()
     )
-    planned["measure_type"] = planned["measure_type"].astype("int64")
-    parts = budget_decomposition(data, selection)
-    parts = parts[(parts["level"] == level) & parts["unit"].isin(set(unit_of.values()))].set_index("unit")
+    parts = _decomposition_years(data, selection.measure_types, years)
+    parts = parts[(parts["level"] == level) & parts["unit"].isin(set(unit_of.values()))]
     residuals = [
         (OTHER_TYPES_CODE, parts["planned_other_eur"]),
         (UNALLOCATED_CODE, parts["unplanned_eur"]),
@@ -417,22 +466,21 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
         (OVER_PLANNED_CODE, -parts["over_planned_eur"]),
     ]
     rest = [
-        pd.DataFrame({"unit": amount.index, "measure_type": code, "planned_eur": amount.to_numpy()})
+        pd.DataFrame({"year": parts["year"], "unit": parts["unit"], "measure_type": code, "planned_eur": amount})
         for code, amount in residuals
     ]
     rest = [frame[frame["planned_eur"].abs() >= 0.005] for frame in rest]
     planned = pd.concat([planned, *rest], ignore_index=True)
     planned["measure_type"] = planned["measure_type"].astype("int64")
     planned["planned_eur"] = _cents(planned["planned_eur"])
-    planned["budget_eur"] = planned["unit"].map(budget_by_unit)
+    planned = planned.merge(budget_by_unit.reset_index(), on=["year", "unit"], how="left", validate="m:1")
     planned["share"] = ratio(planned["planned_eur"], planned["budget_eur"])
     planned["unit_label"] = planned["unit"].map(label_of) if label_of else planned["unit"]
     if level == "regierungsbezirk":  # never the bare name a city or Landkreis shares (Kassel, Darmstadt, Gießen)
         planned["unit_label"] = planned["unit"].map(regierungsbezirk_label)
     planned["measure_label"] = planned["measure_type"].map(measure_label)
-    columns = ["unit", "unit_label", "measure_type", "measure_label", "planned_eur", "budget_eur", "share"]
     planned["order"] = planned["measure_type"].map(ALLOCATION_ORDER.index)
-    return planned.sort_values(["unit", "order"], ignore_index=True)[columns]
+    return planned
 
 
 @memoised

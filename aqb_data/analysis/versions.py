@@ -94,11 +94,18 @@ def amendment_history(data: AqbData, year: int, ags: str) -> pd.DataFrame:
 def year_budgets(data: AqbData, year: int | None, day: date | None = None) -> pd.DataFrame:
     """`budgets_in_force` of one year (all years if None), with the agreement's `source` and `demo` flag beside
     it: the one place the figures take a district's § 4 budget from. Columns: VERSION_COLUMNS, source, demo."""
-    frame = budgets_in_force(data, day)
+    frame = _every_year_budgets(data, day)
+    if year is None:
+        return frame
+    return frame[frame["year"] == year].reset_index(drop=True)
+
+
+@memoised
+def _every_year_budgets(data: AqbData, day: date | None) -> pd.DataFrame:
+    """`year_budgets` of every year at once: a new year is a slice of it, not another merge."""
     agreements = data.agreements
     extra = agreements[["year", "ags", "source"]].assign(demo=demo_mask(agreements).to_numpy())
-    if year is not None:
-        frame = frame[frame["year"] == year]
+    frame = budgets_in_force(data, day)
     return frame.merge(extra, on=["year", "ags"], how="left", validate="1:1").reset_index(drop=True)
 
 
