@@ -1,16 +1,17 @@
 """Verlauf: every import with what it changed; undo the last one, look at an earlier state, drop the demo data."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from aqb_data.analysis.indicators import LAND_LABEL, Selection, budget_trend
 from aqb_data.domain.access import AccessDeniedError, Action, RoleMapping
 from aqb_data.domain.formatting import format_eur, format_number, format_timestamp
-from aqb_data.export.workbooks import write_state_workbook
 from aqb_data.read.workbook import XLSX_MIME
 from aqb_data.store.database import AUDIT_COLUMNS, KIND_LABELS, AuditEvent, StoreError
 from ui.auth import current_user
-from ui.data import data_as_of, get_data, get_store
+from ui.data import data_as_of, get_data, get_store, state_workbook
 from ui.text import escape_markdown
 from ui.widgets import table
 
@@ -116,13 +117,9 @@ if active:
         view=None,
     )
 
-    def _state_workbook() -> bytes:
-        with get_store().state_rows(chosen, current_user().scope) as rows:  # streamed: no table held whole
-            return write_state_workbook(rows)
-
     st.download_button(
         "Diesen Stand herunterladen (.xlsx)",
-        data=_state_workbook,  # made only when clicked
+        data=functools.partial(state_workbook, get_store(), chosen, current_user().scope),  # made only when clicked
         file_name=f"AQB_Stand_nach_Import_{chosen}.xlsx",
         mime=XLSX_MIME,
         on_click=_record_state_export,

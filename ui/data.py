@@ -8,6 +8,7 @@ import streamlit as st
 
 from aqb_data.domain.access import restricted_to
 from aqb_data.domain.dataset import AqbData
+from aqb_data.export.workbooks import notice_workbook, write_state_workbook
 from aqb_data.store.database import Store, StoreError, default_path
 from ui import cache
 from ui.auth import current_user
@@ -52,3 +53,14 @@ def data_as_of(import_id: int) -> AqbData:
         return restricted_to(cache.data_after_import(str(store.path), store.version(), import_id), current_user().scope)
     except (OSError, ValueError, StoreError) as error:
         _refuse(error)
+
+
+def state_workbook(store: Store, import_id: int, scope: str | None) -> bytes:
+    """The stored state right after import `import_id` as an .xlsx, only district `scope`'s rows if given, streamed
+    (no table held whole). Made when the download is clicked, after the page's run: if the database cannot be read
+    then, the file holds the German message instead of Streamlit's English „Failed to generate file“."""
+    try:
+        with store.state_rows(import_id, scope) as rows:
+            return write_state_workbook(rows)
+    except StoreError as error:
+        return notice_workbook(f"Der Stand nach Import Nr. {import_id} konnte nicht gelesen werden: {error}")

@@ -88,6 +88,13 @@ def write_state_workbook(
     return xlsx.write_streamed(sheets, target)
 
 
+def notice_workbook(text: str, target: str | Path | io.BytesIO | None = None) -> bytes:
+    """A workbook of one sheet „Hinweis“ holding one German message: what a download gives when its data cannot be
+    read at the moment of the click (a download made then cannot show a message on the page)."""
+    sheet = xlsx.StreamedSheet("Hinweis", ["Hinweis"], [None], [120], iter([[text]]))
+    return xlsx.write_streamed([sheet], target)
+
+
 TEMPLATE_ROWS = 2000
 _EXAMPLES = {
     "year": "2025",
