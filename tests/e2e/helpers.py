@@ -104,7 +104,9 @@ def shot(page: object, name: str) -> None:
 
 
 def download(page: object, button: object, folder: Path) -> Path:
-    """Click a button that downloads a file; the file as the browser saved it."""
+    """Click a button that downloads a file, once the page's run has ended (a button left over from the previous
+    run may point to a file Streamlit has already dropped); the file as the browser saved it."""
+    wait_until_idle(page)
     with page.expect_download(timeout=60_000) as download:
         button.click()
     path = folder / download.value.suggested_filename
