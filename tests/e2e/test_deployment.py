@@ -17,12 +17,14 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.helpers import NEEDS_CHROMIUM, ROOT, assert_clean, open_page, wait_for_metric, wait_until_idle
+from tests.e2e.idp import auth_secrets, ensure_idp, free_app_port
+from tests.e2e.test_login import sign_in
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEPLOY = ROOT / "deploy"
@@ -57,14 +59,14 @@ def _unit_settings() -> dict[str, str]:
     return settings
 
 
-def _environment(database: str) -> dict[str, str]:
-    """The example environment file's settings, with this test's database."""
+def _environment(database: str, extra: dict[str, str]) -> dict[str, str]:
+    """The example environment file's settings, with this test's database (and `extra` settings)."""
     values = {}
     for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             key, value = line.split("=", 1)
             values[key] = value
-    return {**os.environ, **values, "AQB_DB": database}
+    return {**os.environ, **values, "AQB_DB": database, **extra}
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout_s: float = 90) -> None:
@@ -81,7 +83,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout_s: flo
             time.sleep(0.3)
 
 
-def _start_instance(port: int, database: str, folder: Path) -> subprocess.Popen:
+def _start_instance(port: int, database: str, folder: Path, extra: dict[str, str]) -> subprocess.Popen:
     """One instance, started as the systemd unit starts it: its ExecStart and WorkingDirectory for instance `port`,
     with the install folder replaced by this checkout."""
     settings = _unit_settings()
@@ -89,7 +91,7 @@ def _start_instance(port: int, database: str, folder: Path) -> subprocess.Popen:
     workdir = settings["WorkingDirectory"].replace(INSTALLED, str(ROOT))
     log = folder / f"instance-{port}.log"
     process = subprocess.Popen(
-        command, cwd=workdir, env=_environment(database), stdout=log.open("wb"), stderr=subprocess.STDOUT
+        command, cwd=workdir, env=_environment(database, extra), stdout=log.open("wb"), stderr=subprocess.STDOUT
     )
     _wait_healthy(f"http://127.0.0.1:{port}", process, log)
     return process
@@ -121,17 +123,15 @@ def _nginx_config(folder: Path, listen: int, ports: tuple[int, int]) -> Path:
     return config
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    """Two instances on one database and nginx in front: {'url', 'ports', 'instances', 'folder'}."""
-    folder = tmp_path_factory.mktemp("deploy")
+@contextmanager
+def _service(folder: Path, listen: int, extra: dict[str, str] | None = None) -> Iterator[dict[str, object]]:
+    """Two instances on one database and nginx in front on port `listen`: {'url', 'ports', 'instances'}."""
     database = os.environ.get("AQB_TEST_DEPLOY_DB") or str(folder / "aqb.sqlite")
     ports = (_free_port(), _free_port())
-    listen = _free_port()
     with ExitStack() as stack:
         instances = {}
         for port in ports:
-            instances[port] = _start_instance(port, database, folder)
+            instances[port] = _start_instance(port, database, folder, extra or {})
             stack.callback(_stop, instances[port])
         config = _nginx_config(folder, listen, ports)
         check = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(config)], capture_output=True, text=True)
@@ -140,7 +140,28 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
         stack.callback(_stop, proxy)
         url = f"http://127.0.0.1:{listen}"
         _wait_healthy(url, proxy, folder / "error.log")
-        yield {"url": url, "ports": ports, "instances": instances, "folder": folder}
+        yield {"url": url, "ports": ports, "instances": instances}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """The service without login."""
+    with _service(tmp_path_factory.mktemp("deploy"), _free_port()) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def service_with_login(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """The service with login at the test provider: both instances read the same secrets (one cookie_secret)."""
+    ensure_idp()
+    folder = tmp_path_factory.mktemp("deploy_login")
+    listen = free_app_port()  # a port whose redirect_uri the provider accepts: the proxy's
+    secrets = folder / "secrets.toml"
+    secrets.write_text(auth_secrets(listen), encoding="utf-8")
+    extra = {"STREAMLIT_SECRETS_FILES": str(secrets)}
+    with _service(folder, listen, extra) as running:
+        # The browser must use the host of the registered redirect_uri, where the login cookie is set.
+        yield {**running, "url": str(running["url"]).replace("127.0.0.1", "localhost")}
 
 
 def _instance_of(url: str, cookie: str) -> int:
@@ -226,3 +247,27 @@ def test_two_instances_share_imports_and_one_keeps_serving_when_the_other_stops(
     assert_clean(on_first)
     on_first.context.close()
     on_second.context.close()
+
+
+def test_with_login_a_session_stays_on_its_instance_and_its_login_holds_on_the_other(
+    service_with_login: dict[str, object], browser: object
+) -> None:
+    url, ports = service_with_login["url"], service_with_login["ports"]
+    first, second = ports
+    cookies = _cookies_for(url, ports)
+    page = _browser_on(browser, url, cookies[first])
+    sign_in(page, url, "pflege")
+    for path in ("/verlauf", "/hochladen", "/?jahr=2024"):
+        open_page(page, url + path, wait_for_chart=False)
+        assert "Angemeldet:" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert _instance_of(url, cookies[first]) == first  # every request of the session went to its instance
+
+    # Its instance stops: the other one takes the browser and accepts its login cookie (same cookie_secret).
+    _stop(service_with_login["instances"][first])
+    page.goto(url + "/verlauf")
+    page.locator('[data-testid="stSidebar"]').get_by_text("Angemeldet:").wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="Anmelden").count() == 0
+    assert page.locator("h1").first.inner_text() == "Verlauf"
+    assert _instance_of(url, cookies[first]) == second
+    assert_clean(page)
+    page.context.close()
