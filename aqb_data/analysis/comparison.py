@@ -16,7 +16,6 @@ from aqb_data.analysis.indicators import Selection, district_budgets, land_total
 from aqb_data.analysis.significance import LIMITED_SYMBOL, LIMITED_TEXT, MINIMUMS, limited_columns
 from aqb_data.domain.dataset import AqbData, memoised
 from aqb_data.domain.districts import CITY_GROUP, DENSITY_GROUPS, GROUPS, district_label, load_districts
-from aqb_data.domain.formatting import format_number
 from aqb_data.paths import GEOJSON
 
 MAP_ATTRIBUTION = "© GeoBasis-DE / BKG (2020), dl-de/by-2-0 (Daten verändert)"
@@ -134,7 +133,7 @@ def limited_flag(row: pd.Series | dict, key: str) -> str:
     if key not in row["limited"]:
         return ""
     minimum = MINIMUMS[key]
-    return f"{LIMITED_SYMBOL} {LIMITED_TEXT} ({format_number(row[minimum.denominator] or 0)} {minimum.what})"
+    return f"{LIMITED_SYMBOL} {LIMITED_TEXT} ({minimum.cases(row[minimum.denominator])})"
 
 
 def ranking(comparison: pd.DataFrame, key: str) -> pd.DataFrame:

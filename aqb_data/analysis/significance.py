@@ -16,20 +16,30 @@ LIMITED_TEXT = "eingeschränkt aussagekräftig"
 
 @dataclass(frozen=True)
 class Minimum:
-    """The least denominator a ratio needs to count as evidence: `count` of `what` (German, plural)."""
+    """The least denominator a ratio needs to count as evidence: `count` of `what` (German, plural; `one`: the
+    singular)."""
 
     label: str  # the ratio's German name
     denominator: str  # the column of `achievement` (or the comparison) holding the denominator
     count: int
     what: str
+    one: str
+
+    def cases(self, value: object) -> str:
+        """A number of cases with its noun, e.g. `6 Austritte`, `1 Austritt`, `0 geplante Plätze`."""
+        number = pd.to_numeric(value, errors="coerce")
+        number = 0 if pd.isna(number) else number
+        return f"{format_number(number)} {self.one if number == 1 else self.what}"
 
 
 MINIMUMS = {
-    "occupancy": Minimum("Auslastung", "n_places", 5, "geplante Plätze"),
-    "transition_rate": Minimum("Übergangsquote", "n_exits", 10, "Austritte"),
-    "dropout_rate": Minimum("Abbruchquote", "n_exits_dropouts", 10, "Austritte"),
-    "cost_per_participant": Minimum("Kosten je Teilnehmer/in", "n_participants", 10, "Eintritte"),
-    "planned_per_place": Minimum("Geplante Mittel je Platz", "n_places_planned", 5, "geplante Plätze"),
+    "occupancy": Minimum("Auslastung", "n_places", 5, "geplante Plätze", "geplanter Platz"),
+    "transition_rate": Minimum("Übergangsquote", "n_exits", 10, "Austritte", "Austritt"),
+    "dropout_rate": Minimum("Abbruchquote", "n_exits_dropouts", 10, "Austritte", "Austritt"),
+    "cost_per_participant": Minimum("Kosten je Teilnehmer/in", "n_participants", 10, "Eintritte", "Eintritt"),
+    "planned_per_place": Minimum(
+        "Geplante Mittel je Platz", "n_places_planned", 5, "geplante Plätze", "geplanter Platz"
+    ),
 }
 
 
@@ -56,16 +66,11 @@ def limited_columns(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         cases: dict[str, list[str]] = {}
         for key in row:
             minimum = MINIMUMS[key]
-            count = f"{_cases(frame[minimum.denominator].iloc[position])} {minimum.what}"
+            count = minimum.cases(frame[minimum.denominator].iloc[position])
             cases.setdefault(count, []).append(minimum.label)
         parts = [f"{', '.join(labels)} ({count})" for count, labels in cases.items()]
         flags.append(f"{LIMITED_SYMBOL} {LIMITED_TEXT}: {', '.join(parts)}" if parts else "")
     return pd.Series(limited, index=frame.index, dtype="object"), pd.Series(flags, index=frame.index, dtype="str")
-
-
-def _cases(value: object) -> str:
-    number = pd.to_numeric(value, errors="coerce")
-    return format_number(0 if pd.isna(number) else number)
 
 
 def minimums_text() -> str:

@@ -192,3 +192,12 @@ def test_every_group_has_its_median_and_hessen_counts_all_26(data: AqbData) -> N
     budgets = comparison.set_index("ags")["budget_eur"]
     assert summary.loc["Hessen (alle 26)", "median"] == pytest.approx(budgets.median())
     assert summary.loc["Freie Auswahl (2)", "median"] == pytest.approx((budgets[FRANKFURT] + budgets[VOGELSBERG]) / 2)
+
+
+def test_one_case_is_named_in_the_singular() -> None:
+    frame = pd.DataFrame(
+        {"transition_rate": [1.0, 0.0], "n_exits": [1, 0], "occupancy": [2.0, 0.5], "n_places": [1, 2]}
+    )
+    _, flags = limited_columns(frame)
+    assert flags[0] == f"◊ {LIMITED_TEXT}: Auslastung (1 geplanter Platz), Übergangsquote (1 Austritt)"
+    assert flags[1] == f"◊ {LIMITED_TEXT}: Auslastung (2 geplante Plätze), Übergangsquote (0 Austritte)"
