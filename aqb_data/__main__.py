@@ -743,7 +743,12 @@ def _main(argv: Sequence[str] | None) -> int:
         export_state,
         *(commands.choices[c] for c in ("history", "undo", "remove-demo", "audit", "notizen")),
     ):
-        command.add_argument("--db", metavar="DATENBANK", help="Datenbankdatei (Standard: $AQB_DB oder var/aqb.sqlite)")
+        command.add_argument(
+            "--db",
+            metavar="DATENBANK",
+            help="Datenbankdatei oder PostgreSQL-Adresse postgresql://benutzer:passwort@rechner/datenbank "
+            "(Standard: $AQB_DB oder var/aqb.sqlite)",
+        )
     args = parser.parse_args(argv)
     if args.command == "meeting-pack" and args.all is not None and (args.outputs or args.ags):
         pack.error("--all schreibt alle Gebietskörperschaften in den Ordner; ohne --ags und ohne AUSGABE angeben")
