@@ -663,6 +663,30 @@ def _audit(db: str | None) -> int:
     return EXIT_OK
 
 
+def _backup(output: Path, db: str | None) -> int:
+    """Write the whole database to a new SQLite file (any engine), from one snapshot."""
+    from aqb_data.store.backup import backup
+    from aqb_data.store.database import Store, default_path, is_url
+
+    location = db or default_path()
+    if not is_url(location) and not Path(location).exists():
+        print(f"Fehler: Die Datenbank {_shown(location)} gibt es nicht; nichts zu sichern.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    copied = backup(Store(location), output)
+    print(f"{_shown(output)}: Sicherung von {copied.database} geschrieben ({copied.describe()}).")
+    return EXIT_OK
+
+
+def _restore(source: Path, replace: bool, db: str | None) -> int:
+    """Replace everything in the database by a backup, in one transaction."""
+    from aqb_data.store.backup import restore
+    from aqb_data.store.database import default_path
+
+    copied = restore(source, db or default_path(), replace)
+    print(f"{_shown(source)}: in {copied.database} zurückgespielt ({copied.describe()}).")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code. Nothing it prints can act on the terminal."""
     with redirect_stdout(_TerminalSafe(sys.stdout)), redirect_stderr(_TerminalSafe(sys.stderr)), german_argparse():
@@ -716,6 +740,20 @@ def _main(argv: Sequence[str] | None) -> int:
         help="der Stand direkt nach diesem Import (Nr. wie in „history“); ohne: der aktuelle Stand",
     )
     export_state.add_argument("output", metavar="AUSGABE.xlsx", help="Datei mit der Endung .xlsx")
+    backing_up = commands.add_parser(
+        "backup", help="die ganze Datenbank in eine neue SQLite-Datei sichern (auch PostgreSQL, im laufenden Betrieb)"
+    )
+    backing_up.add_argument("output", metavar="SICHERUNG.sqlite", help="neue Datei (wird nie überschrieben)")
+    restoring = commands.add_parser(
+        "restore", help="eine Sicherung zurückspielen: ersetzt alles in der Datenbank, in einem Schritt"
+    )
+    restoring.add_argument("source", metavar="SICHERUNG.sqlite", help="eine mit „backup“ geschriebene Datei")
+    restoring.add_argument(
+        "--ersetzen",
+        action="store_true",
+        dest="replace",
+        help="auch eine Datenbank mit Daten ersetzen (vorher die Dienste anhalten)",
+    )
     template = commands.add_parser("template", help="die leere Berichtsvorlage schreiben")
     template.add_argument("output", metavar="AUSGABE.xlsx")
     demo = commands.add_parser("demo", help="den Demodatensatz erzeugen")
@@ -741,9 +779,16 @@ def _main(argv: Sequence[str] | None) -> int:
         importing,
         pack,
         export_state,
+        backing_up,
+        restoring,
         *(commands.choices[c] for c in ("history", "undo", "remove-demo", "audit", "notizen")),
     ):
-        command.add_argument("--db", metavar="DATENBANK", help="Datenbankdatei (Standard: $AQB_DB oder var/aqb.sqlite)")
+        command.add_argument(
+            "--db",
+            metavar="DATENBANK",
+            help="Datenbankdatei oder PostgreSQL-Adresse postgresql://benutzer:passwort@rechner/datenbank "
+            "(Standard: $AQB_DB oder var/aqb.sqlite)",
+        )
     args = parser.parse_args(argv)
     if args.command == "meeting-pack" and args.all is not None and (args.outputs or args.ags):
         pack.error("--all schreibt alle Gebietskörperschaften in den Ordner; ohne --ags und ohne AUSGABE angeben")
@@ -760,6 +805,8 @@ def _main(argv: Sequence[str] | None) -> int:
         "remove-demo": lambda: _remove_demo(args.db),
         "audit": lambda: _audit(args.db),
         "notizen": lambda: _notes(args.jahr, args.ags, args.db),
+        "backup": lambda: _backup(Path(args.output), args.db),
+        "restore": lambda: _restore(Path(args.source), args.replace, args.db),
         "template": lambda: _template(Path(args.output)),
         "parse-agreement": lambda: _parse_agreement(args.file),
         "meeting-pack": lambda: (

@@ -1,6 +1,7 @@
 """Run the benchmarks and report ratios against anchors measured in the same run, interleaved.
 
-    .venv/bin/python -m bench [--rows 90000] [--repeat 3] [--scale 1 10 100] [--only ingest|pages|growth|browser]
+    .venv/bin/python -m bench [--rows 90000] [--repeat 3] [--scale 1 10 100]
+                              [--only ingest|pages|growth|browser|engines]
 
 Prints one table – every ratio with its anchor, a second reference (the minimal app: the framework's floor) and
 its target – and writes it as JSON to bench/results/latest.json. The exit code is 0 whatever the ratios (the
@@ -26,6 +27,7 @@ from pathlib import Path
 from aqb_data.domain.formatting import format_number
 from aqb_data.present.argparse_de import german_argparse, whole_number
 from bench.browser import run_browser
+from bench.engines import postgres_server, run_engines
 from bench.growth import ScaleRuns, run_growth
 from bench.ingest import RESULTS_DIR, IngestTiming, InvalidBenchmarkError, run_ingest, warm_up, workbook_path
 from bench.pages import FIRST_YEAR, NEW_YEARS, PLAIN, SEEN_YEARS, AppRuns, PagesTiming, run_pages
@@ -274,6 +276,48 @@ def growth_results(scales: list[int], repeat: int) -> list[Result]:
     return results
 
 
+def engine_results(scale: int, repeat: int) -> list[Result]:
+    """PostgreSQL ÷ SQLite for each operation (diagnostic rows: the issue asks for the ratio, not a target)."""
+    server = postgres_server()
+    if server is None:
+        return [
+            Result(
+                "PostgreSQL ÷ SQLite",
+                "–",
+                "–",
+                None,
+                notes=["übersprungen: AQB_BENCH_POSTGRES (oder AQB_TEST_POSTGRES) nennt keinen PostgreSQL-Server"],
+            )
+        ]
+    try:
+        timing = run_engines(scale, repeat, server)
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        return [Result("PostgreSQL ÷ SQLite", "–", "–", None, problems=[str(error)])]
+    postgres, sqlite = timing["PostgreSQL"], timing["SQLite"]
+    problems = [*(f"PostgreSQL: {p}" for p in postgres.problems), *(f"SQLite: {p}" for p in sqlite.problems)]
+    rows = f"{scale}× ({format_number(sqlite.rows)} Zeilen)"
+    return [
+        Result(
+            f"PostgreSQL {rows}: {label}",
+            f"PostgreSQL: {measured}",
+            "dasselbe auf SQLite",
+            None,
+            _median(getattr(postgres, samples)),
+            _median(getattr(sqlite, samples)),
+            getattr(postgres, samples),
+            getattr(sqlite, samples),
+            list(problems),
+        )
+        for label, measured, samples in (
+            ("ganze Datenbank laden", "Store.load", "load_s"),
+            ("Import eines Kreisberichts", "check_upload + import_checked", "import_s"),
+            ("erste Ansicht nach dem Import (Übersicht)", "AppTest-Erstlauf", "first_view_s"),
+            ("Rerun nach Jahreswechsel (Übersicht)", "AppTest-Rerun", "rerun_s"),
+            ("„Diesen Stand herunterladen“", "Store.state_rows + write_state_workbook", "download_s"),
+        )
+    ]
+
+
 def browser_results(repeat: int) -> list[Result]:
     timing = run_browser(max(repeat, 1))
     minimal = timing.apps["Minimal-App"]
@@ -440,7 +484,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Datengrößen für das Wachstum: 1, 10, 100 (Standard 10 100; 1× wird immer gemessen)",
     )
     parser.add_argument(
-        "--only", choices=("ingest", "pages", "growth", "browser"), help="nur diesen Benchmark ausführen"
+        "--only",
+        choices=("ingest", "pages", "growth", "browser", "engines"),
+        help="nur diesen Benchmark ausführen (engines: PostgreSQL ÷ SQLite, braucht AQB_BENCH_POSTGRES)",
     )
     args = parser.parse_args(argv)
     if args.repeat < 1 or any(n < 1 for n in args.rows):
@@ -466,6 +512,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "growth"):
         print("Wachstum (1×, " + ", ".join(f"{s}×" for s in args.scale if s != 1) + ") …", file=sys.stderr, flush=True)
         results.extend(growth_results(args.scale, args.repeat))
+    if args.only in (None, "engines"):
+        print("PostgreSQL und SQLite (abwechselnd) …", file=sys.stderr)
+        results.extend(engine_results(max(args.scale), args.repeat))
     if args.only in (None, "browser"):
         print("Browser (streamlit run, headless Chromium) …", file=sys.stderr, flush=True)
         results.extend(browser_results(args.repeat))

@@ -39,6 +39,7 @@ class ScaleRuns:
     """Seconds (and MB) of each round at one scale."""
 
     rows: int = 0
+    load_s: list[float] = field(default_factory=list)  # Store.load of the whole store (bench/engines.py)
     import_s: list[float] = field(default_factory=list)
     first_view_s: list[float] = field(default_factory=list)
     rerun_s: list[float] = field(default_factory=list)
@@ -60,7 +61,7 @@ def district_report(store: Store) -> bytes:
     return buffer.getvalue()
 
 
-def _import(path: Path, runs: ScaleRuns) -> int | None:
+def import_report(path: Path | str, runs: ScaleRuns) -> int | None:
     """Check and import the district's report; the import's number (None, with a problem noted, if it failed)."""
     store = Store(path)
     report = district_report(store)
@@ -76,14 +77,14 @@ def _import(path: Path, runs: ScaleRuns) -> int | None:
     return record.id
 
 
-def _download(path: Path, import_id: int) -> float:
+def download_state(path: Path | str, import_id: int) -> float:
     started = time.perf_counter()
     with Store(path).state_rows(import_id) as rows:  # as the Verlauf page: streamed from the store
         write_state_workbook(rows)
     return time.perf_counter() - started
 
 
-def _views(path: Path, runs: ScaleRuns, plain_first: bool) -> None:
+def first_views(path: Path | str, runs: ScaleRuns, plain_first: bool) -> None:
     env = {**os.environ, "AQB_DB": str(path)}
     query = {"jahr": "2024"}
     order = [("plain", PLAIN["Übersicht"], None), ("page", DASHBOARD, PAGE)]
@@ -115,10 +116,10 @@ def run_growth(scales: list[int], repeat: int) -> dict[int, ScaleRuns]:
             for scale in scales[shift:] + scales[:shift]:
                 runs = timing[scale]
                 path = working_copy(scale, Path(folder))
-                import_id = _import(path, runs)
+                import_id = import_report(path, runs)
                 if import_id is None:
                     continue
-                _views(path, runs, plain_first=index % 2 == 0)
+                first_views(path, runs, plain_first=index % 2 == 0)
                 if not runs.download_s or runs.download_s[-1] < DOWNLOAD_REPEAT_LIMIT_S:
-                    runs.download_s.append(_download(path, import_id))
+                    runs.download_s.append(download_state(path, import_id))
     return timing

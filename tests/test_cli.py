@@ -9,6 +9,7 @@ import pytest
 
 from aqb_data.analysis.indicators import Selection, land_totals
 from aqb_data.read.files import bundled_data
+from tests.databases import Location
 from tests.workbooks import make_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,8 +142,8 @@ def test_demo_writes_a_workbook_that_validates(tmp_path: Path) -> None:
     assert run("validate", str(target)).returncode == 0
 
 
-def test_import_history_undo_against_a_database(messy_but_valid: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "aqb.sqlite")
+def test_import_history_undo_against_a_database(messy_but_valid: Path, store_location: Location) -> None:
+    db = str(store_location)
     imported = run("import", str(messy_but_valid), "--db", db)
     assert imported.returncode == 0
     # "AVIA" is new under this short name, Checkpoint gets its amount; AVIA's long name, Restart, FiB and BSP go.
@@ -162,8 +163,8 @@ def test_import_history_undo_against_a_database(messy_but_valid: Path, tmp_path:
     assert (waldeck["planned_eur"], waldeck["unknown_eur"]) == (0.0, 773_920.0)  # as signed: no amounts
 
 
-def test_import_with_an_error_writes_nothing(broken: Path, messy_but_valid: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "aqb.sqlite")
+def test_import_with_an_error_writes_nothing(broken: Path, messy_but_valid: Path, store_location: Location) -> None:
+    db = str(store_location)
     result = run("import", str(messy_but_valid), str(broken), "--db", db)
     assert result.returncode == 1
     assert "Abgelehnt: 5 Fehler; es wurde nichts gespeichert." in result.stderr
@@ -172,8 +173,8 @@ def test_import_with_an_error_writes_nothing(broken: Path, messy_but_valid: Path
     assert len(history) == 1 and "Demodaten" in history[0]  # the valid file was not imported either
 
 
-def test_remove_demo_and_template(tmp_path: Path) -> None:
-    db = str(tmp_path / "aqb.sqlite")
+def test_remove_demo_and_template(store_location: Location, tmp_path: Path) -> None:
+    db = str(store_location)
     removed = run("remove-demo", "--db", db)
     assert "Demodaten entfernt (Zielvereinbarungen: 128 entfällt; Projekte: 541 entfällt" in removed.stdout
     summary = json.loads(run("summary", "--year", "2025", "--db", db).stdout)

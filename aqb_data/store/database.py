@@ -1,9 +1,11 @@
-"""The embedded database: agreements, projects and progress with their full import history.
+"""The database: agreements, projects and progress with their full import history.
 
-One SQLite file (standard library). Every import is one transaction: the rows a file brings for a
-(table, district, year) replace that district's year in that table; replaced rows stay, marked with
-the import that replaced them, so that the last import can be undone and any earlier state inspected.
-Amounts are stored as whole cents, so sums are exact.
+A SQLite file (the default) or a PostgreSQL database (`AQB_DB=postgresql://…`), both through SQLAlchemy Core: one
+schema and one set of statements for both. Every import is one transaction: the rows a file brings for a (table,
+district, year) replace that district's year in that table; replaced rows stay, marked with the import that replaced
+them, so that the last import can be undone and any earlier state inspected. Amounts are stored as whole cents, so
+sums are exact. Writes queue: on SQLite through the file's write lock, on PostgreSQL through an advisory lock that
+every instance of the dashboard takes, so that imports from several servers land one after the other.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ import json
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
 
 from aqb_data.analysis.achievement import latest_reports
 from aqb_data.domain.access import AccessDeniedError, Action, User, operator
@@ -57,6 +63,10 @@ from aqb_data.paths import DEFAULT_DB, DEMO_NOTES, DEMO_WORKBOOK
 SCHEMA_VERSION = 6
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 15.0
+CONNECT_TIMEOUT_S = 10  # PostgreSQL: how long to wait for the server before saying it cannot be reached
+# Every write on PostgreSQL holds this transaction-level advisory lock (per database): writers of all instances queue.
+WRITE_LOCK_KEY = 0x41514244  # "AQBD"
+POSTGRES_SCHEMES = ("postgresql", "postgresql+psycopg")
 KIND_WORKBOOK, KIND_DEMO, KIND_AGREEMENT, KIND_REMOVE_DEMO = "workbook", "demo", "agreement", "remove-demo"
 KIND_NOTE = "note"  # a note or agreed action written, changed, done or reopened: one entry per change
 KIND_LABELS = {
@@ -131,9 +141,15 @@ class StoreConflictError(StoreError):
     """Since the preview, another import or an undo changed the same district, year and table."""
 
 
-def default_path() -> Path:
-    """The database file: $AQB_DB if set, else var/aqb.sqlite in the project."""
-    return Path(os.environ.get("AQB_DB") or DEFAULT_DB)
+def is_url(location: object) -> bool:
+    """True if `location` names a database server (`postgresql://…`) rather than a file."""
+    return isinstance(location, str) and "://" in location
+
+
+def default_path() -> Path | str:
+    """The database: $AQB_DB if set (a file path, or a URL `postgresql://…`), else var/aqb.sqlite in the project."""
+    location = os.environ.get("AQB_DB") or ""
+    return location if is_url(location) else Path(location or DEFAULT_DB)
 
 
 def sha256(data: bytes) -> str:
@@ -145,8 +161,13 @@ def _sql_column(column_name: str, kind: Kind) -> str:
     return f"{column_name}_cents" if kind is Kind.MONEY else column_name
 
 
-def _sql_type(kind: Kind) -> str:
-    return "INTEGER" if kind in (Kind.YEAR, Kind.MEASURE_TYPE, Kind.COUNT, Kind.MONEY) else "TEXT"
+# Text compares and sorts by code point on both engines (SQLite's BINARY; "C" on PostgreSQL, whatever the database's
+# locale), so that the store sorts as pandas does.
+_TEXT = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+
+
+def _sql_type(kind: Kind) -> sa.types.TypeEngine:
+    return sa.Integer() if kind in (Kind.YEAR, Kind.MEASURE_TYPE, Kind.COUNT, Kind.MONEY) else _TEXT
 
 
 def _columns(table: Table) -> list[tuple[str, str, Kind]]:
@@ -154,52 +175,44 @@ def _columns(table: Table) -> list[tuple[str, str, Kind]]:
     return [(c.name, _sql_column(c.name, c.kind), c.kind) for c in table.columns if c.name in table.column_names]
 
 
-def _schema() -> str:
-    statements = [
-        """CREATE TABLE imports (
-            id INTEGER PRIMARY KEY,
-            file_name TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            imported_at TEXT NOT NULL,
-            summary TEXT NOT NULL,
-            undone_at TEXT
-        )""",
-        _AUDIT_SCHEMA,
-    ]
-    for table in TABLES:
-        statements.extend(_table_schema(table))
-    return [*statements, *_NOTES_SCHEMA]
+_METADATA = sa.MetaData()
+_IMPORTS = sa.Table(
+    "imports",
+    _METADATA,
+    sa.Column("id", sa.Integer, primary_key=True),
+    *(sa.Column(name, _TEXT, nullable=False) for name in ("file_name", "sha256", "kind", "imported_at", "summary")),
+    sa.Column("undone_at", _TEXT),
+)
+_AUDIT = sa.Table(
+    "audit",
+    _METADATA,
+    sa.Column("id", sa.Integer, primary_key=True),
+    *(sa.Column(name, _TEXT, nullable=False) for name in ("at", "login", "name", "roles", "event")),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id")),
+    *(sa.Column(name, _TEXT, nullable=False, server_default="") for name in ("file_name", "sha256", "detail")),
+)
 
 
-def _table_schema(table: Table) -> list[str]:
-    columns = ", ".join(f"{sql} {_sql_type(kind)}" for _, sql, kind in _columns(table))
-    return [
-        f"""CREATE TABLE {table.name} (
-            row_id INTEGER PRIMARY KEY,
-            import_id INTEGER NOT NULL REFERENCES imports(id),
-            replaced_by INTEGER REFERENCES imports(id),
-            {columns},
-            {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0
-        )""",
-        f"CREATE INDEX {table.name}_current ON {table.name} (replaced_by, ags, year)",
-        f"CREATE INDEX {table.name}_import ON {table.name} (import_id)",
-    ]
+def _history_table(name: str, *columns: sa.Column, indexes: tuple[sa.Index, ...] = ()) -> sa.Table:
+    """A table whose rows are replaced, never changed: which import brought a row, and which replaced it."""
+    return sa.Table(
+        name,
+        _METADATA,
+        sa.Column("row_id", sa.Integer, primary_key=True),
+        sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False),
+        sa.Column("replaced_by", sa.Integer, sa.ForeignKey("imports.id")),
+        *columns,
+        sa.Column(DEMO_FLAG, sa.Integer, nullable=False, server_default=sa.text("0")),
+        sa.Index(f"{name}_current", "replaced_by", "ags", "year"),
+        sa.Index(f"{name}_import", "import_id"),
+        *indexes,
+    )
 
 
-_AUDIT_SCHEMA = """CREATE TABLE audit (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    login TEXT NOT NULL,
-    name TEXT NOT NULL,
-    roles TEXT NOT NULL,
-    event TEXT NOT NULL,
-    import_id INTEGER REFERENCES imports(id),
-    file_name TEXT NOT NULL DEFAULT '',
-    sha256 TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
-)"""
-
+_DATA_TABLES = {
+    table.name: _history_table(table.name, *(sa.Column(sql, _sql_type(kind)) for _, sql, kind in _columns(table)))
+    for table in TABLES
+}
 
 # What a change of a note can touch, as the audit trail names it (status last: it is named on its own).
 _NOTE_FIELDS = {
@@ -210,66 +223,83 @@ _NOTE_FIELDS = {
     "status": "Status",
 }
 # One row per version of a note: a change adds a row and marks the one before `replaced_by` (as imports do).
-_NOTES_SCHEMA = [
-    f"""CREATE TABLE {NOTES_TABLE} (
-        row_id INTEGER PRIMARY KEY,
-        import_id INTEGER NOT NULL REFERENCES imports(id),
-        replaced_by INTEGER REFERENCES imports(id),
-        note_id INTEGER NOT NULL,
-        year INTEGER NOT NULL,
-        ags TEXT NOT NULL,
-        measure_type INTEGER,
-        project TEXT,
-        kind TEXT NOT NULL,
-        text TEXT NOT NULL,
-        status TEXT,
-        due TEXT,
-        author_login TEXT NOT NULL,
-        author_name TEXT NOT NULL,
-        written_at TEXT NOT NULL,
-        {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0
-    )""",
-    f"CREATE INDEX {NOTES_TABLE}_current ON {NOTES_TABLE} (replaced_by, ags, year)",
-    f"CREATE INDEX {NOTES_TABLE}_import ON {NOTES_TABLE} (import_id)",
-    f"CREATE INDEX {NOTES_TABLE}_note ON {NOTES_TABLE} (note_id)",
-]
+_NOTES = _history_table(
+    NOTES_TABLE,
+    sa.Column("note_id", sa.Integer, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("ags", _TEXT, nullable=False),
+    sa.Column("measure_type", sa.Integer),
+    sa.Column("project", _TEXT),
+    sa.Column("kind", _TEXT, nullable=False),
+    sa.Column("text", _TEXT, nullable=False),
+    sa.Column("status", _TEXT),
+    sa.Column("due", _TEXT),
+    *(sa.Column(name, _TEXT, nullable=False) for name in ("author_login", "author_name", "written_at")),
+    indexes=(sa.Index(f"{NOTES_TABLE}_note", "note_id"),),
+)
+# Where PostgreSQL keeps the schema version (SQLite: in the file's header, `PRAGMA user_version`).
+_VERSION_TABLE = sa.Table("schema_version", sa.MetaData(), sa.Column("version", sa.Integer, nullable=False))
 
 
-def _upgrade_from_5(connection: sqlite3.Connection) -> None:
+def _stored_version(connection: Connection) -> int:
+    """The schema version the database says it has (0 for a database that says nothing)."""
+    if connection.dialect.name == "sqlite":
+        return int(connection.exec_driver_sql("PRAGMA user_version").scalar_one())
+    if not sa.inspect(connection).has_table(_VERSION_TABLE.name):
+        return 0
+    return int(connection.execute(sa.select(sa.func.max(_VERSION_TABLE.c.version))).scalar() or 0)
+
+
+def _set_version(connection: Connection, version: int) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
+        return
+    _VERSION_TABLE.create(connection, checkfirst=True)
+    connection.execute(_VERSION_TABLE.delete())
+    connection.execute(_VERSION_TABLE.insert().values(version=int(version)))
+
+
+def _add_column(connection: Connection, table: str, column: str, type_: sa.types.TypeEngine, extra: str = "") -> None:
+    """ALTER TABLE … ADD COLUMN, with the column's type as this engine names it."""
+    rendered = type_.compile(dialect=connection.dialect)
+    connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {rendered} {extra}".rstrip()))
+
+
+def _upgrade_from_5(connection: Connection) -> None:
     """Schema 5 → 6: agreements get the places of their signatures (empty for earlier imports: the workbooks and
     readings before did not keep them)."""
     for column in ("signed_ministry_place", "signed_district_place"):
-        connection.execute(f"ALTER TABLE agreements ADD COLUMN {column} TEXT")
+        _add_column(connection, "agreements", column, _TEXT)
 
 
-def _upgrade_from_4(connection: sqlite3.Connection) -> None:
+def _upgrade_from_4(connection: Connection) -> None:
     """Schema 4 → 5: an empty table of notes and agreed actions."""
-    for statement in _NOTES_SCHEMA:
-        connection.execute(statement)
+    _NOTES.create(connection)
 
 
-def _upgrade_from_3(connection: sqlite3.Connection) -> None:
+def _upgrade_from_3(connection: Connection) -> None:
     """Schema 3 → 4: an empty table of amendments; reports get the day they were received (empty for earlier
     imports: they count as received on the day they were imported)."""
-    for statement in _table_schema(AMENDMENTS):
-        connection.execute(statement)
-    connection.execute("ALTER TABLE progress ADD COLUMN received TEXT")
+    _DATA_TABLES[AMENDMENTS.name].create(connection)
+    _add_column(connection, "progress", "received", _TEXT)
 
 
-def _upgrade_from_2(connection: sqlite3.Connection) -> None:
+def _upgrade_from_2(connection: Connection) -> None:
     """Schema 2 → 3: an empty audit trail (earlier imports stay in the import log, without a user)."""
-    connection.execute(_AUDIT_SCHEMA)
+    _AUDIT.create(connection)
 
 
-def _upgrade_from_1(connection: sqlite3.Connection) -> None:
+def _upgrade_from_1(connection: Connection) -> None:
     """Schema 1 → 2: the rows the demo seed brought whose source says "synthetisch" become demo rows (schema 1
     told demo rows by that word alone, so a real project called so by its district counted as demo)."""
     for table in _SCHEMA_1_TABLES:
-        connection.execute(f"ALTER TABLE {table} ADD COLUMN {DEMO_FLAG} INTEGER NOT NULL DEFAULT 0")
+        _add_column(connection, table, DEMO_FLAG, sa.Integer(), "NOT NULL DEFAULT 0")
         connection.execute(
-            f"UPDATE {table} SET {DEMO_FLAG} = 1 WHERE source LIKE ? "
-            "AND import_id IN (SELECT id FROM imports WHERE kind = ?)",
-            (f"%{SYNTHETIC_SOURCE}%", KIND_DEMO),
+            sa.text(
+                f"UPDATE {table} SET {DEMO_FLAG} = 1 WHERE source LIKE :pattern "
+                "AND import_id IN (SELECT id FROM imports WHERE kind = :kind)"
+            ),
+            {"pattern": f"%{SYNTHETIC_SOURCE}%", "kind": KIND_DEMO},
         )
 
 
@@ -281,6 +311,114 @@ _REMEDY = (
     "wählen (Umgebungsvariable AQB_DB, auf der Kommandozeile --db); eine neue Datenbank mit den Demodaten entsteht "
     "nur unter einem Pfad, an dem noch keine Datei liegt."
 )
+_SERVER_REMEDY = (
+    "Es wurde nichts geändert. Bitte prüfen, ob der Datenbankserver läuft und ob Rechner, Port, Datenbank, Benutzer "
+    "und Passwort in der Umgebungsvariablen AQB_DB (auf der Kommandozeile --db) stimmen."
+)
+_FOREIGN_REMEDY = (
+    "Es wurde nichts geändert. Bitte in AQB_DB (auf der Kommandozeile --db) eine leere Datenbank oder eine Datenbank "
+    "des Dashboards angeben; in einer leeren Datenbank legt das Dashboard seine Tabellen mit den Demodaten an."
+)
+
+
+def _postgres_url(location: str) -> sa.URL:
+    """The SQLAlchemy URL of a `postgresql://…` location, for psycopg 3; StoreError (German, without the password)
+    for anything else."""
+    try:
+        url = sa.make_url(location)
+    except (sa.exc.ArgumentError, ValueError):
+        raise StoreError(
+            "Die Datenbank-Adresse in AQB_DB (auf der Kommandozeile --db) ist ungültig. Erwartet wird ein Dateipfad "
+            "(SQLite) oder eine Adresse der Form postgresql://benutzer:passwort@rechner:5432/datenbank."
+        ) from None
+    if url.drivername not in POSTGRES_SCHEMES:
+        raise StoreError(
+            f"Die Datenbank-Adresse {visible(_shown_url(url))} wird nicht unterstützt: möglich sind ein Dateipfad "
+            "(SQLite) oder eine Adresse postgresql://… (PostgreSQL)."
+        )
+    return url.set(drivername="postgresql+psycopg")
+
+
+def _shown_url(url: sa.URL) -> str:
+    """The address as a message may show it: engine, user, host, port and database, never a password (not even one
+    given in the query part)."""
+    shown = sa.URL.create(
+        url.drivername.split("+")[0], username=url.username, host=url.host, port=url.port, database=url.database
+    )
+    return shown.render_as_string(hide_password=False)
+
+
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    """Connections to an existing SQLite file, one per use (no pool: a file deleted while the dashboard runs is not
+    kept open). Transactions begin explicitly: deferred for reading, IMMEDIATE for writing (`write` option)."""
+    # mode=rw: a file deleted while the dashboard runs must not come back as an empty one.
+    uri = f"{path.resolve().as_uri()}?mode=rw"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
+    engine = sa.create_engine("sqlite://", creator=connect, poolclass=NullPool)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Connection, _record: object) -> None:
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get("aqb_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _engine(location: Path | sa.URL) -> Engine:
+    """The engine of a database, shared by every Store of this process (PostgreSQL: one pool of connections)."""
+    key = str(location.resolve()) if isinstance(location, Path) else location.render_as_string(hide_password=False)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            if isinstance(location, Path):
+                engine = _sqlite_engine(location)
+            else:
+                engine = sa.create_engine(
+                    location, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}
+                )
+            _ENGINES[key] = engine
+        return engine
+
+
+def close_connections() -> None:
+    """Close every pooled database connection of this process (before a test drops its database, or at exit)."""
+    with _ENGINES_LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child: never use the parent's connections (they stay the parent's; the child opens its own)."""
+    for engine in list(_ENGINES.values()):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
+
+
+def _first_line(error: BaseException | None) -> str:
+    """The first line of a database's message (PostgreSQL adds details and hints on further lines)."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
+
+
+def _busy(error: sa.exc.DBAPIError) -> bool:
+    """True if the database refused because another transaction holds its lock too long."""
+    cause = error.orig
+    if isinstance(cause, sqlite3.OperationalError):
+        return "locked" in str(cause) or "busy" in str(cause)
+    return getattr(cause, "sqlstate", None) == "55P03"  # PostgreSQL: lock_not_available
 
 
 def _units_text(units: Iterable[tuple[str, str, int]]) -> str:
@@ -323,6 +461,41 @@ def _from_sql(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     result = table.conform(pd.DataFrame(renamed))
     result[DEMO_FLAG] = frame[DEMO_FLAG].astype(bool).to_numpy()
     return result.sort_values(list(table.key), ignore_index=True)
+
+
+def _in_effect(as_of: int | None, prefix: str = "") -> tuple[str, dict[str, object]]:
+    """The condition (and its parameters) for the rows in effect now, or right after import `as_of`."""
+    if as_of is None:
+        return f"{prefix}replaced_by IS NULL", {}
+    return (
+        f"{prefix}import_id <= :as_of AND ({prefix}replaced_by IS NULL OR {prefix}replaced_by > :as_of)",
+        {"as_of": int(as_of)},
+    )
+
+
+def _frame(connection: Connection, statement: sa.TextClause, params: Mapping[str, object]) -> pd.DataFrame:
+    """The rows of a query as a frame, one column per selected column (values as the driver gives them)."""
+    result = connection.execute(statement, params)
+    # The driver's own rows (plain tuples; text() has no result types to process): a large table builds in a
+    # tenth less time than through SQLAlchemy's rows.
+    rows = result.cursor.fetchall()
+    return pd.DataFrame.from_records(rows, columns=list(result.keys()), coerce_float=True)
+
+
+def _add_import(
+    connection: Connection, file_name: str, digest: str, kind: str, at: datetime, summary: Mapping[str, object]
+) -> int:
+    """A new entry of the import log; its number."""
+    result = connection.execute(
+        _IMPORTS.insert().values(
+            file_name=file_name,
+            sha256=digest,
+            kind=kind,
+            imported_at=at.isoformat(),
+            summary=json.dumps(summary, ensure_ascii=False),
+        )
+    )
+    return int(result.inserted_primary_key[0])
 
 
 @dataclass
@@ -485,7 +658,8 @@ _MONEY_LABELS = {
 
 
 class Store:
-    """The database at one path: a new one is created with the current schema, an existing one is checked."""
+    """The database at one path or address: a new one is created with the current schema, an existing one is checked
+    (and an earlier schema brought up to date)."""
 
     def __init__(
         self,
@@ -493,22 +667,37 @@ class Store:
         require_user: bool = False,
         audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS,
     ) -> None:
-        """Open (or create) the database. With `require_user` (the dashboard's server) every write must name its
-        user; otherwise a write without one is the operating-system user's (command line, single seat)."""
-        self.path = Path(path) if path else default_path()
+        """Open (or create) the database: a SQLite file, or a PostgreSQL database named by a URL `postgresql://…`.
+        With `require_user` (the dashboard's server) every write must name its user; otherwise a write without one
+        is the operating-system user's (command line, single seat)."""
+        location = path if path else default_path()
+        self.url = _postgres_url(str(location)) if is_url(location) else None
+        self.path: Path | str = str(location) if self.url is not None else Path(location)
         self.require_user = require_user
         self.audit_retention_days = audit_retention_days
-        self.shown_path = visible(str(self.path))  # a path is text from outside too: never raw in a message
-        if not os.path.lexists(self.path):
-            self._create()
+        # A path is text from outside too: never raw in a message; an address is shown without its password.
+        self.shown_path = visible(_shown_url(self.url) if self.url is not None else str(self.path))
+        if self.url is None:
+            if not os.path.lexists(self.path):
+                self._create()
+            self._check_file()
+            self._engine = _engine(Path(self.path))
+        else:
+            self._engine = _engine(self.url)
         self._check()
 
+    @property
+    def engine_name(self) -> str:
+        """The engine's name as messages give it: SQLite or PostgreSQL."""
+        return "SQLite" if self.url is None else "PostgreSQL"
+
     def _create(self) -> None:
-        """Make the new database beside its path and link it in whole: the path never shows a half-made file
-        (which the next start would refuse), and when several processes create it at once, the first one's stays."""
+        """Make the new SQLite file beside its path and link it in whole: the path never shows a half-made file (which
+        the next start would refuse), and when several processes create it at once, the first one's stays."""
+        path = Path(self.path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, draft_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".neu", dir=self.path.parent)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, draft_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".neu", dir=path.parent)
             os.close(handle)
             draft = Path(draft_name)
         except OSError as error:
@@ -516,38 +705,46 @@ class Store:
                 f"Die Datenbank {self.shown_path} kann nicht angelegt werden "
                 f"({error.strerror or error.__class__.__name__}). Bitte den Ordner und die Schreibrechte prüfen."
             ) from None
+        engine = None
         try:
             connection = sqlite3.connect(draft, isolation_level=None)
             try:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute("BEGIN IMMEDIATE")
-                for statement in _schema():
-                    connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                connection.execute("COMMIT")
+                connection.execute("PRAGMA journal_mode=WAL")  # outside a transaction, before the schema
             finally:
                 connection.close()
+            engine = _sqlite_engine(draft)
+            with engine.connect() as connection:
+                connection.execution_options(aqb_write=True)
+                with connection.begin():
+                    self._create_schema(connection)
             try:
-                os.link(draft, self.path)
+                os.link(draft, path)
             except FileExistsError:
                 pass  # another process created it first: use theirs
             except OSError:  # a file system without hard links
-                if not os.path.lexists(self.path):
-                    draft.replace(self.path)
-        except (OSError, sqlite3.Error) as error:
+                if not os.path.lexists(path):
+                    draft.replace(path)
+        except (OSError, sqlite3.Error, sa.exc.DBAPIError) as error:
+            reason = error.orig if isinstance(error, sa.exc.DBAPIError) else error
             raise StoreError(
-                f"Die Datenbank {self.shown_path} kann nicht angelegt werden ({error}). "
+                f"Die Datenbank {self.shown_path} kann nicht angelegt werden ({visible(str(reason))}). "
                 "Bitte den Ordner und die Schreibrechte prüfen."
             ) from None
         finally:
+            if engine is not None:
+                engine.dispose()
             for leftover in (draft, draft.with_name(f"{draft.name}-wal"), draft.with_name(f"{draft.name}-shm")):
                 leftover.unlink(missing_ok=True)
 
-    def _check(self) -> None:
-        """Refuse, with a German message that names the file and what to do, anything but an intact database of
-        the dashboard; bring an earlier schema up to date."""
+    @staticmethod
+    def _create_schema(connection: Connection) -> None:
+        _METADATA.create_all(connection)
+        _set_version(connection, SCHEMA_VERSION)
+
+    def _check_file(self) -> None:
+        """Refuse, with a German message that names the file and what to do, a path that holds no SQLite database."""
         try:
-            with self.path.open("rb") as file:
+            with Path(self.path).open("rb") as file:
                 head = file.read(len(SQLITE_HEADER))
         except IsADirectoryError:
             raise StoreError(
@@ -569,49 +766,57 @@ class Store:
                 f"{self.shown_path} ist keine Datenbank des AQB-Dashboards (die Datei ist keine SQLite-Datenbank). "
                 f"{_REMEDY}"
             )
-        with self._connect() as connection:
-            problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check(3)")]
-            if problems != ["ok"]:
-                raise StoreError(self._damaged("; ".join(problems)))
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"Die Datenbank {self.shown_path} stammt von einer neueren Version des Dashboards "
-                    f"(Schema {version}, diese Version kennt bis {SCHEMA_VERSION}). Bitte das Dashboard aktualisieren."
-                )
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            ours = {"imports", *_SCHEMA_1_TABLES}
-            if (version != SCHEMA_VERSION and version not in _UPGRADES) or not ours <= tables:
-                names = ", ".join(f"„{visible(name[:40])}“" for name in sorted(tables)[:8]) or "keine"
-                raise StoreError(
-                    f"{self.shown_path} ist keine Datenbank des AQB-Dashboards (eine SQLite-Datenbank mit anderen "
-                    f"Tabellen: {names}). {_REMEDY}"
-                )
-            if version < SCHEMA_VERSION:
-                self._upgrade(connection)
 
-    @staticmethod
-    def _upgrade(connection: sqlite3.Connection) -> None:
+    def _check(self) -> None:
+        """Refuse, with a German message that names the database and what to do, anything but an intact database of
+        the dashboard; bring an earlier schema up to date. An empty PostgreSQL database gets the schema."""
+        with self._connect() as connection:
+            if self.url is None:
+                problems = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA quick_check(3)")]
+                if problems != ["ok"]:
+                    raise StoreError(self._damaged("; ".join(problems)))
+            tables = set(sa.inspect(connection).get_table_names())
+            version = _stored_version(connection)
+        if self.url is not None and not tables:
+            with self._write() as connection:  # when several instances start at once, the first one creates it
+                if not sa.inspect(connection).get_table_names():
+                    self._create_schema(connection)
+            return
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"Die Datenbank {self.shown_path} stammt von einer neueren Version des Dashboards "
+                f"(Schema {version}, diese Version kennt bis {SCHEMA_VERSION}). Bitte das Dashboard aktualisieren."
+            )
+        ours = {"imports", *_SCHEMA_1_TABLES}
+        if (version != SCHEMA_VERSION and version not in _UPGRADES) or not ours <= tables:
+            names = ", ".join(f"„{visible(name[:40])}“" for name in sorted(tables)[:8]) or "keine"
+            raise StoreError(
+                f"{self.shown_path} ist keine Datenbank des AQB-Dashboards (eine {self.engine_name}-Datenbank mit "
+                f"anderen Tabellen: {names}). {_REMEDY if self.url is None else _FOREIGN_REMEDY}"
+            )
+        if version < SCHEMA_VERSION:
+            self._upgrade()
+
+    def _upgrade(self) -> None:
         """Bring an earlier schema to the current one in one transaction (once, when several processes open it)."""
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
+        with self._write() as connection:
+            version = _stored_version(connection)
             while version < SCHEMA_VERSION:
                 _UPGRADES[version](connection)
                 version += 1
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            connection.execute("COMMIT")
-        except BaseException:
-            with suppress(sqlite3.Error):
-                connection.execute("ROLLBACK")
-            raise
+            _set_version(connection, SCHEMA_VERSION)
 
     def _damaged(self, reason: object) -> str:
         return f"Die Datenbank {self.shown_path} ist beschädigt (SQLite meldet: {visible(str(reason))}). {_REMEDY}"
 
-    def _failed(self, error: Exception) -> str:
-        """The German message for an error of SQLite (pandas wraps those of its queries)."""
-        cause = error.__cause__ if isinstance(error, pd.errors.DatabaseError) and error.__cause__ else error
+    def _failed(self, error: sa.exc.DBAPIError) -> str:
+        """The German message for an error the database reported."""
+        cause = error.orig
+        if self.url is not None:
+            return (
+                f"Die Datenbank {self.shown_path} kann nicht gelesen oder geschrieben werden (PostgreSQL meldet: "
+                f"{visible(_first_line(cause))}). Es wurde nichts geändert."
+            )
         if isinstance(cause, sqlite3.OperationalError) and "malformed" not in str(cause):
             return (
                 f"Die Datenbank {self.shown_path} kann nicht gelesen oder geschrieben werden (SQLite meldet: "
@@ -620,44 +825,54 @@ class Store:
         return self._damaged(cause)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection to the existing file (never creating one); SQLite's errors come out as StoreError."""
+    def _connect(self, write: bool = False) -> Iterator[Connection]:
+        """A connection to the existing database (never creating a file); the database's errors come out as
+        StoreError. Reading sees one state of the data throughout (SQLite: one transaction; PostgreSQL: repeatable
+        read, read only); with `write`, the transaction `_write` begins."""
         try:
-            # mode=rw: a file deleted while the dashboard runs must not come back as an empty one.
-            uri = f"{self.path.resolve().as_uri()}?mode=rw"
-            connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except (OSError, sqlite3.Error) as error:
-            raise StoreError(
-                f"Die Datenbank {self.shown_path} kann nicht geöffnet werden ({visible(str(error))}). {_REMEDY}"
-            ) from None
+            connection = self._engine.connect()
+            if write:
+                connection.execution_options(aqb_write=True)  # SQLite: BEGIN IMMEDIATE
+            elif self.url is not None:
+                connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        except sa.exc.DBAPIError as error:
+            if self.url is not None:
+                raise StoreError(
+                    f"Die Datenbank {self.shown_path} ist nicht erreichbar (PostgreSQL meldet: "
+                    f"{visible(_first_line(error.orig))}). {_SERVER_REMEDY}"
+                ) from None
+            if isinstance(error.orig, sqlite3.OperationalError):
+                raise StoreError(
+                    f"Die Datenbank {self.shown_path} kann nicht geöffnet werden ({visible(str(error.orig))}). "
+                    f"{_REMEDY}"
+                ) from None
+            raise StoreError(self._failed(error)) from None
         try:
-            connection.execute("PRAGMA foreign_keys = ON")
             yield connection
-        except (sqlite3.DatabaseError, pd.errors.DatabaseError) as error:
+        except sa.exc.DBAPIError as error:
             raise StoreError(self._failed(error)) from None
         finally:
             connection.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; StoreBusyError if another import holds the database too long."""
-        with self._connect() as connection:
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction, after every earlier writer's (of any process or server); StoreBusyError if another
+        import holds the database too long."""
+        with self._connect(write=True) as connection:
             try:
-                connection.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                if "locked" in str(error) or "busy" in str(error):
+                transaction = connection.begin()
+                if self.url is not None:
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+            except sa.exc.OperationalError as error:
+                if _busy(error):
                     raise StoreBusyError(
                         "Die Datenbank ist gerade durch einen anderen Import belegt. Bitte in einigen Sekunden "
                         "erneut versuchen; es wurde nichts geändert."
                     ) from None
                 raise
-            try:
+            with transaction:  # commits at the end, rolls back on any exception
                 yield connection
-                connection.execute("COMMIT")
-            except BaseException:
-                with suppress(sqlite3.Error):
-                    connection.execute("ROLLBACK")
-                raise
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -667,8 +882,8 @@ class Store:
             return self._version(connection)
 
     @staticmethod
-    def _version(connection: sqlite3.Connection) -> tuple[int, int]:
-        row = connection.execute("SELECT COALESCE(MAX(id), 0), COUNT(undone_at) FROM imports").fetchone()
+    def _version(connection: Connection) -> tuple[int, int]:
+        row = connection.execute(sa.text("SELECT COALESCE(MAX(id), 0), COUNT(undone_at) FROM imports")).one()
         return int(row[0]), int(row[1])
 
     def is_new(self) -> bool:
@@ -677,7 +892,7 @@ class Store:
 
     def _table(
         self,
-        connection: sqlite3.Connection,
+        connection: Connection,
         table: Table,
         as_of: int | None = None,
         places: Places | None = None,
@@ -689,18 +904,18 @@ class Store:
                 "received",
                 "COALESCE(received, substr((SELECT imported_at FROM imports WHERE id = import_id), 1, 10)) AS received",
             )
-        if as_of is None:
-            condition, params = "replaced_by IS NULL", []
-        else:
-            condition, params = "import_id <= ? AND (replaced_by IS NULL OR replaced_by > ?)", [as_of, as_of]
+        condition, params = _in_effect(as_of)
         wanted = None
+        expanding = []
         if places is not None:
             # Districts and years through the index (replaced_by, ags, year); the exact pairs after it.
             wanted = {(str(ags), int(year)) for ags, year in places}
-            districts, years = sorted({ags for ags, _ in wanted}), sorted({year for _, year in wanted})
-            condition += f" AND ags IN ({', '.join('?' * len(districts))}) AND year IN ({', '.join('?' * len(years))})"
-            params += [*districts, *years]
-        frame = pd.read_sql_query(f"SELECT {columns} FROM {table.name} WHERE {condition}", connection, params=params)
+            params["districts"] = sorted({ags for ags, _ in wanted}) or [""]
+            params["years"] = sorted({year for _, year in wanted}) or [0]
+            condition += " AND ags IN :districts AND year IN :years"
+            expanding = [sa.bindparam("districts", expanding=True), sa.bindparam("years", expanding=True)]
+        statement = sa.text(f"SELECT {columns} FROM {table.name} WHERE {condition}").bindparams(*expanding)
+        frame = _frame(connection, statement, params)
         if wanted is not None and len(frame):
             frame = frame[[pair in wanted for pair in zip(frame["ags"], frame["year"].astype(int), strict=True)]]
             frame = frame.reset_index(drop=True)
@@ -711,15 +926,17 @@ class Store:
         rows of those district-years (what checking a district's report needs, however large the store grows)."""
         with self._connect() as connection:
             tables = {table.name: self._table(connection, table, as_of, places) for table in TABLES}
-            condition = "undone_at IS NULL" + (" AND id <= ?" if as_of is not None else "")
-            params = (as_of,) if as_of is not None else ()
-            files = [
-                row[0]
-                for row in connection.execute(
-                    f"SELECT file_name FROM imports WHERE {condition} AND kind NOT IN (?, ?) ORDER BY id",
-                    (*params, KIND_REMOVE_DEMO, KIND_NOTE),
+            condition = "undone_at IS NULL" + (" AND id <= :as_of" if as_of is not None else "")
+            files = (
+                connection.execute(
+                    sa.text(
+                        f"SELECT file_name FROM imports WHERE {condition} AND kind NOT IN (:remove, :note) ORDER BY id"
+                    ),
+                    {"as_of": as_of, "remove": KIND_REMOVE_DEMO, "note": KIND_NOTE},
                 )
-            ]
+                .scalars()
+                .all()
+            )
         return AqbData.of(tables, tuple(dict.fromkeys(files)))
 
     @contextmanager
@@ -730,42 +947,33 @@ class Store:
         given, streamed from one reading of the database (no table is held whole): per table, tuples in the order
         of its `column_names` with the values `load` gives (euros, dates, whole numbers, text, None), sorted by its
         key as `load` sorts them. For writing a large state without building its tables first."""
-        with self._connect() as connection:
-            connection.execute("BEGIN")  # one snapshot for all tables, however long the writing takes
-            try:
-                yield {table.name: self._rows(connection, table, as_of, ags) for table in TABLES}
-            finally:
-                connection.execute("COMMIT")
+        with self._connect() as connection:  # one snapshot for all tables, however long the writing takes
+            yield {table.name: self._rows(connection, table, as_of, ags) for table in TABLES}
 
     @staticmethod
-    def _rows(
-        connection: sqlite3.Connection, table: Table, as_of: int | None, ags: str | None
-    ) -> Iterator[tuple[object, ...]]:
+    def _rows(connection: Connection, table: Table, as_of: int | None, ags: str | None) -> Iterator[tuple[object, ...]]:
         selected = []
         for name, sql, kind in _columns(table):
             if kind is Kind.MONEY:
-                selected.append(f"{sql} / 100.0")  # the same double as cents / 100 in Python
+                selected.append(f"CAST({sql} AS DOUBLE PRECISION) / 100")  # the same double as cents / 100 in Python
             elif table is PROGRESS and name == "received":  # as `_table`: received when imported, if not said
                 selected.append(
                     "COALESCE(received, substr((SELECT imported_at FROM imports WHERE id = import_id), 1, 10))"
                 )
             else:
                 selected.append(sql)
-        if as_of is None:
-            condition, params = "replaced_by IS NULL", []
-        else:
-            condition, params = "import_id <= ? AND (replaced_by IS NULL OR replaced_by > ?)", [as_of, as_of]
+        condition, params = _in_effect(as_of)
         if ags is not None:
-            condition, params = f"{condition} AND ags = ?", [*params, str(ags)]
+            condition, params = f"{condition} AND ags = :ags", {**params, "ags": str(ags)}
         order = ", ".join(_sql_column(name, table.column(name).kind) for name in table.key)
-        cursor = connection.execute(
-            f"SELECT {', '.join(selected)} FROM {table.name} WHERE {condition} ORDER BY {order}", params
-        )
+        statement = sa.text(f"SELECT {', '.join(selected)} FROM {table.name} WHERE {condition} ORDER BY {order}")
+        # PostgreSQL: a server-side cursor, so that a large table is never held whole (SQLite reads as it goes).
+        result = connection.execute(statement.execution_options(stream_results=True, max_row_buffer=5_000), params)
         dates = [index for index, (_, _, kind) in enumerate(_columns(table)) if kind is Kind.DATE]
         days: dict[str, date] = {}
-        while batch := cursor.fetchmany(5_000):
+        while batch := result.fetchmany(5_000):
             if not dates:
-                yield from batch
+                yield from map(tuple, batch)
                 continue
             for row in batch:
                 values = list(row)
@@ -784,10 +992,10 @@ class Store:
             return self._history(connection)
 
     @staticmethod
-    def _history(connection: sqlite3.Connection) -> list[ImportRecord]:
+    def _history(connection: Connection) -> list[ImportRecord]:
         rows = connection.execute(
-            "SELECT id, file_name, sha256, kind, imported_at, summary, undone_at FROM imports ORDER BY id DESC"
-        ).fetchall()
+            sa.text("SELECT id, file_name, sha256, kind, imported_at, summary, undone_at FROM imports ORDER BY id DESC")
+        ).all()
         return [
             ImportRecord(
                 id=row[0],
@@ -805,7 +1013,7 @@ class Store:
 
     def _preview(
         self,
-        connection: sqlite3.Connection,
+        connection: Connection,
         tables: dict[str, pd.DataFrame],
         digest: str,
         sources_given: frozenset[str] = frozenset(),
@@ -866,9 +1074,12 @@ class Store:
         if spent_touched:
             money.append(self._spent_change(connection, everything, spent_touched, places))
         same = connection.execute(
-            "SELECT file_name, imported_at FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC",
-            (digest,),
-        ).fetchone()
+            sa.text(
+                "SELECT file_name, imported_at FROM imports WHERE sha256 = :digest AND undone_at IS NULL "
+                "ORDER BY id DESC"
+            ),
+            {"digest": digest},
+        ).first()
         money_frame = pd.concat(money, ignore_index=True) if money else pd.DataFrame()
         if len(money_frame):
             money_frame["Differenz"] = (money_frame["nachher"] - money_frame["vorher"]).round(2)
@@ -882,7 +1093,7 @@ class Store:
 
     def _spent_change(
         self,
-        connection: sqlite3.Connection,
+        connection: Connection,
         everything: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
         touched: set[tuple[str, int]],
         places: Places,
@@ -906,15 +1117,17 @@ class Store:
         return pd.DataFrame({"Kennzahl": _MONEY_LABELS["progress"], "vorher": before, "nachher": after}).reset_index()
 
     @staticmethod
-    def _basis(connection: sqlite3.Connection, table: Table, ags: str, year: int) -> str:
+    def _basis(connection: Connection, table: Table, ags: str, year: int) -> str:
         """A digest of which rows are in effect for a district's year in a table. Rows never change once stored
         and import numbers are never reused, so (import, row) pairs change exactly when that data changes."""
         rows = connection.execute(
-            f"SELECT import_id, row_id FROM {table.name} WHERE replaced_by IS NULL AND ags = ? AND year = ? "
-            "ORDER BY row_id",
-            (str(ags), int(year)),
-        ).fetchall()
-        return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+            sa.text(
+                f"SELECT import_id, row_id FROM {table.name} WHERE replaced_by IS NULL AND ags = :ags AND year = :year "
+                "ORDER BY row_id"
+            ),
+            {"ags": str(ags), "year": int(year)},
+        ).all()
+        return hashlib.sha256(json.dumps([list(row) for row in rows]).encode()).hexdigest()
 
     def preview(
         self, tables: dict[str, pd.DataFrame], digest: str = "", sources_given: frozenset[str] = frozenset()
@@ -967,32 +1180,30 @@ class Store:
                 for name, c in preview.tables.items()
             }
             now = datetime.now().replace(microsecond=0)
-            cursor = connection.execute(
-                "INSERT INTO imports (file_name, sha256, kind, imported_at, summary) VALUES (?, ?, ?, ?, ?)",
-                (file_name, digest, kind, now.isoformat(), json.dumps(summary, ensure_ascii=False)),
-            )
-            import_id = int(cursor.lastrowid)
+            import_id = _add_import(connection, file_name, digest, kind, now, summary)
             for table in TABLES:
                 if table.name not in preview.tables:
                     continue
-                condition = " AND ".join(f"{column} = ?" for column in table.replaces)
-                connection.executemany(
-                    f"UPDATE {table.name} SET replaced_by = ? WHERE replaced_by IS NULL AND {condition}",
-                    [(import_id, *map(_sql_value, unit)) for unit in preview.tables[table.name].units],
+                condition = " AND ".join(f"{column} = :{column}" for column in table.replaces)
+                connection.execute(
+                    sa.text(
+                        f"UPDATE {table.name} SET replaced_by = :import_id WHERE replaced_by IS NULL AND {condition}"
+                    ),
+                    [
+                        {"import_id": import_id, **dict(zip(table.replaces, map(_sql_value, unit), strict=True))}
+                        for unit in preview.tables[table.name].units
+                    ],
                 )
-                columns = _columns(table)
-                placeholders = ", ".join("?" for _ in range(len(columns) + 2))
-                names = ", ".join(sql for _, sql, _ in columns)
+                names = ["import_id", *(sql for _, sql, _ in _columns(table)), DEMO_FLAG]
                 frame = tables[table.name]
                 # Only the demo seed brings demo rows: the generated ones, which its workbook marks as such.
                 flags = synthetic_mask(frame["source"]) if kind == KIND_DEMO else pd.Series(False, index=frame.index)
-                connection.executemany(
-                    f"INSERT INTO {table.name} (import_id, {names}, {DEMO_FLAG}) VALUES ({placeholders})",
-                    [
-                        (import_id, *row, int(flag))
-                        for row, flag in zip(_to_sql(frame, table), flags.tolist(), strict=True)
-                    ],
-                )
+                rows = [
+                    dict(zip(names, (import_id, *row, int(flag)), strict=True))
+                    for row, flag in zip(_to_sql(frame, table), flags.tolist(), strict=True)
+                ]
+                if rows:
+                    connection.execute(_DATA_TABLES[table.name].insert(), rows)
             record = ImportRecord(import_id, file_name, digest, kind, now, summary)
             self._audit(connection, actor, event, record)
         return record
@@ -1005,8 +1216,8 @@ class Store:
         actor = self._actor(user, AuditEvent.UNDO)
         with self._write() as connection:
             row = connection.execute(
-                "SELECT id FROM imports WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1"
-            ).fetchone()
+                sa.text("SELECT id FROM imports WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1")
+            ).first()
             if row is None:
                 return None
             if import_id is not None and row[0] != import_id:
@@ -1016,11 +1227,13 @@ class Store:
                 )
             import_id = row[0]
             for name in (*(table.name for table in TABLES), NOTES_TABLE):
-                connection.execute(f"DELETE FROM {name} WHERE import_id = ?", (import_id,))
-                connection.execute(f"UPDATE {name} SET replaced_by = NULL WHERE replaced_by = ?", (import_id,))
+                connection.execute(sa.text(f"DELETE FROM {name} WHERE import_id = :id"), {"id": import_id})
+                connection.execute(
+                    sa.text(f"UPDATE {name} SET replaced_by = NULL WHERE replaced_by = :id"), {"id": import_id}
+                )
             connection.execute(
-                "UPDATE imports SET undone_at = ? WHERE id = ?",
-                (datetime.now().replace(microsecond=0).isoformat(), import_id),
+                sa.text("UPDATE imports SET undone_at = :at WHERE id = :id"),
+                {"at": datetime.now().replace(microsecond=0).isoformat(), "id": import_id},
             )
             undone = next(record for record in self._history(connection) if record.id == import_id)
             self._audit(connection, actor, AuditEvent.UNDO, undone)
@@ -1033,28 +1246,24 @@ class Store:
         with self._write() as connection:
             counts = {
                 table.name: connection.execute(
-                    f"SELECT COUNT(*) FROM {table.name} WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1"
-                ).fetchone()[0]
+                    sa.text(f"SELECT COUNT(*) FROM {table.name} WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1")
+                ).scalar_one()
                 for table in TABLES
             }
             demo_notes = connection.execute(
-                f"SELECT COUNT(*) FROM {NOTES_TABLE} WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1"
-            ).fetchone()[0]
+                sa.text(f"SELECT COUNT(*) FROM {NOTES_TABLE} WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1")
+            ).scalar_one()
             if demo_notes:
                 counts[NOTES_TABLE] = demo_notes
             if not any(counts.values()):
                 return None
             now = datetime.now().replace(microsecond=0)
             summary = {name: {"entfällt": count} for name, count in counts.items()}
-            cursor = connection.execute(
-                "INSERT INTO imports (file_name, sha256, kind, imported_at, summary) VALUES (?, '', ?, ?, ?)",
-                ("Demodaten entfernen", KIND_REMOVE_DEMO, now.isoformat(), json.dumps(summary, ensure_ascii=False)),
-            )
-            import_id = int(cursor.lastrowid)
+            import_id = _add_import(connection, "Demodaten entfernen", "", KIND_REMOVE_DEMO, now, summary)
             for name in (*(table.name for table in TABLES), NOTES_TABLE):
                 connection.execute(
-                    f"UPDATE {name} SET replaced_by = ? WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1",
-                    (import_id,),
+                    sa.text(f"UPDATE {name} SET replaced_by = :id WHERE replaced_by IS NULL AND {DEMO_FLAG} = 1"),
+                    {"id": import_id},
                 )
             record = ImportRecord(import_id, "Demodaten entfernen", "", KIND_REMOVE_DEMO, now, summary)
             self._audit(connection, actor, AuditEvent.REMOVE_DEMO, record)
@@ -1066,26 +1275,25 @@ class Store:
         """The notes and agreed actions as they stand now (or right after import `as_of`), of one year and/or
         district if given: columns `notes.NOTE_COLUMNS` plus `version` (the change that wrote the version shown),
         oldest first."""
-        if as_of is None:
-            condition, params = "n.replaced_by IS NULL", []
-        else:
-            condition, params = "n.import_id <= ? AND (n.replaced_by IS NULL OR n.replaced_by > ?)", [as_of, as_of]
+        condition, params = _in_effect(as_of, "n.")
         if year is not None:
-            condition, params = f"{condition} AND n.year = ?", [*params, int(year)]
+            condition, params = f"{condition} AND n.year = :year", {**params, "year": int(year)}
         if ags is not None:
-            condition, params = f"{condition} AND n.ags = ?", [*params, str(ags)]
+            condition, params = f"{condition} AND n.ags = :ags", {**params, "ags": str(ags)}
         with self._connect() as connection:
             rows = connection.execute(
-                f"""SELECT n.note_id, n.year, n.ags, n.measure_type, n.project, n.kind, n.text, n.status, n.due,
-                       n.author_login, n.author_name, n.written_at, first.author_name, first.written_at,
+                sa.text(
+                    f"""SELECT n.note_id, n.year, n.ags, n.measure_type, n.project, n.kind, n.text, n.status, n.due,
+                       n.author_login, n.author_name, n.written_at, origin.author_name, origin.written_at,
                        n.{DEMO_FLAG}, n.import_id
-                FROM {NOTES_TABLE} n
-                JOIN {NOTES_TABLE} first
-                  ON first.row_id = (SELECT MIN(row_id) FROM {NOTES_TABLE} f WHERE f.note_id = n.note_id)
-                WHERE {condition} ORDER BY n.note_id""",
+                    FROM {NOTES_TABLE} n
+                    JOIN {NOTES_TABLE} origin
+                      ON origin.row_id = (SELECT MIN(row_id) FROM {NOTES_TABLE} f WHERE f.note_id = n.note_id)
+                    WHERE {condition} ORDER BY n.note_id"""
+                ),
                 params,
-            ).fetchall()
-        frame = pd.DataFrame(rows, columns=[*NOTE_COLUMNS, "version"])
+            ).all()
+        frame = pd.DataFrame([tuple(row) for row in rows], columns=[*NOTE_COLUMNS, "version"])
         result = conform_notes(frame)
         result["version"] = pd.array(frame["version"], dtype="Int64")
         return result
@@ -1147,10 +1355,12 @@ class Store:
         """
         with self._write() as connection:
             current = connection.execute(
-                f"SELECT year, ags, measure_type, project, kind, text, status, due, import_id, {DEMO_FLAG} "
-                f"FROM {NOTES_TABLE} WHERE note_id = ? AND replaced_by IS NULL",
-                (int(note_id),),
-            ).fetchone()
+                sa.text(
+                    f"SELECT year, ags, measure_type, project, kind, text, status, due, import_id, {DEMO_FLAG} "
+                    f"FROM {NOTES_TABLE} WHERE note_id = :note_id AND replaced_by IS NULL"
+                ),
+                {"note_id": int(note_id)},
+            ).first()
             if current is None:
                 raise NoteError(f"Die Notiz Nr. {note_id} gibt es nicht (mehr); es wurde nichts geändert.")
             names = ["year", "ags", "measure_type", "project", "kind", "text", "status", "due"]
@@ -1198,7 +1408,7 @@ class Store:
 
     def _write_note(
         self,
-        connection: sqlite3.Connection,
+        connection: Connection,
         note_id: int | None,
         row: dict[str, object],
         actor: User,
@@ -1209,46 +1419,45 @@ class Store:
         """One version of a note, recorded as a change (import log, audit trail); `note_id` None: a new note."""
         now = datetime.now().replace(microsecond=0)
         summary = {NOTES_TABLE: {"neu" if note_id is None else "geändert": 1}}
-        cursor = connection.execute(
-            "INSERT INTO imports (file_name, sha256, kind, imported_at, summary) VALUES ('', '', ?, ?, ?)",
-            (KIND_NOTE, now.isoformat(), json.dumps(summary, ensure_ascii=False)),
-        )
-        import_id = int(cursor.lastrowid)
+        import_id = _add_import(connection, "", "", KIND_NOTE, now, summary)
         if note_id is None:  # the change's number, unless the demo seed's notes hold it already
             note_id = max(import_id, self._next_note_id(connection))
         # What the import log and the audit trail name: which note, where; never its text (it may hold names).
         file_name = f"{row['kind']} Nr. {note_id} – {district_label(str(row['ags']))} {row['year']}"
-        connection.execute("UPDATE imports SET file_name = ? WHERE id = ?", (file_name, import_id))
         connection.execute(
-            f"UPDATE {NOTES_TABLE} SET replaced_by = ? WHERE note_id = ? AND replaced_by IS NULL", (import_id, note_id)
+            sa.text("UPDATE imports SET file_name = :file_name WHERE id = :id"),
+            {"file_name": file_name, "id": import_id},
         )
         connection.execute(
-            f"INSERT INTO {NOTES_TABLE} (import_id, note_id, year, ags, measure_type, project, kind, text, status, "
-            f"due, author_login, author_name, written_at, {DEMO_FLAG}) VALUES ({', '.join('?' * 14)})",
-            (
-                import_id,
-                note_id,
-                int(row["year"]),
-                str(row["ags"]),
-                None if row["measure_type"] is None else int(row["measure_type"]),
-                row["project"],
-                row["kind"],
-                row["text"],
-                row["status"],
-                row["due"],
-                actor.login,
-                actor.name,
-                now.isoformat(),
-                int(demo),
-            ),
+            sa.text(f"UPDATE {NOTES_TABLE} SET replaced_by = :id WHERE note_id = :note_id AND replaced_by IS NULL"),
+            {"id": import_id, "note_id": note_id},
+        )
+        connection.execute(
+            _NOTES.insert(),
+            {
+                "import_id": import_id,
+                "note_id": note_id,
+                "year": int(row["year"]),
+                "ags": str(row["ags"]),
+                "measure_type": None if row["measure_type"] is None else int(row["measure_type"]),
+                "project": row["project"],
+                "kind": row["kind"],
+                "text": row["text"],
+                "status": row["status"],
+                "due": row["due"],
+                "author_login": actor.login,
+                "author_name": actor.name,
+                "written_at": now.isoformat(),
+                DEMO_FLAG: int(demo),
+            },
         )
         record = ImportRecord(import_id, file_name, "", KIND_NOTE, now, summary, note_id=note_id)
         self._audit(connection, actor, event, record, detail=detail)
         return record
 
     @staticmethod
-    def _next_note_id(connection: sqlite3.Connection) -> int:
-        return int(connection.execute(f"SELECT COALESCE(MAX(note_id), 0) + 1 FROM {NOTES_TABLE}").fetchone()[0])
+    def _next_note_id(connection: Connection) -> int:
+        return int(connection.execute(sa.text(f"SELECT COALESCE(MAX(note_id), 0) + 1 FROM {NOTES_TABLE}")).scalar_one())
 
     def add_demo_notes(self, import_id: int, notes: Iterable[Mapping[str, object]]) -> int:
         """Store the bundled demo's synthetic notes and agreed actions as part of the demo import `import_id` (so
@@ -1262,33 +1471,33 @@ class Store:
                 check_place(int(note["Jahr"]), str(note["AGS"]), note.get("Maßnahmenart"))
                 status = NoteStatus(note.get("Status") or NoteStatus.OPEN.value) if kind is NoteKind.ACTION else None
                 rows.append(
-                    (
-                        import_id,
-                        note_id + number,
-                        int(note["Jahr"]),
-                        str(note["AGS"]),
-                        note.get("Maßnahmenart"),
-                        None,
-                        kind.value,
-                        clean_text(note["Text"]),
-                        None if status is None else status.value,
-                        note.get("Fällig am") if kind is NoteKind.ACTION else None,
-                        "demo",
-                        DEMO_NOTES_AUTHOR,
-                        now,
-                        1,
-                    )
+                    {
+                        "import_id": import_id,
+                        "note_id": note_id + number,
+                        "year": int(note["Jahr"]),
+                        "ags": str(note["AGS"]),
+                        "measure_type": note.get("Maßnahmenart"),
+                        "project": None,
+                        "kind": kind.value,
+                        "text": clean_text(note["Text"]),
+                        "status": None if status is None else status.value,
+                        "due": note.get("Fällig am") if kind is NoteKind.ACTION else None,
+                        "author_login": "demo",
+                        "author_name": DEMO_NOTES_AUTHOR,
+                        "written_at": now,
+                        DEMO_FLAG: 1,
+                    }
                 )
-            connection.executemany(
-                f"INSERT INTO {NOTES_TABLE} (import_id, note_id, year, ags, measure_type, project, kind, text, status, "
-                f"due, author_login, author_name, written_at, {DEMO_FLAG}) VALUES ({', '.join('?' * 14)})",
-                rows,
-            )
-            stored = connection.execute("SELECT summary FROM imports WHERE id = ?", (import_id,)).fetchone()[0]
+            if rows:
+                connection.execute(_NOTES.insert(), rows)
+            stored = connection.execute(
+                sa.text("SELECT summary FROM imports WHERE id = :id"), {"id": import_id}
+            ).scalar_one()
             summary = json.loads(stored)
             summary[NOTES_TABLE] = {"neu": len(rows)}
             connection.execute(
-                "UPDATE imports SET summary = ? WHERE id = ?", (json.dumps(summary, ensure_ascii=False), import_id)
+                sa.text("UPDATE imports SET summary = :summary WHERE id = :id"),
+                {"summary": json.dumps(summary, ensure_ascii=False), "id": import_id},
             )
         return len(rows)
 
@@ -1318,7 +1527,7 @@ class Store:
 
     def _audit(
         self,
-        connection: sqlite3.Connection,
+        connection: Connection,
         user: User,
         event: AuditEvent,
         record: ImportRecord | None = None,
@@ -1331,22 +1540,21 @@ class Store:
         now = datetime.now().replace(microsecond=0)
         roles = ", ".join(sorted(role.label for role in user.roles))
         connection.execute(
-            "INSERT INTO audit (at, login, name, roles, event, import_id, file_name, sha256, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                now.isoformat(),
-                user.login if user.signed_in else f"{user.login} (ohne Anmeldung)",
-                user.name,
-                roles,
-                event.name,
-                record.id if record else None,
-                record.file_name if record else file_name,
-                record.sha256 if record else digest,
-                record.describe() if record and not detail else detail,
-            ),
+            _AUDIT.insert(),
+            {
+                "at": now.isoformat(),
+                "login": user.login if user.signed_in else f"{user.login} (ohne Anmeldung)",
+                "name": user.name,
+                "roles": roles,
+                "event": event.name,
+                "import_id": record.id if record else None,
+                "file_name": record.file_name if record else file_name,
+                "sha256": record.sha256 if record else digest,
+                "detail": record.describe() if record and not detail else detail,
+            },
         )
         cutoff = now - timedelta(days=self.audit_retention_days)
-        connection.execute("DELETE FROM audit WHERE at < ?", (cutoff.isoformat(),))
+        connection.execute(sa.text("DELETE FROM audit WHERE at < :cutoff"), {"cutoff": cutoff.isoformat()})
 
     def record(
         self, event: AuditEvent, user: User | None = None, file_name: str = "", digest: str = "", detail: str = ""
@@ -1362,9 +1570,12 @@ class Store:
         (user or operator()).require(Action.AUDIT)
         with self._connect() as connection:
             rows = connection.execute(
-                "SELECT at, login, name, roles, event, import_id, file_name, sha256, detail FROM audit ORDER BY id DESC"
-            ).fetchall()
-        frame = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+                sa.text(
+                    "SELECT at, login, name, roles, event, import_id, file_name, sha256, detail FROM audit "
+                    "ORDER BY id DESC"
+                )
+            ).all()
+        frame = pd.DataFrame([tuple(row) for row in rows], columns=AUDIT_COLUMNS)
         frame["Zeitpunkt"] = pd.to_datetime(frame["Zeitpunkt"])
         frame["Vorgang"] = frame["Vorgang"].map(lambda name: AuditEvent[name].label)
         frame["Import Nr."] = pd.array(frame["Import Nr."], dtype="Int64")
@@ -1394,10 +1605,12 @@ def open_store(
     require_user: bool = False,
     audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS,
 ) -> Store:
-    """The store at `path` (default: $AQB_DB or var/aqb.sqlite); a new one starts with the demo data. The options
-    are the `Store`'s (every write names its user; how long the audit trail keeps an entry).
+    """The store at `path`, a SQLite file or a URL `postgresql://…` (default: $AQB_DB or var/aqb.sqlite); a new one
+    starts with the demo data. The options are the `Store`'s (every write names its user; how long the audit trail
+    keeps an entry).
 
-    StoreError (German, naming the file and what to do) for a file that is empty, damaged or not the dashboard's.
+    StoreError (German, naming the file or server and what to do, never a password) for a file that is empty,
+    damaged or not the dashboard's, a server that cannot be reached, or a database with other tables.
     """
     store = Store(path, require_user, audit_retention_days)
     if store.is_new():

@@ -18,6 +18,7 @@ from aqb_data.store.intake import (
     check_agreement,
     import_agreement_checked,
 )
+from tests.databases import Location
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT.parent / "shared" / "seeds" / "zielvereinbarung-2025-waldeck-frankenberg.md"
@@ -34,8 +35,8 @@ GIESSEN_PROJECTS = {
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "aqb.sqlite")  # the demo data
+def store(store_location: Location) -> Store:
+    return open_store(store_location)  # the demo data
 
 
 def giessen(budget: float = 977_930.0, **measures: list[str]) -> Agreement:

@@ -5,7 +5,6 @@ and undone like any import — the signed agreement is never touched."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -22,6 +21,7 @@ from aqb_data.store.intake import (
     default_valid_from,
     import_agreement_checked,
 )
+from tests.databases import Location
 
 GIESSEN = "06531"  # demo data: 977.930 € in 2025
 DOCUMENT = b"Aenderungsvereinbarung"
@@ -30,8 +30,8 @@ REASON = "Aufstockung aus nicht verausgabten Mitteln anderer Kreise"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "aqb.sqlite")  # the demo data
+def store(store_location: Location) -> Store:
+    return open_store(store_location)  # the demo data
 
 
 def giessen(budget: float) -> Agreement:

@@ -16,6 +16,7 @@ from aqb_data.domain.model import TABLES
 from aqb_data.export.workbooks import write_workbook
 from aqb_data.store.database import Store, open_store
 from aqb_data.store.intake import check_upload, import_checked
+from tests.databases import Location
 
 FRANKFURT, WALDECK = "06412", "06635"
 WHEN = datetime(2025, 10, 1, 9, 30)
@@ -37,8 +38,8 @@ def _district_year(frame: pd.DataFrame, places: set[tuple[str, int]]) -> pd.Data
     return frame[keep].reset_index(drop=True)
 
 
-def test_loading_district_years_gives_exactly_their_rows_of_every_table(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "aqb.sqlite")
+def test_loading_district_years_gives_exactly_their_rows_of_every_table(store_location: Location) -> None:
+    store = open_store(store_location)
     everything = store.load()
     places = {(FRANKFURT, 2025), (WALDECK, 2024), ("06411", 1999)}  # a year without rows too
     part = store.load(places=places)
@@ -48,10 +49,12 @@ def test_loading_district_years_gives_exactly_their_rows_of_every_table(tmp_path
     assert len(part.progress) and set(part.progress["ags"]) == {FRANKFURT, WALDECK}
 
 
-def test_a_report_is_checked_and_previewed_as_against_a_store_of_its_district_only(tmp_path: Path) -> None:
+def test_a_report_is_checked_and_previewed_as_against_a_store_of_its_district_only(
+    store_location: Location, tmp_path: Path
+) -> None:
     """The same report, checked against the full demo store and against a store that holds only its district's
     rows: the same warnings, counts, changed rows and euro deltas."""
-    full = open_store(tmp_path / "full.sqlite")
+    full = open_store(store_location)
     report = _report(full, FRANKFURT, 2025)
     alone = Store(tmp_path / "alone.sqlite")
     data = full.load()
@@ -70,8 +73,8 @@ def test_a_report_is_checked_and_previewed_as_against_a_store_of_its_district_on
     assert spent["Differenz"] > 0  # the project list it counts against was read from the store
 
 
-def test_a_report_that_misspells_a_stored_project_of_its_year_is_still_warned(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "aqb.sqlite")
+def test_a_report_that_misspells_a_stored_project_of_its_year_is_still_warned(store_location: Location) -> None:
+    store = open_store(store_location)
     progress = store.load().progress
     rows = progress[(progress["ags"] == FRANKFURT) & (progress["year"] == 2025)].drop(columns=["demo", "received"])
     rows = rows.head(1).assign(project=lambda frame: frame["project"].str.upper())
@@ -81,8 +84,8 @@ def test_a_report_that_misspells_a_stored_project_of_its_year_is_still_warned(tm
     assert any("Das Projekt heißt für Frankfurt am Main 2025" in p.text() for p in check.warnings)
 
 
-def test_an_imported_report_replaces_only_its_stichtag_and_can_be_undone(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "aqb.sqlite")
+def test_an_imported_report_replaces_only_its_stichtag_and_can_be_undone(store_location: Location) -> None:
+    store = open_store(store_location)
     before = store.load()
     record = import_checked(check_upload(_report(store, FRANKFURT, 2025), "bericht.xlsx", store, WHEN), store)
     assert record is not None and record.summary["progress"]["geändert"] > 0

@@ -22,6 +22,7 @@ from aqb_data.store.database import (
     StoreConflictError,
     open_store,
 )
+from tests.databases import Location
 from tests.workbooks import make_workbook
 
 WALDECK, GIESSEN = "06635", "06531"
@@ -33,8 +34,8 @@ AUTUMN = date(2025, 11, 1)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "aqb.sqlite", require_user=True)
+def store(store_location: Location) -> Store:
+    return Store(store_location, require_user=True)
 
 
 def test_an_action_is_added_done_and_undone_with_every_step_in_history_and_audit_trail(store: Store) -> None:
@@ -264,10 +265,10 @@ def test_the_command_line_lists_a_year_s_notes_open_actions_first(store: Store, 
     assert capsys.readouterr().out == "Keine Notizen oder vereinbarten Maßnahmen.\n"
 
 
-def test_a_new_database_holds_the_demos_synthetic_notes_in_its_demo_import(tmp_path: Path) -> None:
+def test_a_new_database_holds_the_demos_synthetic_notes_in_its_demo_import(store_location: Location) -> None:
     """The bundled demo's notes come with the demo import: one entry in the history, undone and removed with it;
     the next note a user writes gets the next free number."""
-    store = open_store(tmp_path / "aqb.sqlite")
+    store = open_store(store_location)
     assert store.version() == (1, 0) and len(store.history()) == 1
     assert store.history()[0].describe().endswith("Notizen: 8 neu")
     notes = store.notes(2025)

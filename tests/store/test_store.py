@@ -1,16 +1,17 @@
 """The embedded database: round trips, replace semantics, re-imports, undo, history, concurrency."""
 
 import multiprocessing
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from aqb_data.read.files import bundled_data
 from aqb_data.read.workbook import read_workbook
-from aqb_data.store.database import SCHEMA_VERSION, Store, StoreBusyError, StoreError, open_store, sha256
+from aqb_data.store.database import SCHEMA_VERSION, Store, StoreBusyError, StoreError, is_url, open_store, sha256
+from tests.databases import Location, connect, query, set_stored_version, stored_version, writer_holding_the_lock
 from tests.workbooks import make_workbook
 
 WALDECK, KASSEL_CITY = "06635", "06611"
@@ -30,19 +31,18 @@ def projects(*rows: list[object]) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "aqb.sqlite")
+def store(store_location: Location) -> Store:
+    return Store(store_location)
 
 
 def test_a_new_store_has_the_versioned_schema_and_is_empty(store: Store) -> None:
-    with sqlite3.connect(store.path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert stored_version(store.path) == SCHEMA_VERSION
     assert store.is_new()
     assert store.load().agreements.empty
 
 
-def test_open_store_fills_a_new_store_with_the_demo_data_exactly(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "aqb.sqlite")
+def test_open_store_fills_a_new_store_with_the_demo_data_exactly(store_location: Location) -> None:
+    store = open_store(store_location)
     loaded, bundled = store.load(), bundled_data()
     for name, key in (("agreements", ["year", "ags"]), ("projects", ["year", "ags", "project"])):
         expected = bundled.table(name).sort_values(key, ignore_index=True)
@@ -51,7 +51,7 @@ def test_open_store_fills_a_new_store_with_the_demo_data_exactly(tmp_path: Path)
     assert loaded.agreements["budget_eur"].sum().round(2) == 138_650_000.00  # five Land totals, to the cent
     (record,) = store.history()
     assert record.kind == "demo" and record.file_name == "aqb_demo.xlsx"
-    assert open_store(tmp_path / "aqb.sqlite").history() == [record]  # opened again: not filled twice
+    assert open_store(store_location).history() == [record]  # opened again: not filled twice
 
 
 def test_amounts_survive_the_round_trip_to_the_cent(store: Store) -> None:
@@ -136,8 +136,8 @@ def test_any_earlier_state_can_be_inspected(store: Store) -> None:
     assert store.load().projects["planned_eur"].tolist() == [5.0, 200.0]
 
 
-def test_removing_demo_rows_keeps_the_real_ones_and_can_be_undone(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "aqb.sqlite")
+def test_removing_demo_rows_keeps_the_real_ones_and_can_be_undone(store_location: Location) -> None:
+    store = open_store(store_location)
     record = store.remove_synthetic()
     remaining = store.load()
     assert record.summary["agreements"] == {"entfällt": 128}
@@ -152,25 +152,20 @@ def test_removing_demo_rows_keeps_the_real_ones_and_can_be_undone(tmp_path: Path
     assert len(store.load().agreements) == 130
 
 
-def test_a_newer_schema_is_refused_with_a_german_message(tmp_path: Path) -> None:
-    path = tmp_path / "aqb.sqlite"
-    with sqlite3.connect(path) as connection:
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(RuntimeError, match="neueren Version des Dashboards"):
-        Store(path)
+def test_a_newer_schema_is_refused_with_a_german_message(store_location: Location) -> None:
+    Store(store_location)
+    set_stored_version(store_location, SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match=f"neueren Version des Dashboards \\(Schema {SCHEMA_VERSION + 1}, "):
+        Store(store_location)
+    assert stored_version(store_location) == SCHEMA_VERSION + 1  # left as it was
 
 
 def test_a_locked_database_says_try_again_and_changes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("aqb_data.store.database.BUSY_TIMEOUT_S", 0.2)
-    blocker = sqlite3.connect(store.path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # another import in the middle of its transaction
-    try:
-        with pytest.raises(StoreBusyError, match="erneut versuchen; es wurde nichts geändert"):
-            store.import_tables(projects([2025, WALDECK, 1, "AVIA", 100]), "b", "b")
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
+    with writer_holding_the_lock(store.path), pytest.raises(StoreBusyError, match="erneut versuchen; es wurde nichts"):
+        store.import_tables(projects([2025, WALDECK, 1, "AVIA", 100]), "b", "b")
     assert store.is_new()
+    assert store.import_tables(projects([2025, WALDECK, 1, "AVIA", 100]), "b", "b") is not None  # free again
 
 
 def _import_in_process(path: str, ags: str, rows: int) -> str:
@@ -181,8 +176,8 @@ def _import_in_process(path: str, ags: str, rows: int) -> str:
     return "importiert" if record else "unverändert"
 
 
-def test_several_processes_importing_at_once_all_succeed_and_nothing_is_lost(tmp_path: Path) -> None:
-    path = str(tmp_path / "aqb.sqlite")
+def test_several_processes_importing_at_once_all_succeed_and_nothing_is_lost(store_location: Location) -> None:
+    path = str(store_location)
     Store(path)
     districts = ["06411", "06412", "06413", "06414", "06431", "06432", WALDECK, WALDECK]
     rows_per_file = 250
@@ -195,20 +190,20 @@ def test_several_processes_importing_at_once_all_succeed_and_nothing_is_lost(tmp
     assert len(current) == 7 * rows_per_file
     assert current.groupby("ags").size().eq(rows_per_file).all()
     assert len(store.history()) == 7
-    with sqlite3.connect(path) as connection:
-        assert connection.execute("SELECT COUNT(*) FROM projects").fetchone()[0] == 7 * rows_per_file
+    assert query(path, "SELECT COUNT(*) FROM projects")[0][0] == 7 * rows_per_file
+    # The import numbers follow the order in which the imports landed: each replaced only what was there before it.
+    assert [record.id for record in store.history()] == list(range(7, 0, -1))
 
 
 def _open_in_process(path: str) -> int:
     return Store(path).version()[0]
 
 
-def test_several_processes_opening_a_new_database_at_once_all_succeed(tmp_path: Path) -> None:
-    path = str(tmp_path / "neu.sqlite")  # not created beforehand: the schema is made by the race's winner
+def test_several_processes_opening_a_new_database_at_once_all_succeed(store_location: Location) -> None:
+    path = str(store_location)  # not created beforehand: the schema is made by the race's winner
     with multiprocessing.get_context("spawn").Pool(6) as pool:
         assert pool.map(_open_in_process, [path] * 6) == [0] * 6
-    with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert stored_version(path) == SCHEMA_VERSION
 
 
 def test_a_file_that_is_not_a_database_is_refused_in_german(tmp_path: Path) -> None:
@@ -258,3 +253,35 @@ def test_money_preview_of_a_report_for_one_stichtag_counts_the_others_that_stay(
     money = store.preview(september).money_by_district().iloc[0]
     # Latest spent per project: before A 100 + B 200; after A 150 (September) + B 200 (June stays).
     assert (money["vorher"], money["nachher"], money["Differenz"]) == (300.0, 350.0, 50.0)
+
+
+def test_a_database_with_other_tables_is_refused_and_left_alone(store_location: Location) -> None:
+    with connect(store_location) as connection:
+        connection.exec_driver_sql("CREATE TABLE kunden (id INTEGER PRIMARY KEY, name TEXT)")
+    engine = "PostgreSQL" if is_url(store_location) else "SQLite"
+    with pytest.raises(StoreError, match=f"keine Datenbank des AQB-Dashboards \\(eine {engine}-Datenbank mit anderen "):
+        open_store(store_location)
+    assert [row[0] for row in query(store_location, "SELECT COUNT(*) FROM kunden")] == [0]
+    with connect(store_location) as connection:
+        assert sa.inspect(connection).get_table_names() == ["kunden"]  # nothing created beside it
+
+
+def test_a_server_that_cannot_be_reached_is_named_without_its_password() -> None:
+    with pytest.raises(StoreError) as error:
+        Store("postgresql://aqb:geheim-1@127.0.0.1:1/aqb_daten?password=geheim-2")
+    message = str(error.value)
+    assert message.startswith(
+        "Die Datenbank postgresql://aqb@127.0.0.1:1/aqb_daten ist nicht erreichbar (PostgreSQL meldet: "
+    )
+    assert "geheim" not in message
+    assert message.endswith(
+        "Rechner, Port, Datenbank, Benutzer und Passwort in der Umgebungsvariablen AQB_DB "
+        "(auf der Kommandozeile --db) stimmen."
+    )
+
+
+@pytest.mark.parametrize("address", ["mysql://aqb:geheim@rechner/aqb", "postgresql://aqb:geheim@rechner:port/aqb"])
+def test_an_address_the_store_cannot_use_is_refused_in_german_without_its_password(address: str) -> None:
+    with pytest.raises(StoreError, match="Datenbank-Adresse") as error:
+        Store(address)
+    assert "geheim" not in str(error.value)

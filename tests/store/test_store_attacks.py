@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy.engine import Connection
 from streamlit.testing.v1 import AppTest
 
 from aqb_data.__main__ import main
@@ -16,6 +17,7 @@ from aqb_data.domain.model import AMENDMENTS, is_demo
 from aqb_data.store import database
 from aqb_data.store.database import SCHEMA_VERSION, Store, StoreConflictError, StoreError, open_store
 from aqb_data.store.intake import UploadCheck, check_upload, import_checked
+from tests.databases import Location, query
 from tests.workbooks import make_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -387,8 +389,8 @@ def test_an_interrupted_upgrade_leaves_schema_1_whole(tmp_path: Path, monkeypatc
     path = tmp_path / "aqb.sqlite"
     _schema_1_database(path)
 
-    def fail_halfway(connection: sqlite3.Connection) -> None:
-        connection.execute("ALTER TABLE agreements ADD COLUMN demo INTEGER NOT NULL DEFAULT 0")
+    def fail_halfway(connection: Connection) -> None:
+        connection.exec_driver_sql("ALTER TABLE agreements ADD COLUMN demo INTEGER NOT NULL DEFAULT 0")
         raise KeyboardInterrupt  # as if the process were stopped in the middle
 
     monkeypatch.setitem(database._UPGRADES, 1, fail_halfway)
@@ -485,7 +487,7 @@ def _checks(store: Store, files: dict[str, bytes]) -> list[UploadCheck]:
     return checks
 
 
-def _import_at_once(checks: list[UploadCheck], store_path: Path) -> list[object]:
+def _import_at_once(checks: list[UploadCheck], store_path: Location) -> list[object]:
     """Import every check in a thread of its own, all released at the same moment; the record or the error."""
     start = threading.Barrier(len(checks))
     outcomes: list[object] = [None] * len(checks)
@@ -506,8 +508,8 @@ def _import_at_once(checks: list[UploadCheck], store_path: Path) -> list[object]
     return outcomes
 
 
-def test_four_parallel_imports_of_four_districts_all_land(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "aqb.sqlite")
+def test_four_parallel_imports_of_four_districts_all_land(store_location: Location) -> None:
+    store = open_store(store_location)
     before = len(store.history())
     files = {f"{ags}.xlsx": projects_file(ags, (f"Neu {ags}", 1_000), (f"Zweit {ags}", 2_000)) for ags in DISTRICTS}
     outcomes = _import_at_once(_checks(store, files), store.path)
@@ -518,12 +520,10 @@ def test_four_parallel_imports_of_four_districts_all_land(tmp_path: Path) -> Non
 
 
 def test_two_parallel_imports_of_the_same_district_year_and_table_one_lands_the_other_is_refused(
-    tmp_path: Path,
+    store_location: Location,
 ) -> None:
-    store = open_store(tmp_path / "aqb.sqlite")
-    with sqlite3.connect(store.path) as connection:
-        rows_before = connection.execute("SELECT COUNT(*) FROM projects").fetchone()[0]
-    connection.close()
+    store = open_store(store_location)
+    rows_before = query(store.path, "SELECT COUNT(*) FROM projects")[0][0]
     files = {
         "anna.xlsx": projects_file(WALDECK, ("Anna 1", 100), ("Anna 2", 200), ("Anna 3", 300)),
         "bernd.xlsx": projects_file(WALDECK, ("Bernd", 999)),
@@ -540,21 +540,20 @@ def test_two_parallel_imports_of_the_same_district_year_and_table_one_lands_the_
     winner = {"anna.xlsx": ["Anna 1", "Anna 2", "Anna 3"], "bernd.xlsx": ["Bernd"]}[record.file_name]
     assert projects_2025(store, WALDECK) == winner
     assert [r.file_name for r in store.history()][:2] == [record.file_name, "aqb_demo.xlsx"]
-    with sqlite3.connect(store.path) as connection:  # nothing of the refused file, not even replaced rows
-        assert connection.execute("SELECT COUNT(*) FROM projects").fetchone()[0] == rows_before + len(winner)
-    connection.close()
+    # Nothing of the refused file, not even replaced rows.
+    assert query(store.path, "SELECT COUNT(*) FROM projects")[0][0] == rows_before + len(winner)
 
 
-def test_a_change_to_another_table_of_the_same_district_does_not_refuse(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "aqb.sqlite")
+def test_a_change_to_another_table_of_the_same_district_does_not_refuse(store_location: Location) -> None:
+    store = open_store(store_location)
     check = check_upload(projects_file(WALDECK, ("AVIA", 100)), "projekte.xlsx", store)
     budget = make_workbook({"Zielvereinbarungen": [["Jahr", "AGS", "Haushaltsmittel (EUR)"], [2025, WALDECK, 800_000]]})
     import_checked(check_upload(budget, "budget.xlsx", store), store)
     assert import_checked(check, store) is not None
 
 
-def test_an_undo_of_the_same_district_since_the_preview_refuses(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "aqb.sqlite")
+def test_an_undo_of_the_same_district_since_the_preview_refuses(store_location: Location) -> None:
+    store = open_store(store_location)
     import_checked(check_upload(projects_file(WALDECK, ("AVIA", 100)), "erste.xlsx", store), store)
     check = check_upload(projects_file(WALDECK, ("AVIA", 200)), "zweite.xlsx", store)
     store.undo_last()
