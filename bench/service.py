@@ -41,6 +41,7 @@ class Service:
     ports: tuple[int, ...]
     instances: dict[int, subprocess.Popen]
     folder: Path
+    database: str
 
     def stop(self, port: int) -> None:
         """Stop one instance (as `systemctl stop` would: SIGTERM, then SIGKILL after 15 s)."""
@@ -148,7 +149,7 @@ def running_service(
         stack.callback(stop, proxy)
         url = f"http://127.0.0.1:{listen}"
         wait_healthy(url, proxy, folder / "error.log")
-        yield Service(url, ports, processes, folder)
+        yield Service(url, ports, processes, folder, database)
 
 
 def instance_of(url: str, cookie: str) -> int:

@@ -13,12 +13,13 @@ import os
 import re
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
 from bench.service import NGINX, Service, ServiceError, cookies_for, instance_of, running_service
+from tests.databases import POSTGRES_ENV, postgres_schema, query
 from tests.e2e.helpers import NEEDS_CHROMIUM, assert_clean, open_page, wait_for_metric, wait_until_idle
 from tests.e2e.idp import auth_secrets, ensure_idp, free_app_port
 from tests.e2e.test_login import sign_in
@@ -31,12 +32,18 @@ pytestmark = [
 
 @contextmanager
 def _service(folder: Path, listen: int | None = None, extra: dict[str, str] | None = None) -> Iterator[Service]:
-    database = os.environ.get("AQB_TEST_DEPLOY_DB") or str(folder / "aqb.sqlite")
-    try:
-        with running_service(folder, database, listen, extra) as service:
-            yield service
-    except ServiceError as error:
-        pytest.fail(str(error))
+    """The service on PostgreSQL (a schema of its own) where AQB_TEST_POSTGRES names a server, as a ministry runs it;
+    else on one SQLite file that both instances share (same machine)."""
+    with ExitStack() as stack:
+        if os.environ.get(POSTGRES_ENV):
+            database = stack.enter_context(postgres_schema())
+        else:
+            database = str(folder / "aqb.sqlite")
+        try:
+            service = stack.enter_context(running_service(folder, database, listen, extra))
+        except ServiceError as error:
+            pytest.fail(str(error))
+        yield service
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +111,7 @@ def test_two_instances_share_imports_and_one_keeps_serving_when_the_other_stops(
     on_first.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(report))
     on_first.get_by_role("button", name="Übernehmen").click()
     on_first.wait_for_selector("text=ist übernommen", timeout=60_000)
+    assert query(service.database, "SELECT MAX(id) FROM imports")[0][0] == 2  # in the one shared database
 
     # The second instance shows it at the next interaction of its session, and to a new visitor.
     on_second.reload()
