@@ -23,6 +23,7 @@ from aqb_data.export import xlsx
 from aqb_data.export.workbooks import write_state_workbook, write_workbook
 from aqb_data.read.workbook import read_workbook
 from aqb_data.store.database import Store, open_store
+from tests.databases import Location
 from tests.export.test_xlsx_writer import FORMULAS, assert_text
 
 WALDECK = "06635"
@@ -68,9 +69,10 @@ def _loaded(store: Store, as_of: int | None = None, ags: str | None = None) -> b
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """The demo store with a second import (Waldeck-Frankenberg's budget changed), so that an earlier state exists."""
-    store = open_store(tmp_path / "aqb.sqlite")
+def store(store_location: Location) -> Store:
+    """The demo store with a second import (Waldeck-Frankenberg's budget changed), so that an earlier state exists;
+    on both engines (the state is streamed from a server-side cursor on PostgreSQL)."""
+    store = open_store(store_location)
     agreements = store.load().agreements
     changed = agreements[(agreements["ags"] == WALDECK) & (agreements["year"] == 2025)].drop(columns="demo")
     store.import_tables({"agreements": changed.assign(budget_eur=800_000.0, source="Änderung")}, "neu.xlsx", "x")
