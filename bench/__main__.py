@@ -201,6 +201,30 @@ def pages_results(repeat: int) -> list[Result]:
     return results
 
 
+def _runs_result(
+    benchmark: str,
+    measured: str,
+    baseline: str,
+    target: float | None,
+    runs: ScaleRuns,
+    anchor: ScaleRuns,
+    samples: str,
+    problems: list[str],
+) -> Result:
+    """One row comparing the samples `samples` (a list field of `ScaleRuns`) of `runs` with those of `anchor`."""
+    return Result(
+        benchmark,
+        measured,
+        baseline,
+        target,
+        _median(getattr(runs, samples)),
+        _median(getattr(anchor, samples)),
+        getattr(runs, samples),
+        getattr(anchor, samples),
+        list(problems),
+    )
+
+
 def growth_results(scales: list[int], repeat: int) -> list[Result]:
     try:
         timing: dict[int, ScaleRuns] = run_growth(scales, repeat)
@@ -238,17 +262,7 @@ def growth_results(scales: list[int], repeat: int) -> list[Result]:
                 None,
             ),
         ):
-            result = Result(
-                f"Wachstum {size}: {label}",
-                measured,
-                anchor,
-                target,
-                _median(getattr(runs, samples)),
-                _median(getattr(base, samples)),
-                getattr(runs, samples),
-                getattr(base, samples),
-                list(problems),
-            )
+            result = _runs_result(f"Wachstum {size}: {label}", measured, anchor, target, runs, base, samples, problems)
             if key == "first_view" and scale >= 100:
                 result.target_seconds = FIRST_VIEW_LIMIT_S
             if key == "download" and scale >= 100:
@@ -297,16 +311,15 @@ def engine_results(scale: int, repeat: int) -> list[Result]:
     problems = [*(f"PostgreSQL: {p}" for p in postgres.problems), *(f"SQLite: {p}" for p in sqlite.problems)]
     rows = f"{scale}× ({format_number(sqlite.rows)} Zeilen)"
     return [
-        Result(
+        _runs_result(
             f"PostgreSQL {rows}: {label}",
             f"PostgreSQL: {measured}",
             "dasselbe auf SQLite",
             None,
-            _median(getattr(postgres, samples)),
-            _median(getattr(sqlite, samples)),
-            getattr(postgres, samples),
-            getattr(sqlite, samples),
-            list(problems),
+            postgres,
+            sqlite,
+            samples,
+            problems,
         )
         for label, measured, samples in (
             ("ganze Datenbank laden", "Store.load", "load_s"),

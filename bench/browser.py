@@ -86,10 +86,26 @@ class BrowserTiming:
         return self.apps["Minimal-App"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> bool:
+    """Wait until `url`/_stcore/health answers: True; False (and the process killed) if the process ends first or
+    `timeout_s` runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                return False
+            time.sleep(0.3)
 
 
 @contextmanager
@@ -99,7 +115,7 @@ def streamlit_server(  # noqa: ANN201 - (url, process)
     """`streamlit run SCRIPT` on a local port (a free one unless given, e.g. one the identity provider accepts)
     with further Streamlit `args` until the block ends; RuntimeError with the server's output if it does not
     answer its health check in time (also used by the browser tests)."""
-    port = port or _free_port()
+    port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true", f"--server.port={port}"]
     command += ["--server.address=127.0.0.1", "--browser.gatherUsageStats=false", *args]
     url = f"http://127.0.0.1:{port}"
@@ -107,19 +123,10 @@ def streamlit_server(  # noqa: ANN201 - (url, process)
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + timeout_s
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        process.kill()
-                        log.seek(0)
-                        output = log.read().decode(errors="replace")
-                        raise RuntimeError(f"{script}: Streamlit startete nicht:\n{output}") from None
-                    time.sleep(0.3)
+            if not wait_healthy(url, process, timeout_s):
+                log.seek(0)
+                output = log.read().decode(errors="replace")
+                raise RuntimeError(f"{script}: Streamlit startete nicht:\n{output}")
             yield url, process
         finally:
             process.terminate()

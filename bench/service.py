@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.browser import _free_port
+from bench.browser import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -72,20 +71,11 @@ def environment(database: str, extra: dict[str, str]) -> dict[str, str]:
     return {**os.environ, **values, "AQB_DB": database, **extra}
 
 
-def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout_s: float = 90) -> None:
-    """Until `url`/_stcore/health answers; ServiceError with the end of `log` if the process ends or time runs out."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                text = log.read_text(errors="replace")[-3000:] if log.exists() else ""
-                raise ServiceError(f"{url} antwortet nicht:\n{text}") from None
-            time.sleep(0.3)
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Until `url` answers its health check; ServiceError with the end of `log` if it does not within 90 s."""
+    if not wait_healthy(url, process, 90):
+        text = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+        raise ServiceError(f"{url} antwortet nicht:\n{text}")
 
 
 def start_instance(port: int, database: str, folder: Path, extra: dict[str, str]) -> subprocess.Popen:
@@ -98,7 +88,7 @@ def start_instance(port: int, database: str, folder: Path, extra: dict[str, str]
         process = subprocess.Popen(
             command, cwd=workdir, env=environment(database, extra), stdout=output, stderr=subprocess.STDOUT
         )
-    wait_healthy(f"http://127.0.0.1:{port}", process, log)
+    _wait_healthy(f"http://127.0.0.1:{port}", process, log)
     return process
 
 
@@ -134,8 +124,8 @@ def running_service(
     folder: Path, database: str, listen: int | None = None, extra: dict[str, str] | None = None, instances: int = 2
 ) -> Iterator[Service]:
     """`instances` instances on one database and nginx in front (on port `listen`, a free one if None)."""
-    ports = tuple(_free_port() for _ in range(instances))
-    listen = listen or _free_port()
+    ports = tuple(free_port() for _ in range(instances))
+    listen = listen or free_port()
     with ExitStack() as stack:
         processes = {}
         for port in ports:
@@ -148,7 +138,7 @@ def running_service(
         proxy = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(config), "-g", "daemon off;"])
         stack.callback(stop, proxy)
         url = f"http://127.0.0.1:{listen}"
-        wait_healthy(url, proxy, folder / "error.log")
+        _wait_healthy(url, proxy, folder / "error.log")
         yield Service(url, ports, processes, folder, database)
 
 
