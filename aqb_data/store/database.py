@@ -1069,8 +1069,8 @@ class Store:
                 )
             if table.name != "agreements":  # a new project list changes which reports count as well
                 spent_touched |= set(touched)
-            for ags, year in touched:
-                basis[(table.name, str(ags), int(year))] = self._basis(connection, table, ags, year)
+            for (ags, year), rows_in_effect in self._bases(connection, table, touched).items():
+                basis[(table.name, ags, year)] = rows_in_effect
         if spent_touched:
             money.append(self._spent_change(connection, everything, spent_touched, places))
         same = connection.execute(
@@ -1117,17 +1117,27 @@ class Store:
         return pd.DataFrame({"Kennzahl": _MONEY_LABELS["progress"], "vorher": before, "nachher": after}).reset_index()
 
     @staticmethod
-    def _basis(connection: Connection, table: Table, ags: str, year: int) -> str:
-        """A digest of which rows are in effect for a district's year in a table. Rows never change once stored
-        and import numbers are never reused, so (import, row) pairs change exactly when that data changes."""
+    def _bases(
+        connection: Connection, table: Table, units: Iterable[tuple[object, object]]
+    ) -> dict[tuple[str, int], str]:
+        """For each district's year in `units`, a digest of which rows are in effect in a table (one query for all of
+        them). Rows never change once stored and import numbers are never reused, so (import, row) pairs change
+        exactly when that data changes."""
+        wanted = {(str(ags), int(year)) for ags, year in units}
+        if not wanted:
+            return {}
+        statement = sa.text(
+            f"SELECT ags, year, import_id, row_id FROM {table.name} WHERE replaced_by IS NULL "
+            "AND ags IN :ags AND year IN :years ORDER BY row_id"
+        ).bindparams(sa.bindparam("ags", expanding=True), sa.bindparam("years", expanding=True))
+        found: dict[tuple[str, int], list[list[int]]] = {unit: [] for unit in wanted}
         rows = connection.execute(
-            sa.text(
-                f"SELECT import_id, row_id FROM {table.name} WHERE replaced_by IS NULL AND ags = :ags AND year = :year "
-                "ORDER BY row_id"
-            ),
-            {"ags": str(ags), "year": int(year)},
-        ).all()
-        return hashlib.sha256(json.dumps([list(row) for row in rows]).encode()).hexdigest()
+            statement, {"ags": sorted({a for a, _ in wanted}), "years": sorted({y for _, y in wanted})}
+        )
+        for ags, year, import_id, row_id in rows:
+            if (str(ags), int(year)) in found:
+                found[(str(ags), int(year))].append([import_id, row_id])
+        return {unit: hashlib.sha256(json.dumps(pairs).encode()).hexdigest() for unit, pairs in found.items()}
 
     def preview(
         self, tables: dict[str, pd.DataFrame], digest: str = "", sources_given: frozenset[str] = frozenset()
