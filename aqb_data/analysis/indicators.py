@@ -114,6 +114,7 @@ def over_the_years(function: Callable[..., T]) -> Callable[..., T]:
     return any_year
 
 
+@memoised
 def data_years(data: AqbData) -> tuple[int, ...]:
     """The years that have an agreement, a project or an amendment: the years a per-year figure computes at once."""
     years: set[int] = set()
