@@ -65,10 +65,11 @@ class Result:
     reference: str = ""  # the second reference (floor), e.g. the minimal app
     reference_s: float | None = None
     samples_reference_s: list[float] = field(default_factory=list)
+    skipped: bool = False  # not measured on this machine (e.g. no PostgreSQL server); the notes say why
 
     @property
     def valid(self) -> bool:
-        return not self.problems and self.measured_s is not None and self.baseline_s is not None
+        return self.skipped or (not self.problems and self.measured_s is not None and self.baseline_s is not None)
 
     @property
     def ratio(self) -> float | None:
@@ -301,6 +302,7 @@ def engine_results(scale: int, repeat: int) -> list[Result]:
                 "–",
                 None,
                 notes=["übersprungen: AQB_BENCH_POSTGRES (oder AQB_TEST_POSTGRES) nennt keinen PostgreSQL-Server"],
+                skipped=True,
             )
         ]
     try:
@@ -400,6 +402,8 @@ def _ratio(value: float | None) -> str:
 
 
 def _verdict(result: Result) -> str:
+    if result.skipped:
+        return "übersprungen"
     if not result.valid:
         return "ungültig"
     if result.met is None:
