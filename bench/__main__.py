@@ -169,6 +169,36 @@ STAGE_LABELS = {
 }
 
 
+def _runs_result(
+    benchmark: str,
+    measured: str,
+    baseline: str,
+    target: float | None,
+    runs: object,
+    anchor: object,
+    samples: str,
+    problems: list[str],
+    floor: object | None = None,
+    reference: str = "",
+) -> Result:
+    """One row comparing the samples named `samples` (a list field of the run objects: `ScaleRuns`, `AppRuns` …)
+    of `runs` with those of `anchor`, and with those of `floor` as the second reference if given."""
+    return Result(
+        benchmark,
+        measured,
+        baseline,
+        target,
+        _median(getattr(runs, samples)),
+        _median(getattr(anchor, samples)),
+        getattr(runs, samples),
+        getattr(anchor, samples),
+        list(problems),
+        reference=reference,
+        reference_s=_median(getattr(floor, samples)) if floor is not None else None,
+        samples_reference_s=getattr(floor, samples) if floor is not None else [],
+    )
+
+
 def pages_results(repeat: int) -> list[Result]:
     try:
         timing: PagesTiming = run_pages(repeat)
@@ -184,46 +214,20 @@ def pages_results(repeat: int) -> list[Result]:
         plain = timing.plain[name]
         for stage, label in STAGE_LABELS.items():
             results.append(
-                Result(
+                _runs_result(
                     f"{name}: {label}",
                     f"dashboard.py, Seite {name} (AppTest)",
                     f"bench/plain/ – {name} schlicht (AppTest)",
                     PAGE_TARGETS[stage],
-                    _median(getattr(runs, stage)),
-                    _median(getattr(plain, stage)),
-                    getattr(runs, stage),
-                    getattr(plain, stage),
+                    runs,
+                    plain,
+                    stage,
                     [*runs.problems, *[f"schlicht: {p}" for p in plain.problems], *minimal_problems],
+                    floor=timing.minimal,
                     reference=minimal,
-                    reference_s=_median(getattr(timing.minimal, stage)),
-                    samples_reference_s=getattr(timing.minimal, stage),
                 )
             )
     return results
-
-
-def _runs_result(
-    benchmark: str,
-    measured: str,
-    baseline: str,
-    target: float | None,
-    runs: ScaleRuns,
-    anchor: ScaleRuns,
-    samples: str,
-    problems: list[str],
-) -> Result:
-    """One row comparing the samples `samples` (a list field of `ScaleRuns`) of `runs` with those of `anchor`."""
-    return Result(
-        benchmark,
-        measured,
-        baseline,
-        target,
-        _median(getattr(runs, samples)),
-        _median(getattr(anchor, samples)),
-        getattr(runs, samples),
-        getattr(anchor, samples),
-        list(problems),
-    )
 
 
 def growth_results(scales: list[int], repeat: int) -> list[Result]:
@@ -347,19 +351,17 @@ def browser_results(repeat: int) -> list[Result]:
             ("seen_year", "Jahr gewählt → letztes Diagramm gezeichnet (gesehenes Jahr)", None),
         ):
             results.append(
-                Result(
+                _runs_result(
                     f"Browser {name}: {label}",
                     "dashboard.py in headless Chromium",
                     f"{name} schlicht in headless Chromium",
                     target,
-                    _median(getattr(runs, stage)),
-                    _median(getattr(plain, stage)),
-                    getattr(runs, stage),
-                    getattr(plain, stage),
-                    list(problems),
+                    runs,
+                    plain,
+                    stage,
+                    problems,
+                    floor=minimal,
                     reference="bench/minimal_app.py in headless Chromium",
-                    reference_s=_median(getattr(minimal, stage)),
-                    samples_reference_s=getattr(minimal, stage),
                 )
             )
     results.append(
