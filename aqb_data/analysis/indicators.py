@@ -425,8 +425,7 @@ def allocation_by_measure_type(data: AqbData, selection: Selection, level: str =
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
     every = _allocation_years(data, selection.every_year(), level, _years_with(data, selection.year))
-    every = every[every["year"] == selection.year]
-    return every.sort_values(["unit", "order"], ignore_index=True)[ALLOCATION_COLUMNS]
+    return _in_year(every, selection.year).sort_values(["unit", "order"], ignore_index=True)[ALLOCATION_COLUMNS]
 
 
 ALLOCATION_COLUMNS = ["unit", "unit_label", "measure_type", "measure_label", "planned_eur", "budget_eur", "share"]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from aqb_data.domain.formatting import format_number
 from aqb_data.domain.values import visible
 from aqb_data.store.database import _METADATA as SCHEMA  # noqa: PLC2701 - the store's own tables, one package
 from aqb_data.store.database import Store, StoreError, is_url
@@ -39,7 +40,7 @@ class Copied:
 
     def describe(self) -> str:
         """In German, e.g. `12.345 Zeilen in 7 Tabellen, bis Import Nr. 42`."""
-        total = f"{sum(self.rows.values()):,}".replace(",", ".")
+        total = format_number(sum(self.rows.values()))
         return f"{total} Zeilen in {len(self.rows)} Tabellen, bis Import Nr. {self.newest_import}"
 
 
