@@ -1134,9 +1134,10 @@ class Store:
         rows = connection.execute(
             statement, {"ags": sorted({a for a, _ in wanted}), "years": sorted({y for _, y in wanted})}
         )
-        for ags, year, import_id, row_id in rows:
-            if (str(ags), int(year)) in found:
-                found[(str(ags), int(year))].append([import_id, row_id])
+        for ags, year, import_id, row_id in rows:  # rows of every wanted district and year, and a few others
+            unit = (str(ags), int(year))
+            if unit in found:
+                found[unit].append([import_id, row_id])
         return {unit: hashlib.sha256(json.dumps(pairs).encode()).hexdigest() for unit, pairs in found.items()}
 
     def preview(
