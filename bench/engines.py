@@ -36,17 +36,24 @@ def postgres_server() -> str | None:
     return os.environ.get("AQB_BENCH_POSTGRES") or os.environ.get("AQB_TEST_POSTGRES")
 
 
-@contextmanager
-def _schema(server: str) -> Iterator[str]:
-    """A new schema on the server as the address the store takes (its search path); dropped afterwards."""
-    name = f"aqb_bench_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(
-        sa.make_url(server).set(drivername="postgresql+psycopg"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+def server_engine(url: str) -> sa.Engine:
+    """Connections to a PostgreSQL server outside the store (autocommit, no pool), to make or drop a schema."""
+    return sa.create_engine(
+        sa.make_url(url).set(drivername="postgresql+psycopg"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
     )
+
+
+@contextmanager
+def postgres_schema(server: str, prefix: str) -> Iterator[str]:
+    """A new, empty schema on the server (named `prefix` and a random part) as the address the store takes (its
+    search path); dropped afterwards, with the store's connections into it (the benchmarks and the tests use it)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    admin = server_engine(server)
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={name}"})
     try:
-        yield sa.make_url(server).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(False)
+        yield url.render_as_string(hide_password=False)
     finally:
         close_connections()
         with admin.connect() as connection:
@@ -59,7 +66,7 @@ def _copy(engine: str, scale: int, folder: Path, server: str) -> Iterator[Path |
     if engine == "SQLite":
         yield working_copy(scale, folder)
         return
-    with _schema(server) as url:
+    with postgres_schema(server, "aqb_bench") as url:
         restore(ensure_store(scale)[0], url)
         yield url
 

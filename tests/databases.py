@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +13,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from aqb_data.store.database import WRITE_LOCK_KEY, close_connections, is_url
+from aqb_data.store.database import WRITE_LOCK_KEY, is_url
+from bench.engines import postgres_schema as bench_schema
+from bench.engines import server_engine
 
 POSTGRES_ENV = "AQB_TEST_POSTGRES"
 SKIP_POSTGRES = (
@@ -33,28 +34,11 @@ ENGINES = [
 Location = Path | str  # what Store and open_store take: a SQLite file or a PostgreSQL URL
 
 
-def _server_engine(url: str) -> sa.Engine:
-    return sa.create_engine(
-        sa.make_url(url).set(drivername="postgresql+psycopg"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-
-
 @contextmanager
 def postgres_schema() -> Iterator[str]:
     """A new, empty schema on the test server, as the URL the store takes (its search path); dropped afterwards."""
-    server = os.environ[POSTGRES_ENV]
-    name = f"aqb_test_{uuid.uuid4().hex[:16]}"
-    admin = _server_engine(server)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{name}"')
-    url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={name}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        close_connections()  # the store's pooled connections into the schema
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
-        admin.dispose()
+    with bench_schema(os.environ[POSTGRES_ENV], "aqb_test") as url:
+        yield url
 
 
 @contextmanager
@@ -71,7 +55,7 @@ def new_location(engine: str, folder: Path, name: str = "aqb.sqlite") -> Iterato
 def connect(location: Location) -> Iterator[sa.Connection]:
     """A plain connection to a test database, outside the store (autocommit), to look at or prepare it."""
     engine = (
-        _server_engine(str(location))
+        server_engine(str(location))
         if is_url(location)
         else sa.create_engine(f"sqlite:///{location}", poolclass=NullPool, isolation_level="AUTOCOMMIT")
     )
